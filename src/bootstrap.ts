@@ -1,0 +1,134 @@
+// The preload: config and discovery -> registry -> module hooks. Idempotent per thread, even
+// when two installed copies of wrapt-hooks are preloaded; the only module with side effects.
+import { debug, debugEnabled, writeLine } from './debug';
+import { describeCause, warn, WraptHooksError } from './errors';
+import type { Plan } from './config';
+import type { Registry } from './registry';
+
+const BOOTED = Symbol.for('wrapt-hooks.bootstrapped@1');
+
+export interface BootstrapResult {
+  /** Why nothing was installed, when nothing was. */
+  skipped?: string;
+  plan?: Plan;
+}
+
+/** Runs the preload once per thread. `entry` says which preload file called it. */
+export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult {
+  const store = globalThis as unknown as Record<symbol, BootstrapResult | undefined>;
+  const done = store[BOOTED];
+  if (done !== undefined) {
+    debug(`already installed; --${entry} preload skipped`);
+    return done;
+  }
+  const result: BootstrapResult = {};
+  store[BOOTED] = result;
+  if (isLoaderThread()) {
+    result.skipped = 'Node.js internal loader thread';
+    return result;
+  }
+  const disable = parseDisable(process.env['WRAPT_HOOKS_DISABLE']);
+  if (disable === 'all') {
+    debug('WRAPT_HOOKS_DISABLE: everything is off');
+    result.skipped = 'WRAPT_HOOKS_DISABLE';
+    return result;
+  }
+  let strict = false;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadPlan } = require('./config') as typeof import('./config');
+    const plan = loadPlan();
+    result.plan = plan;
+    strict = plan.strict;
+    debug(plan.file === undefined ? `no config file found from ${process.cwd()}` : `config ${plan.file}`);
+    if (plan.problems.length > 0) {
+      if (strict) {
+        const [first] = plan.problems;
+        throw new WraptHooksError(first!.code, plan.problems.map((problem) => problem.message).join('\n'), first!.cause === undefined ? undefined : { cause: first!.cause });
+      }
+      for (const problem of plan.problems) warn(problem.code, problem.message, problem.cause);
+    }
+    if (plan.patches.length === 0 && plan.packages.length === 0 && plan.trace.length === 0) {
+      result.skipped = 'nothing to patch';
+      return result;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { getRegistry } = require('./registry') as typeof import('./registry');
+    const registry = getRegistry();
+    registry.strict = strict;
+    if (disable !== undefined) registry.disabled = disable;
+    apply(registry, plan);
+    if (!registry.hasTargets()) {
+      result.skipped = 'nothing to patch';
+      return result;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('./hooks/index') as typeof import('./hooks/index')).ensureHooks(registry);
+    if (debugEnabled) process.once('exit', () => summary(registry));
+  } catch (error) {
+    if (strict) throw error;
+    warn('WRAPT_HOOKS_CONFIG_INVALID', `wrapt-hooks could not start (${describeCause(error)}); the application runs unpatched. Run "npx wrapt-hooks doctor" to see why.`, error);
+  }
+  return result;
+}
+
+/** Registers the plan: config patches first, then discovered packages in the order listed, then traces. */
+function apply(registry: Registry, plan: Plan): void {
+  for (const patch of plan.patches) {
+    registry.register(patch.spec, patch.target, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, immediate: false, planned: true });
+  }
+  if (plan.packages.length > 0) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { discover } = require('./discovery') as typeof import('./discovery');
+    for (const { name, origin } of plan.packages) {
+      debug(`discover ${name}`);
+      const found = discover(name, plan.dir, origin);
+      for (const problem of found.problems) {
+        if (registry.strict) throw new WraptHooksError(problem.code, problem.message, problem.cause === undefined ? undefined : { cause: problem.cause });
+        warn(problem.code, problem.message, problem.cause);
+      }
+      for (const patch of found.patches) {
+        registry.register(patch.spec, patch.target, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, immediate: false, planned: true });
+      }
+      plan.trace.push(...found.trace);
+    }
+  }
+  if (plan.trace.length > 0) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { registerTraces } = require('./trace') as typeof import('./trace');
+    registerTraces(registry, plan.trace, plan.dir);
+  }
+}
+
+/** `1`/`all`/`true` -> everything; otherwise a comma-separated list of targets. */
+function parseDisable(value: string | undefined): 'all' | Set<string> | undefined {
+  if (value === undefined || value.trim() === '' || value === '0' || value.toLowerCase() === 'false') return undefined;
+  const trimmed = value.trim().toLowerCase();
+  if (trimmed === '1' || trimmed === 'all' || trimmed === 'true' || trimmed === '*') return 'all';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseTarget } = require('./targets') as typeof import('./targets');
+  const keys = new Set<string>();
+  for (const item of value.split(',')) {
+    if (item.trim() === '') continue;
+    const target = parseTarget(item.trim(), process.cwd());
+    keys.add(typeof target === 'string' ? item.trim() : target.key);
+  }
+  return keys;
+}
+
+/** Node's internal loader thread (Node 20's module.register thread runs --require preloads too). */
+function isLoaderThread(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const threads = require('node:worker_threads') as typeof import('node:worker_threads') & { isInternalThread?: boolean };
+  if (typeof threads.isInternalThread === 'boolean') return threads.isInternalThread;
+  return !threads.isMainThread && threads.parentPort === null;
+}
+
+function summary(registry: Registry): void {
+  const never = registry.neverImported();
+  writeLine(`wrapt-hooks: summary: ${registry.applied.length} applied, ${registry.failed.length} failed, ${registry.skipped.length} skipped, ${never.length} never imported`);
+  for (const row of registry.applied) writeLine(`wrapt-hooks:   applied ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch} ${(row.ms ?? 0).toFixed(2)}ms`);
+  for (const row of registry.failed) writeLine(`wrapt-hooks:   failed ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
+  for (const row of registry.skipped) writeLine(`wrapt-hooks:   skipped ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
+  for (const row of never) writeLine(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})`);
+}

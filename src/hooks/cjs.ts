@@ -1,0 +1,64 @@
+// One require-in-the-middle Hook for every target. Its module list is a live view of the
+// registry: `includes` is an O(1) lookup, so the cost of a require does not grow with the
+// number of patches, and targets registered later are matched without a second Hook.
+import { isAbsolute } from 'node:path';
+import { isModuleNamespaceObject } from 'node:util/types';
+import { builtinName, deepKey, splitBare } from '../targets';
+import type { Registry } from '../registry';
+
+/**
+ * require-in-the-middle asks `modules.includes(x)` with, in order: the resolved filename of
+ * every non-builtin module it processes, then the request id, the package name and the
+ * normalized `pkg/sub/path`. The filename is remembered here so that the callback, which
+ * require-in-the-middle gives only a name and a base directory, knows the exact file.
+ */
+class TargetList extends Array<string> {
+  lastFilename: string | undefined;
+  constructor(private readonly registry: Registry) {
+    super();
+  }
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  override includes(x: string): boolean {
+    const registry = this.registry;
+    if (isAbsolute(x)) {
+      this.lastFilename = x;
+      return registry.files.has(x);
+    }
+    if (registry.builtins.has(x) || registry.packages.has(x)) return true;
+    if (registry.deep.size === 0 || !x.includes('/')) return false;
+    const { name, subpath } = splitBare(x);
+    return subpath !== '' && registry.deep.has(deepKey(name, subpath));
+  }
+}
+
+export function installCjs(registry: Registry): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Hook } = require('require-in-the-middle') as typeof import('require-in-the-middle');
+  const list = new TargetList(registry);
+  new Hook(list, { internals: false }, (exports: any, name: string, baseDir?: string) => {
+    if (baseDir === undefined) {
+      const builtin = builtinName(name);
+      if (builtin === undefined || !registry.builtins.has(builtin)) return exports;
+      return registry.onLoad({ keys: [builtin], format: 'builtin', via: 'require', value: exports, builtin });
+    }
+    const filename = list.lastFilename;
+    if (filename === undefined) return exports;
+    let keys: string[];
+    if (registry.files.has(filename)) {
+      keys = [filename];
+    } else {
+      keys = [];
+      if (registry.packages.has(name)) keys.push(name);
+      else if (name.includes('/')) {
+        const { name: pkg, subpath } = splitBare(name);
+        const key = deepKey(pkg, subpath);
+        if (registry.deep.has(key)) keys.push(key);
+      }
+    }
+    if (keys.length === 0) return exports;
+    const format = isModuleNamespaceObject(exports) ? 'module' : 'commonjs';
+    return registry.onLoad({ keys, format, via: 'require', value: exports, filename });
+  });
+}

@@ -1,0 +1,26 @@
+// Installs the module interception once per thread: one require hook and the ESM hooks.
+import { debug } from '../debug';
+import { describeCause, warn } from '../errors';
+import type { Registry } from '../registry';
+import type { EsmMode } from './esm';
+
+const INSTALLED = Symbol.for('wrapt-hooks.installed@1');
+
+/** Installs the CommonJS and ESM hooks for `registry` unless this thread already has them. */
+export function ensureHooks(registry: Registry): EsmMode | undefined {
+  const store = globalThis as unknown as Record<symbol, EsmMode | undefined>;
+  if (store[INSTALLED] !== undefined) return store[INSTALLED];
+  store[INSTALLED] = 'none';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./cjs') as typeof import('./cjs')).installCjs(registry);
+  let mode: EsmMode = 'none';
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mode = (require('./esm') as typeof import('./esm')).installEsm(registry);
+  } catch (error) {
+    warn('WRAPT_HOOKS_ESM_UNAVAILABLE', `could not install the ES module hooks (${describeCause(error)}); ES module targets will not be patched, CommonJS ones still are.`, error);
+  }
+  store[INSTALLED] = mode;
+  debug(`hooks installed: require-in-the-middle, ESM ${mode === 'sync' ? 'in-thread module.registerHooks' : mode === 'async' ? 'off-thread module.register loader' : 'unavailable'} (Node ${process.versions.node})`);
+  return mode;
+}

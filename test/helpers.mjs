@@ -1,0 +1,103 @@
+// Shared test helpers: build throwaway applications that install wrapt-hooks the way users
+// do (node_modules/wrapt-hooks -> this repository, so the package's "exports" map is what
+// resolves `wrapt-hooks/register`), run them with a preload, and read what they printed.
+import { spawnSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+export const NODE = process.execPath;
+export const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
+const created = [];
+after(() => {
+  if (process.env.WRAPT_TEST_KEEP) return;
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Creates an application directory.
+ *   files:    { 'app.js': '...', 'patches/x.js': '...' } (objects are written as JSON)
+ *   packages: names of fixture packages under test/fixtures/node_modules to install,
+ *             or { name: { 'package.json': {...}, 'index.js': '...' } } written in place
+ *   real:     names of real npm packages from this repository's node_modules to link in
+ *   packageJson: false to leave the app without a package.json
+ */
+export function makeApp({ files = {}, packages = [], real = [], packageJson = { name: 'app', version: '1.0.0', private: true } } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-test-'));
+  created.push(dir);
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(ROOT, path.join(dir, 'node_modules', 'wrapt-hooks'), 'dir');
+  if (packageJson) writeFileSync(path.join(dir, 'package.json'), JSON.stringify(packageJson, null, 2));
+  const list = Array.isArray(packages) ? packages : Object.keys(packages);
+  for (const name of list) {
+    const target = path.join(dir, 'node_modules', name);
+    mkdirSync(path.dirname(target), { recursive: true });
+    if (Array.isArray(packages)) cpSync(path.join(FIXTURES, 'node_modules', name), target, { recursive: true });
+    else writeFiles(target, packages[name]);
+  }
+  for (const name of real) {
+    const target = path.join(dir, 'node_modules', name);
+    mkdirSync(path.dirname(target), { recursive: true });
+    symlinkSync(path.join(ROOT, 'node_modules', name), target, 'dir');
+  }
+  writeFiles(dir, files);
+  return dir;
+}
+
+/** Writes { relative path: content } under dir; objects become JSON. */
+export function writeFiles(dir, files) {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+}
+
+/** Environment for a child: the parent's, without our own variables, plus `env`. */
+export function childEnv(env = {}) {
+  const base = { ...process.env };
+  for (const key of Object.keys(base)) {
+    if (key.startsWith('WRAPT_') || key === 'NODE_OPTIONS' || key.startsWith('NODE_TEST')) delete base[key];
+  }
+  return { ...base, ...env };
+}
+
+/** Runs `node ...args` in `cwd`; returns { code, signal, stdout, stderr, warnings }. */
+export function runNode(cwd, args, { env = {}, input, timeout = 60_000, node = NODE } = {}) {
+  const result = spawnSync(node, args, { cwd, env: childEnv(env), input, encoding: 'utf8', timeout });
+  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, warnings: parseWarnings(result.stderr), error: result.error };
+}
+
+/** Runs any command (e.g. the CLI); same result shape. */
+export function runCommand(cwd, command, args, { env = {}, input, timeout = 60_000 } = {}) {
+  const result = spawnSync(command, args, { cwd, env: childEnv(env), input, encoding: 'utf8', timeout });
+  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, warnings: parseWarnings(result.stderr), error: result.error };
+}
+
+/** Starts a child without waiting (for signals). */
+export function startNode(cwd, args, { env = {} } = {}) {
+  return spawn(NODE, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** WraptHooksWarning lines Node printed: [{ code, message }]. */
+export function parseWarnings(stderr = '') {
+  const out = [];
+  for (const match of stderr.matchAll(/^\(node:\d+\) \[([A-Z_]+)\] WraptHooksWarning: (.*)$/gm)) {
+    out.push({ code: match[1], message: match[2] });
+  }
+  return out;
+}
+
+/** The preload flags, by name, for tables of tests. */
+export const PRELOADS = {
+  require: (env = {}) => ({ args: ['--require', 'wrapt-hooks/register'], env }),
+  import: (env = {}) => ({ args: ['--import', 'wrapt-hooks/register'], env }),
+  NODE_OPTIONS: (env = {}) => ({ args: [], env: { ...env, NODE_OPTIONS: '--require wrapt-hooks/register' } }),
+};
+
+export { chmodSync, existsSync, path };
