@@ -23,7 +23,9 @@ class TargetList extends Array<string> {
   override includes(x: string): boolean {
     const registry = this.registry;
     if (isAbsolute(x)) {
-      this.lastFilename = x;
+      // The resolved filename is already in require.cache (require-in-the-middle loads the
+      // module before it asks); an absolute request id without its extension is not.
+      if (x in require.cache) this.lastFilename = x;
       return registry.files.has(x);
     }
     if (registry.builtins.has(x) || registry.packages.has(x)) return true;

@@ -11,8 +11,8 @@ export function ensureHooks(registry: Registry): EsmMode | undefined {
   const store = globalThis as unknown as Record<symbol, EsmMode | undefined>;
   if (store[INSTALLED] !== undefined) return store[INSTALLED];
   store[INSTALLED] = 'none';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('./cjs') as typeof import('./cjs')).installCjs(registry);
+  // ESM first: what import-in-the-middle loads must not pass through the require hook, where a
+  // target such as `path` or `worker_threads` would fire before the application imported it.
   let mode: EsmMode = 'none';
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,6 +20,8 @@ export function ensureHooks(registry: Registry): EsmMode | undefined {
   } catch (error) {
     warn('WRAPT_HOOKS_ESM_UNAVAILABLE', `could not install the ES module hooks (${describeCause(error)}); ES module targets will not be patched, CommonJS ones still are.`, error);
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./cjs') as typeof import('./cjs')).installCjs(registry);
   store[INSTALLED] = mode;
   debug(`hooks installed: require-in-the-middle, ESM ${mode === 'sync' ? 'in-thread module.registerHooks' : mode === 'async' ? 'off-thread module.register loader' : 'unavailable'} (Node ${process.versions.node})`);
   return mode;
