@@ -254,6 +254,8 @@ function keyPath(parts: readonly (string | number)[]): string {
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'undefined' || typeof value === 'symbol' || typeof value === 'bigint') return typeof value;
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -415,16 +417,25 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
   let section: Section = { patches: [], packages: [], trace: [], strict: undefined, problems: [] };
   const file = found.file;
   const dir = file === undefined ? cwd : path.dirname(file);
-  if (file !== undefined && found.problems.length === 0) {
+  // Every config file decides which code runs in the process (a JSON config can name any
+  // installed module's export as a patch), so the trust check covers all formats, not only
+  // JavaScript: one that another user could have planted or changed is refused.
+  const untrusted = file === undefined || found.problems.length > 0 ? undefined : untrustedReason(file);
+  if (untrusted !== undefined) problems.push({ code: 'WRAPT_HOOKS_UNTRUSTED_FILE', message: `refusing to load config file ${file}: ${untrusted}.` });
+  else if (file !== undefined && found.problems.length === 0) {
     const isPackageJson = path.basename(file) === 'package.json';
     const read = found.raw !== undefined ? { value: found.raw } : readConfigFile(file);
     if (read.problem !== undefined) problems.push(read.problem);
     else section = validateSection(read.value, file, dir, 'config', isPackageJson ? [MODULE_NAME] : []);
   }
   problems.push(...section.problems);
-  const packages = [...section.packages];
-  for (const name of (env['WRAPT_PATCHES'] ?? '').split(',')) {
-    if (name.trim() !== '') packages.push({ name: name.trim(), origin: 'WRAPT_PATCHES' });
+  // A package listed twice (in "packages" and WRAPT_PATCHES, say) is discovered once, where first listed.
+  const packages: { name: string; origin: string }[] = [];
+  const listed = new Set<string>();
+  for (const entry of [...section.packages, ...(env['WRAPT_PATCHES'] ?? '').split(',').map((name) => ({ name: name.trim(), origin: 'WRAPT_PATCHES' }))]) {
+    if (entry.name === '' || listed.has(entry.name)) continue;
+    listed.add(entry.name);
+    packages.push(entry);
   }
   const trace = [...section.trace];
   (env['WRAPT_TRACE'] ?? '').split(',').forEach((item, index) => {

@@ -35,7 +35,7 @@ export function findPackageRoot(name: string, fromDir: string): string | undefin
 
 /** Reads one patch package's declaration. `origin` says who asked for it (for messages). */
 export function discover(name: string, fromDir: string, origin: string): Discovered {
-  const empty = (problem: Problem, root?: string): Discovered => ({ name, root, version: undefined, patches: [], packages: [], trace: [], strict: undefined, problems: [problem] });
+  const empty = (problem: Problem, root?: string, version?: string): Discovered => ({ name, root, version, patches: [], packages: [], trace: [], strict: undefined, problems: [problem] });
   if (!PACKAGE_NAME.test(name)) {
     return empty({ code: 'WRAPT_HOOKS_PACKAGE_INVALID', message: `patch package "${name}" (${origin}) is not a package name. List installed packages by name, like "wrapt-patches-tempfile-debugging".` });
   }
@@ -53,7 +53,7 @@ export function discover(name: string, fromDir: string, origin: string): Discove
   const record = pkg !== null && typeof pkg === 'object' ? (pkg as Record<string, unknown>) : {};
   const version = typeof record['version'] === 'string' ? record['version'] : undefined;
   if (!Object.prototype.hasOwnProperty.call(record, MODULE_NAME)) {
-    return empty({ code: 'WRAPT_HOOKS_PACKAGE_INVALID', message: `${file}: patch package "${name}" (${origin}) has no "${MODULE_NAME}" field, so it declares no patches. Add "${MODULE_NAME}": {"patches": {...}} to its package.json, or remove it from ${origin}.` }, root);
+    return empty({ code: 'WRAPT_HOOKS_PACKAGE_INVALID', message: `${file}: patch package "${name}" (${origin}) has no "${MODULE_NAME}" field, so it declares no patches. Add "${MODULE_NAME}": {"patches": {...}} to its package.json, or remove it from ${origin}.` }, root, version);
   }
   const section = validateSection(record[MODULE_NAME], file, root, 'package', [MODULE_NAME]);
   return { ...section, name, root, version };

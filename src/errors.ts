@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'WRAPT_HOOKS_NOT_A_FUNCTION'
   | 'WRAPT_HOOKS_READ_ONLY'
   | 'WRAPT_HOOKS_TRACE_PATH'
+  | 'WRAPT_HOOKS_TRACE_FILE'
   | 'WRAPT_HOOKS_ESM_UNAVAILABLE';
 
 /** The error thrown in strict mode and by the wrapper functions; `code` says which problem. */
@@ -39,7 +40,9 @@ export function warn(code: ErrorCode, message: string, cause?: unknown): void {
   const key = `${code}\0${message}`;
   if (seen.has(key)) return;
   seen.add(key);
-  const detail = cause === undefined ? undefined : describeCause(cause);
+  // The cause's first line, unless the message already says it.
+  let detail = cause === undefined ? undefined : describeCause(cause);
+  if (detail !== undefined && message.includes(detail)) detail = undefined;
   process.emitWarning(message, detail === undefined ? { type: 'WraptHooksWarning', code } : { type: 'WraptHooksWarning', code, detail });
 }
 

@@ -96,6 +96,14 @@ export class Registry {
 
   /** Called once for each target key that gains its first hook; the module hooks listen. */
   onNewTarget: ((target: Target) => void) | undefined;
+  /**
+   * Called when a patch replaced the CommonJS exports of an instance (`key`: the file, or the
+   * builtin's name): the require hook keeps its own cache of what `require` returns.
+   */
+  onReplace: ((key: string, builtin: boolean, exports: unknown) => void) | undefined;
+
+  /** Set by `notApplied` while a built-in patch (a trace) runs: it returned but did nothing. */
+  private failure: string | undefined;
 
   private readonly hooksByTarget = new Map<string, HookRecord[]>();
   private readonly instances = new Map<string, Instance>();
@@ -138,6 +146,11 @@ export class Registry {
     list.push(record);
     if (options.immediate) this.fireLoaded(target);
     return () => this.unregister(record);
+  }
+
+  /** Called by a built-in patch (a trace) that returns normally but could not apply: counted as failed in the summary. */
+  notApplied(reason: string): void {
+    this.failure = reason;
   }
 
   /** Targets that have at least one active hook. */
@@ -295,6 +308,7 @@ export class Registry {
     debug(`patching ${shown} with ${label}`);
     const start = process.hrtime.bigint();
     let result: unknown;
+    this.failure = undefined;
     try {
       result = fn(instance.exports, info);
     } catch (error) {
@@ -303,7 +317,10 @@ export class Registry {
       return true;
     }
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    this.applied.push({ target: target.written, version: instance.version, patch: label, ms });
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) this.failed.push({ target: target.written, version: instance.version, patch: label, reason: failure });
+    else this.applied.push({ target: target.written, version: instance.version, patch: label, ms });
     this.accept(record, instance, result);
     return true;
   }
@@ -331,6 +348,7 @@ export class Registry {
       const cached = require.cache[instance.filename];
       if (cached !== undefined) cached.exports = result;
     }
+    this.onReplace?.(instance.filename ?? instance.name, instance.format === 'builtin', result);
   }
 
   /** Keeps an ESM view (import-in-the-middle namespace) in step with the canonical exports. */
@@ -446,7 +464,12 @@ export function loadSpecifier(spec: string, baseDir: string, where: string): Laz
   const fn = pickExport(loaded, exportName);
   if (typeof fn === 'function') return { fn: fn as PatchFn };
   const names = exportNames(loaded);
-  const has = names.length === 0 ? 'it exports nothing' : `it exports ${names.join(', ')}`;
+  const has =
+    typeof loaded === 'function'
+      ? `its module.exports is function ${loaded.name || '(anonymous)'}${names.length === 0 ? '' : ` with properties ${names.join(', ')}`}`
+      : names.length === 0
+        ? 'it exports nothing'
+        : `it exports ${names.join(', ')}`;
   const message =
     exportName !== undefined
       ? `patch module ${file} ${where} has no function export "${exportName}" (${has}). Fix the name after "#" in "${spec}".`

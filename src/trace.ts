@@ -1,86 +1,371 @@
 // Tracing without a patch file: `trace` entries, WRAPT_TRACE and `run --trace` become lazy
-// post-import hooks that wrap one function each and log every call.
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { writeLine } from './debug';
-import { describeCause, report } from './errors';
+// post-import hooks that wrap one function each and log every call, one line per call:
+//
+//   wrapt-hooks: trace greeter#shout('x') -> 'X' 0.04ms
+//
+// The traced function must behave exactly as before: same result, same exception, same `this`,
+// the same promise object, and no change to how that promise's rejection is handled (see
+// "promises" below). Nothing here writes to stdout.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { PlanTrace } from './config';
+import { describeCause, report, warn } from './errors';
 import { resolvePath, wrapFunctionWrapper } from './patches';
 import type { Registry } from './registry';
+import { parseTarget } from './targets';
+import type { Wrapper } from './types';
+
+// The fs functions used to write trace lines, taken before any patch can wrap them, so that
+// tracing `fs#writeSync` does not trace its own output.
+const writeSync = fs.writeSync;
+const openSync = fs.openSync;
 
 type Inspect = (value: unknown, options: object) => string;
-let inspect: Inspect | undefined;
-let isPromise: ((value: unknown) => boolean) | undefined;
+type UtilTypes = typeof import('node:util/types');
+let inspectFn: Inspect | undefined;
+let utilTypes: UtilTypes | undefined;
 
-const INSPECT_OPTIONS = Object.freeze({ depth: 1, breakLength: Infinity, maxArrayLength: 5, maxStringLength: 60, compact: true });
+/**
+ * `util.inspect` options for one short line: strings longer than MAX_STRING are cut by inspect
+ * itself (`'abc…'... 60 more characters`), so a token, key or password inside a long string
+ * never reaches the log whole, while paths and short values stay readable; arrays, buffers and
+ * nesting are bounded too.
+ */
+export const MAX_STRING = 48;
+const INSPECT_OPTIONS = Object.freeze({ depth: 1, breakLength: Infinity, compact: true, maxArrayLength: 5, maxStringLength: MAX_STRING });
+/** One value (an argument, a result) is cut to this many characters. */
 const MAX_VALUE = 120;
+/** The whole argument list is cut to this many characters. */
+const MAX_ARGS = 240;
+/**
+ * A string value under a secret-looking key (`password: '…'`, `accessToken: '…'`,
+ * `'x-api-key': '…'`) in inspect's output is shown as '[redacted]', however short it is.
+ */
+const SECRET_WORDS = 'pass(?:word|wd|phrase)|secret|token|api[-_]?key|authori[sz]ation|cookie|credential|private[-_]?key';
+// A string as inspect prints it: '…', "…" or `…` (\x60), with backslash escapes.
+const STRING_LITERAL = String.raw`'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|\x60(?:[^\x60\\\n]|\\.)*\x60`;
+const SECRET_VALUE = new RegExp(
+  String.raw`((?:^|[{,\s])(?:[\w$]*(?:${SECRET_WORDS})[\w$]*|pass|'[^'\n]*(?:${SECRET_WORDS})[^'\n]*'): )(?:${STRING_LITERAL})(?:\.\.\. \d+ more characters?)?`,
+  'gi',
+);
 
-export function registerTraces(registry: Registry, traces: readonly PlanTrace[], _dir: string): void {
-  for (const trace of traces) {
+/** Set while trace lines are being built or written: traced calls made then are not traced. */
+let busy = false;
+
+/** Where trace lines go: fd 2, or the file WRAPT_TRACE_FILE names (resolved when traces are registered). */
+let traceFile: string | undefined;
+let traceFd: number | undefined;
+
+/** Registers each trace entry as a lazy post-import hook (nothing loads until its target does). */
+export function registerTraces(registry: Registry, traces: readonly PlanTrace[], _dir?: string): void {
+  // The builtins a trace uses, loaded now, before the module hooks exist: loading them later
+  // would go through the hooks (and fire the hooks of a "util" or "v8" target from inside a
+  // traced call), and the functions taken now are the originals even if they are traced.
+  inspectFn ??= (require('node:util') as { inspect: Inspect }).inspect;
+  utilTypes ??= require('node:util/types') as UtilTypes;
+  onSettled ??= settledHook();
+  const file = process.env['WRAPT_TRACE_FILE'];
+  if (file !== undefined && file !== '') traceFile = path.resolve(file);
+  for (const trace of dedupe(traces)) {
     const patch = (exports: unknown): void => applyTrace(registry, trace, exports);
     Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
     registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: false, planned: true });
   }
 }
 
+/** The same function listed twice (config and WRAPT_TRACE) is traced once; `stack` if either asks. */
+function dedupe(traces: readonly PlanTrace[]): PlanTrace[] {
+  const byKey = new Map<string, PlanTrace>();
+  const out: PlanTrace[] = [];
+  for (const trace of traces) {
+    const target = parseTarget(trace.target, trace.baseDir);
+    const key = `${typeof target === 'string' ? `${trace.baseDir}\0${trace.target}` : target.key}#${trace.path}`;
+    const seen = byKey.get(key);
+    if (seen === undefined) {
+      byKey.set(key, trace);
+      out.push(trace);
+    } else if (trace.stack && !seen.stack) {
+      const merged = { ...seen, stack: true };
+      byKey.set(key, merged);
+      out[out.indexOf(seen)] = merged;
+    }
+  }
+  return out;
+}
+
 function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown): void {
+  const where = `trace "${trace.spec}" (${trace.origin})`;
+  const fail = (message: string, error?: unknown): void => {
+    registry.notApplied(message);
+    report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
+  };
   let original: unknown;
   try {
     original = resolvePath(exports, trace.path)[2];
   } catch (error) {
-    report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', `trace "${trace.spec}" (${trace.origin}): ${describeCause(error)}`, error);
+    fail(`${where}: ${describeCause(error)}`, error);
     return;
   }
   if (typeof original !== 'function') {
-    report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', `trace "${trace.spec}" (${trace.origin}): "${trace.path}" is ${original === undefined ? 'not there' : `a ${typeof original}, not a function`} when "${trace.target}" loads. Check the path against its exports (npx wrapt-hooks doctor lists them).`);
+    const what = original === undefined ? 'not there' : `${original === null ? 'null' : typeof original === 'object' ? 'an object' : `a ${typeof original}`}, not a function`;
+    fail(`${where}: "${trace.path}" is ${what} when "${trace.target}" loads, so it is not traced. Check the path against the module's exports (methods are "Class.prototype.method").`);
     return;
   }
-  const name = trace.spec;
-  const stack = trace.stack;
-  wrapFunctionWrapper(exports, trace.path, (wrapped, instance, args) => {
-    const caller = stack ? callerFrame() : undefined;
-    const call = `${name}(${args.map(format).join(', ')})`;
+  try {
+    wrapFunctionWrapper(exports, trace.path, tracer(trace, trace.spec));
+  } catch (error) {
+    fail(`${where}: cannot trace "${trace.path}": ${describeCause(error)}`, error);
+  }
+}
+
+/** The wrapper that logs each call of one traced function. */
+function tracer(trace: PlanTrace, label: string): Wrapper {
+  const withStack = trace.stack;
+  return (wrapped, _instance, args) => {
+    if (busy) return wrapped(...args);
+    const caller = withStack ? quietly(callerFrame) : undefined;
+    const call = `${label}(${quietly(() => formatArgs(args))})`;
     const start = process.hrtime.bigint();
     let result: unknown;
     try {
       result = wrapped(...args);
     } catch (error) {
-      emit(`${call} -> threw ${describeError(error)} ${elapsed(start)}`, caller);
-      throw error;
+      const end = process.hrtime.bigint();
+      quietly(() => emit(`${call} -> threw ${describeError(error)} ${elapsed(start, end)}`, caller));
+      // Node prints the source line of the last `throw` above an uncaught error: say whose it is.
+      throw error; // wrapt-hooks trace: rethrowing, unchanged, what the traced function threw
     }
-    isPromise ??= (require('node:util/types') as typeof import('node:util/types')).isPromise;
-    if (isPromise(result)) {
-      // Observing a promise must not change it: handlers that never throw, the same promise returned.
-      (result as Promise<unknown>).then(
-        (value) => emit(`${call} -> resolved ${format(value)} ${elapsed(start)}`, caller),
-        (error: unknown) => emit(`${call} -> rejected ${describeError(error)} ${elapsed(start)}`, caller),
-      );
-    } else {
-      emit(`${call} -> ${format(result)} ${elapsed(start)}`, caller);
-    }
-    void instance;
+    const end = process.hrtime.bigint();
+    quietly(() => {
+      utilTypes ??= require('node:util/types') as UtilTypes;
+      if (utilTypes.isPromise(result)) observe(result as Promise<unknown>, call, start, end, caller);
+      else emit(`${call} -> ${format(result)} ${elapsed(start, end)}`, caller);
+    });
     return result;
+  };
+}
+
+/** Runs `fn` with tracing of nested calls off; never throws (a trace must not break the app). */
+function quietly<T>(fn: () => T): T | undefined {
+  const was = busy;
+  busy = true;
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  } finally {
+    busy = was;
+  }
+}
+
+// ---- promises --------------------------------------------------------------------------------
+//
+// A returned promise is logged when it settles, and it is returned unchanged. Observing it
+// with `.then(onFulfilled, onRejected)` would mark it handled: an application that forgot to
+// handle a rejection would no longer see 'unhandledRejection' nor crash. So the promise gets
+// no handler at all. Settlement is observed with V8's promise hooks (`v8.promiseHooks.onSettled`,
+// switched on only while a traced promise is pending), and the outcome is read with
+// `util.inspect`, which reads a promise's state without reacting to it. The hook runs before
+// V8 records the state, so the line is written from a microtask queued there: after the
+// promise has settled, before any handler of the application runs, and before Node decides
+// whether a rejection was handled.
+
+interface Watch {
+  readonly call: string;
+  readonly start: bigint;
+  readonly caller: string | undefined;
+  done: boolean;
+}
+
+type OnSettled = (hook: (promise: Promise<unknown>) => void) => () => void;
+/** Pending traced promises; a promise returned by several calls has one watch per call. */
+const watching = new WeakMap<object, Watch[]>();
+let watchCount = 0;
+let stopHook: (() => void) | undefined;
+let onSettled: OnSettled | null | undefined;
+// A traced promise that never settles and is collected must not keep the hook on forever.
+let finalizer: FinalizationRegistry<Watch> | undefined;
+
+function observe(promise: Promise<unknown>, call: string, start: bigint, end: bigint, caller: string | undefined): void {
+  const state = promiseState(promise);
+  if (state !== undefined) {
+    emit(`${call} -> ${state} ${elapsed(start, end)}`, caller);
+    return;
+  }
+  onSettled ??= settledHook();
+  if (onSettled === null) {
+    // No promise hooks in this runtime: say what was returned and leave the promise alone.
+    emit(`${call} -> ${format(promise)} ${elapsed(start, end)}`, caller);
+    return;
+  }
+  const watch: Watch = { call, start, caller, done: false };
+  const list = watching.get(promise);
+  if (list === undefined) watching.set(promise, [watch]);
+  else list.push(watch);
+  finalizer ??= new FinalizationRegistry(release);
+  finalizer.register(promise, watch, watch);
+  watchCount++;
+  stopHook ??= onSettled(settled);
+}
+
+function settledHook(): OnSettled | null {
+  try {
+    const hooks = (require('node:v8') as { promiseHooks?: { onSettled?: OnSettled } }).promiseHooks;
+    return typeof hooks?.onSettled === 'function' ? hooks.onSettled.bind(hooks) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The promise hook: runs for every promise that settles while a traced one is pending. */
+function settled(promise: Promise<unknown>): void {
+  if (!watching.has(promise)) return;
+  const end = process.hrtime.bigint();
+  queueMicrotask(() => {
+    quietly(() => {
+      const list = watching.get(promise);
+      if (list === undefined) return;
+      const state = promiseState(promise);
+      if (state === undefined) return; // resolved with a pending thenable: the hook runs again
+      watching.delete(promise);
+      for (const watch of list) {
+        finalizer?.unregister(watch);
+        release(watch);
+        emit(`${watch.call} -> ${state} ${elapsed(watch.start, end)}`, watch.caller);
+      }
+    });
   });
 }
 
-function elapsed(start: bigint): string {
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+function release(watch: Watch): void {
+  if (watch.done) return;
+  watch.done = true;
+  watchCount--;
+  if (watchCount === 0 && stopHook !== undefined) {
+    const stop = stopHook;
+    stopHook = undefined;
+    try {
+      stop();
+    } catch {
+      // already stopped
+    }
+  }
+}
+
+/**
+ * `resolved <value>` / `rejected <reason>` for a settled promise, undefined while it is pending;
+ * read through util.inspect, which does not add a reaction to the promise.
+ */
+function promiseState(promise: Promise<unknown>): string | undefined {
+  lastShortError = undefined;
+  const text = inspect(promise, { ...INSPECT_OPTIONS, depth: INSPECT_OPTIONS.depth + 1 });
+  const open = text.indexOf('{ ');
+  const close = text.lastIndexOf(' }');
+  if (open === -1 || close <= open) return `resolved ${cut(shown(text), MAX_VALUE)}`;
+  const body = text.slice(open + 2, close);
+  if (body === '<pending>' || body.startsWith('<pending>,')) return undefined;
+  if (body.startsWith('<rejected> ')) {
+    const reason = body.slice('<rejected> '.length);
+    // An error is printed by shortError as "[Name: message]": shown without the brackets.
+    const first = lastShortError !== undefined && reason === `[${lastShortError}]` ? lastShortError : shown(reason);
+    return `rejected ${cut(first, MAX_VALUE)}`;
+  }
+  return `resolved ${cut(shown(body), MAX_VALUE)}`;
+}
+
+// ---- formatting ------------------------------------------------------------------------------
+
+function elapsed(start: bigint, end: bigint): string {
+  const ms = Number(end - start) / 1e6;
   return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)}ms`;
 }
 
-/** One short line of `util.inspect`; long strings (tokens, keys) are cut. */
+function formatArgs(args: readonly unknown[]): string {
+  let text = '';
+  for (let i = 0; i < args.length; i++) {
+    const next = `${i === 0 ? '' : ', '}${format(args[i])}`;
+    if (text.length + next.length > MAX_ARGS) return `${text}${i === 0 ? '' : ', '}… ${args.length - i} more`;
+    text += next;
+  }
+  return text;
+}
+
+/** One short line of `util.inspect`: long strings cut, values of secret-looking keys redacted, errors as "Name: message". */
 export function format(value: unknown): string {
   try {
-    inspect ??= (require('node:util') as typeof import('node:util')).inspect as Inspect;
-    const text = inspect(value, INSPECT_OPTIONS).replace(/\s*\n\s*/g, ' ');
-    return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+    if (isError(value)) return describeError(value);
+    return cut(shown(inspect(value, INSPECT_OPTIONS)), MAX_VALUE);
   } catch {
     return '[uninspectable]';
   }
 }
 
+/**
+ * util.inspect, with every Error it meets shown as `[Name: message]`. Inspecting an error
+ * reads its `stack`, and once V8 has formatted a stack the error loses the source excerpt
+ * Node prints above it if it ever crashes the process (`file.js:4` and the `^` line); a traced
+ * rejection the application leaves unhandled must crash exactly as it did. So while inspect
+ * runs (synchronously, no application code in between), Error.prototype gets an inspect.custom
+ * method that reads only `name`, `message` and `code`.
+ */
+function inspect(value: unknown, options: object): string {
+  inspectFn ??= (require('node:util') as { inspect: Inspect }).inspect;
+  const proto = Error.prototype as unknown as Record<symbol, unknown>;
+  let installed = false;
+  if (!Object.prototype.hasOwnProperty.call(proto, INSPECT_CUSTOM)) {
+    try {
+      Object.defineProperty(proto, INSPECT_CUSTOM, { value: shortError, configurable: true, writable: true, enumerable: false });
+      installed = true;
+    } catch {
+      // frozen intrinsics: errors print in full
+    }
+  }
+  try {
+    return inspectFn(value, options);
+  } finally {
+    if (installed) delete proto[INSPECT_CUSTOM];
+  }
+}
+
+const INSPECT_CUSTOM = Symbol.for('nodejs.util.inspect.custom');
+/** The last error shortError printed (to tell a rejection's reason from a value that looks like one). */
+let lastShortError: string | undefined;
+
+function shortError(this: unknown): string {
+  lastShortError = describeError(this);
+  return `[${lastShortError}]`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** The password in a URL: `postgres://user:[redacted]@host/db`. */
+const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^\s:/@'"`]*:)[^\s/@'"`]+@/gi;
+
+/** inspect's output on one line, with values under secret-looking keys and URL passwords redacted. */
+function shown(text: string): string {
+  return oneLine(text).replace(SECRET_VALUE, "$1'[redacted]'").replace(URL_PASSWORD, '$1[redacted]@');
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function isError(value: unknown): value is Error {
+  utilTypes ??= require('node:util/types') as UtilTypes;
+  // `instanceof` would run a proxy's getPrototypeOf trap: application code.
+  return utilTypes.isNativeError(value) || (typeof value === 'object' && value !== null && !utilTypes.isProxy(value) && value instanceof Error);
+}
+
+/** `Name [code]: first line of the message`, cut; anything else thrown is inspected. */
 function describeError(error: unknown): string {
   try {
-    return describeCause(error);
+    if (!isError(error)) return format(error);
+    const code = (error as { code?: unknown }).code;
+    const message = String(error.message).split('\n')[0]!;
+    const tag = typeof code === 'string' && !message.startsWith(code) ? ` [${code}]` : '';
+    return cut(`${String(error.name)}${tag}: ${message}`, MAX_VALUE);
   } catch {
     return '[uninspectable error]';
   }
@@ -88,35 +373,65 @@ function describeError(error: unknown): string {
 
 /** The first stack frame outside wrapt-hooks: who called the traced function. */
 function callerFrame(): string | undefined {
-  const holder: { stack?: string } = {};
+  const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 20;
-  Error.captureStackTrace(holder, callerFrame);
-  Error.stackTraceLimit = limit;
-  const lines = (holder.stack ?? '').split('\n').slice(1);
-  const frame = lines.find((line) => !line.includes(__dirname));
+  try {
+    Error.stackTraceLimit = 30;
+  } catch {
+    // a frozen Error: keep its limit
+  }
+  try {
+    Error.captureStackTrace(holder, callerFrame);
+  } finally {
+    try {
+      Error.stackTraceLimit = limit;
+    } catch {
+      // as above
+    }
+  }
+  if (typeof holder.stack !== 'string') return undefined;
+  const own = __dirname + path.sep;
+  const frame = holder.stack
+    .split('\n')
+    .slice(1)
+    .find((line) => !line.includes(own) && !line.includes(`file://${own}`));
   return frame?.trim();
 }
 
-let fd: number | undefined;
+// ---- output ----------------------------------------------------------------------------------
 
+/**
+ * Writes one trace line (and the caller's frame) with a single synchronous write: to stderr,
+ * or appended to WRAPT_TRACE_FILE (O_APPEND: with several processes appending, every write
+ * lands whole at the end of the file, so lines are never interleaved).
+ */
 function emit(line: string, caller: string | undefined): void {
   const text = `wrapt-hooks: trace ${line}\n${caller === undefined ? '' : `wrapt-hooks:   ${caller}\n`}`;
-  const file = process.env['WRAPT_TRACE_FILE'];
-  if (file === undefined || file === '') {
-    writeLine(text.slice(0, -1));
-    return;
+  const was = busy;
+  busy = true;
+  try {
+    write(text);
+  } finally {
+    busy = was;
+  }
+}
+
+function write(text: string): void {
+  if (traceFile !== undefined) {
+    try {
+      traceFd ??= openSync(traceFile, 'a', 0o600);
+      writeSync(traceFd, text);
+      return;
+    } catch (error) {
+      const file = traceFile;
+      traceFile = undefined;
+      traceFd = undefined;
+      warn('WRAPT_HOOKS_TRACE_FILE', `cannot write trace lines to WRAPT_TRACE_FILE=${file}: ${describeCause(error)}. Trace lines go to stderr instead; fix the path or its permissions.`, error);
+    }
   }
   try {
-    // O_APPEND: each line lands whole at the end, even with several processes writing.
-    if (fd === undefined) {
-      fd = openSync(file, 'a');
-      process.once('exit', () => {
-        if (fd !== undefined) closeSync(fd);
-      });
-    }
-    writeSync(fd, text);
+    writeSync(2, text);
   } catch {
-    writeLine(text.slice(0, -1));
+    // stderr closed (EPIPE/EBADF): there is nowhere left to write to.
   }
 }

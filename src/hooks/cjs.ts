@@ -39,7 +39,7 @@ export function installCjs(registry: Registry): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Hook } = require('require-in-the-middle') as typeof import('require-in-the-middle');
   const list = new TargetList(registry);
-  new Hook(list, { internals: false }, (exports: any, name: string, baseDir?: string) => {
+  const hook = new Hook(list, { internals: false }, (exports: any, name: string, baseDir?: string) => {
     if (baseDir === undefined) {
       const builtin = builtinName(name);
       if (builtin === undefined || !registry.builtins.has(builtin)) return exports;
@@ -63,4 +63,9 @@ export function installCjs(registry: Registry): void {
     const format = isModuleNamespaceObject(exports) ? 'module' : 'commonjs';
     return registry.onLoad({ keys, format, via: 'require', value: exports, filename });
   });
+  // require-in-the-middle answers later requires of a module it has seen from its own cache
+  // (require-in-the-middle 8: `_cache.set(filename | builtin, exports, isBuiltin)`), so exports
+  // replaced by a hook registered after that first require must be stored there too.
+  const cache = (hook as unknown as { _cache?: { set(key: string, exports: unknown, builtin: boolean): void } })._cache;
+  if (cache !== undefined && typeof cache.set === 'function') registry.onReplace = (key, builtin, exports) => cache.set(key, exports, builtin);
 }

@@ -3,16 +3,19 @@
 import * as nodeModule from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinName, type Target } from '../targets';
+import { completeWrapper } from './esm-wrapper';
 import type { Format, Registry } from '../registry';
 
 export type EsmMode = 'sync' | 'async' | 'none';
 
 interface ModuleApi {
-  registerHooks?: (hooks: { resolve?: ResolveHook }) => unknown;
-  register?: (specifier: string, parentURL: string, options: object) => void;
+  registerHooks?: (hooks: { resolve?: ResolveHook; load?: LoadHook }) => unknown;
+  register?: (specifier: string, parentURL: string, options?: object) => void;
 }
 type ResolveResult = { url: string; format?: string | null | undefined };
 type ResolveHook = (specifier: string, context: object, next: (specifier: string, context?: object) => ResolveResult) => ResolveResult;
+type LoadResult = { format?: string | null | undefined; source?: string | ArrayBuffer | ArrayBufferView | null | undefined };
+type LoadHook = (url: string, context: object, next: (url: string, context?: object) => LoadResult) => LoadResult;
 
 /**
  * How ESM is hooked on this Node: `sync` — in-thread `module.registerHooks` (Node >= 22.22.3,
@@ -50,6 +53,8 @@ export function installEsm(registry: Registry): EsmMode {
         if (result.format !== 'builtin' && result.url.startsWith('node:') && nodeModule.isBuiltin(result.url)) return { ...result, format: 'builtin' };
         return result;
       },
+      // Wrappers keep every export of the original (see esm-wrapper.ts: date-fns' longFormatters).
+      load: (url, context, next) => completeWrapper(url, next(url, context)),
     });
     return mode;
   }
@@ -67,16 +72,24 @@ export function installEsm(registry: Registry): EsmMode {
   const include = registry.targets().map(includeEntry);
   const hookUrl = pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href;
   api.register(hookUrl, pathToFileURL(__filename).href, { data: { include, addHookMessagePort: port2 }, transferList: [port2] });
+  // Registered after import-in-the-middle's, so it runs first and completes its wrappers (esm-wrapper.ts).
+  api.register(pathToFileURL(require.resolve('./esm-wrapper')).href, pathToFileURL(__filename).href);
   return mode;
 }
 
-/** What the off-thread loader matches for a target: specifier, absolute path, or a URL pattern. */
+/**
+ * What the off-thread loader matches for a target: the bare specifier, the file URL, or a URL
+ * pattern. Not an absolute path: import-in-the-middle's `initialize` rejects one in `include`,
+ * and when it throws, the loader it already registered is left with no include list at all,
+ * so it wraps every module of the application.
+ */
 function includeEntry(target: Target): string | RegExp {
   switch (target.kind) {
     case 'builtin':
     case 'package':
-    case 'file':
       return target.key;
+    case 'file':
+      return pathToFileURL(target.key).href;
     case 'deep':
       return new RegExp(`/node_modules/${escapeRegExp(target.key)}(?:\\.js|/index\\.js)?$`);
   }

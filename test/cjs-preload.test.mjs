@@ -1,0 +1,181 @@
+// The CommonJS preload end to end (§2): the seed's example, every way of starting the preload,
+// a real npm package (express) serving a real HTTP request, child processes and worker threads
+// that inherit the preload, and the library installing nothing by itself.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeApp, runNode, PRELOADS, ROOT, path } from './helpers.mjs';
+
+function lines(text) {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+test('the tempfile-debugging example prints "patching fs" once and "calling mkdtemp…" on each call', () => {
+  const dir = path.join(ROOT, 'examples', 'tempfile-debugging');
+  const plain = runNode(dir, ['app.js']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.deepEqual(lines(plain.stdout), ['created demo-…', 'created demo-…']);
+  const result = runNode(dir, ['--require', 'wrapt-hooks/register', 'app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, []);
+  const out = lines(result.stdout);
+  assert.equal(out.length, 5, result.stdout);
+  assert.equal(out[0], 'patching fs');
+  assert.match(out[1], /^calling mkdtempSync\(".*demo-sync-"\)$/);
+  assert.equal(out[2], 'created demo-…');
+  assert.match(out[3], /^calling mkdtemp\(".*demo-async-"\)$/);
+  assert.equal(out[4], 'created demo-…');
+});
+
+const TWIN_APP = {
+  '.wrapt-hooksrc.json': { patches: { twin: './patches/twin.js', fs: './patches/fs.js' } },
+  'patches/twin.js': `
+    const { wrapFunctionWrapper } = require('wrapt-hooks');
+    module.exports = (twin, info) => {
+      console.log('patch', info.name, info.version);
+      wrapFunctionWrapper(twin, 'hello', (wrapped, _instance, args) => wrapped(...args) + ' (patched)');
+    };
+  `,
+  'patches/fs.js': "module.exports = (fs) => { fs.seenByPatch = true; console.log('patch fs'); };",
+  'app.js': `
+    const twin = require('twin');
+    console.log(twin.hello('app'));
+    console.log('fs', require('node:fs').seenByPatch === true);
+  `,
+};
+
+for (const [name, preload] of Object.entries(PRELOADS)) {
+  test(`a CommonJS app is patched the same way with ${name === 'NODE_OPTIONS' ? 'NODE_OPTIONS' : `--${name}`}`, () => {
+    const app = makeApp({ packages: ['twin'], files: TWIN_APP });
+    const { args, env } = preload();
+    const result = runNode(app, [...args, 'app.js'], { env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.warnings, [], result.stderr);
+    assert.deepEqual(lines(result.stdout), ['patch twin 1.0.0', 'twin 1 says hello to app (patched)', 'patch fs', 'fs true']);
+  });
+}
+
+test('require("wrapt-hooks") alone installs nothing, even with a config file present', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      ...TWIN_APP,
+      'app.js': `
+        const Module = require('node:module');
+        const before = Module.prototype.require;
+        const lib = require('wrapt-hooks');
+        console.log(typeof lib.registerPostImportHook, Module.prototype.require === before);
+        console.log(require('twin').hello('app'));
+        console.log('ritm', Object.keys(require.cache).some((file) => file.includes('require-in-the-middle')));
+      `,
+    },
+  });
+  const result = runNode(app, ['app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(lines(result.stdout), ['function true', 'twin 1 says hello to app', 'ritm false']);
+  assert.equal(result.stderr, '');
+});
+
+test('express (a real npm package): a patch times routes through wrapFunctionWrapper; a real HTTP request on 127.0.0.1', () => {
+  const app = makeApp({
+    real: ['express'],
+    files: {
+      '.wrapt-hooksrc.json': {
+        patches: {
+          express: [{ patch: './patches/express-timing.js', versions: '>=5 <6' }, { patch: './patches/express-timing.js#never', versions: '<5' }],
+          'express/lib/application.js': './patches/express-timing.js#application',
+        },
+      },
+      'patches/express-timing.js': `
+        const { wrapFunctionWrapper, isWrapped } = require('wrapt-hooks');
+        module.exports = function expressTiming(express, info) {
+          console.log('patching ' + info.name + ' ' + info.version.split('.')[0] + '.x ' + info.format + ' ' + typeof express.Router);
+          wrapFunctionWrapper(express.application, 'handle', (wrapped, app, args) => {
+            const [req, res] = args;
+            const start = process.hrtime.bigint();
+            res.setHeader('x-timed-by', 'wrapt-hooks');
+            res.on('finish', () => {
+              const ms = Number(process.hrtime.bigint() - start) / 1e6;
+              console.log('timed ' + req.method + ' ' + req.originalUrl + ' ' + res.statusCode + ' ' + (ms >= 0 ? 'in some ms' : 'negative time'));
+            });
+            return wrapped(...args);
+          });
+        };
+        module.exports.never = () => console.log('express 4 patch must not run');
+        module.exports.application = (application, info) => {
+          console.log('patching ' + info.target + ' ' + path(info.filename) + ' ' + typeof application.handle + ' ' + isWrapped(application.handle));
+        };
+        function path(file) { return file.split(/[\\\\/]/).slice(-2).join('/'); }
+      `,
+      'app.js': `
+        const http = require('node:http');
+        const express = require('express');
+        const app = express();
+        app.get('/hello/:name', (req, res) => res.send('hello ' + req.params.name));
+        const server = app.listen(0, '127.0.0.1', () => {
+          const { port } = server.address();
+          http.get({ host: '127.0.0.1', port, path: '/hello/world' }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => (body += chunk));
+            res.on('end', () => {
+              console.log('response ' + res.statusCode + ' ' + body + ' ' + res.headers['x-timed-by']);
+              server.close();
+            });
+          });
+        });
+      `,
+    },
+  });
+  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  const out = lines(result.stdout);
+  assert.deepEqual(out.slice(0, 2), ['patching express/lib/application.js lib/application.js function false', 'patching express 5.x commonjs function']);
+  assert.deepEqual(out.slice(2).sort(), ['response 200 hello world wrapt-hooks', 'timed GET /hello/world 200 in some ms']);
+});
+
+test('a child process started by the app inherits the preload through NODE_OPTIONS', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      ...TWIN_APP,
+      'app.js': `
+        const { execFileSync } = require('node:child_process');
+        console.log('parent', require('twin').hello('parent'));
+        process.stdout.write(execFileSync(process.execPath, ['child.js'], { encoding: 'utf8' }));
+      `,
+      'child.js': "console.log('child', require('twin').hello('child'));",
+    },
+  });
+  const result = runNode(app, ['app.js'], { env: { NODE_OPTIONS: '--require wrapt-hooks/register' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(lines(result.stdout), [
+    'patch twin 1.0.0',
+    'parent twin 1 says hello to parent (patched)',
+    'patch twin 1.0.0',
+    'child twin 1 says hello to child (patched)',
+  ]);
+});
+
+test('a worker thread inherits the --require preload and patches in its own thread, once', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      ...TWIN_APP,
+      'app.js': `
+        const { Worker } = require('node:worker_threads');
+        console.log('main', require('twin').hello('main'));
+        const worker = new Worker(require('node:path').join(__dirname, 'worker.js'));
+        worker.on('exit', (code) => console.log('worker exit', code));
+      `,
+      'worker.js': "console.log('worker', require('twin').hello('worker'), require('twin').hello('again'));",
+    },
+  });
+  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  const out = lines(result.stdout);
+  assert.deepEqual(out.slice(0, 2), ['patch twin 1.0.0', 'main twin 1 says hello to main (patched)']);
+  // The worker's stdout is forwarded asynchronously: compare its lines as a set.
+  assert.deepEqual(out.slice(2).sort(), ['patch twin 1.0.0', 'worker exit 0', 'worker twin 1 says hello to worker (patched) twin 1 says hello to again (patched)']);
+});

@@ -1,0 +1,301 @@
+// The config file (§3): every search place, the search boundary, WRAPT_HOOKS_CONFIG, no
+// config at all, `versions`, several patches per target, `enabled`, and the "#" split rule.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { makeApp, runNode, path } from './helpers.mjs';
+
+const PRELOAD = ['--require', 'wrapt-hooks/register'];
+
+function run(cwd, { script = 'app.js', env = {}, preload = true } = {}) {
+  const result = runNode(cwd, [...(preload ? PRELOAD : []), script], { env });
+  assert.equal(result.error, undefined, String(result.error));
+  return result;
+}
+
+function lines(stdout) {
+  return stdout.split('\n').filter((line) => line !== '');
+}
+
+function assertClean(result) {
+  assert.equal(result.code, 0, `exit code ${result.code}; stderr:\n${result.stderr}`);
+  assert.deepEqual(result.warnings, [], `no warnings expected; stderr:\n${result.stderr}`);
+}
+
+const APP = "console.log('start'); require('os'); console.log('end');";
+
+/** A patch module that prints `patch os <label>` when os is first required. */
+function patchFile(label) {
+  return `module.exports = function () { console.log(${JSON.stringify(`patch os ${label}`)}); };`;
+}
+
+const json = (label) => JSON.stringify({ patches: { os: `./patches/${label}.js` } }, null, 2);
+const yaml = (label) => `# YAML config\npatches:\n  os: ./patches/${label}.js\n`;
+const cjs = (label) => `module.exports = { patches: { os: './patches/${label}.js' } };\n`;
+const esm = (label) => `export default { patches: { os: './patches/${label}.js' } };\n`;
+
+const PLACES = [
+  ['.wrapt-hooksrc (JSON)', '.wrapt-hooksrc', json],
+  ['.wrapt-hooksrc (YAML)', '.wrapt-hooksrc', yaml],
+  ['.wrapt-hooksrc.json', '.wrapt-hooksrc.json', json],
+  ['.wrapt-hooksrc.yaml', '.wrapt-hooksrc.yaml', yaml],
+  ['.wrapt-hooksrc.yml', '.wrapt-hooksrc.yml', yaml],
+  ['.wrapt-hooksrc.js', '.wrapt-hooksrc.js', cjs],
+  ['.wrapt-hooksrc.cjs', '.wrapt-hooksrc.cjs', cjs],
+  ['.wrapt-hooksrc.mjs', '.wrapt-hooksrc.mjs', esm],
+  ['wrapt-hooks.config.js', 'wrapt-hooks.config.js', cjs],
+  ['wrapt-hooks.config.cjs', 'wrapt-hooks.config.cjs', cjs],
+  ['wrapt-hooks.config.mjs', 'wrapt-hooks.config.mjs', esm],
+];
+
+for (const [title, file, content] of PLACES) {
+  test(`config search place: ${title}`, () => {
+    const label = title.replace(/[^a-z]+/gi, '-');
+    const app = makeApp({ files: { [file]: content(label), [`patches/${label}.js`]: patchFile(label), 'app.js': APP } });
+    const result = run(app);
+    assertClean(result);
+    assert.deepEqual(lines(result.stdout), ['start', `patch os ${label}`, 'end']);
+  });
+}
+
+test('config search place: the package.json field "wrapt-hooks"', () => {
+  const app = makeApp({
+    packageJson: { name: 'app', version: '1.0.0', private: true, 'wrapt-hooks': { patches: { os: './patches/pkg.js' } } },
+    files: { 'patches/pkg.js': patchFile('package.json'), 'app.js': APP },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['start', 'patch os package.json', 'end']);
+});
+
+for (const file of ['.wrapt-hooksrc.ts', 'wrapt-hooks.config.ts']) {
+  test(`config search place: ${file}, where TypeScript is installed (ignored where it is not)`, () => {
+    const files = {
+      [file]: "import { defineConfig } from 'wrapt-hooks';\nconst target: string = 'os';\nexport default defineConfig({ patches: { [target]: './patches/ts.js' } });\n",
+      'patches/ts.js': patchFile('ts'),
+      'app.js': APP,
+    };
+    const withTs = makeApp({ real: ['typescript'], files });
+    const result = run(withTs);
+    assertClean(result);
+    assert.deepEqual(lines(result.stdout), ['start', 'patch os ts', 'end']);
+    const withoutTs = makeApp({ files });
+    const ignored = run(withoutTs);
+    assertClean(ignored);
+    assert.deepEqual(lines(ignored.stdout), ['start', 'end']);
+  });
+}
+
+test('a .js config in a "type": "module" package is ESM, and defineConfig can be used in it', () => {
+  const app = makeApp({
+    packageJson: { name: 'app', version: '1.0.0', private: true, type: 'module' },
+    files: {
+      'wrapt-hooks.config.js': "import { defineConfig } from 'wrapt-hooks';\nexport default defineConfig({ patches: { os: './patches/esm.cjs' } });\n",
+      'patches/esm.cjs': patchFile('esm config'),
+      'app.cjs': APP,
+    },
+  });
+  const result = run(app, { script: 'app.cjs' });
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['start', 'patch os esm config', 'end']);
+});
+
+test('search order: package.json field, then .wrapt-hooksrc*, then wrapt-hooks.config.*', () => {
+  const files = {
+    '.wrapt-hooksrc.json': json('rc'),
+    'wrapt-hooks.config.js': cjs('config'),
+    'patches/rc.js': patchFile('rc'),
+    'patches/config.js': patchFile('config'),
+    'patches/pkg.js': patchFile('pkg'),
+    'app.js': APP,
+  };
+  const withField = makeApp({ packageJson: { name: 'app', 'wrapt-hooks': { patches: { os: './patches/pkg.js' } } }, files });
+  assert.deepEqual(lines(run(withField).stdout), ['start', 'patch os pkg', 'end']);
+  const withoutField = makeApp({ files });
+  assert.deepEqual(lines(run(withoutField).stdout), ['start', 'patch os rc', 'end']);
+});
+
+test('the search starts at the working directory and goes up to the nearest package.json', () => {
+  const app = makeApp({ files: { '.wrapt-hooksrc.json': json('root'), 'patches/root.js': patchFile('root'), 'app.js': APP } });
+  const deeper = path.join(app, 'src', 'deeper');
+  mkdirSync(deeper, { recursive: true });
+  const result = run(deeper, { script: path.join(app, 'app.js') });
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['start', 'patch os root', 'end'], 'found from a subdirectory; the patch resolved against the config file');
+});
+
+test('a config above the nearest package.json is not used', () => {
+  const app = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': json('outer'),
+      'patches/outer.js': patchFile('outer'),
+      'app.js': APP,
+      'packages/inner/package.json': { name: 'inner', version: '1.0.0' },
+      'packages/inner/lib/.keep': '',
+    },
+  });
+  const inner = path.join(app, 'packages', 'inner');
+  const script = path.join(app, 'app.js');
+  const blocked = run(path.join(inner, 'lib'), { script });
+  assertClean(blocked);
+  assert.deepEqual(lines(blocked.stdout), ['start', 'end'], 'the search stopped at packages/inner/package.json');
+  // The same layout without the inner package.json finds the outer config: the stop was the reason.
+  rmSync(path.join(inner, 'package.json'));
+  const found = run(path.join(inner, 'lib'), { script });
+  assertClean(found);
+  assert.deepEqual(lines(found.stdout), ['start', 'patch os outer', 'end']);
+});
+
+test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {
+  const app = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': json('searched'),
+      'conf/custom-name.yaml': yaml('explicit'),
+      'conf/patches/explicit.js': patchFile('explicit'),
+      'patches/searched.js': patchFile('searched'),
+      'app.js': APP,
+    },
+  });
+  const relative = run(app, { env: { WRAPT_HOOKS_CONFIG: 'conf/custom-name.yaml' } });
+  assertClean(relative);
+  assert.deepEqual(lines(relative.stdout), ['start', 'patch os explicit', 'end']);
+  const absolute = run(path.join(app, 'conf'), { script: path.join(app, 'app.js'), env: { WRAPT_HOOKS_CONFIG: path.join(app, 'conf', 'custom-name.yaml') } });
+  assertClean(absolute);
+  assert.deepEqual(lines(absolute.stdout), ['start', 'patch os explicit', 'end']);
+});
+
+test('no config file: the preload does nothing and installs no hooks', () => {
+  const probe = `
+    const Module = require('node:module');
+    const { createHash } = require('node:crypto');
+    const fingerprint = (fn) => createHash('sha1').update(fn.toString()).digest('hex').slice(0, 12);
+    require('os');
+    console.log('require', fingerprint(Module.prototype.require));
+    console.log('_load', fingerprint(Module._load));
+    console.log('getBuiltinModule', fingerprint(process.getBuiltinModule));
+    const loaded = Object.keys(require.cache).filter((file) => /[\\/\\\\](require|import)-in-the-middle[\\/\\\\]/.test(file));
+    console.log('interception modules loaded:', loaded.length);
+  `;
+  const app = makeApp({ files: { 'app.js': probe } });
+  const without = run(app, { preload: false });
+  assertClean(without);
+  assert.match(without.stdout, /interception modules loaded: 0/);
+  const withPreload = run(app);
+  assertClean(withPreload);
+  assert.equal(withPreload.stdout, without.stdout, 'Module.prototype.require, Module._load and process.getBuiltinModule are untouched');
+  assert.equal(withPreload.stderr, '');
+  const debug = run(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  assert.equal(debug.stdout, without.stdout);
+  for (const line of lines(debug.stderr)) assert.match(line, /^wrapt-hooks: /);
+});
+
+test('versions: a target inside the range is patched, outside it is skipped silently (a WRAPT_HOOKS_DEBUG line)', () => {
+  const app = makeApp({
+    packages: ['twin', 'twin-user'],
+    files: {
+      '.wrapt-hooksrc.json': {
+        patches: {
+          twin: [
+            { patch: './patches/v.js#v1', versions: '^1.0.0' },
+            { patch: './patches/v.js#v2', versions: '>=2 <3' },
+            { patch: './patches/v.js#never', versions: '>=9' },
+          ],
+        },
+      },
+      'patches/v.js': `
+        exports.v1 = (m, info) => console.log('v1 patch for', info.version);
+        exports.v2 = (m, info) => console.log('v2 patch for', info.version);
+        exports.never = (m, info) => console.log('never patch for', info.version);
+      `,
+      'app.js': "require('twin'); require('twin-user'); console.log('end');",
+    },
+  });
+  const quiet = run(app);
+  assertClean(quiet);
+  assert.deepEqual(lines(quiet.stdout), ['v1 patch for 1.0.0', 'v2 patch for 2.0.0', 'end']);
+  assert.equal(quiet.stderr, '', 'a skip is not a warning');
+  const debug = run(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  assertClean(debug);
+  assert.equal(debug.stdout, quiet.stdout);
+  const skips = lines(debug.stderr).filter((line) => /skip/.test(line));
+  assert.ok(skips.some((line) => /^wrapt-hooks: .*twin@2\.0\.0.*v1.*\^1\.0\.0/.test(line)), debug.stderr);
+  assert.ok(skips.some((line) => /^wrapt-hooks: .*twin@1\.0\.0.*v2.*>=2 <3/.test(line)), debug.stderr);
+  assert.ok(skips.some((line) => /twin@1\.0\.0.*#never/.test(line)) && skips.some((line) => /twin@2\.0\.0.*#never/.test(line)), debug.stderr);
+});
+
+test('several patches for one target run in declaration order, strings and objects mixed', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      '.wrapt-hooksrc.yaml': [
+        'patches:',
+        '  twin:',
+        '    - ./patches/p.js#first',
+        '    - patch: ./patches/p.js#second',
+        '      versions: "*"',
+        '    - ./patches/third.js',
+        '  os:',
+        '    - ./patches/p.js#os',
+        '',
+      ].join('\n'),
+      'patches/p.js': `
+        exports.first = (m) => { m.trail = ['first']; };
+        exports.second = (m) => { m.trail.push('second'); };
+        exports.os = () => console.log('os patch');
+      `,
+      'patches/third.js': "module.exports = (m) => { m.trail.push('third'); };",
+      'app.js': "console.log(require('twin').trail.join(' ')); require('os');",
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['first second third', 'os patch']);
+});
+
+test('"enabled": false turns an entry off without loading it; true keeps it', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      '.wrapt-hooksrc.json': {
+        patches: {
+          twin: [
+            { patch: './patches/missing.js', enabled: false },
+            { patch: './patches/on.js', enabled: true },
+          ],
+          os: { patch: './patches/off.js', enabled: false },
+        },
+      },
+      'patches/on.js': "module.exports = () => console.log('on');",
+      'patches/off.js': "console.log('off module loaded'); module.exports = () => console.log('off');",
+      'app.js': "require('twin'); require('os'); console.log('end');",
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['on', 'end']);
+});
+
+test('the "#" that splits off the export is the last one not at position 0', () => {
+  const app = makeApp({
+    packages: ['twin', 'deep-pkg', 'classy'],
+    packageJson: { name: 'app', version: '1.0.0', private: true, imports: { '#patches/*': './patches/*' } },
+    files: {
+      '.wrapt-hooksrc.json': {
+        patches: {
+          os: './patches/a#b.js#apply',
+          twin: '#patches/imported.js',
+          'deep-pkg': '#patches/imported.js#named',
+          classy: 'my-patches/lib#x.js#apply',
+        },
+      },
+      'patches/a#b.js': "exports.apply = () => console.log('a#b.js apply');",
+      'patches/imported.js': "module.exports = () => console.log('imports map default'); module.exports.named = () => console.log('imports map named');",
+      'node_modules/my-patches/package.json': { name: 'my-patches', version: '1.0.0' },
+      'node_modules/my-patches/lib#x.js': "exports.apply = () => console.log('package lib#x.js apply');",
+      'app.js': "require('os'); require('twin'); require('deep-pkg'); require('classy');",
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['a#b.js apply', 'imports map default', 'imports map named', 'package lib#x.js apply']);
+});

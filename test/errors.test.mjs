@@ -1,0 +1,469 @@
+// Errors and bad input (§6, §8): fail-open warnings, strict mode, the WRAPT_HOOKS_DEBUG log and
+// exit summary, WRAPT_HOOKS_DISABLE, untrusted files, Node's own entry modes under the preload,
+// and loading the preload twice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chownSync, cpSync, symlinkSync } from 'node:fs';
+import { makeApp, runNode, chmodSync, path, ROOT } from './helpers.mjs';
+
+const PRELOAD = ['--require', 'wrapt-hooks/register'];
+
+function run(cwd, { script = 'app.js', args = PRELOAD, env = {}, input } = {}) {
+  const result = runNode(cwd, [...args, ...(script === null ? [] : [script])], { env, input });
+  assert.equal(result.error, undefined, String(result.error));
+  return result;
+}
+
+function lines(text) {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+// The application of the fail-open tests: prints, and exits with a code of its own.
+const APP = `
+  const twin = require('twin');
+  console.log('twin', twin.hello('app'));
+  const os = require('os');
+  console.log('os', typeof os.platform());
+  process.exitCode = 3;
+`;
+const GOOD_PATCH = "module.exports = (os) => { console.error('good patch applied to ' + (typeof os.platform)); };";
+
+const FAIL_OPEN = [
+  {
+    title: 'unparsable JSON config',
+    files: { '.wrapt-hooksrc.json': '{ "patches": { "twin": ' },
+    code: 'WRAPT_HOOKS_CONFIG_PARSE',
+    message: [/\.wrapt-hooksrc\.json/],
+  },
+  {
+    title: 'unparsable YAML config',
+    files: { '.wrapt-hooksrc.yaml': 'patches:\n  twin: [unclosed\n' },
+    code: 'WRAPT_HOOKS_CONFIG_PARSE',
+    message: [/\.wrapt-hooksrc\.yaml/],
+  },
+  {
+    title: 'a JavaScript config that throws',
+    files: { 'wrapt-hooks.config.js': "throw new Error('config boom');" },
+    code: 'WRAPT_HOOKS_CONFIG_PARSE',
+    message: [/wrapt-hooks\.config\.js/, /config boom/],
+  },
+  {
+    title: 'a config that is not an object',
+    files: { '.wrapt-hooksrc.json': '["twin"]' },
+    code: 'WRAPT_HOOKS_CONFIG_INVALID',
+    message: [/\.wrapt-hooksrc\.json/],
+  },
+  {
+    title: 'an unknown top-level key (the rest of the config still applies)',
+    files: { '.wrapt-hooksrc.json': { patchez: {}, patches: { os: './patches/good.js' } } },
+    code: 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
+    message: [/\.wrapt-hooksrc\.json/, /patchez/],
+    applied: true,
+  },
+  {
+    title: 'a patch entry of the wrong type',
+    files: { '.wrapt-hooksrc.json': { patches: { twin: 42, os: './patches/good.js' } } },
+    code: 'WRAPT_HOOKS_CONFIG_INVALID',
+    message: [/\.wrapt-hooksrc\.json/, /patches\.twin/],
+    applied: true,
+  },
+  {
+    title: 'an unknown key in a patch entry',
+    files: { '.wrapt-hooksrc.json': { patches: { twin: { patch: './patches/good.js', version: '1' }, os: './patches/good.js' } } },
+    code: 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
+    message: [/\.wrapt-hooksrc\.json/, /patches\.twin\.version/],
+    applied: true,
+  },
+  {
+    title: 'a versions value that is not a semver range',
+    files: { '.wrapt-hooksrc.json': { patches: { twin: { patch: './patches/good.js', versions: 'banana' }, os: './patches/good.js' } } },
+    code: 'WRAPT_HOOKS_CONFIG_INVALID',
+    message: [/\.wrapt-hooksrc\.json/, /patches\.twin\.versions/, /banana/],
+    applied: true,
+  },
+  {
+    title: 'a target that can never match',
+    files: { '.wrapt-hooksrc.json': { patches: { 'node:nope': './patches/good.js', os: './patches/good.js' } } },
+    code: 'WRAPT_HOOKS_CONFIG_INVALID',
+    message: [/\.wrapt-hooksrc\.json/, /node:nope/],
+    applied: true,
+  },
+  {
+    title: 'strict that is not a boolean',
+    files: { '.wrapt-hooksrc.json': { strict: 'yes', patches: { os: './patches/good.js' } } },
+    code: 'WRAPT_HOOKS_CONFIG_INVALID',
+    message: [/\.wrapt-hooksrc\.json/, /strict/],
+    applied: true,
+  },
+  {
+    title: 'WRAPT_HOOKS_CONFIG naming a missing file',
+    env: { WRAPT_HOOKS_CONFIG: 'conf/missing.json' },
+    code: 'WRAPT_HOOKS_CONFIG_NOT_FOUND',
+    message: [/conf[/\\]missing\.json/, /WRAPT_HOOKS_CONFIG/],
+  },
+  {
+    title: 'a patch package that is not installed',
+    files: { '.wrapt-hooksrc.json': { packages: ['not-installed-patches'], patches: { os: './patches/good.js' } } },
+    code: 'WRAPT_HOOKS_PACKAGE_NOT_FOUND',
+    message: [/not-installed-patches/],
+    applied: true,
+  },
+  {
+    title: 'a missing patch module',
+    files: { '.wrapt-hooksrc.json': { patches: { twin: './patches/nope.js', os: './patches/good.js' } } },
+    code: 'WRAPT_HOOKS_PATCH_NOT_FOUND',
+    message: [/\.\/patches\/nope\.js/, /"twin"/, /\.wrapt-hooksrc\.json/],
+    applied: true,
+  },
+  {
+    title: 'a missing export',
+    files: { '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#nope', os: './patches/good.js' } }, 'patches/p.js': 'exports.yes = () => {};' },
+    code: 'WRAPT_HOOKS_PATCH_EXPORT',
+    message: [/patches[/\\]p\.js/, /"nope"/, /"twin"/, /yes/],
+    applied: true,
+  },
+  {
+    title: 'a named export asked of a patch module whose module.exports is a function',
+    files: { '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#apply', os: './patches/good.js' } }, 'patches/p.js': 'module.exports = function patchTwin() {};' },
+    code: 'WRAPT_HOOKS_PATCH_EXPORT',
+    message: [/patches[/\\]p\.js/, /"apply"/, /module\.exports is function patchTwin/],
+    applied: true,
+  },
+  {
+    title: 'a patch module that throws while loading',
+    files: { '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js', os: './patches/good.js' } }, 'patches/p.js': "throw new Error('load boom');" },
+    code: 'WRAPT_HOOKS_PATCH_LOAD',
+    message: [/patches[/\\]p\.js/, /load boom/, /"twin"/],
+    applied: true,
+  },
+  {
+    title: 'an ESM patch module with top-level await',
+    files: { '.wrapt-hooksrc.json': { patches: { twin: './patches/p.mjs', os: './patches/good.js' } }, 'patches/p.mjs': 'await null;\nexport default () => {};\n' },
+    code: 'WRAPT_HOOKS_PATCH_LOAD',
+    message: [/patches[/\\]p\.mjs/, /top-level await/],
+    applied: true,
+  },
+  {
+    title: 'a patch that throws',
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#broken', os: './patches/good.js' } },
+      'patches/p.js': "exports.broken = function broken(twin) { twin.half = true; throw new Error('patch boom'); };",
+    },
+    code: 'WRAPT_HOOKS_PATCH_FAILED',
+    message: [/"twin"/, /patch boom/, /p\.js#broken/],
+    applied: true,
+  },
+];
+
+let baseline;
+function getBaseline() {
+  if (baseline === undefined) {
+    const app = makeApp({ packages: ['twin'], files: { 'app.js': APP } });
+    baseline = runNode(app, ['app.js']);
+    assert.equal(baseline.code, 3, baseline.stderr);
+    assert.equal(baseline.stdout, 'twin twin 1 says hello to app\nos string\n');
+  }
+  return baseline;
+}
+
+for (const scenario of FAIL_OPEN) {
+  test(`fail-open: ${scenario.title} gives one ${scenario.code} warning; the app's output and exit code are unchanged`, () => {
+    const expected = getBaseline();
+    const app = makeApp({ packages: ['twin'], files: { 'app.js': APP, 'patches/good.js': GOOD_PATCH, ...scenario.files } });
+    const result = run(app, { env: scenario.env ?? {} });
+    assert.equal(result.stdout, expected.stdout, result.stderr);
+    assert.equal(result.code, expected.code, result.stderr);
+    assert.equal(result.warnings.length, 1, `exactly one warning; stderr:\n${result.stderr}`);
+    const [warning] = result.warnings;
+    assert.equal(warning.code, scenario.code, result.stderr);
+    for (const pattern of scenario.message) assert.match(warning.message, pattern);
+    if (scenario.applied) assert.match(result.stderr, /good patch applied to function/, 'the valid patches still apply');
+  });
+}
+
+test('strict mode ("strict": true): a config problem throws WraptHooksError at start-up, before the app runs', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: { 'app.js': APP, 'patches/good.js': GOOD_PATCH, '.wrapt-hooksrc.json': { strict: true, patchez: {}, patches: { os: './patches/good.js' } } },
+  });
+  const result = run(app);
+  assert.notEqual(result.code, 0);
+  assert.equal(result.stdout, '', 'the application never ran');
+  assert.match(result.stderr, /WraptHooksError/);
+  assert.match(result.stderr, /WRAPT_HOOKS_CONFIG_UNKNOWN_KEY/);
+  assert.match(result.stderr, /patchez/);
+  assert.deepEqual(result.warnings, []);
+});
+
+test('strict mode (WRAPT_HOOKS_STRICT=1): a config problem throws at start-up too', () => {
+  const app = makeApp({ packages: ['twin'], files: { 'app.js': APP, '.wrapt-hooksrc.json': '{ "patches": ' } });
+  const result = run(app, { env: { WRAPT_HOOKS_STRICT: '1' } });
+  assert.notEqual(result.code, 0);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /WraptHooksError/);
+  assert.match(result.stderr, /WRAPT_HOOKS_CONFIG_PARSE/);
+  assert.match(result.stderr, /\.wrapt-hooksrc\.json/);
+});
+
+const STRICT_APP = `
+  const { WraptHooksError } = require('wrapt-hooks');
+  console.log('before');
+  try {
+    require('twin');
+    console.log('no error');
+  } catch (error) {
+    console.log(error.name, error.code, error instanceof WraptHooksError, error.cause ? error.cause.message.split('\\n')[0] : 'no cause');
+  }
+  console.log('after');
+`;
+
+for (const [how, config, env] of [
+  ['"strict": true', { strict: true }, {}],
+  ['WRAPT_HOOKS_STRICT=1', {}, { WRAPT_HOOKS_STRICT: '1' }],
+]) {
+  test(`strict mode (${how}): patch problems throw WraptHooksError at the target's require`, () => {
+    const cases = [
+      ['./patches/p.js#nope', 'WraptHooksError WRAPT_HOOKS_PATCH_EXPORT true no cause'],
+      ['./patches/p.js#broken', 'WraptHooksError WRAPT_HOOKS_PATCH_FAILED true patch boom'],
+      ['./patches/missing.js', 'WraptHooksError WRAPT_HOOKS_PATCH_NOT_FOUND true'],
+    ];
+    for (const [spec, expected] of cases) {
+      const app = makeApp({
+        packages: ['twin'],
+        files: {
+          'app.js': STRICT_APP,
+          'patches/p.js': "exports.broken = () => { throw new Error('patch boom'); };",
+          '.wrapt-hooksrc.json': { ...config, patches: { twin: spec } },
+        },
+      });
+      const result = run(app, { env });
+      assert.equal(result.code, 0, result.stderr);
+      const out = lines(result.stdout);
+      assert.equal(out.length, 3, result.stdout + result.stderr);
+      assert.equal(out[0], 'before');
+      assert.ok(out[1].startsWith(expected), `${spec}: got "${out[1]}", expected "${expected}…"`);
+      assert.equal(out[2], 'after');
+      assert.deepEqual(result.warnings, [], 'strict mode throws instead of warning');
+    }
+  });
+}
+
+test('WRAPT_HOOKS_DEBUG: decision lines start with "wrapt-hooks:"; the exit summary lists applied patches and targets never imported', () => {
+  const app = makeApp({
+    packages: ['twin', 'deep-pkg'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#twin', os: './patches/p.js#os', 'deep-pkg': './patches/p.js#deep' } },
+      'patches/p.js': 'exports.twin = () => {}; exports.os = () => {}; exports.deep = () => {};',
+      'app.js': "require('twin'); require('os'); console.log('app done');",
+    },
+  });
+  const quiet = run(app);
+  assert.equal(quiet.stderr, '');
+  const result = run(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, quiet.stdout, 'debugging does not change the app output');
+  assert.equal(result.stdout, 'app done\n');
+  const log = lines(result.stderr);
+  assert.ok(log.length > 0);
+  for (const line of log) assert.match(line, /^wrapt-hooks:/);
+  assert.ok(log.some((line) => /patching twin@1\.0\.0 with \.\/patches\/p\.js#twin/.test(line)), result.stderr);
+  assert.ok(log.some((line) => /patching os with \.\/patches\/p\.js#os/.test(line)), result.stderr);
+  const summaryAt = log.findIndex((line) => /summary/.test(line));
+  assert.notEqual(summaryAt, -1, 'a summary at exit');
+  const summary = log.slice(summaryAt);
+  assert.ok(summary.some((line) => /applied/.test(line) && /twin@1\.0\.0/.test(line) && /p\.js#twin/.test(line)), result.stderr);
+  assert.ok(summary.some((line) => /applied/.test(line) && /\bos\b/.test(line) && /p\.js#os/.test(line)), result.stderr);
+  const never = summary.slice(1).filter((line) => /never/.test(line));
+  assert.equal(never.length, 1, result.stderr);
+  assert.match(never[0], /deep-pkg/);
+  assert.doesNotMatch(never[0], /twin|\bos\b/);
+});
+
+test('WRAPT_HOOKS_DEBUG: the summary lists failed patches', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#broken' } },
+      'patches/p.js': "exports.broken = () => { throw new Error('patch boom'); };",
+      'app.js': "require('twin'); console.log('app done');",
+    },
+  });
+  const result = run(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'app done\n');
+  assert.equal(result.warnings.length, 1);
+  const summary = lines(result.stderr).slice(lines(result.stderr).findIndex((line) => /^wrapt-hooks: .*summary/.test(line)));
+  assert.ok(summary.some((line) => /^wrapt-hooks:.*failed.*twin.*patch boom/.test(line)), result.stderr);
+});
+
+test('WRAPT_HOOKS_DISABLE=1 / all: nothing is patched and no hooks are installed', () => {
+  const probe = `
+    const Module = require('node:module');
+    require('os');
+    console.log('ritm loaded', Object.keys(require.cache).some((file) => file.includes('require-in-the-middle')));
+  `;
+  const app = makeApp({
+    files: { '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } }, 'patches/os.js': "module.exports = () => console.log('patch os');", 'app.js': probe },
+  });
+  const on = run(app);
+  assert.deepEqual(lines(on.stdout), ['patch os', 'ritm loaded true'], 'the probe can see the hooks');
+  for (const value of ['1', 'all']) {
+    const off = run(app, { env: { WRAPT_HOOKS_DISABLE: value } });
+    assert.equal(off.code, 0, off.stderr);
+    assert.deepEqual(lines(off.stdout), ['ritm loaded false'], `WRAPT_HOOKS_DISABLE=${value}`);
+    assert.equal(off.stderr, '');
+  }
+});
+
+test('WRAPT_HOOKS_DISABLE=fs,express turns off these targets only', () => {
+  const app = makeApp({
+    real: ['express'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { fs: './patches/p.js#fs', 'node:os': './patches/p.js#os', express: './patches/p.js#express' } },
+      'patches/p.js': "exports.fs = () => console.log('patch fs'); exports.os = () => console.log('patch os'); exports.express = () => console.log('patch express');",
+      'app.js': "require('node:fs'); require('express'); require('os'); console.log('end');",
+    },
+  });
+  const all = run(app);
+  assert.equal(all.code, 0, all.stderr);
+  assert.deepEqual(lines(all.stdout), ['patch fs', 'patch express', 'patch os', 'end']);
+  const some = run(app, { env: { WRAPT_HOOKS_DISABLE: 'fs,express' } });
+  assert.equal(some.code, 0, some.stderr);
+  assert.deepEqual(lines(some.stdout), ['patch os', 'end']);
+  assert.deepEqual(some.warnings, []);
+  const prefixed = run(app, { env: { WRAPT_HOOKS_DISABLE: ' node:os , express' } });
+  assert.deepEqual(lines(prefixed.stdout), ['patch fs', 'end']);
+});
+
+test('untrusted JavaScript config files are refused: world-writable, or owned by another user', () => {
+  for (const [how, spoil] of [
+    ['chmod 666', (file) => chmodSync(file, 0o666)],
+    ['chown 65534', (file) => chownSync(file, 65534, 65534)],
+  ]) {
+    const app = makeApp({
+      files: {
+        'wrapt-hooks.config.js': "module.exports = { patches: { os: './patches/os.js' } };",
+        'patches/os.js': "module.exports = () => console.log('patch os');",
+        'app.js': "require('os'); console.log('end');",
+      },
+    });
+    const file = path.join(app, 'wrapt-hooks.config.js');
+    const trusted = run(app);
+    assert.deepEqual(lines(trusted.stdout), ['patch os', 'end'], 'loaded while trusted');
+    spoil(file);
+    const result = run(app);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(lines(result.stdout), ['end'], `${how}: the config was not used`);
+    assert.equal(result.warnings.length, 1, result.stderr);
+    assert.equal(result.warnings[0].code, 'WRAPT_HOOKS_UNTRUSTED_FILE');
+    assert.ok(result.warnings[0].message.includes(file), result.warnings[0].message);
+  }
+});
+
+test('untrusted patch modules are refused when their target loads; other patches still apply', () => {
+  for (const [how, spoil] of [
+    ['chmod 666', (file) => chmodSync(file, 0o666)],
+    ['chown 65534', (file) => chownSync(file, 65534, 65534)],
+  ]) {
+    const app = makeApp({
+      packages: ['twin'],
+      files: {
+        '.wrapt-hooksrc.json': { patches: { twin: './patches/twin.js', os: './patches/os.js' } },
+        'patches/twin.js': "console.log('twin patch module ran'); module.exports = () => console.log('patch twin');",
+        'patches/os.js': "module.exports = () => console.log('patch os');",
+        'app.js': "console.log('start'); require('twin'); require('os'); console.log('end');",
+      },
+    });
+    const file = path.join(app, 'patches', 'twin.js');
+    spoil(file);
+    const result = run(app);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(lines(result.stdout), ['start', 'patch os', 'end'], `${how}: the patch module never ran`);
+    assert.equal(result.warnings.length, 1, result.stderr);
+    assert.equal(result.warnings[0].code, 'WRAPT_HOOKS_UNTRUSTED_FILE');
+    assert.ok(result.warnings[0].message.includes(file), result.warnings[0].message);
+  }
+});
+
+function entryApp() {
+  return makeApp({
+    files: {
+      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
+      'patches/os.js': "module.exports = (os) => { os.patchedByHook = true; console.log('patch os'); };",
+      'check.test.js': "const { test } = require('node:test'); const assert = require('node:assert'); test('os is patched', () => assert.equal(require('os').patchedByHook, true));",
+    },
+  });
+}
+
+for (const [name, preload] of [
+  ['--require', (env = {}) => ({ args: PRELOAD, env })],
+  ['NODE_OPTIONS', (env = {}) => ({ args: [], env: { ...env, NODE_OPTIONS: '--require wrapt-hooks/register' } })],
+]) {
+  test(`node -e, node -p, the REPL and node --test keep working under the preload (${name})`, () => {
+    const app = entryApp();
+    const { args, env } = preload();
+    const e = run(app, { args: [...args, '-e', "console.log('e', require('os').patchedByHook)"], script: null, env });
+    assert.equal(e.code, 0, e.stderr);
+    assert.deepEqual(lines(e.stdout), ['patch os', 'e true']);
+
+    const plain = run(app, { args: [...args, '-e', 'console.log(6 * 7)'], script: null, env });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(plain.stdout, '42\n');
+
+    const p = run(app, { args: [...args, '-p', "require('node:os').patchedByHook && process.platform"], script: null, env });
+    assert.equal(p.code, 0, p.stderr);
+    assert.deepEqual(lines(p.stdout), ['patch os', process.platform]);
+
+    const repl = run(app, {
+      args: [...args, '-i'],
+      script: null,
+      env,
+      input: "const os = require('os');\nconsole.log('repl', os.patchedByHook);\n.exit\n",
+    });
+    assert.equal(repl.code, 0, repl.stderr);
+    assert.match(repl.stdout, /patch os/);
+    assert.match(repl.stdout, /repl true/);
+    assert.deepEqual(repl.warnings, []);
+
+    const tested = run(app, { args: [...args, '--test', '--test-reporter=tap', 'check.test.js'], script: null, env });
+    assert.equal(tested.code, 0, tested.stdout + tested.stderr);
+    assert.match(tested.stdout, /# pass 1/);
+  });
+}
+
+/** A second, separate copy of the package inside the app (vendor/wrapt-hooks). */
+function vendorCopy(app) {
+  const dir = path.join(app, 'vendor', 'wrapt-hooks');
+  for (const entry of ['package.json', 'register.js', 'register.mjs', 'dist']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+test('loading the preload twice installs once: the patch fires once', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/twin.js' } },
+      'patches/twin.js': "module.exports = (m) => { m.count = (m.count || 0) + 1; console.log('patch twin'); };",
+      'app.js': `
+        const { registerPostImportHook } = require('./vendor/wrapt-hooks');
+        registerPostImportHook(() => console.log('api hook from the other copy'), 'twin');
+        console.log('count', require('twin').count);
+      `,
+    },
+  });
+  vendorCopy(app);
+  const expected = ['patch twin', 'api hook from the other copy', 'count 1'];
+  for (const [how, args, env] of [
+    ['--require twice', ['--require', 'wrapt-hooks/register', '--require', 'wrapt-hooks/register'], {}],
+    ['--require and NODE_OPTIONS', PRELOAD, { NODE_OPTIONS: '--require wrapt-hooks/register' }],
+    ['--require and --import', ['--import', 'wrapt-hooks/register', ...PRELOAD], {}],
+    ['two copies of the package', ['--require', './vendor/wrapt-hooks/register.js', ...PRELOAD], {}],
+    ['two copies, the other first', [...PRELOAD, '--require', './vendor/wrapt-hooks/register.js'], {}],
+  ]) {
+    const result = run(app, { args, env });
+    assert.equal(result.code, 0, `${how}: ${result.stderr}`);
+    assert.deepEqual(lines(result.stdout), expected, how);
+    assert.deepEqual(result.warnings, [], `${how}: ${result.stderr}`);
+  }
+});

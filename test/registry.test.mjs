@@ -1,0 +1,543 @@
+// The post-import hook registry (§4, §5), seen from spawned applications: once per module
+// instance, registration order, before the importer gets the module, immediate firing for
+// modules already loaded, unregister, whenImported, return values, lazy specifiers, patch
+// module forms and ModuleInfo.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { realpathSync } from 'node:fs';
+import { makeApp, runNode, path } from './helpers.mjs';
+
+const PRELOAD = ['--require', 'wrapt-hooks/register'];
+
+/** Runs `script` in `app` with the --require preload (or without it: preload false). */
+function run(app, { script = 'app.js', env = {}, preload = true } = {}) {
+  const result = runNode(app, [...(preload ? PRELOAD : []), script], { env });
+  assert.equal(result.error, undefined, String(result.error));
+  return result;
+}
+
+/** stdout as lines, without the trailing empty one. */
+function lines(stdout) {
+  return stdout.split('\n').filter((line) => line !== '');
+}
+
+function assertClean(result) {
+  assert.equal(result.code, 0, `exit code ${result.code}; stderr:\n${result.stderr}`);
+  assert.deepEqual(result.warnings, [], `no warnings expected; stderr:\n${result.stderr}`);
+}
+
+test('fires once per module instance: two installed copies of a package each fire once', () => {
+  const app = makeApp({
+    packages: ['twin', 'twin-user'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/twin.js' } },
+      'patches/twin.js': `
+        const path = require('node:path');
+        module.exports = (twin, info) => {
+          console.log('patch', info.name, info.version, path.relative(process.cwd(), info.baseDir));
+          twin.patched = info.version;
+        };
+      `,
+      'app.js': `
+        const top = require('twin');
+        const user = require('twin-user');
+        require('twin');
+        const nested = require('twin-user/node_modules/twin');
+        require('twin-user');
+        console.log('top', top.patched, 'nested', user.twinVersion, nested.patched);
+      `,
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), [
+    'patch twin 1.0.0 node_modules/twin',
+    `patch twin 2.0.0 ${path.join('node_modules', 'twin-user', 'node_modules', 'twin')}`,
+    'top 1.0.0 nested 2.0.0 2.0.0',
+  ]);
+});
+
+test('a builtin fires once however it is loaded: fs, node:fs, process.getBuiltinModule', () => {
+  const app = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': { patches: { fs: './patches/fs.js', 'node:fs': './patches/fs.js#second' } },
+      'patches/fs.js': `
+        module.exports = (fs, info) => {
+          console.log('patch', info.target, info.name, info.format);
+          fs.patchCount = (fs.patchCount || 0) + 1;
+        };
+        module.exports.second = (fs, info) => {
+          console.log('second', info.target, info.name, info.format);
+          fs.patchCount += 1;
+        };
+      `,
+      'app.js': `
+        const a = require('fs');
+        const b = require('node:fs');
+        const c = process.getBuiltinModule('node:fs');
+        const d = process.getBuiltinModule('fs');
+        console.log(a === b, b === c, c === d, a.patchCount);
+      `,
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['patch fs fs builtin', 'second node:fs fs builtin', 'true true true 2']);
+});
+
+test('process.getBuiltinModule as the first access fires the patch before it returns', () => {
+  const app = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
+      'patches/os.js': `
+        const { wrapFunctionWrapper } = require('wrapt-hooks');
+        module.exports = (os) => {
+          console.log('patch os');
+          wrapFunctionWrapper(os, 'platform', (wrapped) => 'patched ' + wrapped());
+        };
+      `,
+      'app.js': `
+        console.log('start');
+        const os = process.getBuiltinModule('node:os');
+        console.log(os.platform() === 'patched ' + process.platform);
+        console.log(require('os') === os);
+      `,
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['start', 'patch os', 'true', 'true']);
+});
+
+test('hooks run in registration order: config entries in declaration order, then API registrations', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: ['./patches/order.js#a', './patches/order.js#b', { patch: './patches/order.js#c' }] } },
+      'patches/order.js': `
+        for (const name of ['a', 'b', 'c']) exports[name] = (twin) => { twin.trail = (twin.trail || '') + name; console.log('config', name); };
+      `,
+      'app.js': `
+        const { registerPostImportHook } = require('wrapt-hooks');
+        registerPostImportHook((twin) => { twin.trail += 'd'; console.log('api d'); }, 'twin');
+        registerPostImportHook((twin) => { twin.trail += 'e'; console.log('api e'); }, 'twin');
+        console.log('trail', require('twin').trail);
+      `,
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['config a', 'config b', 'config c', 'api d', 'api e', 'trail abcde']);
+});
+
+test('a patch runs before the importing code receives the module, also for files required inside a package', () => {
+  const app = makeApp({
+    packages: ['twin', 'deep-pkg'],
+    files: {
+      '.wrapt-hooksrc.json': {
+        patches: {
+          twin: './patches/p.js#twin',
+          'deep-pkg/lib/file.js': './patches/p.js#file',
+          'deep-pkg/lib/router': './patches/p.js#router',
+        },
+      },
+      'patches/p.js': `
+        const { wrapFunctionWrapper } = require('wrapt-hooks');
+        exports.twin = (twin) => {
+          console.log('patch twin');
+          wrapFunctionWrapper(twin, 'hello', (wrapped, _i, args) => wrapped(...args) + '!');
+        };
+        exports.file = (file) => {
+          console.log('patch file');
+          wrapFunctionWrapper(file, 'work', (wrapped) => 'patched ' + wrapped());
+        };
+        exports.router = (router) => {
+          console.log('patch router');
+          wrapFunctionWrapper(router, 'route', (wrapped, _i, args) => wrapped(...args).toUpperCase());
+        };
+      `,
+      'app.js': `
+        console.log('require twin');
+        const twin = require('twin');
+        console.log(twin.hello('you'));
+        console.log('require deep-pkg');
+        console.log(require('deep-pkg').run());
+        console.log(require('deep-pkg/lib/file.js').work());
+      `,
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), [
+    'require twin',
+    'patch twin',
+    'twin 1 says hello to you!',
+    'require deep-pkg',
+    'patch file',
+    'patch router',
+    'patched work ROUTE /HOME',
+    'patched work',
+  ]);
+});
+
+// Used with and without the preload: the API installs what it needs by itself.
+const IMMEDIATE_APP = `
+  const { registerPostImportHook } = require('wrapt-hooks');
+  const twin = require('twin');
+  registerPostImportHook((m, info) => console.log('hook twin', m === twin, info.version), 'twin');
+  console.log('after twin');
+  const os = require('os');
+  registerPostImportHook((m, info) => console.log('hook os', m === os, info.format), 'node:os');
+  console.log('after os');
+  registerPostImportHook(() => console.log('hook fs'), 'fs');
+  console.log('after fs');
+  registerPostImportHook(() => console.log('hook dgram'), 'dgram');
+  console.log('after dgram register');
+  require('dgram');
+  console.log('after dgram require');
+  registerPostImportHook(() => console.log('hook deep-pkg'), 'deep-pkg');
+  console.log('before deep-pkg');
+  require('deep-pkg');
+  require('deep-pkg');
+  console.log('end');
+`;
+const IMMEDIATE_EXPECTED = [
+  'hook twin true 1.0.0',
+  'after twin',
+  'hook os true builtin',
+  'after os',
+  'hook fs',
+  'after fs',
+  'after dgram register',
+  'hook dgram',
+  'after dgram require',
+  'before deep-pkg',
+  'hook deep-pkg',
+  'end',
+];
+
+for (const preload of [false, true]) {
+  test(`API hooks fire at once when the target is already loaded (require.cache, builtins Node loaded) — ${preload ? 'with' : 'without'} the preload`, () => {
+    const app = makeApp({ packages: ['twin', 'deep-pkg'], files: { 'app.js': IMMEDIATE_APP } });
+    const result = run(app, { preload });
+    assertClean(result);
+    assert.deepEqual(lines(result.stdout), IMMEDIATE_EXPECTED);
+  });
+}
+
+test('config hooks fire at the first require, even for builtins Node loaded at start-up, and never without one', () => {
+  const files = {
+    '.wrapt-hooksrc.json': { patches: { fs: './patches/fs.js', twin: './patches/twin.js' } },
+    'patches/fs.js': "console.log('fs patch module loaded'); module.exports = () => console.log('patch fs');",
+    'patches/twin.js': "console.log('twin patch module loaded'); module.exports = () => console.log('patch twin');",
+  };
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      ...files,
+      'app.js': "console.log('start'); require('fs'); console.log('end');",
+      'none.js': "console.log('start'); process.nextTick(() => console.log('end'));",
+    },
+  });
+  const first = run(app);
+  assertClean(first);
+  assert.deepEqual(lines(first.stdout), ['start', 'fs patch module loaded', 'patch fs', 'end']);
+  const never = run(app, { script: 'none.js' });
+  assertClean(never);
+  assert.deepEqual(lines(never.stdout), ['start', 'end'], 'no patch module is loaded when no target is imported');
+});
+
+test('unregister() stops a hook before it fires; it can be called twice', () => {
+  const app = makeApp({
+    packages: ['twin', 'deep-pkg'],
+    files: {
+      'app.js': `
+        const { registerPostImportHook } = require('wrapt-hooks');
+        const off = registerPostImportHook(() => console.log('removed hook'), 'twin');
+        registerPostImportHook(() => console.log('kept hook'), 'twin');
+        console.log(typeof off, off(), off());
+        require('twin');
+        const offLazy = registerPostImportHook('./missing-patch.js', 'deep-pkg');
+        offLazy();
+        require('deep-pkg');
+        console.log('done');
+      `,
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['function undefined undefined', 'kept hook', 'done']);
+});
+
+test('whenImported(target)(hook) registers the hook and returns it', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      'patches/lazy.js': "exports.apply = (m) => console.log('lazy when', m.version);",
+      'app.js': `
+        const { whenImported } = require('wrapt-hooks');
+        const hook = (m, info) => console.log('when', info.name, m.version);
+        console.log('same', whenImported('twin')(hook) === hook);
+        console.log('string', whenImported('twin')('./patches/lazy.js#apply'));
+        require('twin');
+      `,
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['same true', 'string ./patches/lazy.js#apply', 'when twin 1.0.0', 'lazy when 1.0.0']);
+});
+
+test('return values: undefined, replacement exports, a wrapper of a member (ignored), a wrapper of the exports (replaces)', () => {
+  const app = makeApp({
+    packages: ['twin', 'twin-user', 'deep-pkg', 'callable'],
+    files: {
+      '.wrapt-hooksrc.json': {
+        patches: {
+          twin: './patches/r.js#nothing',
+          'deep-pkg': './patches/r.js#replace',
+          'twin-user': './patches/r.js#member',
+          callable: './patches/r.js#exportsWrapper',
+        },
+      },
+      'patches/r.js': `
+        const { wrapFunctionWrapper, functionWrapper } = require('wrapt-hooks');
+        exports.nothing = (m) => { m.marker = 'marked'; };
+        exports.replace = (m) => ({ replaced: true, run: m.run });
+        exports.member = (m) => wrapFunctionWrapper(m, 'hello', (wrapped, _i, args) => 'wrapped ' + wrapped(...args));
+        exports.exportsWrapper = (fn) => functionWrapper((wrapped, _i, args) => wrapped(...args).toUpperCase())(fn);
+      `,
+      'app.js': `
+        const { isWrapped } = require('wrapt-hooks');
+        const twin = require('twin');
+        console.log('undefined:', twin.marker, Object.keys(twin).join(','));
+        const deep = require('deep-pkg');
+        console.log('replacement:', deep.replaced, deep.run(), require('deep-pkg') === deep, require.cache[require.resolve('deep-pkg')].exports === deep);
+        const user = require('twin-user');
+        console.log('member wrapper:', typeof user, user.twinVersion, user.hello('x'));
+        const callable = require('callable');
+        console.log('exports wrapper:', isWrapped(callable), callable('bob'), callable.extra, require('callable') === callable);
+      `,
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), [
+    'undefined: marked version,hello,marker',
+    'replacement: true work route /home true true',
+    'member wrapper: object 2.0.0 wrapped twin 2 says hello to x',
+    'exports wrapper: true HI BOB extra-prop true',
+  ]);
+});
+
+test('replacement exports from a hook registered after the target was loaded are what later requires return', () => {
+  const app = makeApp({
+    packages: ['twin', 'callable'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/mark.js', os: './patches/mark.js', callable: './patches/mark.js' } },
+      'patches/mark.js': "module.exports = (m) => { m.marked = true; };",
+      'app.js': `
+        const { registerPostImportHook, functionWrapper, isWrapped } = require('wrapt-hooks');
+        const twin = require('twin');
+        const os = require('os');
+        const callable = require('callable');
+        registerPostImportHook((m) => ({ replaced: 'twin', marked: m.marked }), 'twin');
+        registerPostImportHook((m) => ({ replaced: 'os', marked: m.marked }), 'os');
+        registerPostImportHook((fn) => functionWrapper((wrapped, _i, args) => wrapped(...args) + '!')(fn), 'callable');
+        console.log(JSON.stringify(require('twin')), require('twin') !== twin);
+        console.log(JSON.stringify(require('node:os')), JSON.stringify(process.getBuiltinModule('os')), require('os') !== os);
+        console.log(isWrapped(require('callable')), require('callable')('you'), require('callable').marked);
+      `,
+    },
+  });
+  for (const preload of [true, false]) {
+    const result = run(app, { preload });
+    assertClean(result);
+    const marked = preload ? ',"marked":true' : '';
+    assert.deepEqual(lines(result.stdout), [
+      `{"replaced":"twin"${marked}} true`,
+      `{"replaced":"os"${marked}} {"replaced":"os"${marked}} true`,
+      `true hi you! ${preload ? true : undefined}`,
+    ], preload ? 'with the preload' : 'without it');
+  }
+});
+
+test('a patch that returns a promise never replaces the exports: one WRAPT_HOOKS_PATCH_ASYNC warning', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/async.js' } },
+      'patches/async.js': "module.exports = async function asyncPatch(m) { m.marker = 'sync part ran'; await null; return { replaced: true }; };",
+      'app.js': `
+        const twin = require('twin');
+        console.log(twin.replaced, twin.marker, twin.version);
+        setImmediate(() => console.log('still', require('twin') === twin));
+      `,
+    },
+  });
+  const result = run(app);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(lines(result.stdout), ['undefined sync part ran 1.0.0', 'still true']);
+  assert.equal(result.warnings.length, 1, result.stderr);
+  assert.equal(result.warnings[0].code, 'WRAPT_HOOKS_PATCH_ASYNC');
+  assert.match(result.warnings[0].message, /async\.js/);
+  assert.match(result.warnings[0].message, /"twin"/);
+});
+
+test('a patch whose promise rejects leaves no unhandled rejection behind', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/async.js' } },
+      'patches/async.js': "module.exports = async function rejecting() { await null; throw new Error('async boom'); };",
+      'app.js': `
+        const twin = require('twin');
+        console.log(twin.version);
+        setImmediate(() => setImmediate(() => console.log('end')));
+      `,
+    },
+  });
+  const result = run(app);
+  assert.equal(result.code, 0, `an unhandled rejection would exit 1; stderr:\n${result.stderr}`);
+  assert.deepEqual(lines(result.stdout), ['1.0.0', 'end']);
+  assert.doesNotMatch(result.stderr, /UnhandledPromiseRejection|unhandled/i);
+  assert.ok(result.warnings.length >= 1);
+  assert.ok(result.warnings.every((w) => w.code === 'WRAPT_HOOKS_PATCH_ASYNC'), result.stderr);
+});
+
+test('lazy "module#export" strings: the patch module is not loaded until the target is imported', () => {
+  const app = makeApp({
+    packages: ['twin', 'deep-pkg'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { 'deep-pkg': './patches/shared.js#deep', os: './patches/shared.js#os' } },
+      'patches/lazy.js': "console.log('lazy patch module loaded'); exports.apply = (m) => { console.log('lazy apply'); m.lazy = 'yes'; };",
+      'patches/shared.js': "console.log('shared patch module loaded'); exports.deep = () => console.log('deep'); exports.os = () => console.log('os');",
+      'app.js': `
+        const { registerPostImportHook } = require('wrapt-hooks');
+        registerPostImportHook('./patches/lazy.js#apply', 'twin');
+        console.log('registered');
+        console.log('requiring twin');
+        console.log('got', require('twin').lazy);
+        require('deep-pkg');
+        require('os');
+      `,
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), ['registered', 'requiring twin', 'lazy patch module loaded', 'lazy apply', 'got yes', 'shared patch module loaded', 'deep', 'os']);
+});
+
+test('patch module forms: module.exports function, exports.default, ESM default and named exports (loaded synchronously)', () => {
+  const app = makeApp({
+    packages: ['twin', 'deep-pkg', 'classy', 'callable'],
+    files: {
+      '.wrapt-hooksrc.json': {
+        patches: {
+          twin: './patches/cjs-function.js',
+          'deep-pkg': './patches/transpiled.js',
+          classy: './patches/esm.mjs',
+          callable: './patches/esm.mjs#named',
+          os: './patches/esm-only-named.mjs#apply',
+        },
+      },
+      'patches/cjs-function.js': "module.exports = function (m) { console.log('cjs function', m.version); };",
+      'patches/transpiled.js': "Object.defineProperty(exports, '__esModule', { value: true }); exports.default = function (m) { console.log('exports.default', typeof m.run); };",
+      'patches/esm.mjs': `
+        console.log('esm patch module loaded');
+        export default function (m) { console.log('esm default', typeof m.Widget); }
+        export function named(m) { console.log('esm named', m.extra); }
+      `,
+      'patches/esm-only-named.mjs': "export const apply = (os) => console.log('esm apply', typeof os.platform);",
+      'app.js': `
+        require('twin');
+        require('deep-pkg');
+        console.log('before classy');
+        require('classy');
+        console.log('after classy');
+        require('callable');
+        require('os');
+      `,
+    },
+  });
+  const result = run(app);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  assert.deepEqual(lines(result.stdout), [
+    'cjs function 1.0.0',
+    'exports.default function',
+    'before classy',
+    'esm patch module loaded',
+    'esm default function',
+    'after classy',
+    'esm named extra-prop',
+    'esm apply function',
+  ]);
+});
+
+test('ModuleInfo: target as written, name, version, baseDir, filename, format for builtins, packages, deep files and app files', () => {
+  const app = makeApp({
+    packages: ['twin', 'deep-pkg'],
+    files: {
+      '.wrapt-hooksrc.json': {
+        patches: {
+          os: './patches/info.js',
+          'node:path': './patches/info.js',
+          twin: './patches/info.js',
+          'deep-pkg/lib/file.js': './patches/info.js',
+          'deep-pkg/lib/router': './patches/info.js',
+          './src/db.js': './patches/info.js',
+        },
+      },
+      'patches/info.js': 'module.exports = (m, info) => console.log(JSON.stringify(info));',
+      'src/db.js': 'exports.query = () => 1;',
+      'app.js': "require('os'); require('node:path'); require('twin'); require('deep-pkg'); require('./src/db.js');",
+    },
+  });
+  const result = run(app);
+  assertClean(result);
+  const dir = realpathSync(app);
+  const modules = path.join(dir, 'node_modules');
+  assert.deepEqual(lines(result.stdout).map((line) => JSON.parse(line)), [
+    { target: 'os', name: 'os', format: 'builtin' },
+    { target: 'node:path', name: 'path', format: 'builtin' },
+    { target: 'twin', name: 'twin', version: '1.0.0', baseDir: path.join(modules, 'twin'), filename: path.join(modules, 'twin', 'index.js'), format: 'commonjs' },
+    {
+      target: 'deep-pkg/lib/file.js',
+      name: 'deep-pkg',
+      version: '3.1.4',
+      baseDir: path.join(modules, 'deep-pkg'),
+      filename: path.join(modules, 'deep-pkg', 'lib', 'file.js'),
+      format: 'commonjs',
+    },
+    {
+      target: 'deep-pkg/lib/router',
+      name: 'deep-pkg',
+      version: '3.1.4',
+      baseDir: path.join(modules, 'deep-pkg'),
+      filename: path.join(modules, 'deep-pkg', 'lib', 'router', 'index.js'),
+      format: 'commonjs',
+    },
+    { target: './src/db.js', name: './src/db.js', baseDir: dir, filename: path.join(dir, 'src', 'db.js'), format: 'commonjs' },
+  ]);
+});
+
+test('app file targets and patch modules resolve against the config file, not the working directory', () => {
+  const app = makeApp({
+    files: {
+      'conf/hooks.json': { patches: { '../src/db': './patches/db.js#trace' } },
+      'conf/patches/db.js': `
+        const path = require('node:path');
+        exports.trace = (db, info) => {
+          console.log(info.target, path.relative(process.cwd(), info.baseDir), path.relative(process.cwd(), info.filename), info.format);
+          db.traced = true;
+        };
+      `,
+      'src/db.js': 'exports.query = () => 1;',
+      'app.js': "console.log('traced', require('./src/db').traced);",
+    },
+  });
+  const result = run(app, { env: { WRAPT_HOOKS_CONFIG: 'conf/hooks.json' } });
+  assertClean(result);
+  assert.deepEqual(lines(result.stdout), [`../src/db conf ${path.join('src', 'db.js')} commonjs`, 'traced true']);
+});
