@@ -1,0 +1,323 @@
+// Faults (§4, §8): patches that misbehave, and environments that stress the preload. The
+// application must run on with its own output and exit code; problems are coded warnings.
+import { describe, it, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeApp, runNode } from './helpers.mjs';
+
+const FLAGS = [['--require', 'wrapt-hooks/register'], ['--import', 'wrapt-hooks/register']];
+
+const VICTIM = {
+  'package.json': { name: 'victim', version: '1.2.3', main: 'index.js' },
+  'index.js': "exports.hello = (who) => 'hello ' + who;\n",
+};
+
+const APP = `'use strict';
+const victim = require('victim');
+console.log(victim.hello('app'), typeof victim.hello, typeof victim.then);
+process.exitCode = 3;
+`;
+
+const config = (patches) => JSON.stringify({ patches }, null, 2);
+
+function app(files, packages = { victim: VICTIM }) {
+  return makeApp({ packages, files });
+}
+
+/** Runs the app bare and with each preload; returns { baseline, results: [{flag, ...}] }. */
+function runAll(dir, script = 'app.js', env = {}) {
+  const baseline = runNode(dir, [script], { env });
+  const results = FLAGS.map((flag) => ({ flag: flag[0], ...runNode(dir, [...flag, script], { env }) }));
+  return { baseline, results };
+}
+
+describe('patches that throw', () => {
+  const throwers = [
+    ['an Error', "throw new Error('patch exploded')", /Error: patch exploded/],
+    ['a TypeError from a bug', 'exports.missing.call()', /TypeError: /],
+    ['a string', "throw 'a string'", /threw a string/],
+    ['null', 'throw null', /threw null/],
+  ];
+  for (const [what, body, detail] of throwers) {
+    it(`throws ${what}: one warning naming the patch and target, app output and exit code unchanged`, () => {
+      const dir = app({
+        '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
+        'patch.js': `module.exports = function explode(exports) { ${body}; };\n`,
+        'app.js': APP,
+      });
+      const { baseline, results } = runAll(dir);
+      assert.equal(baseline.code, 3);
+      for (const result of results) {
+        assert.equal(result.stdout, baseline.stdout, `${result.flag}: ${result.stderr}`);
+        assert.equal(result.code, 3, result.flag);
+        assert.equal(result.warnings.length, 1, `${result.flag}: ${result.stderr}`);
+        const [warning] = result.warnings;
+        assert.equal(warning.code, 'WRAPT_HOOKS_PATCH_FAILED');
+        assert.match(warning.message, /^patch \.\/patch\.js for "victim" \(/);
+        assert.ok(warning.message.includes(`${dir}/.wrapt-hooksrc.json, key patches.victim`), warning.message);
+        assert.match(warning.message, detail);
+        assert.match(warning.message, /WRAPT_HOOKS_DISABLE=victim/);
+      }
+      const strict = runNode(dir, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { WRAPT_HOOKS_STRICT: '1' } });
+      assert.notEqual(strict.code, 0);
+      assert.match(strict.stderr, /WraptHooksError: patch \.\/patch\.js for "victim"/);
+    });
+  }
+});
+
+describe('patches that return a promise', () => {
+  it('resolved promise: one WRAPT_HOOKS_PATCH_ASYNC warning, exports not replaced', () => {
+    const dir = app({
+      '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
+      'patch.js': 'module.exports = function later(exports) { return Promise.resolve({ hello: () => "replaced" }); };\n',
+      'app.js': APP,
+    });
+    const { baseline, results } = runAll(dir);
+    for (const result of results) {
+      assert.equal(result.stdout, baseline.stdout, `${result.flag}: exports must not be the promise nor its value; ${result.stderr}`);
+      assert.equal(result.code, 3);
+      assert.deepEqual(result.warnings.map((w) => w.code), ['WRAPT_HOOKS_PATCH_ASYNC'], result.stderr);
+      assert.match(result.warnings[0].message, /^patch \.\/patch\.js for "victim" .*returned a promise; .*the exports were not replaced\. Make the patch synchronous/);
+    }
+  });
+
+  it('async function patch: its synchronous part applies, the exports are not replaced', () => {
+    const dir = app({
+      '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
+      'patch.js': `module.exports = async function asyncPatch(exports) {
+  const original = exports.hello;
+  exports.hello = (who) => original(who).toUpperCase();
+  await null;
+  exports.hello = () => 'too late';
+};
+`,
+      'app.js': APP,
+    });
+    for (const flag of FLAGS) {
+      const result = runNode(dir, [...flag, 'app.js']);
+      assert.equal(result.stdout, 'HELLO APP function undefined\n', result.stderr);
+      assert.equal(result.code, 3);
+      assert.deepEqual(result.warnings.map((w) => w.code), ['WRAPT_HOOKS_PATCH_ASYNC'], result.stderr);
+    }
+  });
+
+  it('rejected promise: no unhandled rejection, the app exits as it would', () => {
+    const dir = app({
+      '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
+      'patch.js': "module.exports = function rejects() { return Promise.reject(new Error('async patch failed')); };\n",
+      'app.js': `${APP}setTimeout(() => console.log('still running'), 20);\n`,
+    });
+    const { baseline, results } = runAll(dir);
+    assert.match(baseline.stdout, /still running/);
+    for (const result of results) {
+      assert.equal(result.stdout, baseline.stdout, result.stderr);
+      assert.equal(result.code, 3, result.stderr);
+      assert.doesNotMatch(result.stderr, /Unhandled|ERR_UNHANDLED_REJECTION/);
+      assert.ok(result.warnings.length >= 1 && result.warnings.every((w) => w.code === 'WRAPT_HOOKS_PATCH_ASYNC'), result.stderr);
+      assert.ok(result.warnings.some((w) => /rejected: Error: async patch failed/.test(w.message)), result.stderr);
+    }
+  });
+});
+
+describe('patches that load their own target', () => {
+  const COUNTING_APP = `'use strict';
+const victim = require('victim');
+const again = require('victim');
+console.log(victim.hello('app'), victim === again, globalThis.fired);
+`;
+  const cases = [
+    ['requires the target inside the patch function', `module.exports = function selfRequire(exports) {
+  globalThis.fired = (globalThis.fired || 0) + 1;
+  const inner = require('victim');
+  const original = exports.hello;
+  exports.hello = (who) => original(who) + ' (inner saw ' + typeof inner.hello + ')';
+};
+`],
+    ['requires the target at the top of the patch module', `const inner = require('victim');
+module.exports = function topRequire(exports) {
+  globalThis.fired = (globalThis.fired || 0) + 1;
+  const original = exports.hello;
+  exports.hello = (who) => original(who) + ' (inner saw ' + typeof inner.hello + ')';
+};
+`],
+  ];
+  for (const [title, patch] of cases) {
+    it(`${title}: no recursion, fires once`, () => {
+      const dir = app({ '.wrapt-hooksrc.json': config({ victim: './patch.js' }), 'patch.js': patch, 'app.js': COUNTING_APP });
+      for (const flag of FLAGS) {
+        const result = runNode(dir, [...flag, 'app.js']);
+        assert.equal(result.code, 0, result.stderr);
+        assert.deepEqual(result.warnings, [], result.stderr);
+        assert.equal(result.stdout, 'hello app (inner saw function) true 1\n', result.stderr);
+      }
+    });
+  }
+
+  it('an ES module app, the patch requires the target: fires once', () => {
+    const dir = app({
+      '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
+      'patch.js': cases[0][1],
+      'app.mjs': "import victim from 'victim';\nimport { hello } from 'victim';\nconsole.log(victim.hello('app'), hello === victim.hello, globalThis.fired);\n",
+    });
+    for (const flag of FLAGS) {
+      const result = runNode(dir, [...flag, 'app.mjs']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(result.warnings, [], result.stderr);
+      assert.equal(result.stdout, 'hello app (inner saw function) true 1\n', `${flag[0]}: ${result.stderr}`);
+    }
+  });
+});
+
+test('a patch module that loads slowly (200 ms busy-wait): still patched, output intact', () => {
+  const dir = app({
+    '.wrapt-hooksrc.json': config({ victim: './slow.js' }),
+    'slow.js': `const until = Date.now() + 200;
+while (Date.now() < until) {}
+module.exports = function slow(exports) { const original = exports.hello; exports.hello = (who) => original(who) + ' (slowly patched)'; };
+`,
+    'app.js': "console.log('before'); console.log(require('victim').hello('app')); console.log('after'); process.exitCode = 4;\n",
+  });
+  for (const flag of FLAGS) {
+    const result = runNode(dir, [...flag, 'app.js']);
+    assert.equal(result.code, 4, result.stderr);
+    assert.deepEqual(result.warnings, []);
+    assert.equal(result.stdout, 'before\nhello app (slowly patched)\nafter\n');
+  }
+});
+
+describe('patches on frozen and non-configurable properties', () => {
+  const FROZEN = {
+    'package.json': { name: 'frozen', version: '1.0.0', main: 'index.js' },
+    'index.js': `'use strict';
+const api = { hello: (who) => 'hello ' + who };
+Object.defineProperty(api, 'locked', { value: () => 'locked', writable: false, configurable: false, enumerable: true });
+api.inner = Object.freeze({ deep: () => 'deep' });
+module.exports = api;
+`,
+  };
+  const cases = [
+    ['a non-configurable, read-only property', 'locked', /"locked"/],
+    ['a property of a frozen object', 'inner.deep', /"inner\.deep"/],
+  ];
+  for (const [title, prop, names] of cases) {
+    it(`wrapFunctionWrapper on ${title}: a warning naming the path, the app runs`, () => {
+      const dir = makeApp({
+        packages: { frozen: FROZEN },
+        files: {
+          '.wrapt-hooksrc.json': config({ frozen: './patch.js' }),
+          'patch.js': `const { wrapFunctionWrapper } = require('wrapt-hooks');
+module.exports = function wrapLocked(exports) { wrapFunctionWrapper(exports, ${JSON.stringify(prop)}, (wrapped, self, args) => 'wrapped ' + wrapped(...args)); };
+`,
+          'app.js': "const f = require('frozen'); console.log(f.hello('x'), f.locked(), f.inner.deep()); process.exitCode = 5;\n",
+        },
+      });
+      const { baseline, results } = runAll(dir);
+      assert.equal(baseline.stdout, 'hello x locked deep\n');
+      for (const result of results) {
+        assert.equal(result.stdout, baseline.stdout, result.stderr);
+        assert.equal(result.code, 5);
+        assert.equal(result.warnings.length, 1, result.stderr);
+        assert.equal(result.warnings[0].code, 'WRAPT_HOOKS_PATCH_FAILED');
+        assert.match(result.warnings[0].message, names);
+        assert.match(result.warnings[0].message, /WRAPT_HOOKS_READ_ONLY|frozen|read-only/);
+      }
+    });
+  }
+});
+
+test('8 worker threads inheriting the preload: each thread patched once', () => {
+  const dir = app({
+    '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
+    'patch.js': `module.exports = function perThread(exports) {
+  globalThis.fired = (globalThis.fired || 0) + 1;
+  const original = exports.hello;
+  exports.hello = (who) => original(who) + ' patched';
+};
+`,
+    'app.js': `'use strict';
+const { Worker, isMainThread, parentPort, threadId } = require('node:worker_threads');
+if (isMainThread) {
+  const results = [];
+  let pending = 8;
+  for (let i = 0; i < 8; i++) {
+    const worker = new Worker(__filename);
+    worker.on('message', (message) => results.push(message));
+    worker.on('error', (error) => { console.log('worker error', error.message); process.exitCode = 1; });
+    worker.on('exit', () => {
+      if (--pending === 0) {
+        console.log(results.sort().join('\\n'));
+        console.log('main', require('victim').hello('main'), globalThis.fired);
+      }
+    });
+  }
+} else {
+  const victim = require('victim');
+  require('victim');
+  parentPort.postMessage(victim.hello('worker') + ' fired=' + globalThis.fired);
+}
+`,
+  });
+  for (const flag of FLAGS) {
+    const result = runNode(dir, [...flag, 'app.js']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.warnings, [], result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.deepEqual(lines.slice(0, 8), Array(8).fill('hello worker patched fired=1'), result.stdout);
+    assert.equal(lines[8], 'main hello main patched 1');
+  }
+});
+
+test('child processes via NODE_OPTIONS: the spawned grandchild is patched', () => {
+  const dir = app({
+    '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
+    'patch.js': "module.exports = function inherited(exports) { const original = exports.hello; exports.hello = (who) => original(who) + ' patched in pid-level ' + process.env.LEVEL; };\n",
+    'app.js': `'use strict';
+const { spawnSync } = require('node:child_process');
+const level = Number(process.env.LEVEL || 0);
+console.log(require('victim').hello('level ' + level));
+if (level < 2) {
+  const child = spawnSync(process.execPath, [__filename], { env: { ...process.env, LEVEL: String(level + 1) }, encoding: 'utf8' });
+  process.stdout.write(child.stdout);
+  process.stderr.write(child.stderr);
+  if (child.status !== 0) process.exitCode = child.status;
+}
+`,
+  });
+  const result = runNode(dir, ['app.js'], { env: { NODE_OPTIONS: '--require wrapt-hooks/register' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  assert.equal(result.stdout, ['hello level 0 patched in pid-level undefined', 'hello level 1 patched in pid-level 1', 'hello level 2 patched in pid-level 2', ''].join('\n'));
+});
+
+describe('a config with thousands of targets', () => {
+  // 3000 targets that are never imported (packages, files inside packages, app files) and one
+  // that is. Duration is printed for the report, not asserted.
+  const patches = {};
+  for (let i = 0; i < 1000; i++) {
+    patches[`never-pkg-${i}`] = './patch.js';
+    patches[`@never/scoped-${i}/lib/file.js`] = './patch.js';
+    patches[`./src/never-${i}.js`] = './patch.js';
+  }
+  patches.victim = './patch.js';
+  const dir = app({
+    '.wrapt-hooksrc.json': config(patches),
+    'patch.js': "module.exports = function many(exports, info) { globalThis.fired = (globalThis.fired || 0) + 1; const original = exports.hello; exports.hello = (who) => original(who) + ' patched (' + info.target + ')'; };\n",
+    'app.js': "console.log(require('victim').hello('app'), globalThis.fired, require('node:path').sep, typeof require('node:util').inspect);\n",
+    'app.mjs': "import victim from 'victim';\nimport { sep } from 'node:path';\nimport * as util from 'node:util';\nconsole.log(victim.hello('app'), globalThis.fired, sep, typeof util.inspect);\n",
+  });
+  for (const script of ['app.js', 'app.mjs']) {
+    for (const flag of FLAGS) {
+      it(`${script} with ${flag[0]}: the one imported target is patched, once`, (t) => {
+        const start = process.hrtime.bigint();
+        const result = runNode(dir, [...flag, script]);
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        assert.equal(result.code, 0, result.stderr);
+        assert.deepEqual(result.warnings, [], result.stderr);
+        assert.equal(result.stdout, 'hello app patched (victim) 1 / function\n');
+        const bare = process.hrtime.bigint();
+        runNode(dir, [script]);
+        const bareMs = Number(process.hrtime.bigint() - bare) / 1e6;
+        t.diagnostic(`3001 targets, ${script} ${flag[0]}: ${ms.toFixed(0)} ms (without the preload: ${bareMs.toFixed(0)} ms) on Node ${process.versions.node}`);
+      });
+    }
+  }
+});
