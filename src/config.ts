@@ -174,8 +174,8 @@ function packageJsonField(file: string): { value: unknown; problem?: Problem } |
   return { value: (parsed as Record<string, unknown>)[MODULE_NAME] };
 }
 
-/** Reads and parses a config file; never throws. */
-export function readConfigFile(file: string): { value?: unknown; problem?: Problem } {
+/** Reads and parses a config file (the caller has checked that it is trusted); never throws. */
+function readConfigFile(file: string): { value?: unknown; problem?: Problem } {
   const base = path.basename(file);
   if (base === 'package.json') {
     const field = packageJsonField(file);
@@ -187,8 +187,6 @@ export function readConfigFile(file: string): { value?: unknown; problem?: Probl
     problem: { code: 'WRAPT_HOOKS_CONFIG_PARSE', message: `${file}: ${what}: ${describeCause(error)}. Fix the file or remove it.`, cause: error },
   });
   if (['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'].includes(ext)) {
-    const reason = untrustedReason(file);
-    if (reason !== undefined) return { problem: { code: 'WRAPT_HOOKS_UNTRUSTED_FILE', message: `refusing to load config file ${file}: ${reason}.` } };
     try {
       if (ext === '.ts' || ext === '.cts' || ext === '.mts') return { value: interopDefault(loaders().loadTsSync(file, readFileSync(file, 'utf8'))) };
       // eslint-disable-next-line @typescript-eslint/no-require-imports
