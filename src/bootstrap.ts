@@ -123,6 +123,10 @@ function parseDisable(value: string | undefined): 'all' | Set<string> | undefine
 
 /** Node's internal loader thread (Node 20's module.register thread runs --require preloads too). */
 function isLoaderThread(): boolean {
+  // Every worker thread has worker_threads loaded by the time preloads run; the main thread has
+  // not (and loading it there costs ~4 ms), so its absence answers the question for free.
+  const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
+  if (loaded !== undefined && !loaded.includes('NativeModule worker_threads')) return false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const threads = require('node:worker_threads') as typeof import('node:worker_threads') & { isInternalThread?: boolean };
   if (typeof threads.isInternalThread === 'boolean') return threads.isInternalThread;

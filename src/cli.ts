@@ -16,6 +16,7 @@ import { resolvePath } from './patches';
 import { loadSpecifier } from './registry';
 import { parseTarget, splitBare, splitSpecifier, type Target, type TargetKind } from './targets';
 import { untrustedReason } from './trust';
+import { satisfies } from './versions';
 
 type Env = Record<string, string | undefined>;
 
@@ -479,7 +480,7 @@ type WithProblem<T> = T & { problemReport?: ProblemReport };
 function checkPatch(patch: PlanPatch, pkg: string | null, target: TargetReport): WithProblem<PatchReport> {
   const row: WithProblem<PatchReport> = { spec: patch.spec, origin: patch.origin, package: pkg, versions: patch.versions ?? null, versionMatches: null, file: null, export: null, ok: false };
   const version = target.installed?.version ?? null;
-  if (patch.versions !== undefined && version !== null) row.versionMatches = satisfies(version, patch.versions);
+  if (patch.versions !== undefined && version !== null) row.versionMatches = satisfies(version, patch.versions) ?? null;
   const { module, exportName } = splitSpecifier(patch.spec);
   try {
     row.file = createRequire(path.join(patch.baseDir, '__wrapt_hooks__.js')).resolve(module);
@@ -579,14 +580,6 @@ function loadTarget(target: Target, file: string | null): unknown {
   if (target.kind === 'builtin') return require(target.key);
   if (file === null) throw new Error('its entry point cannot be resolved with require() (an ES-module-only "exports" map?)');
   return createRequire(file)(file);
-}
-
-let semverSatisfies: ((version: string, range: string, options: { includePrerelease: boolean }) => boolean) | undefined;
-function satisfies(version: string, range: string): boolean {
-  // The preload's check (src/registry.ts): prereleases count.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  semverSatisfies ??= require('semver/functions/satisfies');
-  return semverSatisfies!(version, range, { includePrerelease: true });
 }
 
 function withStdoutOnStderr<T>(fn: () => T): T {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { describeCause, type ErrorCode } from './errors';
 import { checkSpecifier, parseTarget } from './targets';
 import { untrustedReason } from './trust';
+import { isRange } from './versions';
 
 export const MODULE_NAME = 'wrapt-hooks';
 
@@ -343,7 +344,7 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
         return;
       }
       const versions = entry['versions'];
-      if (versions !== undefined && (typeof versions !== 'string' || !validRange(versions))) {
+      if (versions !== undefined && (typeof versions !== 'string' || !isRange(versions))) {
         problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'versions'], `${typeName(versions)} is not a semver range. Write one like ">=4 <6" or "^5.1.0".`);
         return;
       }
@@ -399,13 +400,6 @@ export function parseTraceSpec(spec: unknown, baseDir: string): { target: string
   if (typeof bad === 'string') return `${bad}.`;
   if (fnPath.split('.').some((part) => part === '' || part === '__proto__')) return `"${fnPath}" in "${spec}" is not a property path like "Client.prototype.query".`;
   return { target, path: fnPath, spec };
-}
-
-function validRange(range: string): boolean {
-  if (range.trim() === '') return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const valid = require('semver/ranges/valid') as (range: string) => string | null;
-  return valid(range) !== null;
 }
 
 /** Reads the config (search or WRAPT_HOOKS_CONFIG) and the environment into a plan. */

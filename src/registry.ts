@@ -6,15 +6,13 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import * as path from 'node:path';
 import { debug } from './debug';
 import { describeCause, report, warn, type ErrorCode } from './errors';
-import { builtinName, checkSpecifier, deepKey, parseTarget, splitSpecifier, type Target } from './targets';
+import { builtinName, checkSpecifier, parseTarget, splitSpecifier, type Target } from './targets';
+import { matchFile, packageOf, type TargetTables } from './match';
 import { untrustedReason } from './trust';
+import { satisfies } from './versions';
 import type { Hook, ModuleInfo, PatchFn } from './types';
 import { getOriginal, isWrapped } from './wrappers';
 
-// Captured before any require hook is installed: used to fetch already-loaded modules
-// without firing hooks through the interception itself.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const moduleDetailsFromPath: (file: string) => { name: string; basedir: string; path: string } | undefined = require('module-details-from-path');
 
 export type Format = ModuleInfo['format'];
 
@@ -79,7 +77,7 @@ type Lazy = { fn: PatchFn } | { error: { code: ErrorCode; message: string; cause
 
 let nextId = 1;
 
-export class Registry {
+export class Registry implements TargetTables {
   strict = false;
   /** Targets switched off by WRAPT_HOOKS_DISABLE (canonical keys). */
   disabled: ReadonlySet<string> = new Set();
@@ -194,23 +192,9 @@ export class Registry {
     return this.hooksByTarget.has(key);
   }
 
-  /**
-   * The target keys a loaded file matches. `isMain` tells whether the file is its package's
-   * entry point for the request that loaded it (import-in-the-middle: the bare specifier was
-   * the package name; require-in-the-middle decides it itself).
-   */
+  /** The target keys a loaded file matches (see hooks/match.ts). */
   matchFile(filename: string, isMain: (name: string, baseDir: string) => boolean): string[] {
-    const keys: string[] = [];
-    if (this.files.has(filename)) keys.push(filename);
-    if (this.packages.size === 0 && this.deep.size === 0) return keys;
-    const details = moduleDetailsFromPath(filename);
-    if (details === undefined) return keys;
-    if (this.packages.has(details.name) && isMain(details.name, details.basedir)) keys.push(details.name);
-    if (this.deep.size !== 0) {
-      const key = deepKey(details.name, details.path);
-      if (this.deep.has(key)) keys.push(key);
-    }
-    return keys;
+    return matchFile(this, filename, isMain);
   }
 
   /**
@@ -241,7 +225,7 @@ export class Registry {
     let baseDir: string | undefined;
     let version: string | undefined;
     if (event.filename !== undefined) {
-      const details = moduleDetailsFromPath(event.filename);
+      const details = packageOf(event.filename);
       if (details !== undefined) {
         name = details.name;
         baseDir = details.basedir;
@@ -287,7 +271,13 @@ export class Registry {
     const version = instance.format === 'builtin' ? process.versions.node : instance.version;
     const shown = `${target.written}${instance.version === undefined ? '' : `@${instance.version}`}`;
     if (options.versions !== undefined) {
-      const why = version === undefined ? `it has no version to check against "${options.versions}"` : satisfies(version, options.versions) ? undefined : `version ${version} is outside "${options.versions}"`;
+      const inRange = version === undefined ? false : satisfies(version, options.versions);
+      if (inRange === undefined) {
+        this.failed.push({ target: target.written, version, patch: label, reason: `"${options.versions}" is not a semver range` });
+        report(this.strict, 'WRAPT_HOOKS_CONFIG_INVALID', `${options.origin}: versions ${JSON.stringify(options.versions)} is not a semver range, so ${label} was not applied to "${target.written}". Write one like ">=4 <6" or "^5.1.0".`);
+        return false;
+      }
+      const why = version === undefined ? `it has no version to check against "${options.versions}"` : inRange ? undefined : `version ${version} is outside "${options.versions}"`;
       if (why !== undefined) {
         debug(`skip ${shown} ${label}: ${why}`);
         this.skipped.push({ target: target.written, version, patch: label, reason: why });
@@ -502,14 +492,6 @@ function mutableCopy(namespace: any): any {
   for (const key of Object.keys(namespace)) copy[key] = namespace[key];
   Object.defineProperty(copy, Symbol.toStringTag, { value: 'Module' });
   return copy;
-}
-
-let semverSatisfies: ((version: string, range: string, options: { includePrerelease: boolean }) => boolean) | undefined;
-
-function satisfies(version: string, range: string): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  semverSatisfies ??= require('semver/functions/satisfies');
-  return semverSatisfies!(version, range, { includePrerelease: true });
 }
 
 const Module = require('node:module') as { prototype: { require: (id: string) => unknown } };

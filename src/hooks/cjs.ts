@@ -1,7 +1,8 @@
 // One require-in-the-middle Hook for every target. Its module list is a live view of the
 // registry: `includes` is an O(1) lookup, so the cost of a require does not grow with the
 // number of patches, and targets registered later are matched without a second Hook.
-import { isAbsolute } from 'node:path';
+import Module = require('node:module');
+import { dirname, isAbsolute } from 'node:path';
 import { isModuleNamespaceObject } from 'node:util/types';
 import { builtinName, deepKey, splitBare } from '../targets';
 import type { Registry } from '../registry';
@@ -36,8 +37,7 @@ class TargetList extends Array<string> {
 }
 
 export function installCjs(registry: Registry): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Hook } = require('require-in-the-middle') as typeof import('require-in-the-middle');
+  const { Hook } = requireRitm();
   const list = new TargetList(registry);
   const hook = new Hook(list, { internals: false }, (exports: any, name: string, baseDir?: string) => {
     if (baseDir === undefined) {
@@ -68,4 +68,33 @@ export function installCjs(registry: Registry): void {
   // replaced by a hook registered after that first require must be stored there too.
   const cache = (hook as unknown as { _cache?: { set(key: string, exports: unknown, builtin: boolean): void } })._cache;
   if (cache !== undefined && typeof cache.set === 'function') registry.onReplace = (key, builtin, exports) => cache.set(key, exports, builtin);
+}
+
+/**
+ * require-in-the-middle, without the `debug` package it logs through (which loads tty and
+ * supports-color: 4–11 ms of start-up) unless DEBUG asks for logs: a no-op stands in its
+ * require.cache slot while require-in-the-middle loads, and is removed at once, so the
+ * application's own require('debug') still gets the real package.
+ */
+function requireRitm(): typeof import('require-in-the-middle') {
+  const ritm = require.resolve('require-in-the-middle');
+  let debugFile: string | undefined;
+  if (!process.env['DEBUG']) {
+    try {
+      debugFile = require.resolve('debug', { paths: [dirname(ritm)] });
+    } catch {
+      debugFile = undefined;
+    }
+  }
+  if (debugFile === undefined || require.cache[debugFile] !== undefined) return require(ritm) as typeof import('require-in-the-middle');
+  const stub = new Module(debugFile);
+  stub.filename = debugFile;
+  stub.loaded = true;
+  stub.exports = () => Object.assign(() => {}, { enabled: false });
+  require.cache[debugFile] = stub;
+  try {
+    return require(ritm) as typeof import('require-in-the-middle');
+  } finally {
+    if (require.cache[debugFile] === stub) delete require.cache[debugFile];
+  }
 }

@@ -16,8 +16,7 @@
 // names that really are ambiguous). Those names cannot be rebound by a patch, but they exist
 // and are the original bindings.
 //
-// Used in-thread by `module.registerHooks` (sync mode, see esm.ts) and as the `load` hook of a
-// second off-thread loader registered after import-in-the-middle's (`module.register`).
+// Used by both flavours of ESM hooks (esm-hooks.ts).
 
 interface LoadResult {
   format?: string | null | undefined;
@@ -57,11 +56,4 @@ export function completeWrapper<T extends LoadResult>(url: string, result: T): T
   const line = `\nexport * from ${JSON.stringify(original)}\n`;
   if (source.endsWith(line)) return result; // two copies of wrapt-hooks: once is enough
   return { ...result, source: source + line };
-}
-
-type NextLoad = (url: string, context?: object) => LoadResult | Promise<LoadResult>;
-
-/** The off-thread loader's `load` hook (module.register), chained after import-in-the-middle's. */
-export async function load(url: string, context: object, nextLoad: NextLoad): Promise<LoadResult> {
-  return completeWrapper(url, await nextLoad(url, context));
 }

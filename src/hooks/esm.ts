@@ -1,33 +1,37 @@
-// import-in-the-middle, restricted to the target modules. Every Node-version branch of the
-// project lives in `esmMode()` below.
+// The ES module side: import-in-the-middle, restricted to the target modules and loaded only
+// when the first target is imported (esm-hooks.ts). Every Node-version branch of the project
+// lives in `esmMode()` below.
 import * as nodeModule from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinName, type Target } from '../targets';
-import { completeWrapper } from './esm-wrapper';
+import { isTargetUrl } from '../match';
 import type { Format, Registry } from '../registry';
+import type { TargetLists } from './loader';
 
 export type EsmMode = 'sync' | 'async' | 'none';
 
 interface ModuleApi {
-  registerHooks?: (hooks: { resolve?: ResolveHook; load?: LoadHook }) => unknown;
+  registerHooks?: (hooks: object) => unknown;
   register?: (specifier: string, parentURL: string, options?: object) => void;
 }
-type ResolveResult = { url: string; format?: string | null | undefined };
-type ResolveHook = (specifier: string, context: object, next: (specifier: string, context?: object) => ResolveResult) => ResolveResult;
-type LoadResult = { format?: string | null | undefined; source?: string | ArrayBuffer | ArrayBufferView | null | undefined };
-type LoadHook = (url: string, context: object, next: (url: string, context?: object) => LoadResult) => LoadResult;
 
 /**
- * How ESM is hooked on this Node: `sync` — in-thread `module.registerHooks` (Node >= 22.22.3,
- * >= 24.11.1, 25.1+, where import-in-the-middle supports it); `async` — the off-thread
- * `module.register` loader (Node 20 and older 22/24 lines); `none` — neither exists.
+ * How ESM is hooked on this Node: `sync` — in-thread `module.registerHooks`, where its load hook
+ * accepts the nullish CommonJS source import-in-the-middle returns (nodejs/node#59929: Node
+ * >= 22.22.3, >= 24.11.1, >= 25.1, 26+; the check import-in-the-middle's supports-sync-hooks.mjs
+ * makes); `async` — the off-thread `module.register` loader (Node 20, older 22/24 lines);
+ * `none` — neither exists.
  */
-export function esmMode(): EsmMode {
+export function esmMode(version: string = process.versions.node): EsmMode {
   const api = nodeModule as unknown as ModuleApi;
   if (typeof api.registerHooks === 'function') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { supportsSyncHooks } = require('import-in-the-middle/supports-sync-hooks.mjs') as { supportsSyncHooks(): boolean };
-    if (supportsSyncHooks()) return 'sync';
+    const [major = 0, minor = 0, patch = 0] = version.split('.').map((part) => parseInt(part, 10));
+    const sync =
+      major >= 26 ||
+      (major === 25 && minor >= 1) ||
+      (major === 24 && (minor > 11 || (minor === 11 && patch >= 1))) ||
+      (major === 22 && (minor > 22 || (minor === 22 && patch >= 3)));
+    if (sync) return 'sync';
   }
   return typeof api.register === 'function' ? 'async' : 'none';
 }
@@ -36,29 +40,21 @@ export function esmMode(): EsmMode {
 export function installEsm(registry: Registry): EsmMode {
   const mode = esmMode();
   if (mode === 'none') return mode;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const iitm = require('import-in-the-middle') as { addHook(hook: (url: string, namespace: any, specifier: string, format?: string) => void): void };
-  iitm.addHook((url, namespace, specifier, format) => dispatch(registry, url, namespace, specifier, format));
   const api = nodeModule as unknown as Required<ModuleApi>;
+  const listen = (): void => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const iitm = require('import-in-the-middle') as { addHook(hook: (url: string, namespace: any, specifier: string, format?: string) => void): void };
+    iitm.addHook((url, namespace, specifier, format) => dispatch(registry, url, namespace, specifier, format));
+  };
   if (mode === 'sync') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { register } = require('import-in-the-middle/register-hooks.mjs') as { register(options: object): void };
-    register({ shouldInclude: (url: string, specifier: string) => includes(registry, url, specifier) });
-    // import-in-the-middle's resolve treats a request with no parent (`node -e "require('os')"`)
-    // as the entry point and gives builtins `format: 'commonjs'`; Node then tries to read
-    // them from disk. Hooks registered later run first: restore the builtin format here.
-    api.registerHooks({
-      resolve(specifier, context, next) {
-        const result = next(specifier, context);
-        if (result.format !== 'builtin' && result.url.startsWith('node:') && nodeModule.isBuiltin(result.url)) return { ...result, format: 'builtin' };
-        return result;
-      },
-      // Wrappers keep every export of the original (see esm-wrapper.ts: date-fns' longFormatters).
-      load: (url, context, next) => completeWrapper(url, next(url, context)),
-    });
+    const { syncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
+    api.registerHooks(syncHooks((url, specifier) => isTargetUrl(registry, url, specifier), listen));
     return mode;
   }
-  // Off-thread loader: it gets the include list now, and later targets over a message port.
+  // Off-thread: the wrappers it generates run here and call import-in-the-middle's lib/register.js,
+  // so the listener must exist before any target is imported.
+  listen();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { MessageChannel } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { port1, port2 } = new MessageChannel();
@@ -66,48 +62,19 @@ export function installEsm(registry: Registry): EsmMode {
   const previous = registry.onNewTarget;
   registry.onNewTarget = (target) => {
     previous?.(target);
-    const entry = includeEntry(target);
-    if (typeof entry === 'string') port1.postMessage([entry]);
+    port1.postMessage(lists([target]));
   };
-  const include = registry.targets().map(includeEntry);
-  const hookUrl = pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href;
-  api.register(hookUrl, pathToFileURL(__filename).href, { data: { include, addHookMessagePort: port2 }, transferList: [port2] });
-  // Registered after import-in-the-middle's, so it runs first and completes its wrappers (esm-wrapper.ts).
-  api.register(pathToFileURL(require.resolve('./esm-wrapper')).href, pathToFileURL(__filename).href);
+  api.register(pathToFileURL(require.resolve('./loader')).href, pathToFileURL(__filename).href, { data: { targets: lists(registry.targets()), port: port2 }, transferList: [port2] });
   return mode;
 }
 
-/**
- * What the off-thread loader matches for a target: the bare specifier, the file URL, or a URL
- * pattern. Not an absolute path: import-in-the-middle's `initialize` rejects one in `include`,
- * and when it throws, the loader it already registered is left with no include list at all,
- * so it wraps every module of the application.
- */
-function includeEntry(target: Target): string | RegExp {
-  switch (target.kind) {
-    case 'builtin':
-    case 'package':
-      return target.key;
-    case 'file':
-      return pathToFileURL(target.key).href;
-    case 'deep':
-      return new RegExp(`/node_modules/${escapeRegExp(target.key)}(?:\\.js|/index\\.js)?$`);
+function lists(targets: readonly Target[]): TargetLists {
+  const out: TargetLists = { builtins: [], packages: [], deep: [], files: [] };
+  for (const target of targets) {
+    const kind = target.kind === 'builtin' ? 'builtins' : target.kind === 'package' ? 'packages' : target.kind === 'deep' ? 'deep' : 'files';
+    out[kind].push(target.key);
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The live include predicate of the in-thread hooks: only targets are wrapped. */
-function includes(registry: Registry, url: string, specifier: string): boolean {
-  if (url.startsWith('node:')) {
-    const name = builtinName(url);
-    return name !== undefined && registry.builtins.has(name);
-  }
-  if (registry.packages.has(specifier)) return true;
-  if ((registry.files.size === 0 && registry.deep.size === 0) || !url.startsWith('file:')) return false;
-  return registry.matchFile(fileURLToPath(url), () => false).length > 0;
+  return out;
 }
 
 /** import-in-the-middle calls this for every module it wrapped. */

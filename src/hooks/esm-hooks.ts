@@ -1,0 +1,121 @@
+// The ES module resolve/load hooks, in both flavours: synchronous for `module.registerHooks`
+// (in-thread) and asynchronous for `module.register` (the off-thread loader, see loader.ts).
+//
+// import-in-the-middle's hooks are loaded lazily: until the first import of a target, these
+// hooks only ask `isTarget` of each resolved module and pass everything through. Its hook code
+// (create-hook.mjs with es-module-lexer and cjs-module-lexer, ~20 ms) loads at the first import
+// of a target, and never for an application that imports none (a CommonJS application, or one
+// whose targets are all required).
+import * as nodeModule from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { describeCause, warn } from '../errors';
+import { completeWrapper } from './esm-wrapper';
+
+export interface ResolveResult {
+  url: string;
+  format?: string | null | undefined;
+  shortCircuit?: boolean | undefined;
+}
+export interface LoadResult {
+  format?: string | null | undefined;
+  source?: string | ArrayBuffer | ArrayBufferView | null | undefined;
+  shortCircuit?: boolean | undefined;
+}
+export interface ResolveContext {
+  parentURL?: string | undefined;
+  conditions?: readonly string[] | undefined;
+}
+type NextResolve<R> = (specifier: string, context?: ResolveContext) => R;
+type NextLoad<R> = (url: string, context?: object) => R;
+
+/** What import-in-the-middle's `createHook(meta)` returns (create-hook.mjs, v3). */
+interface IitmHook {
+  resolve(specifier: string, context: ResolveContext, next: NextResolve<Promise<ResolveResult>>): Promise<ResolveResult>;
+  load(url: string, context: object, next: NextLoad<Promise<LoadResult>>): Promise<LoadResult>;
+  resolveSync(specifier: string, context: ResolveContext, next: NextResolve<ResolveResult>): ResolveResult;
+  loadSync(url: string, context: object, next: NextLoad<LoadResult>): LoadResult;
+  applyOptions(options: { shouldInclude: (url: string, specifier: string) => boolean }): void;
+}
+
+export type IsTarget = (url: string, specifier: string) => boolean;
+
+/**
+ * import-in-the-middle's hooks, restricted to `isTarget` (the generated wrappers import its
+ * lib/register.js); undefined, after one warning, when they cannot be loaded: ES module targets
+ * then load unpatched, and nothing else changes.
+ */
+function createIitm(isTarget: IsTarget): IitmHook | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createHook } = require('import-in-the-middle/create-hook.mjs') as { createHook(meta: { url: string }): IitmHook };
+    const hook = createHook({ url: pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href });
+    hook.applyOptions({ shouldInclude: isTarget });
+    return hook;
+  } catch (error) {
+    warn('WRAPT_HOOKS_ESM_UNAVAILABLE', `could not load import-in-the-middle's ES module hooks (${describeCause(error)}); ES module imports of targets are not patched, require() still is.`, error);
+    return undefined;
+  }
+}
+
+/**
+ * import-in-the-middle's resolve treats a request with no parent (`node -e "require('os')"`) as
+ * the entry point and gives builtins `format: 'commonjs'`; Node then reads them from disk.
+ */
+function builtinFormat<R extends ResolveResult>(result: R): R {
+  if (result.format !== 'builtin' && result.url.startsWith('node:') && nodeModule.isBuiltin(result.url)) return { ...result, format: 'builtin' };
+  return result;
+}
+
+/** Hooks for `module.registerHooks`. `onActivate` runs once, when the first target is imported. */
+export function syncHooks(isTarget: IsTarget, onActivate: () => void): {
+  resolve: (specifier: string, context: ResolveContext, next: NextResolve<ResolveResult>) => ResolveResult;
+  load: (url: string, context: object, next: NextLoad<LoadResult>) => LoadResult;
+} {
+  let iitm: IitmHook | undefined;
+  let state: 'waiting' | 'activating' | 'active' | 'failed' = 'waiting';
+  return {
+    resolve(specifier, context, next) {
+      if (iitm === undefined) {
+        const result = next(specifier, context);
+        // require() is CommonJS's business (require-in-the-middle); only imports are wrapped.
+        // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
+        if (state !== 'waiting' || context.conditions?.includes('require') || !isTarget(result.url, specifier)) return result;
+        state = 'activating';
+        onActivate();
+        iitm = createIitm(isTarget);
+        state = iitm === undefined ? 'failed' : 'active';
+        if (iitm === undefined) return result;
+      }
+      return builtinFormat(iitm.resolveSync(specifier, context, next));
+    },
+    load(url, context, next) {
+      if (iitm === undefined) return next(url, context);
+      return completeWrapper(url, iitm.loadSync(url, context, next));
+    },
+  };
+}
+
+/** Hooks for the off-thread `module.register` loader (loader.ts). */
+export function asyncHooks(isTarget: IsTarget): {
+  resolve: (specifier: string, context: ResolveContext, next: NextResolve<Promise<ResolveResult>>) => Promise<ResolveResult>;
+  load: (url: string, context: object, next: NextLoad<Promise<LoadResult>>) => Promise<LoadResult>;
+} {
+  let iitm: IitmHook | undefined;
+  let failed = false;
+  return {
+    async resolve(specifier, context, next) {
+      if (iitm === undefined) {
+        const result = await next(specifier, context);
+        if (failed || !isTarget(result.url, specifier)) return result;
+        iitm = createIitm(isTarget);
+        failed = iitm === undefined;
+        if (iitm === undefined) return result;
+      }
+      return builtinFormat(await iitm.resolve(specifier, context, next));
+    },
+    async load(url, context, next) {
+      if (iitm === undefined) return next(url, context);
+      return completeWrapper(url, await iitm.load(url, context, next));
+    },
+  };
+}
