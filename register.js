@@ -1,3 +1,3 @@
 'use strict';
 // `node --require wrapt-hooks/register` (or NODE_OPTIONS): config -> lazy hooks, CommonJS and ESM.
-require('./dist/bootstrap.js').bootstrap('require');
+require('./dist/preload.js').bootstrap('require');

@@ -1,4 +1,4 @@
 // `node --import wrapt-hooks/register`: the same bootstrap as register.js (installs once).
 import { createRequire } from 'node:module';
 
-createRequire(import.meta.url)('./dist/bootstrap.js').bootstrap('import');
+createRequire(import.meta.url)('./dist/preload.js').bootstrap('import');

@@ -62,11 +62,6 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
       result.skipped = 'nothing to patch';
       return result;
     }
-    // The library's only module that requires a builtin and is not loaded yet: load it before
-    // the hooks exist, or a patch (or app) that requires 'wrapt-hooks' would fire a "fs" target
-    // in the middle of loading the library and get its half-built exports.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('./discovery');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require('./hooks/index') as typeof import('./hooks/index')).ensureHooks(registry);
     if (debugEnabled) process.once('exit', () => summary(registry));

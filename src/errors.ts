@@ -23,7 +23,13 @@ export type ErrorCode =
   | 'WRAPT_HOOKS_TRACE_FILE'
   | 'WRAPT_HOOKS_ESM_UNAVAILABLE';
 
-/** The error thrown in strict mode and by the wrapper functions; `code` says which problem. */
+const ERROR_BRAND = Symbol.for('wrapt-hooks.WraptHooksError@1');
+
+/**
+ * The error thrown in strict mode and by the wrapper functions; `code` says which problem.
+ * `instanceof` holds across copies of the library (the preload's bundle and the library, two
+ * installed versions): the class is recognised by a brand shared through `Symbol.for`.
+ */
 export class WraptHooksError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
@@ -31,9 +37,15 @@ export class WraptHooksError extends Error {
     this.name = 'WraptHooksError';
     this.code = code;
   }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ERROR_BRAND] === true;
+  }
 }
+Object.defineProperty(WraptHooksError.prototype, ERROR_BRAND, { value: true });
 
-const seen = new Set<string>();
+// Warnings already given in this thread, shared by every copy of wrapt-hooks.
+const SEEN = Symbol.for('wrapt-hooks.warnings@1');
+const seen: Set<string> = ((globalThis as unknown as Record<symbol, Set<string> | undefined>)[SEEN] ??= new Set());
 
 /** One `WraptHooksWarning` through `process.emitWarning`; the same message is never repeated. */
 export function warn(code: ErrorCode, message: string, cause?: unknown): void {

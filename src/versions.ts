@@ -2,15 +2,27 @@
 // shape here; semver itself loads when a range fails that check, or when a target with a range
 // is first imported (where the range is checked for real before it is used).
 
-// The grammar of node-semver ranges (comparators, x-ranges, tilde, caret, hyphen ranges, `||`),
-// build metadata set aside. Everything common passes; what fails goes to semver for the verdict.
+// The shapes of node-semver ranges (comparators, x-ranges, tilde, caret, hyphen ranges, `||`),
+// build metadata set aside, checked token by token (linear time). Everything common passes;
+// what fails goes to semver for the verdict.
 const XR = '(?:0|[1-9]\\d*|x|X|\\*)';
 const ID = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*)';
-const PLAIN = `[v=\\s]*${XR}(?:\\.${XR}(?:\\.${XR}(?:-${ID}(?:\\.${ID})*)?)?)?`;
-const COMPARATOR = `(?:(?:<|>)?=?|~>?|\\^)\\s*${PLAIN}`;
-const SET = `(?:${PLAIN}\\s+-\\s+${PLAIN}|${COMPARATOR}(?:\\s*${COMPARATOR})*)?`;
-const RANGE = new RegExp(`^\\s*${SET}\\s*(?:\\|\\|\\s*${SET}\\s*)*$`);
+const VERSION = `[v=]*${XR}(?:\\.${XR}(?:\\.${XR}(?:-${ID}(?:\\.${ID})*)?)?)?`;
+const COMPARATOR = new RegExp(`^(?:[<>]=?|=|~>?|\\^)?${VERSION}$`);
+const HYPHEN = new RegExp(`^${VERSION}\\s+-\\s+${VERSION}$`);
+const OPERATOR_SPACE = /(<=?|>=?|=|~>?|\^)\s+/g;
 const BUILD = /\+[0-9A-Za-z.-]*/g;
+
+function plausibleRange(range: string): boolean {
+  for (const set of range.replace(BUILD, '').split('||')) {
+    const trimmed = set.trim();
+    if (trimmed === '' || HYPHEN.test(trimmed)) continue;
+    for (const token of trimmed.replace(OPERATOR_SPACE, '$1').split(/\s+/)) {
+      if (!COMPARATOR.test(token)) return false;
+    }
+  }
+  return true;
+}
 
 type ValidRange = (range: string) => string | null;
 type Satisfies = (version: string, range: string, options: { includePrerelease: boolean }) => boolean;
@@ -20,7 +32,7 @@ let semverSatisfies: Satisfies | undefined;
 /** Is `range` a semver range? Cheap for the common shapes; asks semver for the rest. */
 export function isRange(range: string): boolean {
   if (range.trim() === '') return false;
-  if (range.length <= 256 && RANGE.test(range.replace(BUILD, ''))) return true;
+  if (range.length <= 256 && plausibleRange(range)) return true;
   return isSemverRange(range);
 }
 

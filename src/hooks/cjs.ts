@@ -2,7 +2,7 @@
 // registry: `includes` is an O(1) lookup, so the cost of a require does not grow with the
 // number of patches, and targets registered later are matched without a second Hook.
 import Module = require('node:module');
-import { dirname, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { isModuleNamespaceObject } from 'node:util/types';
 import { builtinName, deepKey, splitBare } from '../targets';
 import type { Registry } from '../registry';
@@ -15,6 +15,8 @@ import type { Registry } from '../registry';
  */
 class TargetList extends Array<string> {
   lastFilename: string | undefined;
+  /** Set while wrapt-hooks' own code requires something: that never counts as an import of a target. */
+  internal = false;
   constructor(private readonly registry: Registry) {
     super();
   }
@@ -22,6 +24,7 @@ class TargetList extends Array<string> {
     return Array;
   }
   override includes(x: string): boolean {
+    if (this.internal) return false;
     const registry = this.registry;
     if (isAbsolute(x)) {
       // The resolved filename is already in require.cache (require-in-the-middle loads the
@@ -68,6 +71,32 @@ export function installCjs(registry: Registry): void {
   // replaced by a hook registered after that first require must be stored there too.
   const cache = (hook as unknown as { _cache?: { set(key: string, exports: unknown, builtin: boolean): void } })._cache;
   if (cache !== undefined && typeof cache.set === 'function') registry.onReplace = (key, builtin, exports) => cache.set(key, exports, builtin);
+  markOwnRequires(list);
+}
+
+declare const WRAPT_HOOKS_BUNDLED: boolean | undefined;
+
+/**
+ * wrapt-hooks' own modules load lazily, some of them after the hook is installed (the library
+ * that a patch requires, semver, a loader): what they require (`fs`, `path`, …) is not the
+ * application importing a target, so it must neither fire a patch early nor use up the first
+ * import that fires it. A thin layer over require-in-the-middle's `require` tells it so.
+ */
+function markOwnRequires(list: TargetList): void {
+  // dist/, where all of wrapt-hooks' code runs from (the preload bundle, the library, the loader).
+  const own = resolve(__dirname, typeof WRAPT_HOOKS_BUNDLED === 'boolean' ? '.' : '..') + sep;
+  const proto = Module.prototype as unknown as { require: (this: { filename?: string }, id: string) => unknown };
+  const hooked = proto.require;
+  proto.require = function require(this: { filename?: string }, id: string): unknown {
+    const filename = this?.filename;
+    const previous = list.internal;
+    list.internal = typeof filename === 'string' && filename.startsWith(own);
+    try {
+      return Reflect.apply(hooked, this, arguments);
+    } finally {
+      list.internal = previous;
+    }
+  };
 }
 
 /**

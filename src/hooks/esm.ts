@@ -2,6 +2,7 @@
 // when the first target is imported (esm-hooks.ts). Every Node-version branch of the project
 // lives in `esmMode()` below.
 import * as nodeModule from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinName, type Target } from '../targets';
 import { isTargetUrl } from '../match';
@@ -64,8 +65,15 @@ export function installEsm(registry: Registry): EsmMode {
     previous?.(target);
     port1.postMessage(lists([target]));
   };
-  api.register(pathToFileURL(require.resolve('./loader')).href, pathToFileURL(__filename).href, { data: { targets: lists(registry.targets()), port: port2 }, transferList: [port2] });
+  api.register(pathToFileURL(loaderFile()).href, pathToFileURL(__filename).href, { data: { targets: lists(registry.targets()), port: port2 }, transferList: [port2] });
   return mode;
+}
+
+declare const WRAPT_HOOKS_BUNDLED: boolean | undefined;
+
+/** dist/hooks/loader.js, from this file or from the preload bundle (dist/preload.js, see scripts/build.mjs). */
+function loaderFile(): string {
+  return typeof WRAPT_HOOKS_BUNDLED === 'boolean' ? join(__dirname, 'hooks', 'loader.js') : join(__dirname, 'loader.js');
 }
 
 function lists(targets: readonly Target[]): TargetLists {
