@@ -106,6 +106,9 @@ function markOwnRequires(list: TargetList): void {
  * application's own require('debug') still gets the real package.
  */
 function requireRitm(): typeof import('require-in-the-middle') {
+  // The preload bundle has require-in-the-middle inside, with `debug` replaced at build time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (typeof WRAPT_HOOKS_BUNDLED === 'boolean') return require('require-in-the-middle') as typeof import('require-in-the-middle');
   const ritm = require.resolve('require-in-the-middle');
   let debugFile: string | undefined;
   if (!process.env['DEBUG']) {
