@@ -3,11 +3,7 @@
 // that inherit the preload, and the library installing nothing by itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeApp, runNode, PRELOADS, ROOT, path } from './helpers.mjs';
-
-function lines(text) {
-  return text.split('\n').filter((line) => line !== '');
-}
+import { makeApp, runNode, PRELOADS, ROOT, path, lines } from './helpers.mjs';
 
 test('the tempfile-debugging example prints "patching fs" once and "calling mkdtemp…" on each call', () => {
   const dir = path.join(ROOT, 'examples', 'tempfile-debugging');

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { chmodSync, cpSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
-import { FIXTURES, NODE, NODE_MAJOR, ROOT, makeApp, path, runCommand, runNode, startNode } from './helpers.mjs';
+import { FIXTURES, NODE, NODE_MAJOR, ROOT, makeApp, path, runCommand, runNode, startNode, lines } from './helpers.mjs';
 
 const BIN = path.join(ROOT, 'bin', 'wrapt-hooks.js');
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -13,7 +13,6 @@ const ANSI = /\u001b\[\d+m/;
 
 /** Runs the CLI the way npm's bin shim does: node bin/wrapt-hooks.js … */
 const cli = (cwd, args, options) => runNode(cwd, [BIN, ...args], options);
-const lines = (text) => text.split('\n').filter((line) => line !== '');
 
 const LAZY_TARGET = {
   'package.json': { name: 'lazy-target', version: '1.2.3', main: 'index.js' },

@@ -3,24 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
-import { makeApp, runNode, path } from './helpers.mjs';
-
-const PRELOAD = ['--require', 'wrapt-hooks/register'];
-
-function run(cwd, { script = 'app.js', env = {}, preload = true } = {}) {
-  const result = runNode(cwd, [...(preload ? PRELOAD : []), script], { env });
-  assert.equal(result.error, undefined, String(result.error));
-  return result;
-}
-
-function lines(stdout) {
-  return stdout.split('\n').filter((line) => line !== '');
-}
-
-function assertClean(result) {
-  assert.equal(result.code, 0, `exit code ${result.code}; stderr:\n${result.stderr}`);
-  assert.deepEqual(result.warnings, [], `no warnings expected; stderr:\n${result.stderr}`);
-}
+import { makeApp, runNode, path, lines, assertClean, runApp, PRELOAD } from './helpers.mjs';
 
 const APP = "console.log('start'); require('os'); console.log('end');";
 
@@ -52,7 +35,7 @@ for (const [title, file, content] of PLACES) {
   test(`config search place: ${title}`, () => {
     const label = title.replace(/[^a-z]+/gi, '-');
     const app = makeApp({ files: { [file]: content(label), [`patches/${label}.js`]: patchFile(label), 'app.js': APP } });
-    const result = run(app);
+    const result = runApp(app);
     assertClean(result);
     assert.deepEqual(lines(result.stdout), ['start', `patch os ${label}`, 'end']);
   });
@@ -63,7 +46,7 @@ test('config search place: the package.json field "wrapt-hooks"', () => {
     packageJson: { name: 'app', version: '1.0.0', private: true, 'wrapt-hooks': { patches: { os: './patches/pkg.js' } } },
     files: { 'patches/pkg.js': patchFile('package.json'), 'app.js': APP },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['start', 'patch os package.json', 'end']);
 });
@@ -76,11 +59,11 @@ for (const file of ['.wrapt-hooksrc.ts', 'wrapt-hooks.config.ts']) {
       'app.js': APP,
     };
     const withTs = makeApp({ real: ['typescript'], files });
-    const result = run(withTs);
+    const result = runApp(withTs);
     assertClean(result);
     assert.deepEqual(lines(result.stdout), ['start', 'patch os ts', 'end']);
     const withoutTs = makeApp({ files });
-    const ignored = run(withoutTs);
+    const ignored = runApp(withoutTs);
     assertClean(ignored);
     assert.deepEqual(lines(ignored.stdout), ['start', 'end']);
   });
@@ -95,7 +78,7 @@ test('a .js config in a "type": "module" package is ESM, and defineConfig can be
       'app.cjs': APP,
     },
   });
-  const result = run(app, { script: 'app.cjs' });
+  const result = runApp(app, { script: 'app.cjs' });
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['start', 'patch os esm config', 'end']);
 });
@@ -110,16 +93,16 @@ test('search order: package.json field, then .wrapt-hooksrc*, then wrapt-hooks.c
     'app.js': APP,
   };
   const withField = makeApp({ packageJson: { name: 'app', 'wrapt-hooks': { patches: { os: './patches/pkg.js' } } }, files });
-  assert.deepEqual(lines(run(withField).stdout), ['start', 'patch os pkg', 'end']);
+  assert.deepEqual(lines(runApp(withField).stdout), ['start', 'patch os pkg', 'end']);
   const withoutField = makeApp({ files });
-  assert.deepEqual(lines(run(withoutField).stdout), ['start', 'patch os rc', 'end']);
+  assert.deepEqual(lines(runApp(withoutField).stdout), ['start', 'patch os rc', 'end']);
 });
 
 test('the search starts at the working directory and goes up to the nearest package.json', () => {
   const app = makeApp({ files: { '.wrapt-hooksrc.json': json('root'), 'patches/root.js': patchFile('root'), 'app.js': APP } });
   const deeper = path.join(app, 'src', 'deeper');
   mkdirSync(deeper, { recursive: true });
-  const result = run(deeper, { script: path.join(app, 'app.js') });
+  const result = runApp(deeper, { script: path.join(app, 'app.js') });
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['start', 'patch os root', 'end'], 'found from a subdirectory; the patch resolved against the config file');
 });
@@ -136,12 +119,12 @@ test('a config above the nearest package.json is not used', () => {
   });
   const inner = path.join(app, 'packages', 'inner');
   const script = path.join(app, 'app.js');
-  const blocked = run(path.join(inner, 'lib'), { script });
+  const blocked = runApp(path.join(inner, 'lib'), { script });
   assertClean(blocked);
   assert.deepEqual(lines(blocked.stdout), ['start', 'end'], 'the search stopped at packages/inner/package.json');
   // The same layout without the inner package.json finds the outer config: the stop was the reason.
   rmSync(path.join(inner, 'package.json'));
-  const found = run(path.join(inner, 'lib'), { script });
+  const found = runApp(path.join(inner, 'lib'), { script });
   assertClean(found);
   assert.deepEqual(lines(found.stdout), ['start', 'patch os outer', 'end']);
 });
@@ -156,10 +139,10 @@ test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {
       'app.js': APP,
     },
   });
-  const relative = run(app, { env: { WRAPT_HOOKS_CONFIG: 'conf/custom-name.yaml' } });
+  const relative = runApp(app, { env: { WRAPT_HOOKS_CONFIG: 'conf/custom-name.yaml' } });
   assertClean(relative);
   assert.deepEqual(lines(relative.stdout), ['start', 'patch os explicit', 'end']);
-  const absolute = run(path.join(app, 'conf'), { script: path.join(app, 'app.js'), env: { WRAPT_HOOKS_CONFIG: path.join(app, 'conf', 'custom-name.yaml') } });
+  const absolute = runApp(path.join(app, 'conf'), { script: path.join(app, 'app.js'), env: { WRAPT_HOOKS_CONFIG: path.join(app, 'conf', 'custom-name.yaml') } });
   assertClean(absolute);
   assert.deepEqual(lines(absolute.stdout), ['start', 'patch os explicit', 'end']);
 });
@@ -177,14 +160,14 @@ test('no config file: the preload does nothing and installs no hooks', () => {
     console.log('interception modules loaded:', loaded.length);
   `;
   const app = makeApp({ files: { 'app.js': probe } });
-  const without = run(app, { preload: false });
+  const without = runApp(app, { preload: false });
   assertClean(without);
   assert.match(without.stdout, /interception modules loaded: 0/);
-  const withPreload = run(app);
+  const withPreload = runApp(app);
   assertClean(withPreload);
   assert.equal(withPreload.stdout, without.stdout, 'Module.prototype.require, Module._load and process.getBuiltinModule are untouched');
   assert.equal(withPreload.stderr, '');
-  const debug = run(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  const debug = runApp(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
   assert.equal(debug.stdout, without.stdout);
   for (const line of lines(debug.stderr)) assert.match(line, /^wrapt-hooks: /);
 });
@@ -210,11 +193,11 @@ test('versions: a target inside the range is patched, outside it is skipped sile
       'app.js': "require('twin'); require('twin-user'); console.log('end');",
     },
   });
-  const quiet = run(app);
+  const quiet = runApp(app);
   assertClean(quiet);
   assert.deepEqual(lines(quiet.stdout), ['v1 patch for 1.0.0', 'v2 patch for 2.0.0', 'end']);
   assert.equal(quiet.stderr, '', 'a skip is not a warning');
-  const debug = run(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  const debug = runApp(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
   assertClean(debug);
   assert.equal(debug.stdout, quiet.stdout);
   const skips = lines(debug.stderr).filter((line) => /skip/.test(line));
@@ -247,7 +230,7 @@ test('several patches for one target run in declaration order, strings and objec
       'app.js': "console.log(require('twin').trail.join(' ')); require('os');",
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['first second third', 'os patch']);
 });
@@ -270,7 +253,7 @@ test('"enabled": false turns an entry off without loading it; true keeps it', ()
       'app.js': "require('twin'); require('os'); console.log('end');",
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['on', 'end']);
 });
@@ -295,7 +278,7 @@ test('the "#" that splits off the export is the last one not at position 0', () 
       'app.js': "require('os'); require('twin'); require('deep-pkg'); require('classy');",
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['a#b.js apply', 'imports map default', 'imports map named', 'package lib#x.js apply']);
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
-import { FIXTURES, makeApp, path, PRELOADS, runNode } from './helpers.mjs';
+import { FIXTURES, makeApp, path, PRELOADS, runNode, lines } from './helpers.mjs';
 
 /** The package the fixture patch packages patch. */
 const LAZY_TARGET = {
@@ -26,7 +26,6 @@ function app({ fixtures = [], files = {}, config } = {}) {
   return dir;
 }
 
-const lines = (text) => text.split('\n').filter((line) => line !== '');
 
 const PATCHED = ['app: start', 'lazy: patch module loaded', 'lazy: patching lazy-target@1.2.3', 'app: hello world (patched)'];
 

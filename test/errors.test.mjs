@@ -4,19 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chownSync, cpSync, symlinkSync } from 'node:fs';
-import { makeApp, runNode, chmodSync, path, ROOT } from './helpers.mjs';
+import { makeApp, runNode, chmodSync, path, ROOT, lines, runApp, PRELOAD } from './helpers.mjs';
 
-const PRELOAD = ['--require', 'wrapt-hooks/register'];
-
-function run(cwd, { script = 'app.js', args = PRELOAD, env = {}, input } = {}) {
-  const result = runNode(cwd, [...args, ...(script === null ? [] : [script])], { env, input });
-  assert.equal(result.error, undefined, String(result.error));
-  return result;
-}
-
-function lines(text) {
-  return text.split('\n').filter((line) => line !== '');
-}
 
 // The application of the fail-open tests: prints, and exits with a code of its own.
 const APP = `
@@ -170,7 +159,7 @@ for (const scenario of FAIL_OPEN) {
   test(`fail-open: ${scenario.title} gives one ${scenario.code} warning; the app's output and exit code are unchanged`, () => {
     const expected = getBaseline();
     const app = makeApp({ packages: ['twin'], files: { 'app.js': APP, 'patches/good.js': GOOD_PATCH, ...scenario.files } });
-    const result = run(app, { env: scenario.env ?? {} });
+    const result = runApp(app, { env: scenario.env ?? {} });
     assert.equal(result.stdout, expected.stdout, result.stderr);
     assert.equal(result.code, expected.code, result.stderr);
     assert.equal(result.warnings.length, 1, `exactly one warning; stderr:\n${result.stderr}`);
@@ -186,7 +175,7 @@ test('strict mode ("strict": true): a config problem throws WraptHooksError at s
     packages: ['twin'],
     files: { 'app.js': APP, 'patches/good.js': GOOD_PATCH, '.wrapt-hooksrc.json': { strict: true, patchez: {}, patches: { os: './patches/good.js' } } },
   });
-  const result = run(app);
+  const result = runApp(app);
   assert.notEqual(result.code, 0);
   assert.equal(result.stdout, '', 'the application never ran');
   assert.match(result.stderr, /WraptHooksError/);
@@ -197,7 +186,7 @@ test('strict mode ("strict": true): a config problem throws WraptHooksError at s
 
 test('strict mode (WRAPT_HOOKS_STRICT=1): a config problem throws at start-up too', () => {
   const app = makeApp({ packages: ['twin'], files: { 'app.js': APP, '.wrapt-hooksrc.json': '{ "patches": ' } });
-  const result = run(app, { env: { WRAPT_HOOKS_STRICT: '1' } });
+  const result = runApp(app, { env: { WRAPT_HOOKS_STRICT: '1' } });
   assert.notEqual(result.code, 0);
   assert.equal(result.stdout, '');
   assert.match(result.stderr, /WraptHooksError/);
@@ -236,7 +225,7 @@ for (const [how, config, env] of [
           '.wrapt-hooksrc.json': { ...config, patches: { twin: spec } },
         },
       });
-      const result = run(app, { env });
+      const result = runApp(app, { env });
       assert.equal(result.code, 0, result.stderr);
       const out = lines(result.stdout);
       assert.equal(out.length, 3, result.stdout + result.stderr);
@@ -257,9 +246,9 @@ test('WRAPT_HOOKS_DEBUG: decision lines start with "wrapt-hooks:"; the exit summ
       'app.js': "require('twin'); require('os'); console.log('app done');",
     },
   });
-  const quiet = run(app);
+  const quiet = runApp(app);
   assert.equal(quiet.stderr, '');
-  const result = run(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  const result = runApp(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, quiet.stdout, 'debugging does not change the app output');
   assert.equal(result.stdout, 'app done\n');
@@ -288,7 +277,7 @@ test('WRAPT_HOOKS_DEBUG: the summary lists failed patches', () => {
       'app.js': "require('twin'); console.log('app done');",
     },
   });
-  const result = run(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  const result = runApp(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'app done\n');
   assert.equal(result.warnings.length, 1);
@@ -306,10 +295,10 @@ test('WRAPT_HOOKS_DISABLE=1 / all: nothing is patched and no hooks are installed
   const app = makeApp({
     files: { '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } }, 'patches/os.js': "module.exports = () => console.log('patch os');", 'app.js': probe },
   });
-  const on = run(app);
+  const on = runApp(app);
   assert.deepEqual(lines(on.stdout), ['patch os', 'ritm loaded true'], 'the probe can see the hooks');
   for (const value of ['1', 'all']) {
-    const off = run(app, { env: { WRAPT_HOOKS_DISABLE: value } });
+    const off = runApp(app, { env: { WRAPT_HOOKS_DISABLE: value } });
     assert.equal(off.code, 0, off.stderr);
     assert.deepEqual(lines(off.stdout), ['ritm loaded false'], `WRAPT_HOOKS_DISABLE=${value}`);
     assert.equal(off.stderr, '');
@@ -325,14 +314,14 @@ test('WRAPT_HOOKS_DISABLE=fs,express turns off these targets only', () => {
       'app.js': "require('node:fs'); require('express'); require('os'); console.log('end');",
     },
   });
-  const all = run(app);
+  const all = runApp(app);
   assert.equal(all.code, 0, all.stderr);
   assert.deepEqual(lines(all.stdout), ['patch fs', 'patch express', 'patch os', 'end']);
-  const some = run(app, { env: { WRAPT_HOOKS_DISABLE: 'fs,express' } });
+  const some = runApp(app, { env: { WRAPT_HOOKS_DISABLE: 'fs,express' } });
   assert.equal(some.code, 0, some.stderr);
   assert.deepEqual(lines(some.stdout), ['patch os', 'end']);
   assert.deepEqual(some.warnings, []);
-  const prefixed = run(app, { env: { WRAPT_HOOKS_DISABLE: ' node:os , express' } });
+  const prefixed = runApp(app, { env: { WRAPT_HOOKS_DISABLE: ' node:os , express' } });
   assert.deepEqual(lines(prefixed.stdout), ['patch fs', 'end']);
 });
 
@@ -349,10 +338,10 @@ test('untrusted JavaScript config files are refused: world-writable, or owned by
       },
     });
     const file = path.join(app, 'wrapt-hooks.config.js');
-    const trusted = run(app);
+    const trusted = runApp(app);
     assert.deepEqual(lines(trusted.stdout), ['patch os', 'end'], 'loaded while trusted');
     spoil(file);
-    const result = run(app);
+    const result = runApp(app);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(lines(result.stdout), ['end'], `${how}: the config was not used`);
     assert.equal(result.warnings.length, 1, result.stderr);
@@ -377,7 +366,7 @@ test('untrusted patch modules are refused when their target loads; other patches
     });
     const file = path.join(app, 'patches', 'twin.js');
     spoil(file);
-    const result = run(app);
+    const result = runApp(app);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(lines(result.stdout), ['start', 'patch os', 'end'], `${how}: the patch module never ran`);
     assert.equal(result.warnings.length, 1, result.stderr);
@@ -403,19 +392,19 @@ for (const [name, preload] of [
   test(`node -e, node -p, the REPL and node --test keep working under the preload (${name})`, () => {
     const app = entryApp();
     const { args, env } = preload();
-    const e = run(app, { args: [...args, '-e', "console.log('e', require('os').patchedByHook)"], script: null, env });
+    const e = runApp(app, { args: [...args, '-e', "console.log('e', require('os').patchedByHook)"], script: null, env });
     assert.equal(e.code, 0, e.stderr);
     assert.deepEqual(lines(e.stdout), ['patch os', 'e true']);
 
-    const plain = run(app, { args: [...args, '-e', 'console.log(6 * 7)'], script: null, env });
+    const plain = runApp(app, { args: [...args, '-e', 'console.log(6 * 7)'], script: null, env });
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(plain.stdout, '42\n');
 
-    const p = run(app, { args: [...args, '-p', "require('node:os').patchedByHook && process.platform"], script: null, env });
+    const p = runApp(app, { args: [...args, '-p', "require('node:os').patchedByHook && process.platform"], script: null, env });
     assert.equal(p.code, 0, p.stderr);
     assert.deepEqual(lines(p.stdout), ['patch os', process.platform]);
 
-    const repl = run(app, {
+    const repl = runApp(app, {
       args: [...args, '-i'],
       script: null,
       env,
@@ -426,7 +415,7 @@ for (const [name, preload] of [
     assert.match(repl.stdout, /repl true/);
     assert.deepEqual(repl.warnings, []);
 
-    const tested = run(app, { args: [...args, '--test', '--test-reporter=tap', 'check.test.js'], script: null, env });
+    const tested = runApp(app, { args: [...args, '--test', '--test-reporter=tap', 'check.test.js'], script: null, env });
     assert.equal(tested.code, 0, tested.stdout + tested.stderr);
     assert.match(tested.stdout, /# pass 1/);
   });
@@ -462,7 +451,7 @@ test('loading the preload twice installs once: the patch fires once', () => {
     ['two copies of the package', ['--require', './vendor/wrapt-hooks/register.js', ...PRELOAD], {}],
     ['two copies, the other first', [...PRELOAD, '--require', './vendor/wrapt-hooks/register.js'], {}],
   ]) {
-    const result = run(app, { args, env });
+    const result = runApp(app, { args, env });
     assert.equal(result.code, 0, `${how}: ${result.stderr}`);
     assert.deepEqual(lines(result.stdout), expected, how);
     assert.deepEqual(result.warnings, [], `${how}: ${result.stderr}`);

@@ -8,7 +8,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { makeApp, childEnv, parseWarnings, NODE, ROOT, PRELOADS, path } from './helpers.mjs';
+import { makeApp, childEnv, parseWarnings, NODE, ROOT, PRELOADS, path, lines, assertClean, count } from './helpers.mjs';
 
 /** Runs `node ...args` in `cwd` without blocking, so that independent children run side by side. */
 function run(cwd, args, { env = {}, timeout = 60_000 } = {}) {
@@ -39,19 +39,6 @@ function runWith(app, preload, script, { env = {}, args = [] } = {}) {
   if (preload === null) return run(app, [...args, script], { env });
   const { args: flags, env: preloadEnv } = PRELOADS[preload]({ ...env });
   return run(app, [...flags, ...args, script], { env: preloadEnv });
-}
-
-function lines(stdout) {
-  return stdout.split('\n').filter((line) => line !== '');
-}
-
-function assertClean(result, label = '') {
-  assert.equal(result.code, 0, `${label} exit code ${result.code}; stderr:\n${result.stderr}`);
-  assert.deepEqual(result.warnings, [], `${label} no warnings expected; stderr:\n${result.stderr}`);
-}
-
-function count(text, needle) {
-  return text.split(needle).length - 1;
 }
 
 const ALL_PRELOADS = Object.keys(PRELOADS); // require, import, NODE_OPTIONS

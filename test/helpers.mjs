@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
+import assert from 'node:assert/strict';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -91,6 +92,33 @@ export function parseWarnings(stderr = '') {
     out.push({ code: match[1], message: match[2] });
   }
   return out;
+}
+
+/** stdout (or any text) as lines, without empty ones. */
+export function lines(text) {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+/** How many times `needle` occurs in `text`. */
+export function count(text, needle) {
+  return text.split(needle).length - 1;
+}
+
+/** The child exited 0 and gave no WraptHooksWarning. */
+export function assertClean(result, label = '') {
+  const prefix = label === '' ? '' : `${label}: `;
+  assert.equal(result.code, 0, `${prefix}exit code ${result.code}; stderr:\n${result.stderr}`);
+  assert.deepEqual(result.warnings, [], `${prefix}no warnings expected; stderr:\n${result.stderr}`);
+}
+
+/** `node --require wrapt-hooks/register` */
+export const PRELOAD = Object.freeze(['--require', 'wrapt-hooks/register']);
+
+/** Runs `script` in `cwd` with `args` (the --require preload by default; `preload: false` for none). */
+export function runApp(cwd, { script = 'app.js', args = PRELOAD, preload = true, env = {}, input } = {}) {
+  const result = runNode(cwd, [...(preload ? args : []), ...(script === null ? [] : [script])], { env, input });
+  assert.equal(result.error, undefined, String(result.error));
+  return result;
 }
 
 /** The preload flags, by name, for tables of tests. */

@@ -5,26 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
-import { makeApp, runNode, path } from './helpers.mjs';
-
-const PRELOAD = ['--require', 'wrapt-hooks/register'];
-
-/** Runs `script` in `app` with the --require preload (or without it: preload false). */
-function run(app, { script = 'app.js', env = {}, preload = true } = {}) {
-  const result = runNode(app, [...(preload ? PRELOAD : []), script], { env });
-  assert.equal(result.error, undefined, String(result.error));
-  return result;
-}
-
-/** stdout as lines, without the trailing empty one. */
-function lines(stdout) {
-  return stdout.split('\n').filter((line) => line !== '');
-}
-
-function assertClean(result) {
-  assert.equal(result.code, 0, `exit code ${result.code}; stderr:\n${result.stderr}`);
-  assert.deepEqual(result.warnings, [], `no warnings expected; stderr:\n${result.stderr}`);
-}
+import { makeApp, runNode, path, lines, assertClean, runApp, PRELOAD } from './helpers.mjs';
 
 test('fires once per module instance: two installed copies of a package each fire once', () => {
   const app = makeApp({
@@ -48,7 +29,7 @@ test('fires once per module instance: two installed copies of a package each fir
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), [
     'patch twin 1.0.0 node_modules/twin',
@@ -80,7 +61,7 @@ test('a builtin fires once however it is loaded: fs, node:fs, process.getBuiltin
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['patch fs fs builtin', 'second node:fs fs builtin', 'true true true 2']);
 });
@@ -104,7 +85,7 @@ test('process.getBuiltinModule as the first access fires the patch before it ret
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['start', 'patch os', 'true', 'true']);
 });
@@ -125,7 +106,7 @@ test('hooks run in registration order: config entries in declaration order, then
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['config a', 'config b', 'config c', 'api d', 'api e', 'trail abcde']);
 });
@@ -166,7 +147,7 @@ test('a patch runs before the importing code receives the module, also for files
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), [
     'require twin',
@@ -219,7 +200,7 @@ const IMMEDIATE_EXPECTED = [
 for (const preload of [false, true]) {
   test(`API hooks fire at once when the target is already loaded (require.cache, builtins Node loaded) — ${preload ? 'with' : 'without'} the preload`, () => {
     const app = makeApp({ packages: ['twin', 'deep-pkg'], files: { 'app.js': IMMEDIATE_APP } });
-    const result = run(app, { preload });
+    const result = runApp(app, { preload });
     assertClean(result);
     assert.deepEqual(lines(result.stdout), IMMEDIATE_EXPECTED);
   });
@@ -239,10 +220,10 @@ test('config hooks fire at the first require, even for builtins Node loaded at s
       'none.js': "console.log('start'); process.nextTick(() => console.log('end'));",
     },
   });
-  const first = run(app);
+  const first = runApp(app);
   assertClean(first);
   assert.deepEqual(lines(first.stdout), ['start', 'fs patch module loaded', 'patch fs', 'end']);
-  const never = run(app, { script: 'none.js' });
+  const never = runApp(app, { script: 'none.js' });
   assertClean(never);
   assert.deepEqual(lines(never.stdout), ['start', 'end'], 'no patch module is loaded when no target is imported');
 });
@@ -264,7 +245,7 @@ test('unregister() stops a hook before it fires; it can be called twice', () => 
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['function undefined undefined', 'kept hook', 'done']);
 });
@@ -283,7 +264,7 @@ test('whenImported(target)(hook) registers the hook and returns it', () => {
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['same true', 'string ./patches/lazy.js#apply', 'when twin 1.0.0', 'lazy when 1.0.0']);
 });
@@ -320,7 +301,7 @@ test('return values: undefined, replacement exports, a wrapper of a member (igno
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), [
     'undefined: marked version,hello,marker',
@@ -351,7 +332,7 @@ test('replacement exports from a hook registered after the target was loaded are
     },
   });
   for (const preload of [true, false]) {
-    const result = run(app, { preload });
+    const result = runApp(app, { preload });
     assertClean(result);
     const marked = preload ? ',"marked":true' : '';
     assert.deepEqual(lines(result.stdout), [
@@ -375,7 +356,7 @@ test('a patch that returns a promise never replaces the exports: one WRAPT_HOOKS
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(lines(result.stdout), ['undefined sync part ran 1.0.0', 'still true']);
   assert.equal(result.warnings.length, 1, result.stderr);
@@ -397,7 +378,7 @@ test('a patch whose promise rejects leaves no unhandled rejection behind', () =>
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assert.equal(result.code, 0, `an unhandled rejection would exit 1; stderr:\n${result.stderr}`);
   assert.deepEqual(lines(result.stdout), ['1.0.0', 'end']);
   assert.doesNotMatch(result.stderr, /UnhandledPromiseRejection|unhandled/i);
@@ -423,7 +404,7 @@ test('lazy "module#export" strings: the patch module is not loaded until the tar
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['registered', 'requiring twin', 'lazy patch module loaded', 'lazy apply', 'got yes', 'shared patch module loaded', 'deep', 'os']);
 });
@@ -460,7 +441,7 @@ test('patch module forms: module.exports function, exports.default, ESM default 
       `,
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(result.warnings, [], result.stderr);
   assert.deepEqual(lines(result.stdout), [
@@ -494,7 +475,7 @@ test('ModuleInfo: target as written, name, version, baseDir, filename, format fo
       'app.js': "require('os'); require('node:path'); require('twin'); require('deep-pkg'); require('./src/db.js');",
     },
   });
-  const result = run(app);
+  const result = runApp(app);
   assertClean(result);
   const dir = realpathSync(app);
   const modules = path.join(dir, 'node_modules');
@@ -537,7 +518,7 @@ test('app file targets and patch modules resolve against the config file, not th
       'app.js': "console.log('traced', require('./src/db').traced);",
     },
   });
-  const result = run(app, { env: { WRAPT_HOOKS_CONFIG: 'conf/hooks.json' } });
+  const result = runApp(app, { env: { WRAPT_HOOKS_CONFIG: 'conf/hooks.json' } });
   assertClean(result);
   assert.deepEqual(lines(result.stdout), [`../src/db conf ${path.join('src', 'db.js')} commonjs`, 'traced true']);
 });

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { childEnv, makeApp, NODE, ROOT, runNode } from './helpers.mjs';
+import { assertClean, childEnv, makeApp, NODE, ROOT, runNode } from './helpers.mjs';
 
 // ---- fixture packages -----------------------------------------------------------------------
 
@@ -84,11 +84,6 @@ function withoutTraces(text) {
     .split('\n')
     .filter((line) => !line.startsWith('wrapt-hooks: trace ') && !FRAME_LINE.test(line))
     .join('\n');
-}
-
-function assertClean(result, what) {
-  assert.equal(result.code, 0, `${what} exited ${result.code}\n${result.stderr}`);
-  assert.deepEqual(result.warnings, [], `${what} warned:\n${result.stderr}`);
 }
 
 // ---- tests ----------------------------------------------------------------------------------

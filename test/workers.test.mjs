@@ -5,7 +5,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { makeApp, childEnv, parseWarnings, NODE } from './helpers.mjs';
+import { makeApp, childEnv, parseWarnings, NODE, lines, count } from './helpers.mjs';
 
 function run(cwd, args, { env = {}, timeout = 60_000 } = {}) {
   return new Promise((resolve) => {
@@ -14,14 +14,6 @@ function run(cwd, args, { env = {}, timeout = 60_000 } = {}) {
       resolve({ code, signal: error?.signal ?? null, stdout, stderr, warnings: parseWarnings(stderr) });
     });
   });
-}
-
-function lines(text) {
-  return text.split('\n').filter((line) => line !== '');
-}
-
-function count(text, needle) {
-  return text.split(needle).length - 1;
 }
 
 function assertClean(result, label) {
