@@ -1,28 +1,18 @@
-// semver ranges. semver's range code costs 10–40 ms to load, so start-up only checks a range's
-// shape here; semver itself loads when a range fails that check, or when a target with a range
-// is first imported (where the range is checked for real before it is used).
+// semver ranges. semver's range code costs 10–40 ms to load, so start-up accepts the common
+// shapes here without it; semver itself loads for any other range, and when a target with a
+// range is first imported.
 
-// The shapes of node-semver ranges (comparators, x-ranges, tilde, caret, hyphen ranges, `||`),
-// build metadata set aside, checked token by token (linear time). Everything common passes;
-// what fails goes to semver for the verdict.
-const XR = '(?:0|[1-9]\\d*|x|X|\\*)';
-const ID = '(?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*)';
-const VERSION = `[v=]*${XR}(?:\\.${XR}(?:\\.${XR}(?:-${ID}(?:\\.${ID})*)?)?)?`;
-const COMPARATOR = new RegExp(`^(?:[<>]=?|=|~>?|\\^)?${VERSION}$`);
-const HYPHEN = new RegExp(`^${VERSION}\\s+-\\s+${VERSION}$`);
-const OPERATOR_SPACE = /(<=?|>=?|=|~>?|\^)\s+/g;
-const BUILD = /\+[0-9A-Za-z.-]*/g;
-
-function plausibleRange(range: string): boolean {
-  for (const set of range.replace(BUILD, '').split('||')) {
-    const trimmed = set.trim();
-    if (trimmed === '' || HYPHEN.test(trimmed)) continue;
-    for (const token of trimmed.replace(OPERATOR_SPACE, '$1').split(/\s+/)) {
-      if (!COMPARATOR.test(token)) return false;
-    }
-  }
-  return true;
-}
+// A subset of semver's range grammar that semver always accepts: comparators
+// (`^ ~ >= <= > < =` and a version, space-separated), hyphen ranges `a - b`, `*`, `x`, joined by
+// `||`, with versions `v?N[.N|.x[.N|.x]]` (no prerelease or build part, numbers of at most 15
+// digits). A range in it is valid without asking semver (fuzzed against semver: no false accept,
+// bench/lib/semver-fast-path.cjs); any other range is semver's to judge.
+const N = '(?:0|[1-9]\\d{0,14})';
+const XX = '[xX*]';
+const VERSION = `v?${N}(?:\\.(?:${N}(?:\\.(?:${N}|${XX}))?|${XX}(?:\\.${XX})?))?`;
+const COMPARATOR = `(?:\\^|~|>=|<=|>|<|=)?${VERSION}`;
+const SET = `(?:${COMPARATOR}(?: +${COMPARATOR})*|${VERSION} - ${VERSION}|\\*|[xX])`;
+const SIMPLE_RANGE = new RegExp(`^ *${SET}(?: *\\|\\| *${SET})* *$`);
 
 type ValidRange = (range: string) => string | null;
 type Satisfies = (version: string, range: string, options: { includePrerelease: boolean }) => boolean;
@@ -32,7 +22,7 @@ let semverSatisfies: Satisfies | undefined;
 /** Is `range` a semver range? Cheap for the common shapes; asks semver for the rest. */
 export function isRange(range: string): boolean {
   if (range.trim() === '') return false;
-  if (range.length <= 256 && plausibleRange(range)) return true;
+  if (range.length <= 256 && SIMPLE_RANGE.test(range)) return true;
   return isSemverRange(range);
 }
 

@@ -66,15 +66,17 @@ function builtinFormat<R extends ResolveResult>(result: R): R {
   return result;
 }
 
-/** Hooks for `module.registerHooks`. `onActivate` runs once, when the first target is imported. */
-export function syncHooks(isTarget: IsTarget, onActivate: () => void): {
-  resolve: (specifier: string, context: ResolveContext, next: NextResolve<ResolveResult>) => ResolveResult;
-  load: (url: string, context: object, next: NextLoad<LoadResult>) => LoadResult;
-} {
+/**
+ * The in-thread hooks (`module.registerHooks`). Until the first target is imported only a resolve
+ * hook is registered (every `require()` passes through it too, so it does one lookup); the load
+ * hook, which only import-in-the-middle's wrappers need, is registered when the first target is
+ * imported. `onActivate` runs then, once.
+ */
+export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTarget: IsTarget, onActivate: () => void): void {
   let iitm: IitmHook | undefined;
   let state: 'waiting' | 'activating' | 'active' | 'failed' = 'waiting';
-  return {
-    resolve(specifier, context, next) {
+  registerHooks({
+    resolve(specifier: string, context: ResolveContext, next: NextResolve<ResolveResult>): ResolveResult {
       if (iitm === undefined) {
         const result = next(specifier, context);
         // require() is CommonJS's business (require-in-the-middle); only imports are wrapped.
@@ -85,14 +87,13 @@ export function syncHooks(isTarget: IsTarget, onActivate: () => void): {
         iitm = createIitm(isTarget);
         state = iitm === undefined ? 'failed' : 'active';
         if (iitm === undefined) return result;
+        const active = iitm;
+        // Hooks registered later run first: this load hook sees import-in-the-middle's wrapper URLs.
+        registerHooks({ load: (url: string, loadContext: object, nextLoad: NextLoad<LoadResult>) => completeWrapper(url, active.loadSync(url, loadContext, nextLoad)) });
       }
       return builtinFormat(iitm.resolveSync(specifier, context, next));
     },
-    load(url, context, next) {
-      if (iitm === undefined) return next(url, context);
-      return completeWrapper(url, iitm.loadSync(url, context, next));
-    },
-  };
+  });
 }
 
 /** Hooks for the off-thread `module.register` loader (loader.ts). */

@@ -11,6 +11,8 @@ import type { TargetLists } from './loader';
 
 export type EsmMode = 'sync' | 'async' | 'none';
 
+type IitmHook = (url: string, namespace: any, specifier: string, format?: string) => void;
+
 interface ModuleApi {
   registerHooks?: (hooks: object) => unknown;
   register?: (specifier: string, parentURL: string, options?: object) => void;
@@ -43,21 +45,24 @@ export function installEsm(registry: Registry): EsmMode {
   if (mode === 'none') return mode;
   const api = nodeModule as unknown as Required<ModuleApi>;
   const listen = (): void => {
+    // What import-in-the-middle's `addHook` does, without its index.js (which loads worker_threads
+    // for a MessageChannel we do not use): the wrappers it generates call lib/register.js, which
+    // calls every function in `importHooks`.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const iitm = require('import-in-the-middle') as { addHook(hook: (url: string, namespace: any, specifier: string, format?: string) => void): void };
-    iitm.addHook((url, namespace, specifier, format) => dispatch(registry, url, namespace, specifier, format));
+    const { importHooks, toHook } = require('import-in-the-middle/lib/register.js') as { importHooks: IitmHook[]; toHook: Parameters<IitmHook>[] };
+    const hook: IitmHook = (url, namespace, specifier, format) => dispatch(registry, url, namespace, specifier, format);
+    importHooks.push(hook);
+    for (const args of toHook) hook(...args);
   };
   if (mode === 'sync') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { syncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
-    api.registerHooks(syncHooks((url, specifier) => isTargetUrl(registry, url, specifier), listen));
+    const { installSyncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
+    installSyncHooks(api.registerHooks, (url, specifier) => isTargetUrl(registry, url, specifier), listen);
     return mode;
   }
   // Off-thread: the wrappers it generates run here and call import-in-the-middle's lib/register.js,
   // so the listener must exist before any target is imported.
   listen();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { MessageChannel } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { port1, port2 } = new MessageChannel();
   port1.unref();
   const previous = registry.onNewTarget;
