@@ -39,6 +39,4 @@ await esbuild.build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-  // The unbundled branch of requireRitm (src/hooks/cjs.ts) resolves it at run time on purpose.
-  logOverride: { 'require-resolve-not-external': 'silent' },
 });

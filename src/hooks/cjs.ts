@@ -2,7 +2,7 @@
 // registry: `includes` is an O(1) lookup, so the cost of a require does not grow with the
 // number of patches, and targets registered later are matched without a second Hook.
 import Module = require('node:module');
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { isModuleNamespaceObject } from 'node:util/types';
 import { builtinName, deepKey, splitBare } from '../targets';
 import type { Registry } from '../registry';
@@ -40,7 +40,10 @@ class TargetList extends Array<string> {
 }
 
 export function installCjs(registry: Registry): void {
-  const { Hook } = requireRitm();
+  // In the preload bundle (scripts/build.mjs), require-in-the-middle is inside with a no-op
+  // `debug` (tty, supports-color: 4–11 ms of start-up); the library requires the package.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Hook } = require('require-in-the-middle') as typeof import('require-in-the-middle');
   const list = new TargetList(registry);
   const hook = new Hook(list, { internals: false }, (exports: any, name: string, baseDir?: string) => {
     if (baseDir === undefined) {
@@ -97,36 +100,4 @@ function markOwnRequires(list: TargetList): void {
       list.internal = previous;
     }
   };
-}
-
-/**
- * require-in-the-middle, without the `debug` package it logs through (which loads tty and
- * supports-color: 4–11 ms of start-up) unless DEBUG asks for logs: a no-op stands in its
- * require.cache slot while require-in-the-middle loads, and is removed at once, so the
- * application's own require('debug') still gets the real package.
- */
-function requireRitm(): typeof import('require-in-the-middle') {
-  // The preload bundle has require-in-the-middle inside, with `debug` replaced at build time.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (typeof WRAPT_HOOKS_BUNDLED === 'boolean') return require('require-in-the-middle') as typeof import('require-in-the-middle');
-  const ritm = require.resolve('require-in-the-middle');
-  let debugFile: string | undefined;
-  if (!process.env['DEBUG']) {
-    try {
-      debugFile = require.resolve('debug', { paths: [dirname(ritm)] });
-    } catch {
-      debugFile = undefined;
-    }
-  }
-  if (debugFile === undefined || require.cache[debugFile] !== undefined) return require(ritm) as typeof import('require-in-the-middle');
-  const stub = new Module(debugFile);
-  stub.filename = debugFile;
-  stub.loaded = true;
-  stub.exports = () => Object.assign(() => {}, { enabled: false });
-  require.cache[debugFile] = stub;
-  try {
-    return require(ritm) as typeof import('require-in-the-middle');
-  } finally {
-    if (require.cache[debugFile] === stub) delete require.cache[debugFile];
-  }
 }
