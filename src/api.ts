@@ -42,7 +42,7 @@ export function discoverPostImportHooks(pkg: string, options: DiscoverOptions = 
   ensureHooks(registry);
   const targets: string[] = [];
   for (const patch of found.patches) {
-    registry.register(patch.spec, patch.target, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, immediate: true });
+    registry.registerPatch(patch, { immediate: true });
     if (!targets.includes(patch.target)) targets.push(patch.target);
   }
   return targets;

@@ -75,7 +75,7 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
 /** Registers the plan: config patches first, then discovered packages in the order listed, then traces. */
 function apply(registry: Registry, plan: Plan): void {
   for (const patch of plan.patches) {
-    registry.register(patch.spec, patch.target, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, immediate: false, planned: true });
+    registry.registerPatch(patch, { immediate: false, planned: true });
   }
   if (plan.packages.length > 0) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -88,7 +88,7 @@ function apply(registry: Registry, plan: Plan): void {
         warn(problem.code, problem.message, problem.cause);
       }
       for (const patch of found.patches) {
-        registry.register(patch.spec, patch.target, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, immediate: false, planned: true });
+        registry.registerPatch(patch, { immediate: false, planned: true });
       }
       plan.trace.push(...found.trace);
     }

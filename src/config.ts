@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describeCause, type ErrorCode } from './errors';
-import { checkSpecifier, parseTarget } from './targets';
+import { checkSpecifier, parseTarget, type Target } from './targets';
 import { untrustedReason } from './trust';
 import { isRange } from './versions';
 
@@ -37,6 +37,8 @@ export interface Problem {
 export interface PlanPatch {
   /** The target as written. */
   readonly target: string;
+  /** The target, parsed once (when the config was validated). */
+  readonly parsed: Target;
   /** The lazy specifier `"<module>#<export>"`. */
   readonly spec: string;
   readonly versions: string | undefined;
@@ -305,9 +307,9 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
     return;
   }
   for (const target of Object.keys(patches)) {
-    const targetProblem = parseTarget(target, baseDir);
-    if (typeof targetProblem === 'string') {
-      problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${targetProblem}.`);
+    const parsed = parseTarget(target, baseDir);
+    if (typeof parsed === 'string') {
+      problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${parsed}.`);
       continue;
     }
     const value = patches[target];
@@ -322,7 +324,7 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
       if (typeof entry === 'string') {
         const bad = checkSpecifier(entry);
         if (bad !== undefined) problem('WRAPT_HOOKS_CONFIG_INVALID', parts, `${bad}.`);
-        else section.patches.push({ target, spec: entry, versions: undefined, baseDir, origin });
+        else section.patches.push({ target, parsed, spec: entry, versions: undefined, baseDir, origin });
         return;
       }
       if (!isPlainObject(entry)) {
@@ -349,7 +351,7 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
         return;
       }
       if (entry['enabled'] === false) return;
-      section.patches.push({ target, spec: entry['patch'] as string, versions: versions as string | undefined, baseDir, origin });
+      section.patches.push({ target, parsed, spec: entry['patch'] as string, versions: versions as string | undefined, baseDir, origin });
     });
   }
 }

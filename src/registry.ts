@@ -54,6 +54,15 @@ interface Instance {
   readonly views: object[];
 }
 
+/** A patch as a config file or a patch package declares it (config.ts PlanPatch). */
+export interface DeclaredPatch {
+  readonly parsed: Target;
+  readonly spec: string;
+  readonly versions: string | undefined;
+  readonly baseDir: string;
+  readonly origin: string;
+}
+
 export interface LoadEvent {
   readonly keys: readonly string[];
   readonly format: Format;
@@ -110,9 +119,14 @@ export class Registry implements TargetTables {
   private readonly versions = new Map<string, string | undefined>();
   private readonly targetsWritten = new Map<string, Target>();
 
-  /** Registers `hook` for `target`; returns its undo function. */
-  register(hook: Hook, targetWritten: string, options: HookOptions): () => void {
-    const target = parseTarget(targetWritten, options.baseDir);
+  /** Registers a patch declared by a config file or a patch package (its target already parsed). */
+  registerPatch(patch: DeclaredPatch, options: { immediate: boolean; planned?: boolean }): () => void {
+    return this.register(patch.spec, patch.parsed, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, ...options });
+  }
+
+  /** Registers `hook` for `target` (as written, or parsed); returns its undo function. */
+  register(hook: Hook, targetWritten: string | Target, options: HookOptions): () => void {
+    const target = typeof targetWritten === 'string' ? parseTarget(targetWritten, options.baseDir) : targetWritten;
     if (typeof target === 'string') {
       report(this.strict, 'WRAPT_HOOKS_INVALID_ARGUMENT', `${options.origin}: ${target}.`);
       return noop;
@@ -124,7 +138,7 @@ export class Registry implements TargetTables {
         return noop;
       }
     } else if (typeof hook !== 'function') {
-      report(this.strict, 'WRAPT_HOOKS_INVALID_ARGUMENT', `${options.origin}: the hook for "${targetWritten}" must be a function or a "<module>#<export>" string, got ${hook === null ? 'null' : typeof hook}.`);
+      report(this.strict, 'WRAPT_HOOKS_INVALID_ARGUMENT', `${options.origin}: the hook for "${target.written}" must be a function or a "<module>#<export>" string, got ${hook === null ? 'null' : typeof hook}.`);
       return noop;
     }
     const label = typeof hook === 'string' ? hook : hook.name ? `${hook.name}()` : '(anonymous function)';
