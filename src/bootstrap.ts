@@ -1,7 +1,7 @@
 // The preload: config and discovery -> registry -> module hooks. Idempotent per thread, even
 // when two installed copies of wrapt-hooks are preloaded; the only module with side effects.
 import { debug, debugEnabled, writeLine } from './debug';
-import { describeCause, warn, WraptHooksError } from './errors';
+import { describeCause, report, warn, WraptHooksError } from './errors';
 import type { Plan } from './config';
 import type { Registry } from './registry';
 
@@ -83,10 +83,7 @@ function apply(registry: Registry, plan: Plan): void {
     for (const { name, origin } of plan.packages) {
       debug(`discover ${name}`);
       const found = discover(name, plan.dir, origin);
-      for (const problem of found.problems) {
-        if (registry.strict) throw new WraptHooksError(problem.code, problem.message, problem.cause === undefined ? undefined : { cause: problem.cause });
-        warn(problem.code, problem.message, problem.cause);
-      }
+      for (const problem of found.problems) report(registry.strict, problem.code, problem.message, problem.cause);
       for (const patch of found.patches) {
         registry.registerPatch(patch, { immediate: false, planned: true });
       }

@@ -206,11 +206,6 @@ export class Registry implements TargetTables {
     return this.hooksByTarget.has(key);
   }
 
-  /** The target keys a loaded file matches (see hooks/match.ts). */
-  matchFile(filename: string, isMain: (name: string, baseDir: string) => boolean): string[] {
-    return matchFile(this, filename, isMain);
-  }
-
   /**
    * A target module was loaded (or another view of it appeared). Fires the hooks that have
    * not fired for this instance and returns what a `require` caller should receive.
@@ -402,7 +397,7 @@ export class Registry implements TargetTables {
     } else {
       for (const filename of Object.keys(require.cache)) {
         if (this.instances.has(filename)) continue;
-        const keys = this.matchFile(filename, (name, baseDir) => resolvesTo(name, baseDir, filename));
+        const keys = matchFile(this, filename, (name, baseDir) => resolvesTo(name, baseDir, filename));
         if (!keys.includes(target.key)) continue;
         const cached = require.cache[filename];
         if (cached === undefined || !cached.loaded) continue;

@@ -32,11 +32,17 @@ class TargetList extends Array<string> {
       if (x in require.cache) this.lastFilename = x;
       return registry.files.has(x);
     }
-    if (registry.builtins.has(x) || registry.packages.has(x)) return true;
-    if (registry.deep.size === 0 || !x.includes('/')) return false;
-    const { name, subpath } = splitBare(x);
-    return subpath !== '' && registry.deep.has(deepKey(name, subpath));
+    return registry.builtins.has(x) || registry.packages.has(x) || deepTarget(registry, x) !== undefined;
   }
+}
+
+/** The deep target (`pkg/lib/file`) a request id or require-in-the-middle module name names, if any. */
+function deepTarget(registry: Registry, id: string): string | undefined {
+  if (registry.deep.size === 0 || !id.includes('/')) return undefined;
+  const { name, subpath } = splitBare(id);
+  if (subpath === '') return undefined;
+  const key = deepKey(name, subpath);
+  return registry.deep.has(key) ? key : undefined;
 }
 
 export function installCjs(registry: Registry): void {
@@ -53,21 +59,11 @@ export function installCjs(registry: Registry): void {
     }
     const filename = list.lastFilename;
     if (filename === undefined) return exports;
-    let keys: string[];
-    if (registry.files.has(filename)) {
-      keys = [filename];
-    } else {
-      keys = [];
-      if (registry.packages.has(name)) keys.push(name);
-      else if (name.includes('/')) {
-        const { name: pkg, subpath } = splitBare(name);
-        const key = deepKey(pkg, subpath);
-        if (registry.deep.has(key)) keys.push(key);
-      }
-    }
-    if (keys.length === 0) return exports;
+    // An application file; else the package main (require-in-the-middle decided); else a file inside a package.
+    const key = registry.files.has(filename) ? filename : registry.packages.has(name) ? name : deepTarget(registry, name);
+    if (key === undefined) return exports;
     const format = isModuleNamespaceObject(exports) ? 'module' : 'commonjs';
-    return registry.onLoad({ keys, format, via: 'require', value: exports, filename });
+    return registry.onLoad({ keys: [key], format, via: 'require', value: exports, filename });
   });
   // require-in-the-middle answers later requires of a module it has seen from its own cache
   // (require-in-the-middle 8: `_cache.set(filename | builtin, exports, isBuiltin)`), so exports

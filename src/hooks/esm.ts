@@ -5,7 +5,7 @@ import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinName, type Target } from '../targets';
-import { isTargetUrl } from '../match';
+import { isTargetUrl, matchFile } from '../match';
 import type { Format, Registry } from '../registry';
 import type { TargetLists } from './loader';
 
@@ -100,7 +100,7 @@ function dispatch(registry: Registry, url: string, namespace: any, specifier: st
   }
   if (!url.startsWith('file:')) return;
   const filename = fileURLToPath(url);
-  const keys = registry.matchFile(filename, (name) => specifier === name);
+  const keys = matchFile(registry, filename, (name) => specifier === name);
   if (keys.length === 0) return;
   const kind: Format = format === 'commonjs' || format === 'commonjs-typescript' ? 'commonjs' : 'module';
   registry.onLoad({ keys, format: kind, via: 'import', value: namespace, filename });
