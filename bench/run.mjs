@@ -51,7 +51,7 @@ function ensureBenchDependencies() {
   if (truthy(process.env.WRAPT_BENCH_SKIP_INSTALL)) return;
   const stamp = path.join(BENCH_MODULES, '.package-lock.json');
   const lock = path.join(BENCH, 'package-lock.json');
-  const fresh = existsSync(stamp) && existsSync(lock) && statSync(stamp).mtimeMs >= statSync(lock).mtimeMs && existsSync(path.join(BENCH_MODULES, 'shimmer'));
+  const fresh = existsSync(stamp) && existsSync(lock) && statSync(stamp).mtimeMs >= statSync(lock).mtimeMs && existsSync(path.join(BENCH_MODULES, 'shimmer')) && existsSync(path.join(BENCH_MODULES, 'require-in-the-middle'));
   if (fresh) return;
   log('installing the benchmark dependencies into bench/node_modules (dd-trace, OpenTelemetry, shimmer, esbuild)...');
   const args = existsSync(lock) ? ['ci', '--no-audit', '--no-fund', '--loglevel=error'] : ['install', '--no-audit', '--no-fund', '--loglevel=error'];
@@ -359,8 +359,8 @@ function report(ctx) {
   p(`- CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memGiB} GiB; ${m.kernel}`);
   p(`- load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadEnd.toFixed(2)}${Math.max(loadStart, loadEnd) > m.cores ? ' — **the machine was busy with other work: absolute times are inflated; the paired ratios are more robust but noisier**' : ''}`);
   p(`- Node: ${nodes.map((n) => `${n.label} = v${n.version} (\`${shorten(n.bin)}\`, ESM hooks: ${syncHooks(n.version) ? 'in-thread module.registerHooks' : 'off-thread module.register'})`).join('; ')}`);
-  p(`- wrapt-hooks ${pkgVersion(ROOT)} at ${gitDescribe()}; require-in-the-middle ${pkgVersion(path.join(ROOT, 'node_modules', 'require-in-the-middle'))}, import-in-the-middle ${pkgVersion(path.join(ROOT, 'node_modules', 'import-in-the-middle'))}, semver ${pkgVersion(path.join(ROOT, 'node_modules', 'semver'))}`);
-  p(`- peers (bench/package.json): dd-trace ${pkgVersion(path.join(BENCH_MODULES, 'dd-trace'))}, @opentelemetry/auto-instrumentations-node ${pkgVersion(path.join(BENCH_MODULES, '@opentelemetry', 'auto-instrumentations-node'))} (the newest lines that still run on Node 20), shimmer ${pkgVersion(path.join(BENCH_MODULES, 'shimmer'))}, esbuild ${pkgVersion(path.join(BENCH_MODULES, 'esbuild'))}`);
+  p(`- wrapt-hooks ${pkgVersion(ROOT)} at ${gitDescribe()}; import-in-the-middle ${pkgVersion(path.join(ROOT, 'node_modules', 'import-in-the-middle'))}, semver ${pkgVersion(path.join(ROOT, 'node_modules', 'semver'))}`);
+  p(`- peers (bench/package.json): dd-trace ${pkgVersion(path.join(BENCH_MODULES, 'dd-trace'))}, @opentelemetry/auto-instrumentations-node ${pkgVersion(path.join(BENCH_MODULES, '@opentelemetry', 'auto-instrumentations-node'))} (the newest lines that still run on Node 20), shimmer ${pkgVersion(path.join(BENCH_MODULES, 'shimmer'))}, require-in-the-middle ${pkgVersion(path.join(BENCH_MODULES, 'require-in-the-middle'))} (reference), esbuild ${pkgVersion(path.join(BENCH_MODULES, 'esbuild'))}`);
   p();
   p('## Method');
   p();

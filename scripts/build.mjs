@@ -1,8 +1,7 @@
 // Build: TypeScript to dist/ (the library, the CLI, the loader), then the preload bundled into
 // one file, dist/preload.js, so that `--require wrapt-hooks/register` reads one file instead of
-// twenty. The bundle includes require-in-the-middle (with a no-op `debug`) and keeps
-// import-in-the-middle (its generated wrappers import its lib/register.js by URL: there must be
-// one copy), semver and cosmiconfig as packages; they load lazily, when needed.
+// twenty. It keeps import-in-the-middle (its generated wrappers import its lib/register.js by
+// URL: there must be one copy), semver and cosmiconfig as packages; they load lazily, when needed.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -22,8 +21,6 @@ await esbuild.build({
   format: 'cjs',
   target: 'node20',
   external: ['import-in-the-middle', 'import-in-the-middle/*', 'semver', 'semver/*', 'cosmiconfig', 'cosmiconfig/*', 'typescript'],
-  // require-in-the-middle logs through `debug` (tty, supports-color, ms: 4-11 ms of start-up).
-  alias: { debug: path.join(root, 'scripts', 'debug-stub.cjs') },
   define: { WRAPT_HOOKS_BUNDLED: 'true' },
   // Only what every start needs: tracing and patch-package discovery load from dist/ when a
   // config uses them. Whitespace and syntax are minified; names stay, for readable stacks.

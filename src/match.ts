@@ -1,5 +1,6 @@
 // Which loaded module (a file or a `node:` URL) a target names. Pure functions over four sets,
 // used by the registry in the application's thread and by the off-thread ESM loader alike.
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinName, deepKey } from './targets';
 
@@ -20,15 +21,34 @@ export function packageOf(filename: string): { name: string; basedir: string; pa
   return moduleDetailsFromPath(filename);
 }
 
+const NODE_MODULES = `${sep}node_modules${sep}`;
+
+/** The package a file belongs to, by its path alone: cheap, for turning away non-targets. */
+function packageNameOf(filename: string): string | undefined {
+  const at = filename.lastIndexOf(NODE_MODULES);
+  if (at === -1) return undefined;
+  const start = at + NODE_MODULES.length;
+  let end = filename.indexOf(sep, start);
+  if (end !== -1 && filename.charCodeAt(start) === 64 /* @ */) end = filename.indexOf(sep, end + 1);
+  if (end === -1) return undefined;
+  const name = filename.slice(start, end);
+  return sep === '/' ? name : name.split(sep).join('/');
+}
+
 /**
  * The target keys a loaded file matches. `isMain` tells whether the file is its package's
  * entry point for the request that loaded it (for `import`: the bare specifier was the package
- * name; for `require`: require-in-the-middle decides it itself).
+ * name; for `require`: `isRequireMain`). Runs for every module loaded: a file that is no
+ * target costs a Set lookup or two.
  */
 export function matchFile(tables: TargetTables, filename: string, isMain: (name: string, baseDir: string) => boolean): string[] {
   const keys: string[] = [];
   if (tables.files.has(filename)) keys.push(filename);
   if (tables.packages.size === 0 && tables.deep.size === 0) return keys;
+  if (tables.deep.size === 0) {
+    const name = packageNameOf(filename);
+    if (name === undefined || !tables.packages.has(name)) return keys;
+  }
   const details = moduleDetailsFromPath(filename);
   if (details === undefined) return keys;
   if (tables.packages.has(details.name) && isMain(details.name, details.basedir)) keys.push(details.name);
@@ -37,6 +57,22 @@ export function matchFile(tables: TargetTables, filename: string, isMain: (name:
     if (tables.deep.has(key)) keys.push(key);
   }
   return keys;
+}
+
+const mains = new Map<string, string | null>();
+
+/** Is `filename` what `require(name)` gives inside `baseDir` (the package's CommonJS entry point)? Cached per package root. */
+export function isRequireMain(name: string, baseDir: string, filename: string): boolean {
+  let main = mains.get(baseDir);
+  if (main === undefined) {
+    try {
+      main = require.resolve(name, { paths: [baseDir] });
+    } catch {
+      main = null;
+    }
+    mains.set(baseDir, main);
+  }
+  return main === filename;
 }
 
 /** Should the ESM hooks wrap the module at `url`, imported as `specifier`? Only targets are. */

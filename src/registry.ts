@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { debug } from './debug';
 import { describeCause, report, warn, type ErrorCode } from './errors';
 import { builtinName, checkSpecifier, parseTarget, splitSpecifier, type Target } from './targets';
-import { matchFile, packageOf, type TargetTables } from './match';
+import { isRequireMain, matchFile, packageOf, type TargetTables } from './match';
 import { untrustedReason } from './trust';
 import { satisfies } from './versions';
 import type { Hook, ModuleInfo, PatchFn } from './types';
@@ -103,11 +103,6 @@ export class Registry implements TargetTables {
 
   /** Called once for each target key that gains its first hook; the module hooks listen. */
   onNewTarget: ((target: Target) => void) | undefined;
-  /**
-   * Called when a patch replaced the CommonJS exports of an instance (`key`: the file, or the
-   * builtin's name): the require hook keeps its own cache of what `require` returns.
-   */
-  onReplace: ((key: string, builtin: boolean, exports: unknown) => void) | undefined;
 
   /** Set by `notApplied` while a built-in patch (a trace) runs: it returned but did nothing. */
   private failure: string | undefined;
@@ -347,7 +342,6 @@ export class Registry implements TargetTables {
       const cached = require.cache[instance.filename];
       if (cached !== undefined) cached.exports = result;
     }
-    this.onReplace?.(instance.filename ?? instance.name, instance.format === 'builtin', result);
   }
 
   /** Keeps an ESM view (import-in-the-middle namespace) in step with the canonical exports. */
@@ -397,7 +391,7 @@ export class Registry implements TargetTables {
     } else {
       for (const filename of Object.keys(require.cache)) {
         if (this.instances.has(filename)) continue;
-        const keys = matchFile(this, filename, (name, baseDir) => resolvesTo(name, baseDir, filename));
+        const keys = matchFile(this, filename, (name, baseDir) => isRequireMain(name, baseDir, filename));
         if (!keys.includes(target.key)) continue;
         const cached = require.cache[filename];
         if (cached === undefined || !cached.loaded) continue;
@@ -514,14 +508,6 @@ function originalRequire(id: string): unknown {
 function builtinLoaded(name: string): boolean {
   const list = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
   return list === undefined || list.includes(`NativeModule ${name}`);
-}
-
-function resolvesTo(name: string, baseDir: string, filename: string): boolean {
-  try {
-    return require.resolve(name, { paths: [baseDir] }) === filename;
-  } catch {
-    return false;
-  }
 }
 
 function noop(): void {}

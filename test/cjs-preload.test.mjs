@@ -175,3 +175,36 @@ test('a worker thread inherits the --require preload and patches in its own thre
   // The worker's stdout is forwarded asynchronously: compare its lines as a set.
   assert.deepEqual(out.slice(2).sort(), ['patch twin 1.0.0', 'worker exit 0', 'worker twin 1 says hello to worker (patched) twin 1 says hello to again (patched)']);
 });
+
+test("a target that wrapt-hooks' own code loaded first is still patched when the application requires it", () => {
+  // A `versions` range outside the fast path makes the preload load semver/ranges/valid itself,
+  // at start-up, before the application runs. That load must not count as the application's
+  // import, and the application's first require of the cached module must still fire.
+  const app = makeApp({
+    packages: ['twin'],
+    real: ['semver'],
+    files: {
+      '.wrapt-hooksrc.json': {
+        patches: {
+          'semver/ranges/valid': './patches/valid.js',
+          twin: { patch: './patches/twin.js', versions: '>=1.0.0-rc.1 <2' },
+        },
+      },
+      'patches/valid.js': `module.exports = (valid) => { console.log('patch valid'); const patched = (range) => valid(range); patched.patched = true; return patched; };`,
+      'patches/twin.js': `module.exports = () => console.log('patch twin');`,
+      'app.js': `
+        const own = Object.keys(require.cache).filter((file) => file.endsWith('/semver/ranges/valid.js'));
+        console.log('loaded before the app', own.length);
+        const valid = require('semver/ranges/valid');
+        console.log('patched', valid.patched === true, valid('^1.2.3'));
+        console.log('again', require('semver/ranges/valid') === valid);
+      `,
+    },
+  });
+  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  assert.deepEqual(lines(result.stdout), ['loaded before the app 1', 'patch valid', 'patched true >=1.2.3 <2.0.0-0', 'again true']);
+  assert.match(result.stderr, /semver[/\\]ranges[/\\]valid\.js: loaded before the application asked for it; semver\/ranges\/valid will fire at its first require/);
+  assert.doesNotMatch(result.stderr, /wrapt-hooks: patching twin/, 'twin was never imported');
+});

@@ -258,7 +258,8 @@ test('an unhandled rejection of a traced promise crashes exactly as without trac
     assert.equal(traced.code, baseline.code);
     assert.equal(traced.stdout, baseline.stdout);
     const ownFrames = (text) => text.split('\n').filter((line) => !line.includes(`${path.join(ROOT, 'dist')}${path.sep}`)).join('\n');
-    assert.equal(ownFrames(withoutTraces(traced.stderr)), baseline.stderr, 'the same crash report, source excerpt included');
+    // (The module-load hook's frame is in both when the crash happens while a module loads.)
+    assert.equal(ownFrames(withoutTraces(traced.stderr)), ownFrames(baseline.stderr), 'the same crash report, source excerpt included');
     assert.match(baseline.stderr, /Error: never handled/);
     assert.match(calls(traced.stderr)[0], /^greeter#\w+\('never handled( now)?'\) -> rejected (Type|Range)Error: never handled( now)?$/);
     // And the same exit code as plain node.

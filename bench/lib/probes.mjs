@@ -13,7 +13,9 @@ export function writeProbes({ work, root, apps, bundle, floor, unbundled, target
   const dir = path.join(work, 'probes');
   mkdirSync(dir, { recursive: true });
   const from = JSON.stringify(path.join(root, 'dist', 'bootstrap.js'));
-  const head = `'use strict';\nconst req = require('node:module').createRequire(${from});\n`;
+  // require-in-the-middle is no dependency of wrapt-hooks any more: bench/package.json has it.
+  const benchFrom = JSON.stringify(path.join(root, 'bench', 'node_modules', 'noop.js'));
+  const head = `'use strict';\nconst req = require('node:module').createRequire(${from});\nconst breq = require('node:module').createRequire(${benchFrom});\n`;
   const file = (name, body) => {
     const full = path.join(dir, name);
     writeFileSync(full, name.endsWith('.mjs') ? body : head + body);
@@ -32,9 +34,9 @@ export function writeProbes({ work, root, apps, bundle, floor, unbundled, target
 
   const probes = [
     { id: 'worker_threads', what: "`require('node:worker_threads')` (bootstrap's loader-thread check)", args: ['-r', file('worker-threads.cjs', "require('node:worker_threads');\n")] },
-    { id: 'debug', what: "`require('debug')` (require-in-the-middle's dependency: loads tty, supports-color, ms)", args: ['-r', file('debug.cjs', "require('node:module').createRequire(req.resolve('require-in-the-middle'))('debug')('require-in-the-middle');\n")] },
-    { id: 'require-in-the-middle', what: "`require('require-in-the-middle')` (with debug)", args: ['-r', file('ritm.cjs', "req('require-in-the-middle');\n")] },
-    { id: 'ritm Hook', what: `\`require('require-in-the-middle')\` + one \`new Hook(${targets.length} names)\``, args: ['-r', file('ritm-hook.cjs', `const { Hook } = req('require-in-the-middle');\nnew Hook(${list}, { internals: false }, (e) => e);\n`)] },
+    { id: 'debug', what: "`require('debug')` (require-in-the-middle's dependency: loads tty, supports-color, ms)", args: ['-r', file('debug.cjs', "require('node:module').createRequire(breq.resolve('require-in-the-middle'))('debug')('require-in-the-middle');\n")] },
+    { id: 'require-in-the-middle', what: "`require('require-in-the-middle')` (with debug)", args: ['-r', file('ritm.cjs', "breq('require-in-the-middle');\n")] },
+    { id: 'ritm Hook', what: `\`require('require-in-the-middle')\` + one \`new Hook(${targets.length} names)\``, args: ['-r', file('ritm-hook.cjs', `const { Hook } = breq('require-in-the-middle');\nnew Hook(${list}, { internals: false }, (e) => e);\n`)] },
     { id: 'semver range check', what: "`require('semver/ranges/valid')` and 5 ranges checked (config validation of `versions`)", args: ['-r', file('semver.cjs', "const valid = req('semver/ranges/valid');\nfor (const r of ['>=1 <100', '^1.0.0 || ^2.0.0', '>=1 <100', '^1.0.0 || ^2.0.0', '>=1 <100']) valid(r);\n")] },
     { id: 'config (loadPlan)', what: "dist/config.js `loadPlan()`: search from cwd + validation of the 20 entries (includes the semver check)", args: ['-r', file('config.cjs', `const { loadPlan } = require(${JSON.stringify(path.join(root, 'dist', 'config.js'))});\nconst plan = loadPlan();\nif (plan.patches.length !== ${targets.length}) throw new Error('config probe: ' + plan.patches.length + ' patches');\n`)] },
     { id: 'config (loadPlan), no ranges', what: 'the same config without its `versions` ranges (`WRAPT_HOOKS_CONFIG`): semver never loaded', args: ['-r', path.join(dir, 'config.cjs')], env: () => ({ WRAPT_HOOKS_CONFIG: plainConfig }) },

@@ -79,7 +79,7 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
     resolve(specifier: string, context: ResolveContext, next: NextResolve<ResolveResult>): ResolveResult {
       if (iitm === undefined) {
         const result = next(specifier, context);
-        // require() is CommonJS's business (require-in-the-middle); only imports are wrapped.
+        // require() is the CommonJS hook's business (hooks/cjs.ts); only imports are wrapped.
         // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
         if (state !== 'waiting' || context.conditions?.includes('require') || !isTarget(result.url, specifier)) return result;
         state = 'activating';

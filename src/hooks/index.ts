@@ -1,4 +1,4 @@
-// Installs the module interception once per thread: one require hook and the ESM hooks.
+// Installs the module interception once per thread: the CommonJS hook and the ESM hooks.
 import { debug } from '../debug';
 import { describeCause, warn } from '../errors';
 import type { Registry } from '../registry';
@@ -23,6 +23,6 @@ export function ensureHooks(registry: Registry): EsmMode | undefined {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('./cjs') as typeof import('./cjs')).installCjs(registry);
   store[INSTALLED] = mode;
-  debug(`hooks installed: require-in-the-middle, ESM ${mode === 'sync' ? 'in-thread module.registerHooks' : mode === 'async' ? 'off-thread module.register loader' : 'unavailable'} (Node ${process.versions.node})`);
+  debug(`hooks installed: CommonJS module loads, ESM ${mode === 'sync' ? 'in-thread module.registerHooks' : mode === 'async' ? 'off-thread module.register loader' : 'unavailable'} (Node ${process.versions.node})`);
   return mode;
 }
