@@ -37,3 +37,22 @@ await esbuild.build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The off-thread loader (Node 20 and older 22/24 lines: module.register) runs in a thread of its
+// own, which loads it and its imports before the first module of the application: one ES module
+// file, import-in-the-middle left outside (its hook code loads at the first target import).
+await esbuild.build({
+  entryPoints: [path.join(root, 'src', 'hooks', 'loader.ts')],
+  outfile: path.join(root, 'dist', 'hooks', 'loader.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['import-in-the-middle', 'import-in-the-middle/*'],
+  // The TypeScript sources call require() (lazily, for import-in-the-middle and resolution).
+  banner: { js: "import { createRequire as __wraptHooksCreateRequire } from 'node:module';\nconst require = __wraptHooksCreateRequire(import.meta.url);" },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});

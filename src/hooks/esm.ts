@@ -76,9 +76,13 @@ export function installEsm(registry: Registry): EsmMode {
 
 declare const WRAPT_HOOKS_BUNDLED: boolean | undefined;
 
-/** dist/hooks/loader.js, from this file or from the preload bundle (dist/preload.js, see scripts/build.mjs). */
+/**
+ * dist/hooks/loader.mjs (loader.ts and what it imports, bundled into one file by
+ * scripts/build.mjs: the loader thread reads one file, not seven), from this file or from the
+ * preload bundle (dist/preload.js).
+ */
 function loaderFile(): string {
-  return typeof WRAPT_HOOKS_BUNDLED === 'boolean' ? join(__dirname, 'hooks', 'loader.js') : join(__dirname, 'loader.js');
+  return typeof WRAPT_HOOKS_BUNDLED === 'boolean' ? join(__dirname, 'hooks', 'loader.mjs') : join(__dirname, 'loader.mjs');
 }
 
 function lists(targets: readonly Target[]): TargetLists {
