@@ -514,7 +514,7 @@ function report(ctx) {
   if (nodes.some((n) => data[n.version]?.micro)) {
     p('## Per-call cost of a wrapper');
     p();
-    p(`bench/lib/micro.mjs: ns per call through a pass-through wrapper, median of ${QUICK ? 5 : 21} alternating pairs (implementation, reference) of ${QUICK ? '300,000' : '500,000'} calls each, after warm-up; one process per call shape. The original does little at run time but has more bytecode than V8 inlines, so it is a real call for every implementation (as a library function is); **ratio** is against shimmer with \`original.apply(this, arguments)\`. \`variant …\` rows are prototypes of src/wrappers.ts makeWrapper in bench/lib/wrapper-variants.cjs that keep the contract (wrapped calls the original with the original this, also when called later).`);
+    p(`bench/lib/micro.mjs: ns per call through a pass-through wrapper, median of ${QUICK ? 5 : 21} alternating pairs (implementation, reference) of ${QUICK ? '300,000' : '500,000'} calls each, after warm-up; one process per call shape. The original does little at run time but has more bytecode than V8 inlines, so it is a real call for every implementation (as a library function is); **ratio** is against shimmer with \`original.apply(this, arguments)\`. \`variant …\` rows are prototypes of src/wrappers.ts makeWrapper in bench/lib/wrapper-variants.cjs that keep the contract (wrapped calls the original with the original this, also when called later). `wrapt-hooks wrapObject (raw)` is the opt-in form for hot paths: `wrapObject(proto, name, (original) => function () { … return original.apply(this, arguments); })`, where the patch writes the replacement itself.
     p();
     for (const shape of ['method', 'plain', 'poly']) {
       p(`**${SHAPES[shape]}**`);

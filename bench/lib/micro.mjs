@@ -14,7 +14,7 @@ import path from 'node:path';
 
 const [shape, root, benchModules] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
-const { wrapFunctionWrapper } = require(path.join(root, 'dist', 'index.js'));
+const { wrapFunctionWrapper, wrapObject } = require(path.join(root, 'dist', 'index.js'));
 const shimmer = require(path.join(benchModules, 'shimmer'));
 const variants = require('./wrapper-variants.cjs');
 
@@ -77,6 +77,10 @@ function install(impl) {
     case 'wrapt-hooks (dist)':
       wrapFunctionWrapper(holder, name, wraptWrapper());
       break;
+    case 'wrapt-hooks wrapObject (raw)':
+      // The opt-in form for hot paths: the patch writes the replacement itself, as with shimmer.
+      wrapObject(holder, name, shimmerArguments);
+      break;
     default: {
       const make = variants[impl.replace(/^variant /, '')];
       if (typeof make !== 'function') throw new Error(`unknown implementation ${impl}`);
@@ -95,6 +99,7 @@ function pollute(impl) {
     const s = new Function('original', `// s ${unique++}\nreturn function () { ${'void 0;'.repeat(k)} return original.apply(this, arguments); }`);
     if (impl.startsWith('shimmer')) shimmer.wrap(Target.prototype, 'm', impl === 'shimmer (...args)' ? (o) => function (...a) { return o.apply(this, a); } : s);
     else if (impl === 'wrapt-hooks (dist)') wrapFunctionWrapper(Target.prototype, 'm', w);
+    else if (impl === 'wrapt-hooks wrapObject (raw)') wrapObject(Target.prototype, 'm', s);
     else Target.prototype.m = variants[impl.replace(/^variant /, '')](Target.prototype.m, w);
     const o = new Target();
     let sum = 0;
@@ -146,7 +151,7 @@ for (const [name, make] of Object.entries(variants)) {
 }
 
 const REFERENCE = 'shimmer (arguments)';
-const IMPLS = ['bare', 'shimmer (...args)', 'wrapt-hooks (dist)', 'variant split', 'variant bound', 'variant cache1', 'variant argumentsFn', 'variant plainOriginal', 'variant compiled'];
+const IMPLS = ['bare', 'shimmer (...args)', 'wrapt-hooks (dist)', 'wrapt-hooks wrapObject (raw)', 'variant split', 'variant bound', 'variant cache1', 'variant argumentsFn', 'variant plainOriginal', 'variant compiled'];
 
 const reference = bench(REFERENCE);
 const others = IMPLS.map(bench);
