@@ -2,16 +2,44 @@
 // used by the registry in the application's thread and by the off-thread ESM loader alike.
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtinName, deepKey } from './targets';
+import { builtinName, deepKey, splitBare } from './targets';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const moduleDetailsFromPath: (file: string) => { name: string; basedir: string; path: string } | undefined = require('module-details-from-path');
+
+/** The deep targets (`pkg/lib/file` keys), which also know the packages they are in. */
+export class DeepTargets extends Set<string> {
+  private readonly names = new Map<string, number>();
+  override add(key: string): this {
+    if (!this.has(key)) {
+      const { name } = splitBare(key);
+      this.names.set(name, (this.names.get(name) ?? 0) + 1);
+    }
+    return super.add(key);
+  }
+  override delete(key: string): boolean {
+    if (!super.delete(key)) return false;
+    const { name } = splitBare(key);
+    const count = (this.names.get(name) ?? 1) - 1;
+    if (count === 0) this.names.delete(name);
+    else this.names.set(name, count);
+    return true;
+  }
+  override clear(): void {
+    super.clear();
+    this.names.clear();
+  }
+  /** Does package `name` hold any deep target? */
+  hasPackage(name: string): boolean {
+    return this.names.has(name);
+  }
+}
 
 /** The targets by kind, keyed as targets.ts canonicalizes them. */
 export interface TargetTables {
   readonly builtins: ReadonlySet<string>;
   readonly packages: ReadonlySet<string>;
-  readonly deep: ReadonlySet<string>;
+  readonly deep: ReadonlySet<string> & Pick<DeepTargets, 'hasPackage'>;
   /** Absolute paths. */
   readonly files: ReadonlySet<string>;
 }
@@ -45,14 +73,12 @@ export function matchFile(tables: TargetTables, filename: string, isMain: (name:
   const keys: string[] = [];
   if (tables.files.has(filename)) keys.push(filename);
   if (tables.packages.size === 0 && tables.deep.size === 0) return keys;
-  if (tables.deep.size === 0) {
-    const name = packageNameOf(filename);
-    if (name === undefined || !tables.packages.has(name)) return keys;
-  }
+  const name = packageNameOf(filename);
+  if (name === undefined || (!tables.packages.has(name) && !tables.deep.hasPackage(name))) return keys;
   const details = moduleDetailsFromPath(filename);
   if (details === undefined) return keys;
   if (tables.packages.has(details.name) && isMain(details.name, details.basedir)) keys.push(details.name);
-  if (tables.deep.size !== 0) {
+  if (tables.deep.hasPackage(details.name)) {
     const key = deepKey(details.name, details.path);
     if (tables.deep.has(key)) keys.push(key);
   }

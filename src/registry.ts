@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { debug } from './debug';
 import { describeCause, report, warn, type ErrorCode } from './errors';
 import { builtinName, checkSpecifier, parseTarget, splitSpecifier, type Target } from './targets';
-import { isRequireMain, matchFile, packageOf, type TargetTables } from './match';
+import { DeepTargets, isRequireMain, matchFile, packageOf, type TargetTables } from './match';
 import { untrustedReason } from './trust';
 import { satisfies } from './versions';
 import type { Hook, ModuleInfo, PatchFn } from './types';
@@ -94,7 +94,7 @@ export class Registry implements TargetTables {
 
   readonly builtins = new Set<string>();
   readonly packages = new Set<string>();
-  readonly deep = new Set<string>();
+  readonly deep = new DeepTargets();
   readonly files = new Set<string>();
 
   readonly applied: SummaryRow[] = [];

@@ -208,3 +208,18 @@ test("a target that wrapt-hooks' own code loaded first is still patched when the
   assert.match(result.stderr, /semver[/\\]ranges[/\\]valid\.js: loaded before the application asked for it; semver\/ranges\/valid will fire at its first require/);
   assert.doesNotMatch(result.stderr, /wrapt-hooks: patching twin/, 'twin was never imported');
 });
+
+test('a target that a preload loaded before wrapt-hooks fires at the application\'s first require', () => {
+  const app = makeApp({
+    packages: ['twin'],
+    files: {
+      ...TWIN_APP,
+      'early.js': "require('twin'); console.log('early preload loaded twin');",
+    },
+  });
+  const result = runNode(app, ['--require', './early.js', '--require', 'wrapt-hooks/register', 'app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  assert.deepEqual(lines(result.stdout).slice(0, 3), ['early preload loaded twin', 'patch twin 1.0.0', 'twin 1 says hello to app (patched)']);
+  assert.equal(lines(result.stdout).filter((line) => line.startsWith('patch twin')).length, 1, result.stdout);
+});

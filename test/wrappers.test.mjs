@@ -252,6 +252,28 @@ test('wrapObject replaces target[path] with factory(original, ...args) and retur
   assert.equal(replaced, plain.config);
 });
 
+test('the hot-path form from the README: wrapObject with a replacement written by hand', () => {
+  class Parser {
+    constructor() {
+      this.at = 0;
+    }
+    next(step = 1) {
+      this.at += step;
+      return this.at;
+    }
+  }
+  let counter = 0;
+  wrapObject(Parser.prototype, 'next', (original) => function next() {
+    counter++;
+    return original.apply(this, arguments);
+  });
+  const parser = new Parser();
+  assert.deepEqual([parser.next(), parser.next(2), parser.next()], [1, 3, 4]);
+  assert.equal(counter, 3);
+  assert.equal(isWrapped(Parser.prototype.next), false, 'a hand-written replacement carries no brand');
+  assert.equal(unwrap(Parser.prototype, 'next'), false);
+});
+
 test('resolvePath returns [parent, attribute, original]; a broken path names itself', () => {
   const { Widget } = loadFixture('classy');
   const module = { Widget };

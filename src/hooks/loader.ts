@@ -2,7 +2,7 @@
 // Node's loader thread: the targets arrive with `initialize` and, when the application registers
 // more, over a message port.
 import type { MessagePort } from 'node:worker_threads';
-import { isTargetUrl } from '../match';
+import { DeepTargets, isTargetUrl } from '../match';
 import { asyncHooks } from './esm-hooks';
 
 /** The targets by kind, as lists (what crosses the thread boundary). */
@@ -13,7 +13,7 @@ export interface TargetLists {
   files: string[];
 }
 
-const tables = { builtins: new Set<string>(), packages: new Set<string>(), deep: new Set<string>(), files: new Set<string>() };
+const tables = { builtins: new Set<string>(), packages: new Set<string>(), deep: new DeepTargets(), files: new Set<string>() };
 
 function add(lists: TargetLists): void {
   for (const kind of ['builtins', 'packages', 'deep', 'files'] as const) {
