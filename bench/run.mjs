@@ -53,7 +53,7 @@ function ensureBenchDependencies() {
   const lock = path.join(BENCH, 'package-lock.json');
   const fresh = existsSync(stamp) && existsSync(lock) && statSync(stamp).mtimeMs >= statSync(lock).mtimeMs && existsSync(path.join(BENCH_MODULES, 'shimmer')) && existsSync(path.join(BENCH_MODULES, 'require-in-the-middle'));
   if (fresh) return;
-  log('installing the benchmark dependencies into bench/node_modules (dd-trace, OpenTelemetry, shimmer, esbuild)...');
+  log('installing the benchmark dependencies into bench/node_modules (dd-trace, OpenTelemetry, shimmer, require-in-the-middle, esbuild)...');
   const args = existsSync(lock) ? ['ci', '--no-audit', '--no-fund', '--loglevel=error'] : ['install', '--no-audit', '--no-fund', '--loglevel=error'];
   const result = spawnSync('npm', args, { cwd: BENCH, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new Error(`npm ${args[0]} in bench/ failed (exit ${result.status}); run it by hand to see why, or set WRAPT_BENCH_SKIP_INSTALL=1`);

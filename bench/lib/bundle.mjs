@@ -1,7 +1,7 @@
 // Prototype, for the benchmark only: wrapt-hooks with its preload (dist/bootstrap.js and every
-// module it requires) bundled by esbuild into one file, `debug` replaced by a no-op, as a build
-// step could ship it. Written to bench/.work/pkg-bundled*/ as a copy of the package; the
-// repository itself is not changed.
+// module it requires) bundled by esbuild into one file, as a build step could ship it (and
+// scripts/build.mjs now does, with the library in the same bundle). Written to
+// bench/.work/pkg-bundled*/ as a copy of the package; the repository itself is not changed.
 //
 // Kept external (not bundled; the copy of dist/ still has them):
 //   import-in-the-middle (index, register-hooks.mjs, hook.mjs) — its lib/register.js is shared
@@ -10,8 +10,6 @@
 //   cosmiconfig/dist/loaders.js — only loaded for YAML / TypeScript config files;
 //   semver — only loaded for unusual `versions` ranges and when a versioned target is imported;
 //   dist/trace.js, dist/patches.js — only loaded when traces are configured or a patch wraps.
-// require-in-the-middle is required by a computed path in dist/hooks/cjs.js (to stub `debug`),
-// so it stays a file too.
 // import-in-the-middle/supports-sync-hooks.mjs (import-free, stateless) is bundled: it saves a
 // require(esm) on Node 22/24.
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';

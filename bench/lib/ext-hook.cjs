@@ -1,5 +1,7 @@
 'use strict';
-// Prototype (bench only): CommonJS interception per module *load*, not per require() call.
+// Prototype (bench only): CommonJS interception per module *load*, not per require() call. It led
+// to src/hooks/cjs.ts, which wraps Module.prototype.load (every extension, one place) instead of
+// Module._extensions; kept as the floor of the idea: the probe row "heavy: Module._extensions hook".
 // require-in-the-middle wraps Module.prototype.require and, for every call, resolves the request
 // again (Module._resolveFilename) and parses the filename (module-details-from-path) before it can
 // say "not a target". Wrapping Module._extensions['.js'] instead runs once per module actually
