@@ -1,7 +1,10 @@
-// Build: TypeScript to dist/ (the library, the CLI, the loader), then the preload bundled into
-// one file, dist/preload.js, so that `--require wrapt-hooks/register` reads one file instead of
-// twenty. It keeps import-in-the-middle (its generated wrappers import its lib/register.js by
-// URL: there must be one copy), semver and cosmiconfig as packages; they load lazily, when needed.
+// Build: TypeScript to dist/ (the CLI, the types, the modules loaded on demand), then
+// - dist/preload.js: the preload and the library in one file, so that `--require
+//   wrapt-hooks/register` reads one file instead of twenty, and a patch's `require('wrapt-hooks')`
+//   reuses it. It keeps import-in-the-middle (its generated wrappers import its lib/register.js
+//   by URL: there must be one copy), semver and cosmiconfig as packages; they load lazily;
+// - dist/index.js: the library entry, re-exporting the bundle's library;
+// - dist/hooks/loader.mjs: Node 20's off-thread loader, in one file.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,7 +44,7 @@ await esbuild.build({
 });
 
 // The library entry (`require('wrapt-hooks')`, `import … from 'wrapt-hooks'`): the bundle's
-// `library`, so that a patch loaded by the preload reuses the code already compiled (a second
+// `library()`, so that a patch loaded by the preload reuses the code already compiled (a second
 // copy of the library's fifteen files cost ~10 ms). One `exports.name =` line per export keeps
 // the names visible to ES module importers (cjs-module-lexer); dist/index.d.ts stays tsc's.
 const names = Object.keys(require(path.join(dist, 'index.js'))).filter((name) => name !== '__esModule');

@@ -10,6 +10,9 @@ const moduleDetailsFromPath: (file: string) => { name: string; basedir: string; 
 /** The deep targets (`pkg/lib/file` keys), which also know the packages they are in. */
 export class DeepTargets extends Set<string> {
   private readonly names = new Map<string, number>();
+  constructor() {
+    super(); // empty: Set's constructor would call add() before `names` exists
+  }
   override add(key: string): this {
     if (!this.has(key)) {
       const { name } = splitBare(key);
