@@ -50,6 +50,8 @@ export function writeProbes({ work, root, apps, bundle, floor, unbundled, target
     { id: 'iitm async loader (reference)', what: "`module.register('import-in-the-middle/hook.mjs', { data: { include: 20 targets } })`", args: ['--import', file('iitm-async.mjs', `import { register } from 'node:module';\nimport { createRequire } from 'node:module';\nconst req = createRequire(${from});\nregister(req.resolve('import-in-the-middle/hook.mjs'), import.meta.url, { data: { include: ${list} } });\n`)], esm: true },
     { id: 'preload, config with nothing to patch', what: '`-r wrapt-hooks/register` with `WRAPT_HOOKS_CONFIG` naming `{}`: the fixed cost of the preload without hooks', args: ['-r', 'wrapt-hooks/register'], env: () => ({ WRAPT_HOOKS_CONFIG: path.join(dir, 'empty-config.json') }) },
     { id: 'preload (as shipped)', what: '`-r wrapt-hooks/register` (the goal row again, same pairs as the probes)', args: ['-r', 'wrapt-hooks/register'] },
+    { id: 'preload by path', what: "`-r /abs/path/register.js`: the same preload without resolving `wrapt-hooks/register` through the package's `exports` map", args: ['-r', path.join(root, 'register.js')] },
+    { id: 'exports map resolution', what: "`-r wrapt-hooks/register` against `-r /abs/path/register.js`: what Node's `exports` resolution of the specifier costs before any preload code runs", args: ['-r', 'wrapt-hooks/register'], versus: ['-r', path.join(root, 'register.js')], pairs: 21 },
     { id: 'preload, config without ranges', what: '`-r wrapt-hooks/register` with the config minus its `versions` ranges: the gain of not loading semver at start-up', args: ['-r', 'wrapt-hooks/register'], env: () => ({ WRAPT_HOOKS_CONFIG: plainConfig }) },
   ];
   probes.push(
@@ -85,6 +87,7 @@ export function writeProbes({ work, root, apps, bundle, floor, unbundled, target
     heavy({ id: 'heavy: Module._extensions hook', what: 'require-heavy app: prototype bench/lib/ext-hook.cjs, interception per module load instead of per require call', args: ['-r', extHook] }),
     heavy({ id: 'heavy: resolve-only registerHooks', what: 'require-heavy app: a pass-through in-thread resolve hook (it runs for every require too)', args: ['-r', resolveOnly], when: major22 }),
     heavy({ id: 'heavy: load-only registerHooks', what: 'require-heavy app: a pass-through in-thread load hook', args: ['-r', loadOnly], when: major22 }),
+    heavy({ id: 'heavy: preload vs resolve-only hook', what: "require-heavy app: the shipped preload against the pass-through resolve hook alone (which Node runs for every require, and the ESM side needs): what the preload adds beyond it", args: ['-r', 'wrapt-hooks/register'], versus: ['-r', resolveOnly], when: major22 }),
   );
   if (floor) probes.push(heavy({ id: 'heavy: floor prototype', what: 'require-heavy app: the floor prototype (ritm Hook + pass-through resolve hook)', args: ['-r', floor] }));
   // import-in-the-middle's in-thread hooks loaded at start-up (as shipped) or on the first target.
