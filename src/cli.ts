@@ -451,7 +451,7 @@ function locate(target: Target, appDir: string): { installed: Installed | null; 
   return { installed: { version, file }, root };
 }
 
-/** A file inside a package by its path, the way require-in-the-middle matches deep targets. */
+/** A file inside a package by its path, the way the module hooks match deep targets. */
 function findInPackage(root: string, subpath: string): string | null {
   const base = path.join(root, subpath);
   for (const candidate of [base, `${base}.js`, path.join(base, 'index.js')]) if (isFile(candidate)) return candidate;

@@ -69,7 +69,7 @@ function packageNameOf(filename: string): string | undefined {
 /**
  * The target keys a loaded file matches. `isMain` tells whether the file is its package's
  * entry point for the request that loaded it (for `import`: the bare specifier was the package
- * name; for `require`: `isRequireMain`). Runs for every module loaded: a file that is no
+ * name; for `require`: `matchRequired`). Runs for every module loaded: a file that is no
  * target costs a Set lookup or two.
  */
 export function matchFile(tables: TargetTables, filename: string, isMain: (name: string, baseDir: string) => boolean): string[] {
@@ -91,7 +91,7 @@ export function matchFile(tables: TargetTables, filename: string, isMain: (name:
 const mains = new Map<string, string | null>();
 
 /** Is `filename` what `require(name)` gives inside `baseDir` (the package's CommonJS entry point)? Cached per package root. */
-export function isRequireMain(name: string, baseDir: string, filename: string): boolean {
+function isRequireMain(name: string, baseDir: string, filename: string): boolean {
   let main = mains.get(baseDir);
   if (main === undefined) {
     try {
@@ -102,6 +102,11 @@ export function isRequireMain(name: string, baseDir: string, filename: string): 
     mains.set(baseDir, main);
   }
   return main === filename;
+}
+
+/** The target keys of a file loaded by `require()` (a package matches at its CommonJS entry point). */
+export function matchRequired(tables: TargetTables, filename: string): string[] {
+  return matchFile(tables, filename, (name, baseDir) => isRequireMain(name, baseDir, filename));
 }
 
 /** Should the ESM hooks wrap the module at `url`, imported as `specifier`? Only targets are. */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { debug } from './debug';
 import { describeCause, report, warn, type ErrorCode } from './errors';
 import { builtinName, checkSpecifier, parseTarget, splitSpecifier, type Target } from './targets';
-import { DeepTargets, isRequireMain, matchFile, packageOf, type TargetTables } from './match';
+import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
 import { untrustedReason } from './trust';
 import { satisfies } from './versions';
 import type { Hook, ModuleInfo, PatchFn } from './types';
@@ -391,7 +391,7 @@ export class Registry implements TargetTables {
     } else {
       for (const filename of Object.keys(require.cache)) {
         if (this.instances.has(filename)) continue;
-        const keys = matchFile(this, filename, (name, baseDir) => isRequireMain(name, baseDir, filename));
+        const keys = matchRequired(this, filename);
         if (!keys.includes(target.key)) continue;
         const cached = require.cache[filename];
         if (cached === undefined || !cached.loaded) continue;

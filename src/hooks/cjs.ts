@@ -21,7 +21,7 @@ import { resolve, sep } from 'node:path';
 import { isModuleNamespaceObject } from 'node:util/types';
 import { debug } from '../debug';
 import { builtinName } from '../targets';
-import { isRequireMain, matchFile } from '../match';
+import { matchRequired } from '../match';
 import type { Registry } from '../registry';
 
 declare const WRAPT_HOOKS_BUNDLED: boolean | undefined;
@@ -55,7 +55,6 @@ export function installCjs(registry: Registry): void {
     if (exports !== module.exports) module.exports = exports;
     return exports;
   };
-  const targetKeys = (filename: string): string[] => matchFile(registry, filename, (name, baseDir) => isRequireMain(name, baseDir, filename));
 
   /**
    * Target modules loaded before the application asked for them: by wrapt-hooks itself (semver
@@ -71,7 +70,7 @@ export function installCjs(registry: Registry): void {
   };
   for (const [filename, module] of Object.entries(require.cache)) {
     if (module === undefined || !module.loaded) continue;
-    const keys = targetKeys(filename);
+    const keys = matchRequired(registry, filename);
     if (keys.length > 0) loadedEarly(module, filename, keys);
   }
 
@@ -120,7 +119,7 @@ export function installCjs(registry: Registry): void {
     request = 'none'; // what this module requires in turn asks for itself
     const result = Reflect.apply(originalLoad, this, arguments);
     if (by === 'none' || typeof filename !== 'string') return result;
-    const keys = targetKeys(filename);
+    const keys = matchRequired(registry, filename);
     if (keys.length === 0) return result;
     if (by === 'own') loadedEarly(this, filename, keys);
     else fireFile(this, filename, keys);
