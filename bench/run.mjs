@@ -34,8 +34,17 @@ const BREAKDOWN_PAIRS = QUICK ? 4 : 11;
 const TIMER_RUNS = QUICK ? 3 : 9;
 const PROFILE_RUNS = QUICK ? 1 : 5;
 const COMPARE_PAIRS = QUICK ? PAIRS : Math.max(11, Math.ceil(PAIRS / 2));
-const ONLY = new Set((process.env.WRAPT_BENCH_ONLY || 'goals,compare,breakdown,timer,profile,micro').split(',').map((s) => s.trim()).filter(Boolean));
-const OUT = process.env.WRAPT_BENCH_OUT ? path.resolve(process.env.WRAPT_BENCH_OUT) : QUICK ? path.join(WORK, 'RESULTS-quick.md') : path.join(BENCH, 'RESULTS.md');
+const ONLY = new Set(
+  (process.env.WRAPT_BENCH_ONLY || 'goals,compare,breakdown,timer,profile,micro')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const OUT = process.env.WRAPT_BENCH_OUT
+  ? path.resolve(process.env.WRAPT_BENCH_OUT)
+  : QUICK
+    ? path.join(WORK, 'RESULTS-quick.md')
+    : path.join(BENCH, 'RESULTS.md');
 
 function truthy(value) {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
@@ -51,18 +60,27 @@ function ensureBenchDependencies() {
   if (truthy(process.env.WRAPT_BENCH_SKIP_INSTALL)) return;
   const stamp = path.join(BENCH_MODULES, '.package-lock.json');
   const lock = path.join(BENCH, 'package-lock.json');
-  const fresh = existsSync(stamp) && existsSync(lock) && statSync(stamp).mtimeMs >= statSync(lock).mtimeMs && existsSync(path.join(BENCH_MODULES, 'shimmer')) && existsSync(path.join(BENCH_MODULES, 'require-in-the-middle'));
+  const fresh =
+    existsSync(stamp) &&
+    existsSync(lock) &&
+    statSync(stamp).mtimeMs >= statSync(lock).mtimeMs &&
+    existsSync(path.join(BENCH_MODULES, 'shimmer')) &&
+    existsSync(path.join(BENCH_MODULES, 'require-in-the-middle'));
   if (fresh) return;
   log('installing the benchmark dependencies into bench/node_modules (dd-trace, OpenTelemetry, shimmer, require-in-the-middle, esbuild)...');
   const args = existsSync(lock) ? ['ci', '--no-audit', '--no-fund', '--loglevel=error'] : ['install', '--no-audit', '--no-fund', '--loglevel=error'];
   const result = spawnSync('npm', args, { cwd: BENCH, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error(`npm ${args[0]} in bench/ failed (exit ${result.status}); run it by hand to see why, or set WRAPT_BENCH_SKIP_INSTALL=1`);
+  if (result.status !== 0)
+    throw new Error(`npm ${args[0]} in bench/ failed (exit ${result.status}); run it by hand to see why, or set WRAPT_BENCH_SKIP_INSTALL=1`);
 }
 
 function nodeList() {
   const configured = process.env.WRAPT_BENCH_NODES;
   const candidates = configured
-    ? configured.split(',').map((s) => s.trim()).filter(Boolean)
+    ? configured
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
     : [process.execPath, '/root/.cache/wrapt-node/n22/node_modules/.bin/node', '/root/.cache/wrapt-node/n24/node_modules/.bin/node'];
   const seen = new Set();
   const nodes = [];
@@ -72,7 +90,7 @@ function nodeList() {
     try {
       version = execFileSync(bin, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
     } catch (error) {
-      throw new Error(`WRAPT_BENCH_NODES names ${bin}, which does not run (${error.message.split('\n')[0]})`);
+      throw new Error(`WRAPT_BENCH_NODES names ${bin}, which does not run (${error.message.split('\n')[0]})`, { cause: error });
     }
     if (seen.has(version)) continue;
     seen.add(version);
@@ -124,7 +142,9 @@ function sanity(node, apps) {
     const r = runOnce(cmd(node, dir, args, { WRAPT_HOOKS_DEBUG: '1' }));
     const m = /summary: (\d+) applied, (\d+) failed, (\d+) skipped, (\d+) never imported/.exec(r.stderr);
     if (!m || Number(m[1]) !== applied || Number(m[2]) !== 0) {
-      throw new Error(`${node.label}: ${what}: expected ${applied} patches applied and none failed, got: ${m ? m[0] : 'no summary'}\n${r.stderr.slice(0, 3000)}`);
+      throw new Error(
+        `${node.label}: ${what}: expected ${applied} patches applied and none failed, got: ${m ? m[0] : 'no summary'}\n${r.stderr.slice(0, 3000)}`,
+      );
     }
   };
   check(apps.startup, ['-r', 'wrapt-hooks/register', 'app.js'], 0, 'start-up app (CommonJS)');
@@ -148,7 +168,11 @@ function goals(node, apps) {
   };
   run('cjs-startup', cmd(node, apps.startup, ['-r', 'wrapt-hooks/register', 'app.js']), cmd(node, apps.startup, ['app.js']));
   run('esm-startup', cmd(node, apps.startup, ['--import', 'wrapt-hooks/register', 'app.mjs']), cmd(node, apps.startup, ['app.mjs']));
-  run('esm-vs-empty-loader', cmd(node, apps.startup, ['--import', 'wrapt-hooks/register', 'app.mjs']), cmd(node, apps.startup, ['--import', './empty-register.mjs', 'app.mjs']));
+  run(
+    'esm-vs-empty-loader',
+    cmd(node, apps.startup, ['--import', 'wrapt-hooks/register', 'app.mjs']),
+    cmd(node, apps.startup, ['--import', './empty-register.mjs', 'app.mjs']),
+  );
   run('cjs-heavy', cmd(node, apps.cjsHeavy, ['-r', 'wrapt-hooks/register', 'app.js']), cmd(node, apps.cjsHeavy, ['app.js']));
   run('esm-heavy', cmd(node, apps.esmHeavy, ['--import', 'wrapt-hooks/register', 'app.mjs']), cmd(node, apps.esmHeavy, ['app.mjs']));
   return rows;
@@ -166,7 +190,12 @@ function comparisons(node, apps) {
       continue;
     }
     log(`${node.label}: compare ${id}`);
-    rows.push({ id, a: cmd(node, apps.startup, args), b: cmd(node, apps.startup, ['app.js']), ...comparePair(cmd(node, apps.startup, args), cmd(node, apps.startup, ['app.js']), { pairs: COMPARE_PAIRS, warmup: 2 }) });
+    rows.push({
+      id,
+      a: cmd(node, apps.startup, args),
+      b: cmd(node, apps.startup, ['app.js']),
+      ...comparePair(cmd(node, apps.startup, args), cmd(node, apps.startup, ['app.js']), { pairs: COMPARE_PAIRS, warmup: 2 }),
+    });
   }
   return rows;
 }
@@ -180,7 +209,7 @@ function breakdown(node, apps, probes) {
     const entry = probe.esm ? 'app.mjs' : 'app.js';
     const a = cmd(node, dir, [...probe.args, entry], probe.env ? probe.env(node) : {});
     const b = cmd(node, dir, [...(probe.versus ?? []), entry]);
-    const pairs = QUICK ? Math.min(BREAKDOWN_PAIRS, probe.pairs ?? BREAKDOWN_PAIRS) : probe.pairs ?? BREAKDOWN_PAIRS;
+    const pairs = QUICK ? Math.min(BREAKDOWN_PAIRS, probe.pairs ?? BREAKDOWN_PAIRS) : (probe.pairs ?? BREAKDOWN_PAIRS);
     rows.push({ ...probe, a, b, ...comparePair(a, b, { pairs, warmup: probe.warmup ?? 2 }) });
   }
   return rows;
@@ -250,7 +279,10 @@ function profile(node, apps) {
     for (const [k, v] of groups) groups.set(k, v / 1000 / PROFILE_RUNS);
     return { dir, files, totalMs: total / 1000 / PROFILE_RUNS, groups };
   };
-  for (const [id, withArgs, withoutArgs] of [['cjs', ['-r', 'wrapt-hooks/register', 'app.js'], ['app.js']], ['esm', ['--import', 'wrapt-hooks/register', 'app.mjs'], ['app.mjs']]]) {
+  for (const [id, withArgs, withoutArgs] of [
+    ['cjs', ['-r', 'wrapt-hooks/register', 'app.js'], ['app.js']],
+    ['esm', ['--import', 'wrapt-hooks/register', 'app.mjs'], ['app.mjs']],
+  ]) {
     const a = sample(`${id}-preload`, withArgs);
     const b = sample(`${id}-bare`, withoutArgs);
     const keys = new Set([...a.groups.keys(), ...b.groups.keys()]);
@@ -262,7 +294,14 @@ function profile(node, apps) {
 
 function groupOf(frame) {
   const url = frame.url || '';
-  if (url === '') return frame.functionName === '(garbage collector)' ? '(garbage collector)' : frame.functionName === '(program)' ? '(program: native, compile, I/O)' : frame.functionName === '(idle)' ? '(idle)' : `(native) ${frame.functionName || 'anonymous'}`;
+  if (url === '')
+    return frame.functionName === '(garbage collector)'
+      ? '(garbage collector)'
+      : frame.functionName === '(program)'
+        ? '(program: native, compile, I/O)'
+        : frame.functionName === '(idle)'
+          ? '(idle)'
+          : `(native) ${frame.functionName || 'anonymous'}`;
   if (url.startsWith('node:internal/')) {
     const parts = url.slice('node:internal/'.length).split('/');
     return `node:internal/${parts.length > 1 ? `${parts[0]}/${parts[1].replace(/\.js$/, '')}` : parts[0]}`;
@@ -297,11 +336,30 @@ function micro(node) {
 // Report.
 
 const GOALS = {
-  'cjs-startup': { scenario: 'start-up, CommonJS app, config with 20 patches whose targets are not imported', goal: '≤ 1.10 on Node 24', max: 1.1, lines: [24] },
+  'cjs-startup': {
+    scenario: 'start-up, CommonJS app, config with 20 patches whose targets are not imported',
+    goal: '≤ 1.10 on Node 24',
+    max: 1.1,
+    lines: [24],
+  },
   'esm-startup': { scenario: 'start-up, ESM app, same config', goal: '≤ 1.15 on Node 24', max: 1.15, lines: [24] },
-  'esm-vs-empty-loader': { scenario: 'start-up, ESM app, against an empty `module.register` loader', goal: 'on Node 20 within 1.05 of an empty `module.register` loader', max: 1.05, lines: [20] },
-  'cjs-heavy': { scenario: `require-heavy app: ${HEAVY_MODULES.toLocaleString('en')} generated CommonJS modules, ${LOADED.length} of the ${TARGETS.length} targets loaded`, goal: '≤ 1.10', max: 1.1 },
-  'esm-heavy': { scenario: `import-heavy ESM app: ${HEAVY_MODULES.toLocaleString('en')} generated modules, ${LOADED.length} of the ${TARGETS.length} targets imported`, goal: '≤ 1.20 on Node 24', max: 1.2, lines: [24] },
+  'esm-vs-empty-loader': {
+    scenario: 'start-up, ESM app, against an empty `module.register` loader',
+    goal: 'on Node 20 within 1.05 of an empty `module.register` loader',
+    max: 1.05,
+    lines: [20],
+  },
+  'cjs-heavy': {
+    scenario: `require-heavy app: ${HEAVY_MODULES.toLocaleString('en')} generated CommonJS modules, ${LOADED.length} of the ${TARGETS.length} targets loaded`,
+    goal: '≤ 1.10',
+    max: 1.1,
+  },
+  'esm-heavy': {
+    scenario: `import-heavy ESM app: ${HEAVY_MODULES.toLocaleString('en')} generated modules, ${LOADED.length} of the ${TARGETS.length} targets imported`,
+    goal: '≤ 1.20 on Node 24',
+    max: 1.2,
+    lines: [24],
+  },
 };
 
 const f2 = (x) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(2));
@@ -338,7 +396,8 @@ function pkgVersion(dir) {
 function gitDescribe() {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'register.js', 'register.mjs', 'package.json'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--', 'src', 'register.js', 'register.mjs', 'package.json'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
     return `${head}${dirty ? ' + uncommitted changes in src/' : ''}`;
   } catch {
     return 'unknown';
@@ -352,19 +411,31 @@ function report(ctx) {
   const p = (line = '') => L.push(line);
   p('# wrapt-hooks benchmarks');
   p();
-  p(`Generated by \`npm run bench\` (bench/run.mjs)${QUICK ? ' in **QUICK mode (few pairs: indicative only)**' : ''} on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((finished - started) / 60000).toFixed(1)} min. Do not edit by hand: run it again.`);
+  p(
+    `Generated by \`npm run bench\` (bench/run.mjs)${QUICK ? ' in **QUICK mode (few pairs: indicative only)**' : ''} on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((finished - started) / 60000).toFixed(1)} min. Do not edit by hand: run it again.`,
+  );
   p();
   p('## Machine and software');
   p();
   p(`- CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memGiB} GiB; ${m.kernel}`);
-  p(`- load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadEnd.toFixed(2)}${Math.max(loadStart, loadEnd) > m.cores ? ' — **the machine was busy with other work: absolute times are inflated; the paired ratios are more robust but noisier**' : ''}`);
-  p(`- Node: ${nodes.map((n) => `${n.label} = v${n.version} (\`${shorten(n.bin)}\`, ESM hooks: ${syncHooks(n.version) ? 'in-thread module.registerHooks' : 'off-thread module.register'})`).join('; ')}`);
-  p(`- wrapt-hooks ${pkgVersion(ROOT)} at ${gitDescribe()}; import-in-the-middle ${pkgVersion(path.join(ROOT, 'node_modules', 'import-in-the-middle'))}, semver ${pkgVersion(path.join(ROOT, 'node_modules', 'semver'))}`);
-  p(`- peers (bench/package.json): dd-trace ${pkgVersion(path.join(BENCH_MODULES, 'dd-trace'))}, @opentelemetry/auto-instrumentations-node ${pkgVersion(path.join(BENCH_MODULES, '@opentelemetry', 'auto-instrumentations-node'))} (the newest lines that still run on Node 20), shimmer ${pkgVersion(path.join(BENCH_MODULES, 'shimmer'))}, require-in-the-middle ${pkgVersion(path.join(BENCH_MODULES, 'require-in-the-middle'))} (reference), esbuild ${pkgVersion(path.join(BENCH_MODULES, 'esbuild'))}`);
+  p(
+    `- load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadEnd.toFixed(2)}${Math.max(loadStart, loadEnd) > m.cores ? ' — **the machine was busy with other work: absolute times are inflated; the paired ratios are more robust but noisier**' : ''}`,
+  );
+  p(
+    `- Node: ${nodes.map((n) => `${n.label} = v${n.version} (\`${shorten(n.bin)}\`, ESM hooks: ${syncHooks(n.version) ? 'in-thread module.registerHooks' : 'off-thread module.register'})`).join('; ')}`,
+  );
+  p(
+    `- wrapt-hooks ${pkgVersion(ROOT)} at ${gitDescribe()}; import-in-the-middle ${pkgVersion(path.join(ROOT, 'node_modules', 'import-in-the-middle'))}, semver ${pkgVersion(path.join(ROOT, 'node_modules', 'semver'))}`,
+  );
+  p(
+    `- peers (bench/package.json): dd-trace ${pkgVersion(path.join(BENCH_MODULES, 'dd-trace'))}, @opentelemetry/auto-instrumentations-node ${pkgVersion(path.join(BENCH_MODULES, '@opentelemetry', 'auto-instrumentations-node'))} (the newest lines that still run on Node 20), shimmer ${pkgVersion(path.join(BENCH_MODULES, 'shimmer'))}, require-in-the-middle ${pkgVersion(path.join(BENCH_MODULES, 'require-in-the-middle'))} (reference), esbuild ${pkgVersion(path.join(BENCH_MODULES, 'esbuild'))}`,
+  );
   p();
   p('## Method');
   p();
-  p(`Each row compares two commands run alternately by one process (A B, B A, A B, …), each timed around a synchronous spawn (wall clock, process start to exit). ${WARMUP} warm-up pairs are thrown away, then ${PAIRS} pairs are kept; **ratio** is the median of the per-pair ratios A/B (IQR in brackets), **Δ ms** the median per-pair difference. RSS is the child's peak resident set (\`process.resourceUsage().maxRSS\`, printed by every app at exit, with and without the preload alike). The apps live in \`bench/.work/apps/\` and install wrapt-hooks as users do (\`node_modules/wrapt-hooks\` → this repository), so \`wrapt-hooks/register\` goes through the package's exports map. The config (\`.wrapt-hooksrc.json\`, found by the normal search) has ${TARGETS.length} targets — ${TARGETS.map((t) => `\`${t}\``).join(', ')} — each with a lazy patch specifier; a quarter of them carry a \`versions\` range. The heavy apps load ${HEAVY_MODULES.toLocaleString('en')} generated modules (40 packages in node_modules of 25 modules each) plus fake \`pg\` and \`redis\` packages, whose patches (\`wrapFunctionWrapper\` on \`Client.prototype.query\`, \`connect\`, \`createClient\`) are checked to be applied before anything is timed. Children run with a clean environment; the peers' exporters and cloud detectors are off (see CHILD_ENV in run.mjs).`);
+  p(
+    `Each row compares two commands run alternately by one process (A B, B A, A B, …), each timed around a synchronous spawn (wall clock, process start to exit). ${WARMUP} warm-up pairs are thrown away, then ${PAIRS} pairs are kept; **ratio** is the median of the per-pair ratios A/B (IQR in brackets), **Δ ms** the median per-pair difference. RSS is the child's peak resident set (\`process.resourceUsage().maxRSS\`, printed by every app at exit, with and without the preload alike). The apps live in \`bench/.work/apps/\` and install wrapt-hooks as users do (\`node_modules/wrapt-hooks\` → this repository), so \`wrapt-hooks/register\` goes through the package's exports map. The config (\`.wrapt-hooksrc.json\`, found by the normal search) has ${TARGETS.length} targets — ${TARGETS.map((t) => `\`${t}\``).join(', ')} — each with a lazy patch specifier; a quarter of them carry a \`versions\` range. The heavy apps load ${HEAVY_MODULES.toLocaleString('en')} generated modules (40 packages in node_modules of 25 modules each) plus fake \`pg\` and \`redis\` packages, whose patches (\`wrapFunctionWrapper\` on \`Client.prototype.query\`, \`connect\`, \`createClient\`) are checked to be applied before anything is timed. Children run with a clean environment; the peers' exporters and cloud detectors are off (see CHILD_ENV in run.mjs).`,
+  );
   p();
 
   // Goals
@@ -378,7 +449,9 @@ function report(ctx) {
     const per = nodes.map((n) => data[n.version]?.goals?.find((r) => r.id === id));
     if (per.every((r) => r === undefined)) continue;
     const sample = per.find(Boolean);
-    const cells = per.map((r) => (r ? `${f2(r.ratio)} [${f2(r.ratioIqr[0])}–${f2(r.ratioIqr[1])}] (${f1(r.aMs)} / ${f1(r.bMs)} ms; CPU ${f2(r.cpuRatio)})` : '—'));
+    const cells = per.map((r) =>
+      r ? `${f2(r.ratio)} [${f2(r.ratioIqr[0])}–${f2(r.ratioIqr[1])}] (${f1(r.aMs)} / ${f1(r.bMs)} ms; CPU ${f2(r.cpuRatio)})` : '—',
+    );
     const judged = nodes.map((n, i) => ({ n, r: per[i] })).filter(({ n, r }) => r && (!g.lines || g.lines.includes(n.major)));
     const ok = judged.length > 0 && judged.every(({ r }) => r.ratio <= g.max);
     const result = judged.length === 0 ? `n/a (no ${g.lines.map((x) => `Node ${x}`).join('/')} measured)` : `${verdict(ok)}${g.lines ? '' : ' (all lines)'}`;
@@ -401,7 +474,9 @@ function report(ctx) {
           return ours === undefined || ours.ratio <= 1.1;
         });
         goalRows.push({ scenario: `wrapper call (${shape})`, ok });
-        p(`| a call through \`wrapFunctionWrapper\` vs the same wrapper written with \`shimmer\`: ${SHAPES[shape]} | ns per call, \`(w, i, args) => w(...args)\` / \`shimmer.wrap(o, k, (orig) => function () { return orig.apply(this, arguments) })\` | ≤ 1.10 | ${cells.join(' | ')} | ${verdict(ok)} (all lines) |`);
+        p(
+          `| a call through \`wrapFunctionWrapper\` vs the same wrapper written with \`shimmer\`: ${SHAPES[shape]} | ns per call, \`(w, i, args) => w(...args)\` / \`shimmer.wrap(o, k, (orig) => function () { return orig.apply(this, arguments) })\` | ≤ 1.10 | ${cells.join(' | ')} | ${verdict(ok)} (all lines) |`,
+        );
       }
     }
   }
@@ -411,10 +486,14 @@ function report(ctx) {
     if (per.every((r) => r === undefined)) continue;
     const ok = per.every((r) => r === undefined || r.rssDeltaKiB === undefined || r.rssDeltaKiB <= 5 * 1024);
     goalRows.push({ scenario: `peak RSS added (${id})`, ok });
-    p(`| peak memory added by the preload: ${GOALS[id].scenario.split(':')[0].replace(/, config.*/, '')} | RSS with − without (MiB) | ≤ 5 MiB | ${per.map((r) => (r ? `${mib(r.rssDeltaKiB)} (${mib(r.aRssKiB)} vs ${mib(r.bRssKiB)})` : '—')).join(' | ')} | ${verdict(ok)} (all lines) |`);
+    p(
+      `| peak memory added by the preload: ${GOALS[id].scenario.split(':')[0].replace(/, config.*/, '')} | RSS with − without (MiB) | ≤ 5 MiB | ${per.map((r) => (r ? `${mib(r.rssDeltaKiB)} (${mib(r.aRssKiB)} vs ${mib(r.bRssKiB)})` : '—')).join(' | ')} | ${verdict(ok)} (all lines) |`,
+    );
   }
   p();
-  p('Cells: median wall-time ratio [interquartile range of the per-pair ratios] (median A / median B; median ratio of the CPU time the two processes used). A goal that names a Node line is judged on that line only; the other lines are shown for information.');
+  p(
+    'Cells: median wall-time ratio [interquartile range of the per-pair ratios] (median A / median B; median ratio of the CPU time the two processes used). A goal that names a Node line is judged on that line only; the other lines are shown for information.',
+  );
   p();
   const failing = goalRows.filter((r) => r.ok === false).map((r) => r.scenario);
   p(failing.length === 0 ? '**All goals pass.**' : `**Failing:** ${failing.join('; ')}.`);
@@ -427,7 +506,10 @@ function report(ctx) {
     p(`| command A / \`node app.js\` | ${nodes.map((n) => n.label).join(' | ')} |`);
     p(`| --- | ${nodes.map(() => '---').join(' | ')} |`);
     const ours = nodes.map((n) => data[n.version]?.goals?.find((r) => r.id === 'cjs-startup'));
-    if (ours.some(Boolean)) p(`| ${show(ours.find(Boolean).a)} (this project, 20 patches) | ${ours.map((r) => (r ? `${f2(r.ratio)} (+${f1(r.deltaMs)} ms, +${mib(r.rssDeltaKiB)} MiB)` : '—')).join(' | ')} |`);
+    if (ours.some(Boolean))
+      p(
+        `| ${show(ours.find(Boolean).a)} (this project, 20 patches) | ${ours.map((r) => (r ? `${f2(r.ratio)} (+${f1(r.deltaMs)} ms, +${mib(r.rssDeltaKiB)} MiB)` : '—')).join(' | ')} |`,
+      );
     for (const id of ['dd-trace', 'opentelemetry']) {
       const per = nodes.map((n) => data[n.version]?.compare?.find((r) => r.id === id));
       const sample = per.find((r) => r && !r.missing);
@@ -435,10 +517,14 @@ function report(ctx) {
         p(`| ${id} | ${per.map((r) => r?.missing ?? '—').join(' | ')} |`);
         continue;
       }
-      p(`| ${show(sample.a)} | ${per.map((r) => (r && !r.missing ? `${f2(r.ratio)} (+${f1(r.deltaMs)} ms, +${mib(r.rssDeltaKiB)} MiB)` : r?.missing ?? '—')).join(' | ')} |`);
+      p(
+        `| ${show(sample.a)} | ${per.map((r) => (r && !r.missing ? `${f2(r.ratio)} (+${f1(r.deltaMs)} ms, +${mib(r.rssDeltaKiB)} MiB)` : (r?.missing ?? '—'))).join(' | ')} |`,
+      );
     }
     p();
-    p(`Peers: ${COMPARE_PAIRS} pairs after 2 warm-up pairs (their ratios are large and stable; the goal rows use ${PAIRS}). OpenTelemetry runs with \`OTEL_{TRACES,METRICS,LOGS}_EXPORTER=none\` and \`OTEL_NODE_RESOURCE_DETECTORS=env,host,os,process,serviceinstance\` (no cloud metadata queries: the benchmark sends nothing off the machine); dd-trace with its agent URL on loopback and telemetry / remote configuration off. Both still load all their instrumentations.`);
+    p(
+      `Peers: ${COMPARE_PAIRS} pairs after 2 warm-up pairs (their ratios are large and stable; the goal rows use ${PAIRS}). OpenTelemetry runs with \`OTEL_{TRACES,METRICS,LOGS}_EXPORTER=none\` and \`OTEL_NODE_RESOURCE_DETECTORS=env,host,os,process,serviceinstance\` (no cloud metadata queries: the benchmark sends nothing off the machine); dd-trace with its agent URL on loopback and telemetry / remote configuration off. Both still load all their instrumentations.`,
+    );
     p();
   }
 
@@ -446,7 +532,9 @@ function report(ctx) {
   if (nodes.some((n) => data[n.version]?.breakdown)) {
     p('## Where the start-up time goes: component probes');
     p();
-    p(`Each probe is a preload that does one part of what the preload does (or a candidate replacement), measured like the goals (${BREAKDOWN_PAIRS} pairs after 2 warm-up; \`heavy\` rows 7 pairs after 1, in the require-heavy or import-heavy app: treat differences under ~5 % there as noise) against the bare app (\`node app.js\`, or \`node app.mjs\`) unless another baseline is named. Δ ms = the median added wall time.`);
+    p(
+      `Each probe is a preload that does one part of what the preload does (or a candidate replacement), measured like the goals (${BREAKDOWN_PAIRS} pairs after 2 warm-up; \`heavy\` rows 7 pairs after 1, in the require-heavy or import-heavy app: treat differences under ~5 % there as noise) against the bare app (\`node app.js\`, or \`node app.mjs\`) unless another baseline is named. Δ ms = the median added wall time.`,
+    );
     p();
     p(`| probe | what it does | ${nodes.map((n) => `${n.label} Δ ms (ratio; CPU ratio; Δ RSS)`).join(' | ')} |`);
     p(`| --- | --- | ${nodes.map(() => '---').join(' | ')} |`);
@@ -455,10 +543,15 @@ function report(ctx) {
     for (const id of ids) {
       const per = nodes.map((n) => data[n.version]?.breakdown?.find((r) => r.id === id));
       const sample = per.find(Boolean);
-      p(`| ${sample.id} | ${sample.what}${sample.versus ? ` (baseline: \`node ${sample.versus.map(shorten).join(' ')}\`)` : ''} | ${per.map((r) => (r ? `${r.deltaMs >= 0 ? '+' : ''}${f1(r.deltaMs)} (${f2(r.ratio)}; CPU ${f2(r.cpuRatio)}; ${r.rssDeltaKiB >= 0 ? '+' : ''}${mib(r.rssDeltaKiB)} MiB)` : 'n/a')).join(' | ')} |`);
+      p(
+        `| ${sample.id} | ${sample.what}${sample.versus ? ` (baseline: \`node ${sample.versus.map(shorten).join(' ')}\`)` : ''} | ${per.map((r) => (r ? `${r.deltaMs >= 0 ? '+' : ''}${f1(r.deltaMs)} (${f2(r.ratio)}; CPU ${f2(r.cpuRatio)}; ${r.rssDeltaKiB >= 0 ? '+' : ''}${mib(r.rssDeltaKiB)} MiB)` : 'n/a')).join(' | ')} |`,
+      );
     }
     p();
-    if (bundle) p(`The bundle prototype (bench/lib/bundle.mjs): esbuild bundles dist/bootstrap.js with what it requires at start-up (${bundle.inputs.length} files: ${summarizeInputs(bundle.inputs)}) into one ${(bundle.bytes / 1024).toFixed(0)} KiB file (${(bundle.minBytes / 1024).toFixed(0)} KiB minified); import-in-the-middle, semver, cosmiconfig, dist/trace.js and dist/patches.js stay files of their own, loaded when needed (import-in-the-middle must: its lib/register.js is shared state its generated modules import by URL).`);
+    if (bundle)
+      p(
+        `The bundle prototype (bench/lib/bundle.mjs): esbuild bundles dist/bootstrap.js with what it requires at start-up (${bundle.inputs.length} files: ${summarizeInputs(bundle.inputs)}) into one ${(bundle.bytes / 1024).toFixed(0)} KiB file (${(bundle.minBytes / 1024).toFixed(0)} KiB minified); import-in-the-middle, semver, cosmiconfig, dist/trace.js and dist/patches.js stay files of their own, loaded when needed (import-in-the-middle must: its lib/register.js is shared state its generated modules import by URL).`,
+      );
     p();
   }
 
@@ -466,7 +559,9 @@ function report(ctx) {
   if (nodes.some((n) => data[n.version]?.timer)) {
     p('## Where the start-up time goes: every require of the CommonJS preload');
     p();
-    p(`\`node -r bench/lib/require-timer.cjs -r bench/.work/pkg-unbundled/register.js app.js\` in the start-up app — the preload as tsc emits it, one file per module, so that each module's cost shows (the shipped build may bundle them: see \`shipped vs unbundled\` above): Module._load timed in-process (inclusive / self ms, median of ${TIMER_RUNS} runs after one discarded). Requires made from inside \`bootstrap()\` appear under the register file, whose self time is the work bootstrap does itself (config search and validation, registry, installing the hooks, and on Node 20 starting the off-thread loader). Rows under 0.2 ms are left out.`);
+    p(
+      `\`node -r bench/lib/require-timer.cjs -r bench/.work/pkg-unbundled/register.js app.js\` in the start-up app — the preload as tsc emits it, one file per module, so that each module's cost shows (the shipped build may bundle them: see \`shipped vs unbundled\` above): Module._load timed in-process (inclusive / self ms, median of ${TIMER_RUNS} runs after one discarded). Requires made from inside \`bootstrap()\` appear under the register file, whose self time is the work bootstrap does itself (config search and validation, registry, installing the hooks, and on Node 20 starting the off-thread loader). Rows under 0.2 ms are left out.`,
+    );
     p();
     p(`| module | ${nodes.map((n) => `${n.label} incl. / self`).join(' | ')} |`);
     p(`| --- | ${nodes.map(() => '---').join(' | ')} |`);
@@ -488,7 +583,9 @@ function report(ctx) {
       const rows = index.map((map) => map.get(key));
       if (rows.every((r) => !r || r.total < 0.2)) continue;
       const sample = rows.find(Boolean);
-      p(`| ${'&nbsp;&nbsp;'.repeat(sample.depth)}${sample.id.replace(/^.*\/node_modules\//, '')} | ${rows.map((r) => (r ? `${f2(r.total)} / ${f2(r.self)}` : '—')).join(' | ')} |`);
+      p(
+        `| ${'&nbsp;&nbsp;'.repeat(sample.depth)}${sample.id.replace(/^.*\/node_modules\//, '')} | ${rows.map((r) => (r ? `${f2(r.total)} / ${f2(r.self)}` : '—')).join(' | ')} |`,
+      );
     }
     p();
   }
@@ -497,14 +594,18 @@ function report(ctx) {
   if (nodes.some((n) => data[n.version]?.profile)) {
     p('## Where the start-up time goes: CPU profile');
     p();
-    p(`\`node --cpu-prof --cpu-prof-interval 100 -r wrapt-hooks/register app.js\` against \`node --cpu-prof … app.js\` (and \`--import … app.mjs\` against \`app.mjs\`), ${PROFILE_RUNS} run(s) each averaged; self time (idle excluded) grouped by script — node internals by subsystem, packages by name — and the groups listed by how much the preload **added** to them (ms with − without). The profiles are kept in \`bench/.work/profiles/\` for Chrome DevTools.`);
+    p(
+      `\`node --cpu-prof --cpu-prof-interval 100 -r wrapt-hooks/register app.js\` against \`node --cpu-prof … app.js\` (and \`--import … app.mjs\` against \`app.mjs\`), ${PROFILE_RUNS} run(s) each averaged; self time (idle excluded) grouped by script — node internals by subsystem, packages by name — and the groups listed by how much the preload **added** to them (ms with − without). The profiles are kept in \`bench/.work/profiles/\` for Chrome DevTools.`,
+    );
     p();
     for (const n of nodes) {
       const prof = data[n.version]?.profile;
       if (!prof) continue;
       for (const id of ['cjs', 'esm']) {
         const r = prof[id];
-        p(`- **${n.label}, ${id === 'cjs' ? '`-r`, app.js' : '`--import`, app.mjs'}** (${f1(r.totalMs)} ms sampled with the preload, ${f1(r.bareMs)} without): ${r.top.map((t) => `${t.group} +${f1(t.ms)}`).join(' · ')}`);
+        p(
+          `- **${n.label}, ${id === 'cjs' ? '`-r`, app.js' : '`--import`, app.mjs'}** (${f1(r.totalMs)} ms sampled with the preload, ${f1(r.bareMs)} without): ${r.top.map((t) => `${t.group} +${f1(t.ms)}`).join(' · ')}`,
+        );
       }
     }
     p();
@@ -514,7 +615,9 @@ function report(ctx) {
   if (nodes.some((n) => data[n.version]?.micro)) {
     p('## Per-call cost of a wrapper');
     p();
-    p(`bench/lib/micro.mjs: ns per call through a pass-through wrapper, median of ${QUICK ? 5 : 21} alternating pairs (implementation, reference) of ${QUICK ? '300,000' : '500,000'} calls each, after warm-up; one process per call shape. The original does little at run time but has more bytecode than V8 inlines, so it is a real call for every implementation (as a library function is); **ratio** is against shimmer with \`original.apply(this, arguments)\`. \`variant …\` rows are prototypes of src/wrappers.ts makeWrapper in bench/lib/wrapper-variants.cjs that keep the contract (wrapped calls the original with the original this, also when called later). \`wrapt-hooks wrapObject (raw)\` is the opt-in form for hot paths: \`wrapObject(proto, name, (original) => function () { … return original.apply(this, arguments); })\`, where the patch writes the replacement itself.`);
+    p(
+      `bench/lib/micro.mjs: ns per call through a pass-through wrapper, median of ${QUICK ? 5 : 21} alternating pairs (implementation, reference) of ${QUICK ? '300,000' : '500,000'} calls each, after warm-up; one process per call shape. The original does little at run time but has more bytecode than V8 inlines, so it is a real call for every implementation (as a library function is); **ratio** is against shimmer with \`original.apply(this, arguments)\`. \`variant …\` rows are prototypes of src/wrappers.ts makeWrapper in bench/lib/wrapper-variants.cjs that keep the contract (wrapped calls the original with the original this, also when called later). \`wrapt-hooks wrapObject (raw)\` is the opt-in form for hot paths: \`wrapObject(proto, name, (original) => function () { … return original.apply(this, arguments); })\`, where the patch writes the replacement itself.`,
+    );
     p();
     for (const shape of ['method', 'plain', 'poly']) {
       p(`**${SHAPES[shape]}**`);
@@ -522,12 +625,17 @@ function report(ctx) {
       p(`| implementation | ${nodes.map((n) => `${n.label} ns (ratio)`).join(' | ')} |`);
       p(`| --- | ${nodes.map(() => '---').join(' | ')} |`);
       const impls = [];
-      for (const n of nodes) for (const r of data[n.version]?.micro?.find((x) => x.shape === shape)?.results ?? []) if (!impls.includes(r.impl)) impls.push(r.impl);
+      for (const n of nodes)
+        for (const r of data[n.version]?.micro?.find((x) => x.shape === shape)?.results ?? []) if (!impls.includes(r.impl)) impls.push(r.impl);
       for (const impl of impls) {
-        p(`| ${impl} | ${nodes.map((n) => {
-          const r = data[n.version]?.micro?.find((x) => x.shape === shape)?.results.find((x) => x.impl === impl);
-          return r ? `${f1(r.ns)} (${f2(r.ratio)})` : '—';
-        }).join(' | ')} |`);
+        p(
+          `| ${impl} | ${nodes
+            .map((n) => {
+              const r = data[n.version]?.micro?.find((x) => x.shape === shape)?.results.find((x) => x.impl === impl);
+              return r ? `${f1(r.ns)} (${f2(r.ratio)})` : '—';
+            })
+            .join(' | ')} |`,
+        );
       }
       p();
     }
@@ -608,7 +716,10 @@ async function main() {
   const text = report({ nodes, data, started, finished, loadStart, loadEnd: os.loadavg()[0], bundle });
   mkdirSync(path.dirname(OUT), { recursive: true });
   writeFileSync(OUT, text.endsWith('\n') ? text : `${text}\n`);
-  writeFileSync(path.join(WORK, 'results.json'), JSON.stringify({ nodes, data }, (k, v) => (k === 'env' ? undefined : v), 2));
+  writeFileSync(
+    path.join(WORK, 'results.json'),
+    JSON.stringify({ nodes, data }, (k, v) => (k === 'env' ? undefined : v), 2),
+  );
   log(`wrote ${path.relative(process.cwd(), OUT) || OUT} (${((finished - started) / 60000).toFixed(1)} min)`);
 }
 

@@ -1,74 +1,61 @@
-// Build: TypeScript to dist/ (the CLI, the types, the modules loaded on demand), then
-// - dist/preload.js: the preload and the library in one file, so that `--require
-//   wrapt-hooks/register` reads one file instead of twenty, and a patch's `require('wrapt-hooks')`
-//   reuses it. It keeps import-in-the-middle (its generated wrappers import its lib/register.js
-//   by URL: there must be one copy), semver and cosmiconfig as packages; they load lazily;
-// - dist/index.js: the library entry, re-exporting the bundle's library;
-// - dist/hooks/loader.mjs: Node 20's off-thread loader, in one file.
+// The build, from src/ with one tool per job:
+// - esbuild bundles the preload and the library into dist/preload.js (one file to read at
+//   start-up; modules that are required lazily inside it are evaluated on first use), the CLI
+//   into dist/cli.js, and Node 20's off-thread loader into dist/hooks/loader.mjs. Output is not
+//   minified, so what Node prints for an error thrown from it is readable, and a linked source
+//   map names the TypeScript sources (node --enable-source-maps).
+// - dist/index.js, the library entry, re-exports the bundle's `library()`.
+// - tsc writes the declarations (--emitDeclarationOnly) that describe those entries.
+// import-in-the-middle stays a package (its generated wrappers import its lib/register.js by
+// URL: there must be one copy), and so do semver, cosmiconfig and typescript, which load lazily.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
-
 const esbuild = require('esbuild');
 const dist = path.join(root, 'dist');
-await esbuild.build({
-  entryPoints: [path.join(dist, 'bundle-entry.js')],
-  outfile: path.join(dist, 'preload.js'),
+const src = path.join(root, 'src');
+
+rmSync(dist, { recursive: true, force: true });
+
+const common = {
   bundle: true,
   platform: 'node',
-  format: 'cjs',
   target: 'node20',
-  external: ['import-in-the-middle', 'import-in-the-middle/*', 'semver', 'semver/*', 'cosmiconfig', 'cosmiconfig/*', 'typescript'],
-  define: { WRAPT_HOOKS_BUNDLED: 'true' },
-  // Only what every start needs: tracing loads from dist/ when a config uses it. Whitespace and
-  // syntax are minified; names stay, for readable stacks.
-  plugins: [
-    {
-      name: 'on-demand',
-      setup(build) {
-        build.onResolve({ filter: /^\.\/trace$/ }, (args) => ({ path: args.path, external: true }));
-      },
-    },
-  ],
-  minifyWhitespace: true,
-  minifySyntax: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
-});
+  external: ['import-in-the-middle', 'import-in-the-middle/*', 'semver', 'semver/*', 'cosmiconfig', 'cosmiconfig/*', 'typescript'],
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: [path.join(src, 'preload.ts')], outfile: path.join(dist, 'preload.js'), format: 'cjs' }),
+  esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js'), format: 'cjs' }),
+  // The off-thread loader runs in a thread of its own, which reads it before the application's
+  // first module: one ES module file. The sources call require() (lazily, for
+  // import-in-the-middle and resolution), so the file gets one.
+  esbuild.build({
+    ...common,
+    entryPoints: [path.join(src, 'hooks', 'loader.ts')],
+    outfile: path.join(dist, 'hooks', 'loader.mjs'),
+    format: 'esm',
+    banner: { js: "import { createRequire as __wraptHooksCreateRequire } from 'node:module';\nconst require = __wraptHooksCreateRequire(import.meta.url);" },
+  }),
+]);
 
 // The library entry (`require('wrapt-hooks')`, `import … from 'wrapt-hooks'`): the bundle's
-// `library()`, so that a patch loaded by the preload reuses the code already compiled (a second
-// copy of the library's fifteen files cost ~10 ms). One `exports.name =` line per export keeps
-// the names visible to ES module importers (cjs-module-lexer); dist/index.d.ts stays tsc's.
-const names = Object.keys(require(path.join(dist, 'index.js'))).filter((name) => name !== '__esModule');
-const lines = names.map((name) => `exports.${name} = library.${name};`);
+// `library()`, so that a patch loaded by the preload reuses the code already compiled. One
+// `exports.name =` line per export keeps the names visible to ES module importers
+// (cjs-module-lexer).
+const names = Object.keys(require(path.join(dist, 'preload.js')).library()).filter((name) => name !== '__esModule');
 writeFileSync(
   path.join(dist, 'index.js'),
-  `"use strict";\n// Generated by scripts/build.mjs: the library, from the preload bundle (dist/preload.js).\nObject.defineProperty(exports, "__esModule", { value: true });\nconst library = require("./preload.js").library();\n${lines.join('\n')}\n`,
+  `"use strict";\n// Generated by scripts/build.mjs: the library, from the preload bundle (dist/preload.js).\nObject.defineProperty(exports, "__esModule", { value: true });\nconst library = require("./preload.js").library();\n${names.map((name) => `exports.${name} = library.${name};`).join('\n')}\n`,
 );
 
-// The off-thread loader (Node 20 and older 22/24 lines: module.register) runs in a thread of its
-// own, which loads it and its imports before the first module of the application: one ES module
-// file, import-in-the-middle left outside (its hook code loads at the first target import).
-await esbuild.build({
-  entryPoints: [path.join(root, 'src', 'hooks', 'loader.ts')],
-  outfile: path.join(dist, 'hooks', 'loader.mjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external: ['import-in-the-middle', 'import-in-the-middle/*'],
-  // The TypeScript sources call require() (lazily, for import-in-the-middle and resolution).
-  banner: { js: "import { createRequire as __wraptHooksCreateRequire } from 'node:module';\nconst require = __wraptHooksCreateRequire(import.meta.url);" },
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--emitDeclarationOnly'], { stdio: 'inherit' });

@@ -25,7 +25,12 @@ export const REPORT = path.join(ROOT, 'test', 'REAL-PACKAGES.md');
  * `why`: what it is known for, in import-in-the-middle's history or in its shape.
  */
 export const CORPUS = Object.freeze([
-  { name: 'date-fns', esm: true, cjs: true, why: '`index.js` is 245 `export *` lines; `format.js` and `parse.js` both re-export one `longFormatters` binding (import-in-the-middle dropped it: fixed here, see below)' },
+  {
+    name: 'date-fns',
+    esm: true,
+    cjs: true,
+    why: '`index.js` is 245 `export *` lines; `format.js` and `parse.js` both re-export one `longFormatters` binding (import-in-the-middle dropped it: fixed here, see below)',
+  },
   { name: '@sinclair/typebox', esm: true, cjs: true, why: '71 `export *` in its entry, several levels deep' },
   { name: 'zod', esm: true, cjs: true, why: '`export *` of a module that is also re-exported as the namespace `z` and as `default`' },
   { name: 'drizzle-orm', esm: true, cjs: true, why: '`export *` of 14 modules with overlapping helper names (import-in-the-middle #171 territory)' },
@@ -45,7 +50,12 @@ export const CORPUS = Object.freeze([
   { name: 'pg', esm: true, cjs: true, why: 'ESM wrapper `esm/index.mjs` over the CommonJS build, which has a lazy `native` getter' },
   { name: 'undici', esm: false, cjs: true, why: 'CommonJS whose exports are assigned one by one (`module.exports.x = ...`) over 230 lines' },
   { name: 'uuid', esm: true, cjs: true, why: 'dual package behind `node` export conditions' },
-  { name: 'rxjs', esm: false, cjs: true, why: 'CommonJS build made of tslib `__exportStar` getters; its ESM builds are reachable only through bundler conditions' },
+  {
+    name: 'rxjs',
+    esm: false,
+    cjs: true,
+    why: 'CommonJS build made of tslib `__exportStar` getters; its ESM builds are reachable only through bundler conditions',
+  },
   { name: 'chalk', esm: true, cjs: false, why: 'ESM-only, default export plus named exports' },
   { name: 'nanoid', esm: true, cjs: false, why: 'ESM-only, imports `node:crypto`' },
   { name: 'dayjs', esm: false, cjs: true, why: 'UMD bundle (`module.exports = factory()`)' },
@@ -237,7 +247,11 @@ export async function pool(tasks, limit) {
 const HEADER = '| package | version | format | flag | node | exports identical? | fired once? | notes |';
 
 function rowLine(row) {
-  const notes = [row.problem, row.diff.length > 0 ? `differs: ${row.diff.slice(0, 6).join(', ')}${row.diff.length > 6 ? ', …' : ''}` : undefined, !row.firedOnce && row.problem === undefined ? `fired ${row.fired.length}×` : undefined]
+  const notes = [
+    row.problem,
+    row.diff.length > 0 ? `differs: ${row.diff.slice(0, 6).join(', ')}${row.diff.length > 6 ? ', …' : ''}` : undefined,
+    !row.firedOnce && row.problem === undefined ? `fired ${row.fired.length}×` : undefined,
+  ]
     .filter(Boolean)
     .join('; ')
     .replace(/\|/g, '\\|');
@@ -333,7 +347,9 @@ async function main() {
     const rows = (await pool(tasks, 3)).flat();
     for (const row of rows) {
       const ok = row.identical && row.firedOnce && row.problem === undefined;
-      process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${row.name}@${row.version} ${row.format} ${row.flag} node ${row.node}${ok ? '' : `: ${[row.problem, row.diff.join(', '), `fired ${row.fired.length}x`].filter(Boolean).join('; ')}`}\n`);
+      process.stdout.write(
+        `${ok ? 'ok  ' : 'FAIL'} ${row.name}@${row.version} ${row.format} ${row.flag} node ${row.node}${ok ? '' : `: ${[row.problem, row.diff.join(', '), `fired ${row.fired.length}x`].filter(Boolean).join('; ')}`}\n`,
+      );
     }
     const failing = rows.filter((row) => !(row.identical && row.firedOnce && row.problem === undefined)).length;
     if (!check && only.length === 0) {

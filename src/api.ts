@@ -1,10 +1,10 @@
 // The registration API (wrapt's register_post_import_hook, when_imported,
 // discover_post_import_hooks). Importing this module has no side effects; the first
 // registration installs the module hooks, since a hook that can never fire is no use.
-import { discover } from './discovery';
+import { discover } from './config/discovery';
 import { report, WraptHooksError } from './errors';
 import { ensureHooks } from './hooks/index';
-import { getRegistry } from './registry';
+import { getRegistry } from './core/registry';
 import type { DiscoverOptions, Hook, PatchFn } from './types';
 
 /**
@@ -14,7 +14,10 @@ import type { DiscoverOptions, Hook, PatchFn } from './types';
  */
 export function registerPostImportHook(hook: Hook, target: string): () => void {
   if (typeof target !== 'string') {
-    throw new WraptHooksError('WRAPT_HOOKS_INVALID_ARGUMENT', `registerPostImportHook: the target must be a module name like "express" or "fs", got ${target === null ? 'null' : typeof target}. (The hook comes first: registerPostImportHook(hook, target).)`);
+    throw new WraptHooksError(
+      'WRAPT_HOOKS_INVALID_ARGUMENT',
+      `registerPostImportHook: the target must be a module name like "express" or "fs", got ${target === null ? 'null' : typeof target}. (The hook comes first: registerPostImportHook(hook, target).)`,
+    );
   }
   const registry = getRegistry();
   ensureHooks(registry);

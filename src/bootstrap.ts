@@ -2,10 +2,12 @@
 // when two installed copies of wrapt-hooks are preloaded; the only module with side effects.
 import { debug, debugEnabled, writeLine } from './debug';
 import { describeCause, report, warn, WraptHooksError } from './errors';
-import type { Plan } from './config';
-import type { Registry } from './registry';
+import type { Plan } from './config/types';
+import { disabledTargets } from './core/disable';
+import { KEYS } from './global-state';
+import type { Registry } from './core/registry';
 
-const BOOTED = Symbol.for('wrapt-hooks.bootstrapped@1');
+const BOOTED = KEYS.bootstrapped;
 
 export interface BootstrapResult {
   /** Why nothing was installed, when nothing was. */
@@ -27,7 +29,7 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     result.skipped = 'Node.js internal loader thread';
     return result;
   }
-  const disable = parseDisable(process.env['WRAPT_HOOKS_DISABLE']);
+  const disable = disabledTargets(process.env['WRAPT_HOOKS_DISABLE'], process.cwd());
   if (disable === 'all') {
     debug('WRAPT_HOOKS_DISABLE: everything is off');
     result.skipped = 'WRAPT_HOOKS_DISABLE';
@@ -35,8 +37,7 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
   }
   let strict = false;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { loadPlan } = require('./config') as typeof import('./config');
+    const { loadPlan } = require('./config/plan') as typeof import('./config/plan');
     const plan = loadPlan();
     result.plan = plan;
     strict = plan.strict;
@@ -44,7 +45,11 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     if (plan.problems.length > 0) {
       if (strict) {
         const [first] = plan.problems;
-        throw new WraptHooksError(first!.code, plan.problems.map((problem) => problem.message).join('\n'), first!.cause === undefined ? undefined : { cause: first!.cause });
+        throw new WraptHooksError(
+          first!.code,
+          plan.problems.map((problem) => problem.message).join('\n'),
+          first!.cause === undefined ? undefined : { cause: first!.cause },
+        );
       }
       for (const problem of plan.problems) warn(problem.code, problem.message, problem.cause);
     }
@@ -52,8 +57,8 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
       result.skipped = 'nothing to patch';
       return result;
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { getRegistry } = require('./registry') as typeof import('./registry');
+
+    const { getRegistry } = require('./core/registry') as typeof import('./core/registry');
     const registry = getRegistry();
     registry.strict = strict;
     if (disable !== undefined) registry.disabled = disable;
@@ -62,12 +67,16 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
       result.skipped = 'nothing to patch';
       return result;
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     (require('./hooks/index') as typeof import('./hooks/index')).ensureHooks(registry);
     if (debugEnabled) process.once('exit', () => summary(registry));
   } catch (error) {
     if (strict) throw error;
-    warn('WRAPT_HOOKS_CONFIG_INVALID', `wrapt-hooks could not start (${describeCause(error)}); the application runs unpatched. Run "npx wrapt-hooks doctor" to see why.`, error);
+    warn(
+      'WRAPT_HOOKS_CONFIG_INVALID',
+      `wrapt-hooks could not start (${describeCause(error)}); the application runs unpatched. Run "npx wrapt-hooks doctor" to see why.`,
+      error,
+    );
   }
   return result;
 }
@@ -78,8 +87,7 @@ function apply(registry: Registry, plan: Plan): void {
     registry.registerPatch(patch, { immediate: false, planned: true });
   }
   if (plan.packages.length > 0) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { discover } = require('./discovery') as typeof import('./discovery');
+    const { discover } = require('./config/discovery') as typeof import('./config/discovery');
     for (const { name, origin } of plan.packages) {
       debug(`discover ${name}`);
       const found = discover(name, plan.dir, origin);
@@ -91,26 +99,9 @@ function apply(registry: Registry, plan: Plan): void {
     }
   }
   if (plan.trace.length > 0) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { registerTraces } = require('./trace') as typeof import('./trace');
+    const { registerTraces } = require('./trace/register') as typeof import('./trace/register');
     registerTraces(registry, plan.trace, plan.dir);
   }
-}
-
-/** `1`/`all`/`true` -> everything; otherwise a comma-separated list of targets. */
-function parseDisable(value: string | undefined): 'all' | Set<string> | undefined {
-  if (value === undefined || value.trim() === '' || value === '0' || value.toLowerCase() === 'false') return undefined;
-  const trimmed = value.trim().toLowerCase();
-  if (trimmed === '1' || trimmed === 'all' || trimmed === 'true' || trimmed === '*') return 'all';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseTarget } = require('./targets') as typeof import('./targets');
-  const keys = new Set<string>();
-  for (const item of value.split(',')) {
-    if (item.trim() === '') continue;
-    const target = parseTarget(item.trim(), process.cwd());
-    keys.add(typeof target === 'string' ? item.trim() : target.key);
-  }
-  return keys;
 }
 
 /** Node's internal loader thread (Node 20's module.register thread runs --require preloads too). */
@@ -119,7 +110,7 @@ function isLoaderThread(): boolean {
   // not (and loading it there costs ~4 ms), so its absence answers the question for free.
   const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
   if (loaded !== undefined && !loaded.includes('NativeModule worker_threads')) return false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const threads = require('node:worker_threads') as typeof import('node:worker_threads') & { isInternalThread?: boolean };
   if (typeof threads.isInternalThread === 'boolean') return threads.isInternalThread;
   return !threads.isMainThread && threads.parentPort === null;
@@ -127,9 +118,14 @@ function isLoaderThread(): boolean {
 
 function summary(registry: Registry): void {
   const never = registry.neverImported();
-  writeLine(`wrapt-hooks: summary: ${registry.applied.length} applied, ${registry.failed.length} failed, ${registry.skipped.length} skipped, ${never.length} never imported`);
-  for (const row of registry.applied) writeLine(`wrapt-hooks:   applied ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch} ${(row.ms ?? 0).toFixed(2)}ms`);
-  for (const row of registry.failed) writeLine(`wrapt-hooks:   failed ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
-  for (const row of registry.skipped) writeLine(`wrapt-hooks:   skipped ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
+  writeLine(
+    `wrapt-hooks: summary: ${registry.applied.length} applied, ${registry.failed.length} failed, ${registry.skipped.length} skipped, ${never.length} never imported`,
+  );
+  for (const row of registry.applied)
+    writeLine(`wrapt-hooks:   applied ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch} ${(row.ms ?? 0).toFixed(2)}ms`);
+  for (const row of registry.failed)
+    writeLine(`wrapt-hooks:   failed ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
+  for (const row of registry.skipped)
+    writeLine(`wrapt-hooks:   skipped ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
   for (const row of never) writeLine(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})`);
 }

@@ -2,9 +2,9 @@
 // synchronous write, so none is lost when the process exits and no stream is created
 // when debugging is off.
 import { writeSync } from 'node:fs';
+import { flag } from './env';
 
-const flag = process.env['WRAPT_HOOKS_DEBUG'];
-export const debugEnabled = flag !== undefined && flag !== '' && flag !== '0' && flag.toLowerCase() !== 'false';
+export const debugEnabled = flag(process.env['WRAPT_HOOKS_DEBUG']);
 
 export function debug(message: string): void {
   if (!debugEnabled) return;

@@ -1,6 +1,8 @@
 // Errors and warnings: every problem has a code starting WRAPT_HOOKS_ and says what
 // failed, where, and what to do.
 
+import { globalSlot, KEYS } from './global-state';
+
 export type ErrorCode =
   | 'WRAPT_HOOKS_CONFIG_NOT_FOUND'
   | 'WRAPT_HOOKS_CONFIG_PARSE'
@@ -23,7 +25,7 @@ export type ErrorCode =
   | 'WRAPT_HOOKS_TRACE_FILE'
   | 'WRAPT_HOOKS_ESM_UNAVAILABLE';
 
-const ERROR_BRAND = Symbol.for('wrapt-hooks.WraptHooksError@1');
+const ERROR_BRAND = KEYS.errorBrand;
 
 /**
  * The error thrown in strict mode and by the wrapper functions; `code` says which problem.
@@ -44,8 +46,7 @@ export class WraptHooksError extends Error {
 Object.defineProperty(WraptHooksError.prototype, ERROR_BRAND, { value: true });
 
 // Warnings already given in this thread, shared by every copy of wrapt-hooks.
-const SEEN = Symbol.for('wrapt-hooks.warnings@1');
-const seen: Set<string> = ((globalThis as unknown as Record<symbol, Set<string> | undefined>)[SEEN] ??= new Set());
+const seen = globalSlot(KEYS.warnings, () => new Set<string>());
 
 /** One `WraptHooksWarning` through `process.emitWarning`; the same message is never repeated. */
 export function warn(code: ErrorCode, message: string, cause?: unknown): void {

@@ -22,7 +22,7 @@ export interface ModuleInfo {
  * replaces the CommonJS exports.
  */
 // The exports of an arbitrary module have no static type: `any` is the honest one here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type PatchFn = (exports: any, info: ModuleInfo) => unknown;
 
 /** A patch function, or a lazy specifier `"<module>#<export>"` resolved when the target loads. */
@@ -33,7 +33,7 @@ export type Hook = PatchFn | string;
  * `this` (and, on `new`, constructs with the same `new.target`); `instance` is the call's
  * `this` (`undefined` for plain calls and for `new`).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type Wrapper = (wrapped: (...args: any[]) => any, instance: any, args: any[]) => unknown;
 
 /** One patch entry of a config file: a specifier, or an object with options. */

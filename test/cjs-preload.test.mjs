@@ -77,7 +77,10 @@ test('express (a real npm package): a patch times routes through wrapFunctionWra
     files: {
       '.wrapt-hooksrc.json': {
         patches: {
-          express: [{ patch: './patches/express-timing.js', versions: '>=5 <6' }, { patch: './patches/express-timing.js#never', versions: '<5' }],
+          express: [
+            { patch: './patches/express-timing.js', versions: '>=5 <6' },
+            { patch: './patches/express-timing.js#never', versions: '<5' },
+          ],
           'express/lib/application.js': './patches/express-timing.js#application',
         },
       },
@@ -173,7 +176,11 @@ test('a worker thread inherits the --require preload and patches in its own thre
   const out = lines(result.stdout);
   assert.deepEqual(out.slice(0, 2), ['patch twin 1.0.0', 'main twin 1 says hello to main (patched)']);
   // The worker's stdout is forwarded asynchronously: compare its lines as a set.
-  assert.deepEqual(out.slice(2).sort(), ['patch twin 1.0.0', 'worker exit 0', 'worker twin 1 says hello to worker (patched) twin 1 says hello to again (patched)']);
+  assert.deepEqual(out.slice(2).sort(), [
+    'patch twin 1.0.0',
+    'worker exit 0',
+    'worker twin 1 says hello to worker (patched) twin 1 says hello to again (patched)',
+  ]);
 });
 
 test("a target that wrapt-hooks' own code loaded first is still patched when the application requires it", () => {
@@ -205,11 +212,14 @@ test("a target that wrapt-hooks' own code loaded first is still patched when the
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(result.warnings, [], result.stderr);
   assert.deepEqual(lines(result.stdout), ['loaded before the app 1', 'patch valid', 'patched true >=1.2.3 <2.0.0-0', 'again true']);
-  assert.match(result.stderr, /semver[/\\]ranges[/\\]valid\.js: loaded before the application asked for it; semver\/ranges\/valid will fire at its first require/);
+  assert.match(
+    result.stderr,
+    /semver[/\\]ranges[/\\]valid\.js: loaded before the application asked for it; semver\/ranges\/valid will fire at its first require/,
+  );
   assert.doesNotMatch(result.stderr, /wrapt-hooks: patching twin/, 'twin was never imported');
 });
 
-test('a target that a preload loaded before wrapt-hooks fires at the application\'s first require', () => {
+test("a target that a preload loaded before wrapt-hooks fires at the application's first require", () => {
   const app = makeApp({
     packages: ['twin'],
     files: {

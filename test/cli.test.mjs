@@ -96,7 +96,12 @@ test('run: existing NODE_OPTIONS are kept, before the preload', () => {
   const result = cli(dir, ['run', NODE, 'show.js'], { env: { NODE_OPTIONS: '--require ./marker.js --no-deprecation' } });
   assert.equal(result.code, 0, result.stderr);
   // The CLI itself runs with the original NODE_OPTIONS (and does not load the wrapt-hooks preload).
-  assert.deepEqual(lines(result.stdout), ['marker: loaded in wrapt-hooks.js', 'marker: loaded in show.js', 'patch: os patched in show.js', `NODE_OPTIONS=--require ./marker.js --no-deprecation --require ${path.join(ROOT, 'register.js')}`]);
+  assert.deepEqual(lines(result.stdout), [
+    'marker: loaded in wrapt-hooks.js',
+    'marker: loaded in show.js',
+    'patch: os patched in show.js',
+    `NODE_OPTIONS=--require ./marker.js --no-deprecation --require ${path.join(ROOT, 'register.js')}`,
+  ]);
 });
 
 test('run: child Node.js processes inherit the preload', () => {
@@ -161,7 +166,10 @@ test('run --trace: entries go to WRAPT_TRACE, appended to an existing one', () =
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(lines(result.stdout), ['WRAPT_TRACE=os#arch,os#hostname,os#platform+stack']);
   const traces = lines(result.stderr).filter((line) => line.startsWith('wrapt-hooks: trace '));
-  assert.deepEqual(traces.map((line) => line.replace(/\) -> .*/, ')')), ['wrapt-hooks: trace os#arch()', 'wrapt-hooks: trace os#hostname()', 'wrapt-hooks: trace os#platform()']);
+  assert.deepEqual(
+    traces.map((line) => line.replace(/\) -> .*/, ')')),
+    ['wrapt-hooks: trace os#arch()', 'wrapt-hooks: trace os#hostname()', 'wrapt-hooks: trace os#platform()'],
+  );
   // "+stack": the caller's frame follows the platform() line.
   const after = lines(result.stderr)[lines(result.stderr).findIndex((line) => line.startsWith('wrapt-hooks: trace os#platform()')) + 1];
   assert.match(after ?? '', /^wrapt-hooks: {3}at .*\[eval\]/);
@@ -199,10 +207,16 @@ async function startRun(dir, script) {
   return { child, exited };
 }
 
-for (const [signal, code] of [['SIGINT', 40], ['SIGTERM', 41], ['SIGHUP', 42]]) {
+for (const [signal, code] of [
+  ['SIGINT', 40],
+  ['SIGTERM', 41],
+  ['SIGHUP', 42],
+]) {
   test(`run: ${signal} sent to the CLI is forwarded to the command; its exit code comes back`, async () => {
     const dir = makeApp({
-      files: { 'wait.js': `process.on('${signal}', (s) => { console.log('child: got ' + s); process.exit(${code}); });\nsetTimeout(() => process.exit(99), 30_000); // never orphaned for long if the test fails\nconsole.log('ready');\n` },
+      files: {
+        'wait.js': `process.on('${signal}', (s) => { console.log('child: got ' + s); process.exit(${code}); });\nsetTimeout(() => process.exit(99), 30_000); // never orphaned for long if the test fails\nconsole.log('ready');\n`,
+      },
     });
     const { child, exited } = await startRun(dir, 'wait.js');
     child.kill(signal);
@@ -269,7 +283,8 @@ function brokenApp() {
     },
   });
   chmodSync(path.join(dir, 'patches', 'untrusted.js'), 0o666);
-  for (const name of ['wrapt-patches-nofield', 'wrapt-patches-malformed']) cpSync(path.join(FIXTURES, 'node_modules', name), path.join(dir, 'node_modules', name), { recursive: true });
+  for (const name of ['wrapt-patches-nofield', 'wrapt-patches-malformed'])
+    cpSync(path.join(FIXTURES, 'node_modules', name), path.join(dir, 'node_modules', name), { recursive: true });
   return realpathSync(dir);
 }
 
@@ -307,10 +322,12 @@ test('doctor on a healthy setup: ✓ marks, aligned, versions, exit 0; patch fun
   assert.match(out, /^No problems$/m);
   // The spec column of the patch rows is aligned.
   const specRows = lines(out).filter((line) => /^ {6}[✓–✗] /.test(line));
-  const columns = new Set(specRows.map((line) => {
-    const gap = / {2,}(?=\S)/.exec(line.slice(8));
-    return gap === null ? -1 : gap.index + gap[0].length;
-  }));
+  const columns = new Set(
+    specRows.map((line) => {
+      const gap = / {2,}(?=\S)/.exec(line.slice(8));
+      return gap === null ? -1 : gap.index + gap[0].length;
+    }),
+  );
   assert.equal(columns.size, 1, specRows.join('\n'));
   // Patch modules were loaded (their load-time output went to stderr), patch functions never ran.
   assert.doesNotMatch(out + result.stderr, /PATCH CALLED/);
@@ -343,26 +360,109 @@ test('doctor --json on a healthy setup: the documented shape', () => {
   const pkgRoot = path.join(dir, 'node_modules', 'wrapt-patches-lazy');
   assert.deepEqual(report.targets, [
     {
-      target: 'fs', key: 'fs', kind: 'builtin', disabled: false, installed: { version: process.versions.node, file: null },
-      patches: [{ spec: './patches/fs.js#patchFs', origin: origin('patches.fs'), package: null, versions: null, versionMatches: null, file: path.join(dir, 'patches', 'fs.js'), export: 'patchFs', ok: true }],
-    },
-    {
-      target: 'lazy-target', key: 'lazy-target', kind: 'package', disabled: false, installed: { version: '1.2.3', file: path.join(dir, 'node_modules', 'lazy-target', 'index.js') },
+      target: 'fs',
+      key: 'fs',
+      kind: 'builtin',
+      disabled: false,
+      installed: { version: process.versions.node, file: null },
       patches: [
-        { spec: './patches/target.js', origin: origin('patches.lazy-target[0]'), package: null, versions: '^1.2.0', versionMatches: true, file: path.join(dir, 'patches', 'target.js'), export: 'module.exports', ok: true },
-        { spec: './patches/target.js#forTwo', origin: origin('patches.lazy-target[1]'), package: null, versions: '>=2', versionMatches: false, file: path.join(dir, 'patches', 'target.js'), export: 'forTwo', ok: true },
-        { spec: './patch.js', origin: `${path.join(pkgRoot, 'package.json')}, key wrapt-hooks.patches.lazy-target`, package: 'wrapt-patches-lazy', versions: null, versionMatches: null, file: path.join(pkgRoot, 'patch.js'), export: 'module.exports', ok: true },
+        {
+          spec: './patches/fs.js#patchFs',
+          origin: origin('patches.fs'),
+          package: null,
+          versions: null,
+          versionMatches: null,
+          file: path.join(dir, 'patches', 'fs.js'),
+          export: 'patchFs',
+          ok: true,
+        },
       ],
     },
     {
-      target: './src/db.js', key: path.join(dir, 'src', 'db.js'), kind: 'file', disabled: false, installed: { version: null, file: path.join(dir, 'src', 'db.js') },
-      patches: [{ spec: './patches/db.mjs', origin: origin('patches["./src/db.js"]'), package: null, versions: null, versionMatches: null, file: path.join(dir, 'patches', 'db.mjs'), export: 'default', ok: true }],
+      target: 'lazy-target',
+      key: 'lazy-target',
+      kind: 'package',
+      disabled: false,
+      installed: { version: '1.2.3', file: path.join(dir, 'node_modules', 'lazy-target', 'index.js') },
+      patches: [
+        {
+          spec: './patches/target.js',
+          origin: origin('patches.lazy-target[0]'),
+          package: null,
+          versions: '^1.2.0',
+          versionMatches: true,
+          file: path.join(dir, 'patches', 'target.js'),
+          export: 'module.exports',
+          ok: true,
+        },
+        {
+          spec: './patches/target.js#forTwo',
+          origin: origin('patches.lazy-target[1]'),
+          package: null,
+          versions: '>=2',
+          versionMatches: false,
+          file: path.join(dir, 'patches', 'target.js'),
+          export: 'forTwo',
+          ok: true,
+        },
+        {
+          spec: './patch.js',
+          origin: `${path.join(pkgRoot, 'package.json')}, key wrapt-hooks.patches.lazy-target`,
+          package: 'wrapt-patches-lazy',
+          versions: null,
+          versionMatches: null,
+          file: path.join(pkgRoot, 'patch.js'),
+          export: 'module.exports',
+          ok: true,
+        },
+      ],
+    },
+    {
+      target: './src/db.js',
+      key: path.join(dir, 'src', 'db.js'),
+      kind: 'file',
+      disabled: false,
+      installed: { version: null, file: path.join(dir, 'src', 'db.js') },
+      patches: [
+        {
+          spec: './patches/db.mjs',
+          origin: origin('patches["./src/db.js"]'),
+          package: null,
+          versions: null,
+          versionMatches: null,
+          file: path.join(dir, 'patches', 'db.mjs'),
+          export: 'default',
+          ok: true,
+        },
+      ],
     },
   ]);
-  assert.deepEqual(report.packages, [{ name: 'wrapt-patches-lazy', origin: origin('packages[0]'), version: '1.0.0', root: pkgRoot, targets: ['lazy-target'], ok: true }]);
+  assert.deepEqual(report.packages, [
+    { name: 'wrapt-patches-lazy', origin: origin('packages[0]'), version: '1.0.0', root: pkgRoot, targets: ['lazy-target'], ok: true },
+  ]);
   assert.deepEqual(report.traces, [
-    { spec: 'lazy-target#hello', target: 'lazy-target', path: 'hello', stack: false, origin: origin('trace[0]'), package: null, installed: { version: '1.2.3', file: path.join(dir, 'node_modules', 'lazy-target', 'index.js') }, resolves: true, ok: true },
-    { spec: 'fs#mkdtempSync', target: 'fs', path: 'mkdtempSync', stack: true, origin: origin('trace[1].fn'), package: null, installed: { version: process.versions.node, file: null }, resolves: true, ok: true },
+    {
+      spec: 'lazy-target#hello',
+      target: 'lazy-target',
+      path: 'hello',
+      stack: false,
+      origin: origin('trace[0]'),
+      package: null,
+      installed: { version: '1.2.3', file: path.join(dir, 'node_modules', 'lazy-target', 'index.js') },
+      resolves: true,
+      ok: true,
+    },
+    {
+      spec: 'fs#mkdtempSync',
+      target: 'fs',
+      path: 'mkdtempSync',
+      stack: true,
+      origin: origin('trace[1].fn'),
+      package: null,
+      installed: { version: process.versions.node, file: null },
+      resolves: true,
+      ok: true,
+    },
   ]);
   assert.deepEqual(report.problems, []);
 });
@@ -380,7 +480,10 @@ test('doctor on a broken setup: ✗ marks, every problem with its code, exit 1',
   assert.match(out, /^ {6}✗ \.\/patches\/untrusted\.js +refused: it is world-writable/m);
   assert.match(out, /^ {2}✗ \.\/src\/missing\.js +no such file: /m);
   assert.match(out, /^ {2}✗ wrapt-patches-missing +not installed/m);
-  assert.match(out, /^ {2}✗ wrapt-patches-nofield +1\.0\.0 +no "wrapt-hooks" field in its package\.json: it declares no patches {2}\.\/node_modules\/wrapt-patches-nofield$/m);
+  assert.match(
+    out,
+    /^ {2}✗ wrapt-patches-nofield +1\.0\.0 +no "wrapt-hooks" field in its package\.json: it declares no patches {2}\.\/node_modules\/wrapt-patches-nofield$/m,
+  );
   assert.match(out, /^ {2}✗ wrapt-patches-malformed +1\.0\.0 +key wrapt-hooks\.patches: expected an object/m);
   assert.match(out, /^ {2}✗ lazy-target#goodbye +"goodbye" is not there on the exports of "lazy-target"$/m);
   assert.match(out, /^ {4}hint: Fix the part after "#"; functions exported: hello\.$/m);
@@ -392,17 +495,37 @@ test('doctor --json on a broken setup: ok false, problems with codes, failing ro
   assert.equal(result.code, 1, result.stderr);
   const report = JSON.parse(result.stdout);
   assert.equal(report.ok, false);
-  assert.deepEqual(report.problems.map((problem) => problem.code), BROKEN_CODES);
+  assert.deepEqual(
+    report.problems.map((problem) => problem.code),
+    BROKEN_CODES,
+  );
   for (const problem of report.problems) {
     assert.equal(typeof problem.message, 'string');
     assert.ok(problem.hint === undefined || typeof problem.hint === 'string');
   }
   const patches = report.targets.find((row) => row.target === 'lazy-target').patches;
-  assert.deepEqual(patches.map((row) => [row.spec, row.ok, row.export]), [['./patches/missing.js', false, null], ['./patches/target.js#nope', false, null], ['./patches/untrusted.js', false, null]]);
+  assert.deepEqual(
+    patches.map((row) => [row.spec, row.ok, row.export]),
+    [
+      ['./patches/missing.js', false, null],
+      ['./patches/target.js#nope', false, null],
+      ['./patches/untrusted.js', false, null],
+    ],
+  );
   assert.ok(patches.every((row) => typeof row.problem === 'string'));
   assert.equal(report.targets.find((row) => row.target === './src/missing.js').installed, null);
-  assert.deepEqual(report.packages.map((row) => [row.name, row.ok, row.version]), [['wrapt-patches-missing', false, null], ['wrapt-patches-nofield', false, '1.0.0'], ['wrapt-patches-malformed', false, '1.0.0']]);
-  assert.deepEqual(report.traces.map((row) => [row.spec, row.resolves, row.ok]), [['lazy-target#goodbye', false, false]]);
+  assert.deepEqual(
+    report.packages.map((row) => [row.name, row.ok, row.version]),
+    [
+      ['wrapt-patches-missing', false, null],
+      ['wrapt-patches-nofield', false, '1.0.0'],
+      ['wrapt-patches-malformed', false, '1.0.0'],
+    ],
+  );
+  assert.deepEqual(
+    report.traces.map((row) => [row.spec, row.resolves, row.ok]),
+    [['lazy-target#goodbye', false, false]],
+  );
 });
 
 test('doctor with no config and no WRAPT_PATCHES: says so, exit 0', () => {
@@ -420,10 +543,25 @@ test('doctor reads WRAPT_PATCHES, WRAPT_TRACE and WRAPT_HOOKS_DISABLE like the p
   const env = { WRAPT_PATCHES: 'wrapt-patches-lazy', WRAPT_TRACE: 'os#hostname,lazy-target#nope', WRAPT_HOOKS_DISABLE: 'lazy-target' };
   const report = JSON.parse(cli(dir, ['doctor', '--json'], { env }).stdout);
   assert.deepEqual(report.disabled, ['lazy-target']);
-  assert.deepEqual(report.packages.map((row) => [row.name, row.origin, row.ok]), [['wrapt-patches-lazy', 'WRAPT_PATCHES', true]]);
-  assert.deepEqual(report.targets.map((row) => [row.target, row.disabled]), [['lazy-target', true]]);
-  assert.deepEqual(report.traces.map((row) => [row.spec, row.origin, row.resolves]), [['os#hostname', 'WRAPT_TRACE', true], ['lazy-target#nope', 'WRAPT_TRACE', false]]);
-  assert.deepEqual(report.problems.map((problem) => problem.code), ['WRAPT_HOOKS_TRACE_PATH']);
+  assert.deepEqual(
+    report.packages.map((row) => [row.name, row.origin, row.ok]),
+    [['wrapt-patches-lazy', 'WRAPT_PATCHES', true]],
+  );
+  assert.deepEqual(
+    report.targets.map((row) => [row.target, row.disabled]),
+    [['lazy-target', true]],
+  );
+  assert.deepEqual(
+    report.traces.map((row) => [row.spec, row.origin, row.resolves]),
+    [
+      ['os#hostname', 'WRAPT_TRACE', true],
+      ['lazy-target#nope', 'WRAPT_TRACE', false],
+    ],
+  );
+  assert.deepEqual(
+    report.problems.map((problem) => problem.code),
+    ['WRAPT_HOOKS_TRACE_PATH'],
+  );
   const human = cli(dir, ['doctor'], { env });
   assert.equal(human.code, 1);
   assert.match(human.stdout, /^ {2}disabled +lazy-target \(WRAPT_HOOKS_DISABLE\)$/m);
@@ -433,7 +571,10 @@ test('doctor reads WRAPT_PATCHES, WRAPT_TRACE and WRAPT_HOOKS_DISABLE like the p
 // ---------------------------------------------------------------------------------------------
 // examples/patch-package, run as its README says
 
-const TEMPFILE_LINES = [/^tempfile-debugging: mkdtempSync\(".*demo-sync-"\) called from makeScratchDir \(.*app\.js:\d+:\d+\)$/m, /^tempfile-debugging: mkdtemp\(".*demo-async-"\) called from .*app\.js:\d+:\d+\)?$/m];
+const TEMPFILE_LINES = [
+  /^tempfile-debugging: mkdtempSync\(".*demo-sync-"\) called from makeScratchDir \(.*app\.js:\d+:\d+\)$/m,
+  /^tempfile-debugging: mkdtemp\(".*demo-async-"\) called from .*app\.js:\d+:\d+\)?$/m,
+];
 const NPM_OFFLINE = { npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 
 test('examples/patch-package: without the patch package the app is quiet', () => {
@@ -470,7 +611,9 @@ test('examples/patch-package: WRAPT_PATCHES=… npx wrapt-hooks run node app.js'
 test('examples/patch-package: a "packages" entry instead of WRAPT_PATCHES, with wrapt-hooks run and doctor', () => {
   const dir = makeApp({ packageJson: { name: 'app', private: true, 'wrapt-hooks': { packages: ['wrapt-patches-tempfile-debugging'] } } });
   cpSync(path.join(EXAMPLE, 'app.js'), path.join(dir, 'app.js'));
-  cpSync(path.join(EXAMPLE, 'node_modules', 'wrapt-patches-tempfile-debugging'), path.join(dir, 'node_modules', 'wrapt-patches-tempfile-debugging'), { recursive: true });
+  cpSync(path.join(EXAMPLE, 'node_modules', 'wrapt-patches-tempfile-debugging'), path.join(dir, 'node_modules', 'wrapt-patches-tempfile-debugging'), {
+    recursive: true,
+  });
   const result = cli(dir, ['run', NODE, 'app.js']);
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(lines(result.stdout), ['created demo-sync-…', 'created demo-async-…']);
@@ -478,7 +621,10 @@ test('examples/patch-package: a "packages" entry instead of WRAPT_PATCHES, with 
   const doctor = cli(dir, ['doctor']);
   assert.equal(doctor.code, 0, doctor.stdout);
   assert.match(doctor.stdout, /^ {2}✓ wrapt-patches-tempfile-debugging +1\.0\.0 +targets: fs /m);
-  assert.match(doctor.stdout, /^ {6}✓ \.\/index\.js#patchFs +\.\/node_modules\/wrapt-patches-tempfile-debugging\/index\.js, export patchFs {2}from wrapt-patches-tempfile-debugging$/m);
+  assert.match(
+    doctor.stdout,
+    /^ {6}✓ \.\/index\.js#patchFs +\.\/node_modules\/wrapt-patches-tempfile-debugging\/index\.js, export patchFs {2}from wrapt-patches-tempfile-debugging$/m,
+  );
 });
 
 test('the bin is executable and declared in package.json', () => {

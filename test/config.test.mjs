@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
-import { makeApp, runNode, path, lines, assertClean, runApp, PRELOAD } from './helpers.mjs';
+import { makeApp, path, lines, assertClean, runApp } from './helpers.mjs';
 
 const APP = "console.log('start'); require('os'); console.log('end');";
 
@@ -54,7 +54,8 @@ test('config search place: the package.json field "wrapt-hooks"', () => {
 for (const file of ['.wrapt-hooksrc.ts', 'wrapt-hooks.config.ts']) {
   test(`config search place: ${file}, where TypeScript is installed (ignored where it is not)`, () => {
     const files = {
-      [file]: "import { defineConfig } from 'wrapt-hooks';\nconst target: string = 'os';\nexport default defineConfig({ patches: { [target]: './patches/ts.js' } });\n",
+      [file]:
+        "import { defineConfig } from 'wrapt-hooks';\nconst target: string = 'os';\nexport default defineConfig({ patches: { [target]: './patches/ts.js' } });\n",
       'patches/ts.js': patchFile('ts'),
       'app.js': APP,
     };
@@ -142,7 +143,10 @@ test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {
   const relative = runApp(app, { env: { WRAPT_HOOKS_CONFIG: 'conf/custom-name.yaml' } });
   assertClean(relative);
   assert.deepEqual(lines(relative.stdout), ['start', 'patch os explicit', 'end']);
-  const absolute = runApp(path.join(app, 'conf'), { script: path.join(app, 'app.js'), env: { WRAPT_HOOKS_CONFIG: path.join(app, 'conf', 'custom-name.yaml') } });
+  const absolute = runApp(path.join(app, 'conf'), {
+    script: path.join(app, 'app.js'),
+    env: { WRAPT_HOOKS_CONFIG: path.join(app, 'conf', 'custom-name.yaml') },
+  });
   assertClean(absolute);
   assert.deepEqual(lines(absolute.stdout), ['start', 'patch os explicit', 'end']);
 });
@@ -201,8 +205,14 @@ test('versions: a target inside the range is patched, outside it is skipped sile
   assertClean(debug);
   assert.equal(debug.stdout, quiet.stdout);
   const skips = lines(debug.stderr).filter((line) => /skip/.test(line));
-  assert.ok(skips.some((line) => /^wrapt-hooks: .*twin@2\.0\.0.*v1.*\^1\.0\.0/.test(line)), debug.stderr);
-  assert.ok(skips.some((line) => /^wrapt-hooks: .*twin@1\.0\.0.*v2.*>=2 <3/.test(line)), debug.stderr);
+  assert.ok(
+    skips.some((line) => /^wrapt-hooks: .*twin@2\.0\.0.*v1.*\^1\.0\.0/.test(line)),
+    debug.stderr,
+  );
+  assert.ok(
+    skips.some((line) => /^wrapt-hooks: .*twin@1\.0\.0.*v2.*>=2 <3/.test(line)),
+    debug.stderr,
+  );
   assert.ok(skips.some((line) => /twin@1\.0\.0.*#never/.test(line)) && skips.some((line) => /twin@2\.0\.0.*#never/.test(line)), debug.stderr);
 });
 

@@ -26,7 +26,6 @@ function app({ fixtures = [], files = {}, config } = {}) {
   return dir;
 }
 
-
 const PATCHED = ['app: start', 'lazy: patch module loaded', 'lazy: patching lazy-target@1.2.3', 'app: hello world (patched)'];
 
 for (const [name, preload] of Object.entries(PRELOADS)) {
@@ -53,12 +52,19 @@ test('a patch package whose target is never imported loads no patch code (discov
 test('an ES module app importing the target gets the patched exports', () => {
   const dir = app({
     fixtures: ['wrapt-patches-lazy'],
-    files: { 'app.mjs': "console.log('app: start');\nconst { default: target, hello } = await import('lazy-target');\nconsole.log('app: ' + hello('esm') + ' / ' + target.hello('esm'));\n" },
+    files: {
+      'app.mjs':
+        "console.log('app: start');\nconst { default: target, hello } = await import('lazy-target');\nconsole.log('app: ' + hello('esm') + ' / ' + target.hello('esm'));\n",
+    },
   });
   for (const flag of ['--require', '--import']) {
     const result = runNode(dir, [flag, 'wrapt-hooks/register', 'app.mjs'], { env: { WRAPT_PATCHES: 'wrapt-patches-lazy' } });
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(lines(result.stdout), ['app: start', 'lazy: patch module loaded', 'lazy: patching lazy-target@1.2.3', 'app: hello esm (patched) / hello esm (patched)'], flag);
+    assert.deepEqual(
+      lines(result.stdout),
+      ['app: start', 'lazy: patch module loaded', 'lazy: patching lazy-target@1.2.3', 'app: hello esm (patched) / hello esm (patched)'],
+      flag,
+    );
     assert.deepEqual(result.warnings, []);
   }
 });
@@ -79,7 +85,15 @@ test('order: config patches first, then the "packages" in the order listed, then
   });
   const result = runNode(dir, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-patches-lazy,wrapt-patches-order-b' } });
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(lines(result.stdout), ['app: start', 'order: config', 'order: package b', 'order: package a', 'lazy: patch module loaded', 'lazy: patching lazy-target@1.2.3', 'app: hello world (patched)']);
+  assert.deepEqual(lines(result.stdout), [
+    'app: start',
+    'order: config',
+    'order: package b',
+    'order: package a',
+    'lazy: patch module loaded',
+    'lazy: patching lazy-target@1.2.3',
+    'app: hello world (patched)',
+  ]);
   assert.deepEqual(result.warnings, []);
 });
 
@@ -141,7 +155,10 @@ console.log('app: ' + require('lazy-target').hello('code'));
     'app: hello code (patched)',
   ]);
   // The throwing patch of wrapt-patches-summary warns and the app runs on.
-  assert.deepEqual(result.warnings.map((warning) => warning.code), ['WRAPT_HOOKS_PATCH_FAILED']);
+  assert.deepEqual(
+    result.warnings.map((warning) => warning.code),
+    ['WRAPT_HOOKS_PATCH_FAILED'],
+  );
   assert.equal(result.code, 0);
 });
 
@@ -161,7 +178,13 @@ console.log('app: ' + target.hello('late'));
   });
   const result = runNode(path.join(dir, 'sub'), ['main.js']);
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(lines(result.stdout), ['missing: []', 'lazy: patch module loaded', 'lazy: patching lazy-target@1.2.3', 'targets: ["lazy-target"]', 'app: hello late (patched)']);
+  assert.deepEqual(lines(result.stdout), [
+    'missing: []',
+    'lazy: patch module loaded',
+    'lazy: patching lazy-target@1.2.3',
+    'targets: ["lazy-target"]',
+    'app: hello late (patched)',
+  ]);
   assert.equal(result.warnings.length, 1);
   assert.equal(result.warnings[0].code, 'WRAPT_HOOKS_PACKAGE_NOT_FOUND');
   assert.match(result.warnings[0].message, /"wrapt-patches-missing" \(discoverPostImportHooks\("wrapt-patches-missing"\)\)/);
@@ -172,7 +195,10 @@ test('WRAPT_HOOKS_DEBUG=1: the exit summary lists patches applied (target, versi
   const result = runNode(dir, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-patches-summary', WRAPT_HOOKS_DEBUG: '1' } });
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(lines(result.stdout), ['app: start', 'summary: applies ran', 'app: hello world']);
-  assert.deepEqual(result.warnings.map((warning) => warning.code), ['WRAPT_HOOKS_PATCH_FAILED']);
+  assert.deepEqual(
+    result.warnings.map((warning) => warning.code),
+    ['WRAPT_HOOKS_PATCH_FAILED'],
+  );
   const stderr = result.stderr;
   assert.match(stderr, /^wrapt-hooks: discover wrapt-patches-summary$/m);
   assert.match(stderr, /^wrapt-hooks: patching lazy-target@1\.2\.3 with \.\/patches\.js#applies$/m);

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { chownSync, cpSync, symlinkSync } from 'node:fs';
 import { makeApp, runNode, chmodSync, path, ROOT, lines, runApp, PRELOAD } from './helpers.mjs';
 
-
 // The application of the fail-open tests: prints, and exits with a code of its own.
 const APP = `
   const twin = require('twin');
@@ -113,7 +112,10 @@ const FAIL_OPEN = [
   },
   {
     title: 'a named export asked of a patch module whose module.exports is a function',
-    files: { '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#apply', os: './patches/good.js' } }, 'patches/p.js': 'module.exports = function patchTwin() {};' },
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#apply', os: './patches/good.js' } },
+      'patches/p.js': 'module.exports = function patchTwin() {};',
+    },
     code: 'WRAPT_HOOKS_PATCH_EXPORT',
     message: [/patches[/\\]p\.js/, /"apply"/, /module\.exports is function patchTwin/],
     applied: true,
@@ -127,7 +129,10 @@ const FAIL_OPEN = [
   },
   {
     title: 'an ESM patch module with top-level await',
-    files: { '.wrapt-hooksrc.json': { patches: { twin: './patches/p.mjs', os: './patches/good.js' } }, 'patches/p.mjs': 'await null;\nexport default () => {};\n' },
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.mjs', os: './patches/good.js' } },
+      'patches/p.mjs': 'await null;\nexport default () => {};\n',
+    },
     code: 'WRAPT_HOOKS_PATCH_LOAD',
     message: [/patches[/\\]p\.mjs/, /top-level await/],
     applied: true,
@@ -255,13 +260,25 @@ test('WRAPT_HOOKS_DEBUG: decision lines start with "wrapt-hooks:"; the exit summ
   const log = lines(result.stderr);
   assert.ok(log.length > 0);
   for (const line of log) assert.match(line, /^wrapt-hooks:/);
-  assert.ok(log.some((line) => /patching twin@1\.0\.0 with \.\/patches\/p\.js#twin/.test(line)), result.stderr);
-  assert.ok(log.some((line) => /patching os with \.\/patches\/p\.js#os/.test(line)), result.stderr);
+  assert.ok(
+    log.some((line) => /patching twin@1\.0\.0 with \.\/patches\/p\.js#twin/.test(line)),
+    result.stderr,
+  );
+  assert.ok(
+    log.some((line) => /patching os with \.\/patches\/p\.js#os/.test(line)),
+    result.stderr,
+  );
   const summaryAt = log.findIndex((line) => /summary/.test(line));
   assert.notEqual(summaryAt, -1, 'a summary at exit');
   const summary = log.slice(summaryAt);
-  assert.ok(summary.some((line) => /applied/.test(line) && /twin@1\.0\.0/.test(line) && /p\.js#twin/.test(line)), result.stderr);
-  assert.ok(summary.some((line) => /applied/.test(line) && /\bos\b/.test(line) && /p\.js#os/.test(line)), result.stderr);
+  assert.ok(
+    summary.some((line) => /applied/.test(line) && /twin@1\.0\.0/.test(line) && /p\.js#twin/.test(line)),
+    result.stderr,
+  );
+  assert.ok(
+    summary.some((line) => /applied/.test(line) && /\bos\b/.test(line) && /p\.js#os/.test(line)),
+    result.stderr,
+  );
   const never = summary.slice(1).filter((line) => /never/.test(line));
   assert.equal(never.length, 1, result.stderr);
   assert.match(never[0], /deep-pkg/);
@@ -282,7 +299,10 @@ test('WRAPT_HOOKS_DEBUG: the summary lists failed patches', () => {
   assert.equal(result.stdout, 'app done\n');
   assert.equal(result.warnings.length, 1);
   const summary = lines(result.stderr).slice(lines(result.stderr).findIndex((line) => /^wrapt-hooks: .*summary/.test(line)));
-  assert.ok(summary.some((line) => /^wrapt-hooks:.*failed.*twin.*patch boom/.test(line)), result.stderr);
+  assert.ok(
+    summary.some((line) => /^wrapt-hooks:.*failed.*twin.*patch boom/.test(line)),
+    result.stderr,
+  );
 });
 
 test('WRAPT_HOOKS_DISABLE=1 / all: nothing is patched and no hooks are installed', () => {
@@ -293,7 +313,11 @@ test('WRAPT_HOOKS_DISABLE=1 / all: nothing is patched and no hooks are installed
     console.log('ritm loaded', !/requireDepth/.test(Module.prototype.require.toString()));
   `;
   const app = makeApp({
-    files: { '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } }, 'patches/os.js': "module.exports = () => console.log('patch os');", 'app.js': probe },
+    files: {
+      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
+      'patches/os.js': "module.exports = () => console.log('patch os');",
+      'app.js': probe,
+    },
   });
   const on = runApp(app);
   assert.deepEqual(lines(on.stdout), ['patch os', 'ritm loaded true'], 'the probe can see the hooks');
@@ -310,7 +334,8 @@ test('WRAPT_HOOKS_DISABLE=fs,express turns off these targets only', () => {
     real: ['express'],
     files: {
       '.wrapt-hooksrc.json': { patches: { fs: './patches/p.js#fs', 'node:os': './patches/p.js#os', express: './patches/p.js#express' } },
-      'patches/p.js': "exports.fs = () => console.log('patch fs'); exports.os = () => console.log('patch os'); exports.express = () => console.log('patch express');",
+      'patches/p.js':
+        "exports.fs = () => console.log('patch fs'); exports.os = () => console.log('patch os'); exports.express = () => console.log('patch express');",
       'app.js': "require('node:fs'); require('express'); require('os'); console.log('end');",
     },
   });
@@ -380,7 +405,8 @@ function entryApp() {
     files: {
       '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
       'patches/os.js': "module.exports = (os) => { os.patchedByHook = true; console.log('patch os'); };",
-      'check.test.js': "const { test } = require('node:test'); const assert = require('node:assert'); test('os is patched', () => assert.equal(require('os').patchedByHook, true));",
+      'check.test.js':
+        "const { test } = require('node:test'); const assert = require('node:assert'); test('os is patched', () => assert.equal(require('os').patchedByHook, true));",
     },
   });
 }

@@ -92,8 +92,16 @@ describe('ESM package targets', () => {
     },
   });
   const expected = {
-    named: '[A!]', namespace: '[B!]', dynamic: '[C!]', wrapped: true, same: true,
-    default: '(x)', nsDefault: '(y)', greeting: 'hi', nsGreeting: 'hi', sameNamespace: true,
+    named: '[A!]',
+    namespace: '[B!]',
+    dynamic: '[C!]',
+    wrapped: true,
+    same: true,
+    default: '(x)',
+    nsDefault: '(y)',
+    greeting: 'hi',
+    nsGreeting: 'hi',
+    sameNamespace: true,
   };
 
   test('named, default and namespace imports and import() see the patch; live bindings update; fires once', async () => {
@@ -135,8 +143,12 @@ describe('ESM package targets', () => {
     const result = await runWith(infoApp, 'import', 'app.mjs');
     assertClean(result);
     assert.deepEqual(JSON.parse(result.stdout), {
-      target: 'esm-greeter', name: 'esm-greeter', format: 'module', version: '2.1.0',
-      baseDir: 'node_modules/esm-greeter', filename: 'esm-greeter/index.js',
+      target: 'esm-greeter',
+      name: 'esm-greeter',
+      format: 'module',
+      version: '2.1.0',
+      baseDir: 'node_modules/esm-greeter',
+      filename: 'esm-greeter/index.js',
       keys: ['default', 'greet', 'greeting', 'shout'],
     });
   });
@@ -152,21 +164,17 @@ describe('ESM package targets', () => {
   test('require(esm) of an ES module target: the caller gets the patched exports; once across require and import', async () => {
     const jobs = [];
     for (const preload of ['require', 'import']) {
-      jobs.push(() => runWith(app, preload, 'require-first.cjs'), () => runWith(app, preload, 'import-first.mjs'));
+      jobs.push(
+        () => runWith(app, preload, 'require-first.cjs'),
+        () => runWith(app, preload, 'import-first.mjs'),
+      );
     }
     const results = await pool(jobs);
     for (let i = 0; i < results.length; i += 2) {
       assertClean(results[i], 'require first');
-      assert.deepEqual(lines(results[i].stdout), [
-        'patch esm-greeter@2.1.0 module esm-greeter',
-        'require(esm) [A!] true (b) hi',
-        'then import() [B!] (c) hi',
-      ]);
+      assert.deepEqual(lines(results[i].stdout), ['patch esm-greeter@2.1.0 module esm-greeter', 'require(esm) [A!] true (b) hi', 'then import() [B!] (c) hi']);
       assertClean(results[i + 1], 'import first');
-      assert.deepEqual(lines(results[i + 1].stdout), [
-        'patch esm-greeter@2.1.0 module esm-greeter',
-        'import [A!] then require(esm) [B!] (c) hi',
-      ]);
+      assert.deepEqual(lines(results[i + 1].stdout), ['patch esm-greeter@2.1.0 module esm-greeter', 'import [A!] then require(esm) [B!] (c) hi']);
     }
   });
 
@@ -182,7 +190,10 @@ describe('ESM package targets', () => {
     const result = await runWith(returning, 'import', 'app.mjs');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'A!\n');
-    assert.deepEqual(result.warnings.map((w) => w.code), ['WRAPT_HOOKS_PATCH_RETURN']);
+    assert.deepEqual(
+      result.warnings.map((w) => w.code),
+      ['WRAPT_HOOKS_PATCH_RETURN'],
+    );
     assert.match(result.warnings[0].message, /esm-greeter.*ns\.name = wrapped/);
   });
 });
@@ -217,15 +228,20 @@ describe('CommonJS packages imported from ES modules', () => {
 
   test('the patch receives module.exports and fires once; replacement exports are seen by import and require, in both orders', async () => {
     const jobs = [];
-    for (const preload of ALL_PRELOADS) jobs.push(() => runWith(app, preload, 'import-first.mjs'), () => runWith(app, preload, 'require-first.mjs'));
+    for (const preload of ALL_PRELOADS)
+      jobs.push(
+        () => runWith(app, preload, 'import-first.mjs'),
+        () => runWith(app, preload, 'require-first.mjs'),
+      );
     const results = await pool(jobs);
     results.forEach((result, i) => {
       const label = `${ALL_PRELOADS[i >> 1]} ${i % 2 === 0 ? 'import first' : 'require first'}`;
       assertClean(result, label);
-      assert.deepEqual(lines(result.stdout), [
-        'patch esm-cjs-counter 1.4.0 commonjs function counter',
-        `${i % 2 === 0 ? 'import first' : 'require first'} true true 101 102 counter`,
-      ], label);
+      assert.deepEqual(
+        lines(result.stdout),
+        ['patch esm-cjs-counter 1.4.0 commonjs function counter', `${i % 2 === 0 ? 'import first' : 'require first'} true true 101 102 counter`],
+        label,
+      );
     });
   });
 });
@@ -285,7 +301,8 @@ describe('builtins', () => {
   const orders = names.map((_, i) => [...names.slice(i), ...names.slice(0, i)]);
   orders.push([...names].reverse());
   orders.forEach((order, i) => {
-    files[`order${i}.mjs`] = `import './record.mjs';\n${order.map((name) => `import './forms/${name}.mjs';`).join('\n')}\nimport { report } from './report.mjs';\n// The body runs after every import, including the one awaiting import().\nreport();\n`;
+    files[`order${i}.mjs`] =
+      `import './record.mjs';\n${order.map((name) => `import './forms/${name}.mjs';`).join('\n')}\nimport { report } from './report.mjs';\n// The body runs after every import, including the one awaiting import().\nreport();\n`;
   });
   const app = makeApp({ files });
 
@@ -293,7 +310,13 @@ describe('builtins', () => {
     // Every order with --import; with --require, the first and the reversed one.
     const runs = orders.map((order, i) => ['import', order, i]);
     runs.push(['require', orders[0], 0], ['require', orders.at(-1), orders.length - 1]);
-    const results = await pool(runs.map(([preload, , i]) => () => runWith(app, preload, `order${i}.mjs`)));
+    const results = await pool(
+      runs.map(
+        ([preload, , i]) =>
+          () =>
+            runWith(app, preload, `order${i}.mjs`),
+      ),
+    );
     results.forEach((result, j) => {
       const [preload, order] = runs[j];
       const label = `--${preload} ${order.join(', ')}`;
@@ -377,11 +400,23 @@ describe('preload flags', () => {
     ['both flags, CommonJS app', ['--import', 'wrapt-hooks/register', '--require', 'wrapt-hooks/register', 'app.cjs'], {}, CJS_OUT, 'import'],
     ['NODE_OPTIONS=--require, ESM app', ['app.mjs'], { NODE_OPTIONS: '--require wrapt-hooks/register' }, ESM_OUT],
     ['NODE_OPTIONS=--import, CommonJS app', ['app.cjs'], { NODE_OPTIONS: '--import wrapt-hooks/register' }, CJS_OUT],
-    ['NODE_OPTIONS plus the other flag', ['--import', 'wrapt-hooks/register', 'app.mjs'], { NODE_OPTIONS: '--require wrapt-hooks/register' }, ESM_OUT, 'import'],
+    [
+      'NODE_OPTIONS plus the other flag',
+      ['--import', 'wrapt-hooks/register', 'app.mjs'],
+      { NODE_OPTIONS: '--require wrapt-hooks/register' },
+      ESM_OUT,
+      'import',
+    ],
   ];
 
   test('either flag patches ESM and CommonJS apps; both flags (or a flag plus NODE_OPTIONS) install once', async () => {
-    const results = await pool(cases.map(([, args, env]) => () => run(app, args, { env: { ...env, ...DEBUG } })));
+    const results = await pool(
+      cases.map(
+        ([, args, env]) =>
+          () =>
+            run(app, args, { env: { ...env, ...DEBUG } }),
+      ),
+    );
     cases.forEach(([label, , , out, skipped], i) => {
       const result = results[i];
       assertClean(result, label);
@@ -513,7 +548,14 @@ describe('node -e and node -p with the ESM hooks active', () => {
     ['-p', ['-p', "require('node:os').platform()"]],
     ['-p getBuiltinModule', ['-p', "process.getBuiltinModule('os').platform()"]],
     ['-e import()', ['-e', "import('node:os').then((os) => console.log(os.platform()))"]],
-    ['--input-type=module -e', ['--input-type=module', '-e', "import os from 'os'; import { platform } from 'node:os'; console.log(os.platform() === platform() ? platform() : 'differ')"]],
+    [
+      '--input-type=module -e',
+      [
+        '--input-type=module',
+        '-e',
+        "import os from 'os'; import { platform } from 'node:os'; console.log(os.platform() === platform() ? platform() : 'differ')",
+      ],
+    ],
   ];
 
   test('keep working on every flag and patch the builtin', async () => {
@@ -572,7 +614,10 @@ describe('patch modules written as ES modules', () => {
     for (const result of results) {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, 'STILL WORKS!\n');
-      assert.deepEqual(result.warnings.map((w) => w.code), ['WRAPT_HOOKS_PATCH_LOAD']);
+      assert.deepEqual(
+        result.warnings.map((w) => w.code),
+        ['WRAPT_HOOKS_PATCH_LOAD'],
+      );
       assert.ok(result.warnings[0].message.includes(path.join(app, 'patches', 'tla.mjs')), result.warnings[0].message);
       assert.match(result.warnings[0].message, /top-level await/);
     }
@@ -631,11 +676,7 @@ describe('examples/esm-express', () => {
     const [, dir, args] = command.match(/^cd (\S+) && node (.*)$/);
     const result = await run(path.join(ROOT, dir), args.split(' '));
     assertClean(result);
-    assert.deepEqual(lines(result.stdout), [
-      'client: /hello/ada -> 200 hello ada',
-      'client: /slow -> 200 {"slow":true}',
-      'client: /missing -> 404 (no page)',
-    ]);
+    assert.deepEqual(lines(result.stdout), ['client: /hello/ada -> 200 hello ada', 'client: /slow -> 200 {"slow":true}', 'client: /missing -> 404 (no page)']);
     const log = lines(result.stderr);
     assert.match(log[0], /^\[timing\] patching express@5\.\d+\.\d+ \(commonjs\)$/);
     assert.equal(log.length, 4, result.stderr);

@@ -4,7 +4,10 @@ import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeApp, runNode } from './helpers.mjs';
 
-const FLAGS = [['--require', 'wrapt-hooks/register'], ['--import', 'wrapt-hooks/register']];
+const FLAGS = [
+  ['--require', 'wrapt-hooks/register'],
+  ['--import', 'wrapt-hooks/register'],
+];
 
 const VICTIM = {
   'package.json': { name: 'victim', version: '1.2.3', main: 'index.js' },
@@ -75,8 +78,15 @@ describe('patches that return a promise', () => {
     for (const result of results) {
       assert.equal(result.stdout, baseline.stdout, `${result.flag}: exports must not be the promise nor its value; ${result.stderr}`);
       assert.equal(result.code, 3);
-      assert.deepEqual(result.warnings.map((w) => w.code), ['WRAPT_HOOKS_PATCH_ASYNC'], result.stderr);
-      assert.match(result.warnings[0].message, /^patch \.\/patch\.js for "victim" .*returned a promise; .*the exports were not replaced\. Make the patch synchronous/);
+      assert.deepEqual(
+        result.warnings.map((w) => w.code),
+        ['WRAPT_HOOKS_PATCH_ASYNC'],
+        result.stderr,
+      );
+      assert.match(
+        result.warnings[0].message,
+        /^patch \.\/patch\.js for "victim" .*returned a promise; .*the exports were not replaced\. Make the patch synchronous/,
+      );
     }
   });
 
@@ -96,7 +106,11 @@ describe('patches that return a promise', () => {
       const result = runNode(dir, [...flag, 'app.js']);
       assert.equal(result.stdout, 'HELLO APP function undefined\n', result.stderr);
       assert.equal(result.code, 3);
-      assert.deepEqual(result.warnings.map((w) => w.code), ['WRAPT_HOOKS_PATCH_ASYNC'], result.stderr);
+      assert.deepEqual(
+        result.warnings.map((w) => w.code),
+        ['WRAPT_HOOKS_PATCH_ASYNC'],
+        result.stderr,
+      );
     }
   });
 
@@ -113,7 +127,10 @@ describe('patches that return a promise', () => {
       assert.equal(result.code, 3, result.stderr);
       assert.doesNotMatch(result.stderr, /Unhandled|ERR_UNHANDLED_REJECTION/);
       assert.ok(result.warnings.length >= 1 && result.warnings.every((w) => w.code === 'WRAPT_HOOKS_PATCH_ASYNC'), result.stderr);
-      assert.ok(result.warnings.some((w) => /rejected: Error: async patch failed/.test(w.message)), result.stderr);
+      assert.ok(
+        result.warnings.some((w) => /rejected: Error: async patch failed/.test(w.message)),
+        result.stderr,
+      );
     }
   });
 });
@@ -125,20 +142,26 @@ const again = require('victim');
 console.log(victim.hello('app'), victim === again, globalThis.fired);
 `;
   const cases = [
-    ['requires the target inside the patch function', `module.exports = function selfRequire(exports) {
+    [
+      'requires the target inside the patch function',
+      `module.exports = function selfRequire(exports) {
   globalThis.fired = (globalThis.fired || 0) + 1;
   const inner = require('victim');
   const original = exports.hello;
   exports.hello = (who) => original(who) + ' (inner saw ' + typeof inner.hello + ')';
 };
-`],
-    ['requires the target at the top of the patch module', `const inner = require('victim');
+`,
+    ],
+    [
+      'requires the target at the top of the patch module',
+      `const inner = require('victim');
 module.exports = function topRequire(exports) {
   globalThis.fired = (globalThis.fired || 0) + 1;
   const original = exports.hello;
   exports.hello = (who) => original(who) + ' (inner saw ' + typeof inner.hello + ')';
 };
-`],
+`,
+    ],
   ];
   for (const [title, patch] of cases) {
     it(`${title}: no recursion, fires once`, () => {
@@ -269,7 +292,8 @@ if (isMainThread) {
 test('child processes via NODE_OPTIONS: the spawned grandchild is patched', () => {
   const dir = app({
     '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
-    'patch.js': "module.exports = function inherited(exports) { const original = exports.hello; exports.hello = (who) => original(who) + ' patched in pid-level ' + process.env.LEVEL; };\n",
+    'patch.js':
+      "module.exports = function inherited(exports) { const original = exports.hello; exports.hello = (who) => original(who) + ' patched in pid-level ' + process.env.LEVEL; };\n",
     'app.js': `'use strict';
 const { spawnSync } = require('node:child_process');
 const level = Number(process.env.LEVEL || 0);
@@ -285,7 +309,10 @@ if (level < 2) {
   const result = runNode(dir, ['app.js'], { env: { NODE_OPTIONS: '--require wrapt-hooks/register' } });
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(result.warnings, [], result.stderr);
-  assert.equal(result.stdout, ['hello level 0 patched in pid-level undefined', 'hello level 1 patched in pid-level 1', 'hello level 2 patched in pid-level 2', ''].join('\n'));
+  assert.equal(
+    result.stdout,
+    ['hello level 0 patched in pid-level undefined', 'hello level 1 patched in pid-level 1', 'hello level 2 patched in pid-level 2', ''].join('\n'),
+  );
 });
 
 describe('a config with thousands of targets', () => {
@@ -300,9 +327,11 @@ describe('a config with thousands of targets', () => {
   patches.victim = './patch.js';
   const dir = app({
     '.wrapt-hooksrc.json': config(patches),
-    'patch.js': "module.exports = function many(exports, info) { globalThis.fired = (globalThis.fired || 0) + 1; const original = exports.hello; exports.hello = (who) => original(who) + ' patched (' + info.target + ')'; };\n",
+    'patch.js':
+      "module.exports = function many(exports, info) { globalThis.fired = (globalThis.fired || 0) + 1; const original = exports.hello; exports.hello = (who) => original(who) + ' patched (' + info.target + ')'; };\n",
     'app.js': "console.log(require('victim').hello('app'), globalThis.fired, require('node:path').sep, typeof require('node:util').inspect);\n",
-    'app.mjs': "import victim from 'victim';\nimport { sep } from 'node:path';\nimport * as util from 'node:util';\nconsole.log(victim.hello('app'), globalThis.fired, sep, typeof util.inspect);\n",
+    'app.mjs':
+      "import victim from 'victim';\nimport { sep } from 'node:path';\nimport * as util from 'node:util';\nconsole.log(victim.hello('app'), globalThis.fired, sep, typeof util.inspect);\n",
   });
   for (const script of ['app.js', 'app.mjs']) {
     for (const flag of FLAGS) {

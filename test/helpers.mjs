@@ -71,13 +71,27 @@ export function childEnv(env = {}) {
 /** Runs `node ...args` in `cwd`; returns { code, signal, stdout, stderr, warnings }. */
 export function runNode(cwd, args, { env = {}, input, timeout = 60_000, node = NODE } = {}) {
   const result = spawnSync(node, args, { cwd, env: childEnv(env), input, encoding: 'utf8', timeout });
-  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, warnings: parseWarnings(result.stderr), error: result.error };
+  return {
+    code: result.status,
+    signal: result.signal,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    warnings: parseWarnings(result.stderr),
+    error: result.error,
+  };
 }
 
 /** Runs any command (e.g. the CLI); same result shape. */
 export function runCommand(cwd, command, args, { env = {}, input, timeout = 60_000 } = {}) {
   const result = spawnSync(command, args, { cwd, env: childEnv(env), input, encoding: 'utf8', timeout });
-  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, warnings: parseWarnings(result.stderr), error: result.error };
+  return {
+    code: result.status,
+    signal: result.signal,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    warnings: parseWarnings(result.stderr),
+    error: result.error,
+  };
 }
 
 /** Starts a child without waiting (for signals). */

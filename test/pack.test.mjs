@@ -16,7 +16,10 @@ before(() => {
   work = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-pack-'));
   app = path.join(work, 'app');
   // --ignore-scripts: dist/ is already built by `npm test`'s pretest.
-  const tarball = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop();
+  const tarball = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop();
   cpSync(path.join(ROOT, 'examples', 'tempfile-debugging'), app, { recursive: true });
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', version: '1.0.0', private: true }));
   execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', path.join(work, tarball)], { cwd: app, stdio: 'pipe' });
@@ -29,7 +32,10 @@ for (const flag of ['--require', '--import']) {
   test(`installed from npm pack: the tempfile-debugging example works with ${flag}`, () => {
     const result = runNode(app, [flag, 'wrapt-hooks/register', 'app.js']);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(result.stdout.trim().split('\n'), EXPECTED.map((line) => line.replace('/tmp/', `${tmpdir()}/`)));
+    assert.deepEqual(
+      result.stdout.trim().split('\n'),
+      EXPECTED.map((line) => line.replace('/tmp/', `${tmpdir()}/`)),
+    );
     assert.equal(result.stderr, '');
   });
 }

@@ -89,7 +89,8 @@ describe('a name reached through two `export *` of one binding stays exported', 
     files: {
       '.wrapt-hooksrc.json': JSON.stringify({ patches: { 'star-twice': './patch.cjs' } }),
       'patch.cjs': "module.exports = (ns) => { ns.own = 'patched ' + ns.own; globalThis.fired = (globalThis.fired || 0) + 1; };\n",
-      'app.mjs': "import { shared, left, right, own } from 'star-twice';\nimport * as ns from 'star-twice';\nconsole.log(JSON.stringify(shared), left, right, own, Object.keys(ns).join(','), globalThis.fired);\n",
+      'app.mjs':
+        "import { shared, left, right, own } from 'star-twice';\nimport * as ns from 'star-twice';\nconsole.log(JSON.stringify(shared), left, right, own, Object.keys(ns).join(','), globalThis.fired);\n",
     },
   });
   for (const flag of FLAGS) {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
-import { makeApp, runNode, path, lines, assertClean, runApp, PRELOAD } from './helpers.mjs';
+import { makeApp, path, lines, assertClean, runApp } from './helpers.mjs';
 
 test('fires once per module instance: two installed copies of a package each fire once', () => {
   const app = makeApp({
@@ -316,7 +316,7 @@ test('replacement exports from a hook registered after the target was loaded are
     packages: ['twin', 'callable'],
     files: {
       '.wrapt-hooksrc.json': { patches: { twin: './patches/mark.js', os: './patches/mark.js', callable: './patches/mark.js' } },
-      'patches/mark.js': "module.exports = (m) => { m.marked = true; };",
+      'patches/mark.js': 'module.exports = (m) => { m.marked = true; };',
       'app.js': `
         const { registerPostImportHook, functionWrapper, isWrapped } = require('wrapt-hooks');
         const twin = require('twin');
@@ -335,11 +335,11 @@ test('replacement exports from a hook registered after the target was loaded are
     const result = runApp(app, { preload });
     assertClean(result);
     const marked = preload ? ',"marked":true' : '';
-    assert.deepEqual(lines(result.stdout), [
-      `{"replaced":"twin"${marked}} true`,
-      `{"replaced":"os"${marked}} {"replaced":"os"${marked}} true`,
-      `true hi you! ${preload ? true : undefined}`,
-    ], preload ? 'with the preload' : 'without it');
+    assert.deepEqual(
+      lines(result.stdout),
+      [`{"replaced":"twin"${marked}} true`, `{"replaced":"os"${marked}} {"replaced":"os"${marked}} true`, `true hi you! ${preload ? true : undefined}`],
+      preload ? 'with the preload' : 'without it',
+    );
   }
 });
 
@@ -383,7 +383,10 @@ test('a patch whose promise rejects leaves no unhandled rejection behind', () =>
   assert.deepEqual(lines(result.stdout), ['1.0.0', 'end']);
   assert.doesNotMatch(result.stderr, /UnhandledPromiseRejection|unhandled/i);
   assert.ok(result.warnings.length >= 1);
-  assert.ok(result.warnings.every((w) => w.code === 'WRAPT_HOOKS_PATCH_ASYNC'), result.stderr);
+  assert.ok(
+    result.warnings.every((w) => w.code === 'WRAPT_HOOKS_PATCH_ASYNC'),
+    result.stderr,
+  );
 });
 
 test('lazy "module#export" strings: the patch module is not loaded until the target is imported', () => {
@@ -406,7 +409,16 @@ test('lazy "module#export" strings: the patch module is not loaded until the tar
   });
   const result = runApp(app);
   assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['registered', 'requiring twin', 'lazy patch module loaded', 'lazy apply', 'got yes', 'shared patch module loaded', 'deep', 'os']);
+  assert.deepEqual(lines(result.stdout), [
+    'registered',
+    'requiring twin',
+    'lazy patch module loaded',
+    'lazy apply',
+    'got yes',
+    'shared patch module loaded',
+    'deep',
+    'os',
+  ]);
 });
 
 test('patch module forms: module.exports function, exports.default, ESM default and named exports (loaded synchronously)', () => {
@@ -423,7 +435,8 @@ test('patch module forms: module.exports function, exports.default, ESM default 
         },
       },
       'patches/cjs-function.js': "module.exports = function (m) { console.log('cjs function', m.version); };",
-      'patches/transpiled.js': "Object.defineProperty(exports, '__esModule', { value: true }); exports.default = function (m) { console.log('exports.default', typeof m.run); };",
+      'patches/transpiled.js':
+        "Object.defineProperty(exports, '__esModule', { value: true }); exports.default = function (m) { console.log('exports.default', typeof m.run); };",
       'patches/esm.mjs': `
         console.log('esm patch module loaded');
         export default function (m) { console.log('esm default', typeof m.Widget); }
@@ -479,28 +492,38 @@ test('ModuleInfo: target as written, name, version, baseDir, filename, format fo
   assertClean(result);
   const dir = realpathSync(app);
   const modules = path.join(dir, 'node_modules');
-  assert.deepEqual(lines(result.stdout).map((line) => JSON.parse(line)), [
-    { target: 'os', name: 'os', format: 'builtin' },
-    { target: 'node:path', name: 'path', format: 'builtin' },
-    { target: 'twin', name: 'twin', version: '1.0.0', baseDir: path.join(modules, 'twin'), filename: path.join(modules, 'twin', 'index.js'), format: 'commonjs' },
-    {
-      target: 'deep-pkg/lib/file.js',
-      name: 'deep-pkg',
-      version: '3.1.4',
-      baseDir: path.join(modules, 'deep-pkg'),
-      filename: path.join(modules, 'deep-pkg', 'lib', 'file.js'),
-      format: 'commonjs',
-    },
-    {
-      target: 'deep-pkg/lib/router',
-      name: 'deep-pkg',
-      version: '3.1.4',
-      baseDir: path.join(modules, 'deep-pkg'),
-      filename: path.join(modules, 'deep-pkg', 'lib', 'router', 'index.js'),
-      format: 'commonjs',
-    },
-    { target: './src/db.js', name: './src/db.js', baseDir: dir, filename: path.join(dir, 'src', 'db.js'), format: 'commonjs' },
-  ]);
+  assert.deepEqual(
+    lines(result.stdout).map((line) => JSON.parse(line)),
+    [
+      { target: 'os', name: 'os', format: 'builtin' },
+      { target: 'node:path', name: 'path', format: 'builtin' },
+      {
+        target: 'twin',
+        name: 'twin',
+        version: '1.0.0',
+        baseDir: path.join(modules, 'twin'),
+        filename: path.join(modules, 'twin', 'index.js'),
+        format: 'commonjs',
+      },
+      {
+        target: 'deep-pkg/lib/file.js',
+        name: 'deep-pkg',
+        version: '3.1.4',
+        baseDir: path.join(modules, 'deep-pkg'),
+        filename: path.join(modules, 'deep-pkg', 'lib', 'file.js'),
+        format: 'commonjs',
+      },
+      {
+        target: 'deep-pkg/lib/router',
+        name: 'deep-pkg',
+        version: '3.1.4',
+        baseDir: path.join(modules, 'deep-pkg'),
+        filename: path.join(modules, 'deep-pkg', 'lib', 'router', 'index.js'),
+        format: 'commonjs',
+      },
+      { target: './src/db.js', name: './src/db.js', baseDir: dir, filename: path.join(dir, 'src', 'db.js'), format: 'commonjs' },
+    ],
+  );
 });
 
 test('app file targets and patch modules resolve against the config file, not the working directory', () => {

@@ -123,16 +123,19 @@ console.log(g.echo(1, 2));
   assert.equal(traced.stdout, plain.stdout, 'stdout is byte-identical with and without tracing');
   assert.equal(plain.stdout, 'X\ndb:select 1\ntrue true Client 1\ntrue s\ntrue\n2\n');
   const lines = traces(traced.stderr);
-  assert.deepEqual(lines.filter((line) => !FRAME_LINE.test(line)), [
-    "wrapt-hooks: trace greeter#shout('x') -> 'X' Nms",
-    "wrapt-hooks: trace greeter#Client('db') -> Client { name: 'db' } Nms",
-    "wrapt-hooks: trace greeter#Client.prototype.query('select 1') -> 'db:select 1' Nms",
-    "wrapt-hooks: trace greeter#Client.prototype.whoami() -> Client { name: 'db' } Nms",
-    "wrapt-hooks: trace greeter#Client('s') -> Client { name: 's' } Nms",
-    "wrapt-hooks: trace greeter#Client.create('s') -> Client { name: 's' } Nms",
-    "wrapt-hooks: trace greeter#Client('sub') -> Sub { name: 'sub' } Nms",
-    "wrapt-hooks: trace greeter#Client.prototype.whoami() -> Sub { name: 'sub' } Nms",
-  ]);
+  assert.deepEqual(
+    lines.filter((line) => !FRAME_LINE.test(line)),
+    [
+      "wrapt-hooks: trace greeter#shout('x') -> 'X' Nms",
+      "wrapt-hooks: trace greeter#Client('db') -> Client { name: 'db' } Nms",
+      "wrapt-hooks: trace greeter#Client.prototype.query('select 1') -> 'db:select 1' Nms",
+      "wrapt-hooks: trace greeter#Client.prototype.whoami() -> Client { name: 'db' } Nms",
+      "wrapt-hooks: trace greeter#Client('s') -> Client { name: 's' } Nms",
+      "wrapt-hooks: trace greeter#Client.create('s') -> Client { name: 's' } Nms",
+      "wrapt-hooks: trace greeter#Client('sub') -> Sub { name: 'sub' } Nms",
+      "wrapt-hooks: trace greeter#Client.prototype.whoami() -> Sub { name: 'sub' } Nms",
+    ],
+  );
   // Only the entry with "stack": true gets a caller frame, and it points into the app.
   const at = lines.indexOf("wrapt-hooks: trace greeter#Client.prototype.query('select 1') -> 'db:select 1' Nms");
   assert.equal(lines.filter((line) => FRAME_LINE.test(line)).length, 1, traced.stderr);
@@ -247,7 +250,10 @@ test('an unhandled rejection of a traced promise crashes exactly as without trac
       'now.js': `'use strict';\nconst g = require('greeter');\ng.rejectNow('never handled now');\n`,
     },
   });
-  for (const [file, fn] of [['app.js', 'reject'], ['now.js', 'rejectNow']]) {
+  for (const [file, fn] of [
+    ['app.js', 'reject'],
+    ['now.js', 'rejectNow'],
+  ]) {
     // The baseline has the same hooks installed, tracing another function of the package. An
     // error created during a traced call has the wrapper's frames in its stack, as with any
     // wrapper: those are left out of the comparison (and a higher limit keeps the app's frames).
@@ -257,7 +263,11 @@ test('an unhandled rejection of a traced promise crashes exactly as without trac
     assert.equal(baseline.code, 1, baseline.stderr);
     assert.equal(traced.code, baseline.code);
     assert.equal(traced.stdout, baseline.stdout);
-    const ownFrames = (text) => text.split('\n').filter((line) => !line.includes(`${path.join(ROOT, 'dist')}${path.sep}`)).join('\n');
+    const ownFrames = (text) =>
+      text
+        .split('\n')
+        .filter((line) => !line.includes(`${path.join(ROOT, 'dist')}${path.sep}`))
+        .join('\n');
     // (The module-load hook's frame is in both when the crash happens while a module loads.)
     assert.equal(ownFrames(withoutTraces(traced.stderr)), ownFrames(baseline.stderr), 'the same crash report, source excerpt included');
     assert.match(baseline.stderr, /Error: never handled/);
@@ -294,7 +304,8 @@ console.log(g.echo('one\\ntwo', [1, 2, 3, 4, 5, 6, 7], { a: { b: { c: { d: 1 } }
   const traced = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_TRACE: 'greeter#echo,greeter#long' } });
   assertClean(traced, 'traced run');
   assert.equal(traced.stdout, '3\n70\n3\n');
-  for (const secret of ['SECRETTAIL', 'hunter2', 'Bearer abc', 'pw123', 'TAILSECRET']) assert.ok(!traced.stderr.includes(secret), `${secret} leaked:\n${traced.stderr}`);
+  for (const secret of ['SECRETTAIL', 'hunter2', 'Bearer abc', 'pw123', 'TAILSECRET'])
+    assert.ok(!traced.stderr.includes(secret), `${secret} leaked:\n${traced.stderr}`);
   assert.deepEqual(calls(traced.stderr), [
     `greeter#echo('sk_live_${'A'.repeat(40)}'... 20 more characters, { user: 'bob', password: '[redacted]', headers: { authorization: '[redacted]' } }, 'postgres://bob:[redacted]@db/app') -> 3`,
     `greeter#long() -> '${'L'.repeat(48)}'... 22 more characters`,
@@ -480,10 +491,16 @@ console.log('done', id);
 });
 
 test('WRAPT_TRACE_FILE that cannot be written: one warning, lines on stderr', () => {
-  const app = makeApp({ packages: PACKAGES, files: { 'app.js': `'use strict';\nconst { shout } = require('greeter');\nshout('a');\nshout('b');\n`, 'dir/.keep': '' } });
+  const app = makeApp({
+    packages: PACKAGES,
+    files: { 'app.js': `'use strict';\nconst { shout } = require('greeter');\nshout('a');\nshout('b');\n`, 'dir/.keep': '' },
+  });
   const traced = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_FILE: 'dir' } });
   assert.equal(traced.code, 0, traced.stderr);
-  assert.deepEqual(traced.warnings.map((warning) => warning.code), ['WRAPT_HOOKS_TRACE_FILE']);
+  assert.deepEqual(
+    traced.warnings.map((warning) => warning.code),
+    ['WRAPT_HOOKS_TRACE_FILE'],
+  );
   assert.match(traced.warnings[0].message, /WRAPT_TRACE_FILE=.*dir: .*EISDIR/);
   assert.deepEqual(calls(traced.stderr), ["greeter#shout('a') -> 'A'", "greeter#shout('b') -> 'B'"]);
 });
@@ -493,7 +510,10 @@ test('a bad WRAPT_TRACE entry is a warning naming it; the others still trace', (
   const traced = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_TRACE: 'greeter,greeter#shout' } });
   assert.equal(traced.code, 0, traced.stderr);
   assert.equal(traced.stdout, 'A\n');
-  assert.deepEqual(traced.warnings.map((warning) => warning.code), ['WRAPT_HOOKS_CONFIG_INVALID']);
+  assert.deepEqual(
+    traced.warnings.map((warning) => warning.code),
+    ['WRAPT_HOOKS_CONFIG_INVALID'],
+  );
   assert.match(traced.warnings[0].message, /WRAPT_TRACE entry 1 \("greeter"\)/);
   assert.deepEqual(calls(traced.stderr), ["greeter#shout('a') -> 'A'"]);
 });
@@ -519,7 +539,13 @@ test('examples/trace-tempdirs: WRAPT_TRACE=fs#mkdtempSync+stack (and the config 
   const plain = runNode(example, ['app.js'], { env: { TMPDIR: plainTmp } });
   assertClean(plain, 'plain run');
   assert.equal(plain.stdout, 'report: 3 sections, 3 thumbnails, 84 bytes of CSV\n');
-  assert.deepEqual(readdirSync(plainTmp).map((name) => name.replace(/-.*/, '')).sort(), ['export', 'thumb'], 'the app leaks two directories');
+  assert.deepEqual(
+    readdirSync(plainTmp)
+      .map((name) => name.replace(/-.*/, ''))
+      .sort(),
+    ['export', 'thumb'],
+    'the app leaks two directories',
+  );
   for (const [way, env] of Object.entries(ways)) {
     const tmp = freshTmp();
     const traced = runNode(example, [...REQUIRE, 'app.js'], { env: { ...env, TMPDIR: tmp } });

@@ -119,11 +119,17 @@ describe('user worker threads', () => {
   });
 
   test('a worker started with execArgv: [] and no NODE_OPTIONS does not get the hooks (the test above can fail)', async () => {
-    const result = await run(app, ['--import', 'wrapt-hooks/register', '--input-type=module', '-e', `
+    const result = await run(app, [
+      '--import',
+      'wrapt-hooks/register',
+      '--input-type=module',
+      '-e',
+      `
       import { Worker } from 'node:worker_threads';
       import { pathToFileURL } from 'node:url';
       new Worker(pathToFileURL('worker.mjs'), { execArgv: [] }).on('exit', (code) => console.log('worker exit', code));
-    `]);
+    `,
+    ]);
     assertClean(result, 'execArgv: []');
     assert.deepEqual(lines(result.stdout), ['worker W! counter false', 'worker exit 0']);
   });
@@ -143,12 +149,11 @@ describe("Node's internal loader thread", () => {
     cases.forEach(([label], i) => {
       const result = results[i];
       assertClean(result, label);
-      assert.deepEqual(lines(result.stdout), [
-        'patch esm-greeter in main',
-        'patch os in main',
-        'patch esm-cjs-counter in main',
-        'main [M!] true patched',
-      ], label);
+      assert.deepEqual(
+        lines(result.stdout),
+        ['patch esm-greeter in main', 'patch os in main', 'patch esm-cjs-counter in main', 'main [M!] true patched'],
+        label,
+      );
       // One thread read the config and installed the hooks, and one summary was printed.
       assert.equal(count(result.stderr, 'wrapt-hooks: config '), 1, `${label}:\n${result.stderr}`);
       assert.equal(count(result.stderr, 'wrapt-hooks: hooks installed:'), 1, `${label}:\n${result.stderr}`);

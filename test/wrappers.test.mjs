@@ -11,17 +11,7 @@ import { FIXTURES, ROOT, path, makeApp, runNode } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const lib = require(path.join(ROOT, 'dist', 'index.js'));
-const {
-  functionWrapper,
-  wrapFunctionWrapper,
-  wrapObject,
-  resolvePath,
-  unwrap,
-  isWrapped,
-  getOriginal,
-  defineConfig,
-  WraptHooksError,
-} = lib;
+const { functionWrapper, wrapFunctionWrapper, wrapObject, resolvePath, unwrap, isWrapped, getOriginal, defineConfig, WraptHooksError } = lib;
 
 /** A fresh copy of a fixture package's exports (require cache bypassed). */
 function loadFixture(name) {
@@ -41,7 +31,19 @@ function recorder() {
 }
 
 test('exports the documented API', () => {
-  for (const name of ['registerPostImportHook', 'whenImported', 'discoverPostImportHooks', 'wrapFunctionWrapper', 'functionWrapper', 'wrapObject', 'resolvePath', 'unwrap', 'isWrapped', 'getOriginal', 'defineConfig']) {
+  for (const name of [
+    'registerPostImportHook',
+    'whenImported',
+    'discoverPostImportHooks',
+    'wrapFunctionWrapper',
+    'functionWrapper',
+    'wrapObject',
+    'resolvePath',
+    'unwrap',
+    'isWrapped',
+    'getOriginal',
+    'defineConfig',
+  ]) {
     assert.equal(typeof lib[name], 'function', `${name} is exported`);
   }
   assert.equal(typeof WraptHooksError, 'function');
@@ -176,13 +178,22 @@ test('the wrapper keeps name, length, prototype, [[Prototype]] and own propertie
 });
 
 test('functionWrapper and wrapFunctionWrapper refuse what is not a function', () => {
-  assert.throws(() => functionWrapper(42), (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT');
-  assert.throws(() => functionWrapper(() => {})('nope'), (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_NOT_A_FUNCTION');
+  assert.throws(
+    () => functionWrapper(42),
+    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT',
+  );
+  assert.throws(
+    () => functionWrapper(() => {})('nope'),
+    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_NOT_A_FUNCTION',
+  );
   assert.throws(
     () => wrapFunctionWrapper({ a: { b: 1 } }, 'a.b', () => {}),
     (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_NOT_A_FUNCTION' && error.message.includes('"a.b"'),
   );
-  assert.throws(() => wrapFunctionWrapper({ f() {} }, 'f', 'not a wrapper'), (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT');
+  assert.throws(
+    () => wrapFunctionWrapper({ f() {} }, 'f', 'not a wrapper'),
+    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT',
+  );
 });
 
 test('isWrapped / getOriginal: brand test and one layer down', () => {
@@ -263,10 +274,15 @@ test('the hot-path form from the README: wrapObject with a replacement written b
     }
   }
   let counter = 0;
-  wrapObject(Parser.prototype, 'next', (original) => function next() {
-    counter++;
-    return original.apply(this, arguments);
-  });
+  wrapObject(
+    Parser.prototype,
+    'next',
+    (original) =>
+      function next() {
+        counter++;
+        return original.apply(this, arguments);
+      },
+  );
   const parser = new Parser();
   assert.deepEqual([parser.next(), parser.next(2), parser.next()], [1, 3, 4]);
   assert.equal(counter, 3);
@@ -287,8 +303,14 @@ test('resolvePath returns [parent, attribute, original]; a broken path names its
     () => resolvePath(module, 'Gizmo.prototype.render'),
     (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_PATH_NOT_FOUND' && error.message.includes('Gizmo.prototype.render'),
   );
-  assert.throws(() => resolvePath(module, 'Widget..render'), (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT');
-  assert.throws(() => resolvePath(module, '__proto__.toString'), (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT');
+  assert.throws(
+    () => resolvePath(module, 'Widget..render'),
+    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT',
+  );
+  assert.throws(
+    () => resolvePath(module, '__proto__.toString'),
+    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT',
+  );
 });
 
 test('inherited prototype methods: wrapped on the subclass prototype, the base class untouched', () => {
@@ -346,7 +368,10 @@ test('frozen objects and non-configurable read-only properties: WraptHooksError 
     () => wrapFunctionWrapper({ obj: sealedProto }, 'obj.inherited', () => {}),
     (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_READ_ONLY' && error.message.includes('"obj.inherited"'),
   );
-  assert.throws(() => unwrap(frozen, 'api.send.missing.deeper'), (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_PATH_NOT_FOUND');
+  assert.throws(
+    () => unwrap(frozen, 'api.send.missing.deeper'),
+    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_PATH_NOT_FOUND',
+  );
   // Non-configurable but writable (e.g. sealed objects) is not read-only.
   const sealed = Object.seal({ run: () => 'run' });
   wrapFunctionWrapper(sealed, 'run', (wrapped) => `sealed ${wrapped()}`);

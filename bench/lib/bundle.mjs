@@ -32,7 +32,10 @@ function copyPackage(root, dir) {
   cpSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
   cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
   writeFileSync(path.join(dir, 'register.js'), "'use strict';\nrequire('./dist/bootstrap.js').bootstrap('require');\n");
-  writeFileSync(path.join(dir, 'register.mjs'), "import { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./dist/bootstrap.js').bootstrap('import');\n");
+  writeFileSync(
+    path.join(dir, 'register.mjs'),
+    "import { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./dist/bootstrap.js').bootstrap('import');\n",
+  );
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
 }
 
@@ -85,19 +88,23 @@ export async function buildBundledPackage({ root, work, benchModules, minify = f
     // src/hooks/*.ts find their sibling files through __dirname differently when bundled.
     define: { WRAPT_HOOKS_BUNDLED: 'true' },
     external: ['cosmiconfig', 'cosmiconfig/*', 'semver', 'semver/*'],
-    plugins: [{
-      name: 'start-up-only',
-      setup(build) {
-        // Everything of import-in-the-middle stays external except the import-free version check.
-        build.onResolve({ filter: /^import-in-the-middle(\/|$)/ }, (args) => (args.path.endsWith('/supports-sync-hooks.mjs') ? undefined : { path: args.path, external: true }));
-        // What start-up never runs stays a file of its own, required when needed: tracing and
-        // the wrapper helpers it uses (semver and cosmiconfig above likewise).
-        build.onResolve({ filter: /^\.\/(trace|patches)$/ }, (args) => {
-          const target = path.join(path.dirname(args.importer), args.path);
-          return { path: `./${path.relative(path.join(root, 'dist'), target)}`, external: true };
-        });
+    plugins: [
+      {
+        name: 'start-up-only',
+        setup(build) {
+          // Everything of import-in-the-middle stays external except the import-free version check.
+          build.onResolve({ filter: /^import-in-the-middle(\/|$)/ }, (args) =>
+            args.path.endsWith('/supports-sync-hooks.mjs') ? undefined : { path: args.path, external: true },
+          );
+          // What start-up never runs stays a file of its own, required when needed: tracing and
+          // the wrapper helpers it uses (semver and cosmiconfig above likewise).
+          build.onResolve({ filter: /^\.\/(trace|patches)$/ }, (args) => {
+            const target = path.join(path.dirname(args.importer), args.path);
+            return { path: `./${path.relative(path.join(root, 'dist'), target)}`, external: true };
+          });
+        },
       },
-    }],
+    ],
   });
   // A relative `require.resolve('./x')` kept in the bundle (a file handed to module.register, which
   // must stay a file of its own) now resolves from dist/: point it at the original, still in the copy.
@@ -107,7 +114,10 @@ export async function buildBundledPackage({ root, work, benchModules, minify = f
     const original = findFile(path.join(dir, 'dist'), `${path.basename(name)}.js`);
     const shim = path.join(dir, 'dist', `${name}.js`);
     if (original === undefined || original === shim || existsSync(shim)) continue;
-    writeFileSync(shim, `'use strict';\n// bench shim: the bundle resolves ${rel} from dist/\nmodule.exports = require(${JSON.stringify(`./${path.relative(path.join(dir, 'dist'), original)}`)});\n`);
+    writeFileSync(
+      shim,
+      `'use strict';\n// bench shim: the bundle resolves ${rel} from dist/\nmodule.exports = require(${JSON.stringify(`./${path.relative(path.join(dir, 'dist'), original)}`)});\n`,
+    );
   }
   const inputs = Object.keys(result.metafile.inputs);
   const bytes = Object.values(result.metafile.outputs)[0].bytes;

@@ -10,7 +10,22 @@
 // they would need a check of the request id (no resolution) in require/getBuiltinModule.
 // Here it only counts target modules (the heavy apps load pg and redis).
 const Module = require('node:module');
-const targets = new Set(['express', 'koa', 'fastify', 'pg', 'mysql2', 'redis', 'ioredis', 'mongodb', 'mongoose', '@grpc/grpc-js', 'graphql', 'knex', 'kafkajs', 'amqplib']);
+const targets = new Set([
+  'express',
+  'koa',
+  'fastify',
+  'pg',
+  'mysql2',
+  'redis',
+  'ioredis',
+  'mongodb',
+  'mongoose',
+  '@grpc/grpc-js',
+  'graphql',
+  'knex',
+  'kafkajs',
+  'amqplib',
+]);
 const NM = '/node_modules/';
 function packageOf(filename) {
   const at = filename.lastIndexOf(NM);
@@ -30,4 +45,6 @@ for (const ext of ['.js', '.cjs']) {
     return result;
   };
 }
-process.on('exit', () => { if (process.env.EXT_DEBUG) console.error('target modules loaded:', hits); });
+process.on('exit', () => {
+  if (process.env.EXT_DEBUG) console.error('target modules loaded:', hits);
+});

@@ -7,9 +7,25 @@ import { fileURLToPath } from 'node:url';
 
 /** The 20 targets of the benchmark config: 5 builtins, 14 packages, 1 file inside a package. */
 export const TARGETS = [
-  'http', 'https', 'net', 'dns', 'child_process',
-  'express', 'koa', 'fastify', 'pg', 'mysql2', 'redis', 'ioredis', 'mongodb', 'mongoose',
-  '@grpc/grpc-js', 'graphql', 'knex', 'kafkajs', 'amqplib',
+  'http',
+  'https',
+  'net',
+  'dns',
+  'child_process',
+  'express',
+  'koa',
+  'fastify',
+  'pg',
+  'mysql2',
+  'redis',
+  'ioredis',
+  'mongodb',
+  'mongoose',
+  '@grpc/grpc-js',
+  'graphql',
+  'knex',
+  'kafkajs',
+  'amqplib',
   'express/lib/router/index.js',
 ];
 /** The two targets the heavy apps load (fake packages with the same names). */
@@ -73,16 +89,23 @@ function writeTargets(dir, esm) {
   for (const name of LOADED) {
     const root = path.join(dir, 'node_modules', name);
     mkdirSync(root, { recursive: true });
-    writeFileSync(path.join(root, 'package.json'), JSON.stringify(esm ? { name, version: '8.11.0', type: 'module', exports: './index.js' } : { name, version: '8.11.0', main: 'index.js' }));
-    const body = name === 'pg'
-      ? `class Client { constructor(o) { this.o = o; } query(sql) { return 'rows:' + sql.length; } }
+    writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify(esm ? { name, version: '8.11.0', type: 'module', exports: './index.js' } : { name, version: '8.11.0', main: 'index.js' }),
+    );
+    const body =
+      name === 'pg'
+        ? `class Client { constructor(o) { this.o = o; } query(sql) { return 'rows:' + sql.length; } }
 function connect(o) { return new Client(o); }
 `
-      : `function createClient(o) { return { o, get(k) { return k; } }; }
+        : `function createClient(o) { return { o, get(k) { return k; } }; }
 `;
-    writeFileSync(path.join(root, 'index.js'), esm
-      ? `${body}${name === 'pg' ? 'export { Client, connect };\nexport default { Client, connect };' : 'export { createClient };\nexport default { createClient };'}\n`
-      : `'use strict';\n${body}module.exports = ${name === 'pg' ? '{ Client, connect }' : '{ createClient }'};\n`);
+    writeFileSync(
+      path.join(root, 'index.js'),
+      esm
+        ? `${body}${name === 'pg' ? 'export { Client, connect };\nexport default { Client, connect };' : 'export { createClient };\nexport default { createClient };'}\n`
+        : `'use strict';\n${body}module.exports = ${name === 'pg' ? '{ Client, connect }' : '{ createClient }'};\n`,
+    );
   }
 }
 
@@ -95,7 +118,10 @@ function writeHeavyPackages(dir, esm) {
     const name = `dep-${String(p).padStart(2, '0')}`;
     const root = path.join(dir, 'node_modules', name);
     mkdirSync(path.join(root, 'lib'), { recursive: true });
-    writeFileSync(path.join(root, 'package.json'), JSON.stringify(esm ? { name, version: '1.0.0', type: 'module', exports: './index.js' } : { name, version: '1.0.0', main: 'index.js' }));
+    writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify(esm ? { name, version: '1.0.0', type: 'module', exports: './index.js' } : { name, version: '1.0.0', main: 'index.js' }),
+    );
     const lines = [];
     for (let f = 0; f < FILES_PER_PACKAGE; f++) {
       const tag = `p${p}f${f}`;
@@ -103,9 +129,12 @@ function writeHeavyPackages(dir, esm) {
       lines.push(esm ? `import m${f} from './lib/m${f}.js';` : `const m${f} = require('./lib/m${f}.js');`);
     }
     const all = Array.from({ length: FILES_PER_PACKAGE }, (_, f) => `m${f}`).join(', ');
-    writeFileSync(path.join(root, 'index.js'), esm
-      ? `${lines.join('\n')}\nexport const modules = [${all}];\nexport default modules;\n`
-      : `'use strict';\n${lines.join('\n')}\nmodule.exports = [${all}];\n`);
+    writeFileSync(
+      path.join(root, 'index.js'),
+      esm
+        ? `${lines.join('\n')}\nexport const modules = [${all}];\nexport default modules;\n`
+        : `'use strict';\n${lines.join('\n')}\nmodule.exports = [${all}];\n`,
+    );
   }
 }
 
@@ -143,7 +172,10 @@ export function makeApps({ work, root, benchModules }) {
 
   const s = dirs.startup;
   writeCommon(s, root);
-  writeFileSync(path.join(s, 'app.js'), `'use strict';\n${RSS_CJS}const path = require('node:path');\nprocess.stdout.write('ok ' + path.basename(__filename) + '\\n');\n`);
+  writeFileSync(
+    path.join(s, 'app.js'),
+    `'use strict';\n${RSS_CJS}const path = require('node:path');\nprocess.stdout.write('ok ' + path.basename(__filename) + '\\n');\n`,
+  );
   writeFileSync(path.join(s, 'app.mjs'), `${RSS_CJS}import path from 'node:path';\nprocess.stdout.write('ok ' + path.basename(import.meta.url) + '\\n');\n`);
   // The smallest useful off-thread loader: module.register of a hooks module with no hooks.
   writeFileSync(path.join(s, 'empty-hooks.mjs'), `// no hooks: measures the fixed cost of Node's off-thread loader\nexport {};\n`);
@@ -157,7 +189,9 @@ export function makeApps({ work, root, benchModules }) {
   writeTargets(c, false);
   writeHeavyPackages(c, false);
   const cjsDeps = Array.from({ length: PACKAGES }, (_, p) => `require('dep-${String(p).padStart(2, '0')}')`).join(',\n  ');
-  writeFileSync(path.join(c, 'app.js'), `'use strict';
+  writeFileSync(
+    path.join(c, 'app.js'),
+    `'use strict';
 ${RSS_CJS}const deps = [
   ${cjsDeps},
 ];
@@ -167,7 +201,8 @@ let n = 0;
 for (const list of deps) for (const m of list) n += m[Object.keys(m)[0]] === undefined ? 0 : 1;
 const client = pg.connect({});
 process.stdout.write('ok ' + n + ' ' + client.query('select 1') + ' ' + redis.createClient({}).get('k') + '\\n');
-`);
+`,
+  );
 
   const e = dirs.esmHeavy;
   writeCommon(e, root);
@@ -175,14 +210,17 @@ process.stdout.write('ok ' + n + ' ' + client.query('select 1') + ' ' + redis.cr
   writeHeavyPackages(e, true);
   const esmImports = Array.from({ length: PACKAGES }, (_, p) => `import d${p} from 'dep-${String(p).padStart(2, '0')}';`).join('\n');
   const esmList = Array.from({ length: PACKAGES }, (_, p) => `d${p}`).join(', ');
-  writeFileSync(path.join(e, 'app.mjs'), `${RSS_CJS}${esmImports}
+  writeFileSync(
+    path.join(e, 'app.mjs'),
+    `${RSS_CJS}${esmImports}
 import { connect } from 'pg';
 import { createClient } from 'redis';
 let n = 0;
 for (const list of [${esmList}]) for (const m of list) n += m[Object.keys(m)[0]] === undefined ? 0 : 1;
 const client = connect({});
 process.stdout.write('ok ' + n + ' ' + client.query('select 1') + ' ' + createClient({}).get('k') + '\\n');
-`);
+`,
+  );
   writeFileSync(stampFile, stamp);
   return dirs;
 }

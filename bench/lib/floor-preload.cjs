@@ -48,12 +48,14 @@ if (file !== undefined) {
     }
   }
   new Hook(new List(), { internals: false }, (exports) => exports);
-  const sync = typeof nodeModule.registerHooks === 'function' && (() => {
-    const [major, minor, patch] = process.versions.node.split('.').map(Number);
-    if (major === 24) return minor > 11 || (minor === 11 && patch >= 1);
-    if (major === 22) return minor > 22 || (minor === 22 && patch >= 3);
-    return major >= 26 || (major === 25 && minor >= 1);
-  })();
+  const sync =
+    typeof nodeModule.registerHooks === 'function' &&
+    (() => {
+      const [major, minor, patch] = process.versions.node.split('.').map(Number);
+      if (major === 24) return minor > 11 || (minor === 11 && patch >= 1);
+      if (major === 22) return minor > 22 || (minor === 22 && patch >= 3);
+      return major >= 26 || (major === 25 && minor >= 1);
+    })();
   if (sync) {
     nodeModule.registerHooks({
       resolve(specifier, context, next) {
@@ -66,6 +68,8 @@ if (file !== undefined) {
     });
   } else if (typeof nodeModule.register === 'function') {
     const { pathToFileURL } = require('node:url');
-    nodeModule.register(pathToFileURL(path.join(__dirname, 'floor-loader.mjs')).href, pathToFileURL(__filename).href, { data: { include: [...builtins, ...packages] } });
+    nodeModule.register(pathToFileURL(path.join(__dirname, 'floor-loader.mjs')).href, pathToFileURL(__filename).href, {
+      data: { include: [...builtins, ...packages] },
+    });
   }
 }

@@ -31,7 +31,8 @@ function loadIitm() {
       namespace.connect = (...args) => Object.assign(connect(...args), { patched: true });
     }
   });
-  if (process.env.WRAPT_BENCH_LAZY_DEBUG) process.stderr.write(`import-in-the-middle loaded on the first target in ${(performance.now() - start).toFixed(1)} ms\n`);
+  if (process.env.WRAPT_BENCH_LAZY_DEBUG)
+    process.stderr.write(`import-in-the-middle loaded on the first target in ${(performance.now() - start).toFixed(1)} ms\n`);
   return created;
 }
 

@@ -34,7 +34,9 @@ export function runOnce(cmd) {
   const result = spawnSync(cmd.node, cmd.args, { cwd: cmd.cwd, env: cmd.env, encoding: 'utf8', timeout: 120_000 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error || result.status !== 0) {
-    throw new Error(`benchmark command failed (${result.error ? result.error.message : `exit ${result.status}`}): ${describe(cmd)}\n${(result.stderr || '').slice(0, 2000)}`);
+    throw new Error(
+      `benchmark command failed (${result.error ? result.error.message : `exit ${result.status}`}): ${describe(cmd)}\n${(result.stderr || '').slice(0, 2000)}`,
+    );
   }
   const match = /rss=(\d+) cpu=(\d+)/.exec(result.stdout);
   return { ms, rss: match ? Number(match[1]) : undefined, cpuMs: match ? Number(match[2]) / 1000 : undefined, stdout: result.stdout, stderr: result.stderr };
@@ -94,6 +96,8 @@ export function comparePair(a, b, { pairs, warmup }) {
 
 /** The command as a user would type it (env additions first, paths shortened by `shorten`). */
 export function describe(cmd, shorten = (s) => s) {
-  const env = Object.entries(cmd.shownEnv ?? {}).map(([k, v]) => `${k}=${v} `).join('');
+  const env = Object.entries(cmd.shownEnv ?? {})
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
   return `${env}node ${cmd.args.map((arg) => shorten(arg)).join(' ')}`;
 }

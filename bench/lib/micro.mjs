@@ -57,8 +57,14 @@ function freshLoop() {
 // Each implementation gets its own copy of the wrapper (fresh code): one shared arrow would
 // collect the call feedback of every implementation and make the later ones look slower.
 const wraptWrapper = () => new Function(`// wrapper ${unique++}\nreturn (wrapped, instance, args) => wrapped(...args);`)();
-const shimmerArguments = (original) => function () { return original.apply(this, arguments); };
-const shimmerRest = (original) => function (...args) { return original.apply(this, args); };
+const shimmerArguments = (original) =>
+  function () {
+    return original.apply(this, arguments);
+  };
+const shimmerRest = (original) =>
+  function (...args) {
+    return original.apply(this, args);
+  };
 
 /** Installs implementation `impl` on a fresh target; returns the receiver the loop calls through. */
 function install(impl) {
@@ -97,7 +103,17 @@ function pollute(impl) {
     const { Target } = freshTarget();
     const w = new Function(`// w ${unique++}\nreturn (wrapped, instance, args) => { ${'void 0;'.repeat(k)} return wrapped(...args); }`)();
     const s = new Function('original', `// s ${unique++}\nreturn function () { ${'void 0;'.repeat(k)} return original.apply(this, arguments); }`);
-    if (impl.startsWith('shimmer')) shimmer.wrap(Target.prototype, 'm', impl === 'shimmer (...args)' ? (o) => function (...a) { return o.apply(this, a); } : s);
+    if (impl.startsWith('shimmer'))
+      shimmer.wrap(
+        Target.prototype,
+        'm',
+        impl === 'shimmer (...args)'
+          ? (o) =>
+              function (...a) {
+                return o.apply(this, a);
+              }
+          : s,
+      );
     else if (impl === 'wrapt-hooks (dist)') wrapFunctionWrapper(Target.prototype, 'm', w);
     else if (impl === 'wrapt-hooks wrapObject (raw)') wrapObject(Target.prototype, 'm', s);
     else Target.prototype.m = variants[impl.replace(/^variant /, '')](Target.prototype.m, w);
@@ -141,8 +157,18 @@ function median(values) {
 // after other calls through the same wrapper, still calls the original with its own `this`.
 for (const [name, make] of Object.entries(variants)) {
   const saved = [];
-  class C { constructor(id) { this.id = id; } get(x) { return `${this.id}:${x}`; } }
-  C.prototype.get = make(C.prototype.get, (wrapped, instance, args) => { saved.push([wrapped, instance, args]); return wrapped(...args); });
+  class C {
+    constructor(id) {
+      this.id = id;
+    }
+    get(x) {
+      return `${this.id}:${x}`;
+    }
+  }
+  C.prototype.get = make(C.prototype.get, (wrapped, instance, args) => {
+    saved.push([wrapped, instance, args]);
+    return wrapped(...args);
+  });
   const a = new C('a');
   const b = new C('b');
   const now = [a.get(1), b.get(2), a.get(3)].join(',');
@@ -151,7 +177,18 @@ for (const [name, make] of Object.entries(variants)) {
 }
 
 const REFERENCE = 'shimmer (arguments)';
-const IMPLS = ['bare', 'shimmer (...args)', 'wrapt-hooks (dist)', 'wrapt-hooks wrapObject (raw)', 'variant split', 'variant bound', 'variant cache1', 'variant argumentsFn', 'variant plainOriginal', 'variant compiled'];
+const IMPLS = [
+  'bare',
+  'shimmer (...args)',
+  'wrapt-hooks (dist)',
+  'wrapt-hooks wrapObject (raw)',
+  'variant split',
+  'variant bound',
+  'variant cache1',
+  'variant argumentsFn',
+  'variant plainOriginal',
+  'variant compiled',
+];
 
 const reference = bench(REFERENCE);
 const others = IMPLS.map(bench);

@@ -7,12 +7,10 @@
 // the time of the require that pulled them in.
 const Module = require('module');
 const { writeSync } = require('fs');
-const { performance } = require('perf_hooks');
 
 const originalLoad = Module._load;
 const root = { id: '(preload)', self: 0, total: 0, children: [] };
 let current = root;
-let depth = 0;
 let done = false;
 
 Module._load = function timedLoad(request, parent, isMain) {
@@ -21,13 +19,11 @@ Module._load = function timedLoad(request, parent, isMain) {
   const outer = current;
   outer.children.push(node);
   current = node;
-  depth++;
   const start = performance.now();
   try {
     return Reflect.apply(originalLoad, this, arguments);
   } finally {
     node.total = performance.now() - start;
-    depth--;
     current = outer;
   }
 };

@@ -18,7 +18,32 @@ if (require.main === module) {
   const valid = require(path.join(__dirname, '..', '..', 'node_modules', 'semver', 'ranges', 'valid'));
   const { isSimpleRange } = require(path.join(__dirname, '..', '..', 'dist', 'versions.js'));
   let differ = 0;
-  const alphabet = ['1', '0', '2', '10', '.', 'x', 'X', '*', '^', '~', '>', '<', '=', ' ', '-', '||', 'v', 'a', '01', '|', '+', '9999999999999999', '-beta', '.0'];
+  const alphabet = [
+    '1',
+    '0',
+    '2',
+    '10',
+    '.',
+    'x',
+    'X',
+    '*',
+    '^',
+    '~',
+    '>',
+    '<',
+    '=',
+    ' ',
+    '-',
+    '||',
+    'v',
+    'a',
+    '01',
+    '|',
+    '+',
+    '9999999999999999',
+    '-beta',
+    '.0',
+  ];
   let accepted = 0;
   let wrong = 0;
   const runs = Number(process.argv[2] || 1_000_000);
@@ -40,7 +65,11 @@ if (require.main === module) {
     }
   }
   const samples = ['>=1 <100', '^1.0.0 || ^2.0.0', '>=4 <6', '^5.1.0', '1.2.3 - 2.3.4', '*', '~1.2', '1.x || >=2.5.0 || 5.0.0 - 7.2.3'];
-  for (const s of samples) if (!isSimpleRange(s)) { wrong++; console.log('common range not on the fast path:', s); }
+  for (const s of samples)
+    if (!isSimpleRange(s)) {
+      wrong++;
+      console.log('common range not on the fast path:', s);
+    }
   console.log(`${runs} random strings, ${accepted} accepted by the fast path, ${wrong} wrong, ${differ} differ from the regular expression`);
   process.exitCode = wrong === 0 && differ === 0 ? 0 : 1;
 }

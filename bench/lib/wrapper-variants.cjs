@@ -79,12 +79,20 @@ function cache1(original, wrapper) {
 
 /** `arguments`: the per-call closure is a plain function forwarding `arguments` (no rest array). */
 function argumentsFn(original, wrapper) {
-  const callPlain = function () { return ReflectApply(original, undefined, arguments); };
+  const callPlain = function () {
+    return ReflectApply(original, undefined, arguments);
+  };
   return {
     wrapped(...args) {
       const self = this;
       if (self === undefined) return wrapper(callPlain, undefined, args);
-      return wrapper(function () { return ReflectApply(original, self, arguments); }, self, args);
+      return wrapper(
+        function () {
+          return ReflectApply(original, self, arguments);
+        },
+        self,
+        args,
+      );
     },
   }.wrapped;
 }
@@ -108,7 +116,11 @@ function plainOriginal(original, wrapper) {
  */
 let compiledId = 0;
 function compiled(original, wrapper) {
-  const make = new Function('original', 'wrapper', 'ReflectApply', `// wrapt-hooks wrapper ${compiledId++}
+  const make = new Function(
+    'original',
+    'wrapper',
+    'ReflectApply',
+    `// wrapt-hooks wrapper ${compiledId++}
     'use strict';
     const callPlain = (...a) => ReflectApply(original, undefined, a);
     return {
@@ -117,7 +129,8 @@ function compiled(original, wrapper) {
         if (self === undefined) return wrapper(callPlain, undefined, args);
         return wrapper((...a) => ReflectApply(original, self, a), self, args);
       },
-    }.wrapped;`);
+    }.wrapped;`,
+  );
   return make(original, wrapper, ReflectApply);
 }
 

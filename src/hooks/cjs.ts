@@ -20,11 +20,9 @@ import Module = require('node:module');
 import { resolve, sep } from 'node:path';
 import { isModuleNamespaceObject } from 'node:util/types';
 import { debug } from '../debug';
-import { builtinName } from '../targets';
-import { matchRequired } from '../match';
-import type { Registry } from '../registry';
-
-declare const WRAPT_HOOKS_BUNDLED: boolean | undefined;
+import { builtinName } from '../core/targets';
+import { matchRequired } from '../core/match';
+import type { Registry } from '../core/registry';
 
 interface CjsModule {
   filename?: string;
@@ -36,7 +34,7 @@ type LoadFn = (this: CjsModule, filename: string) => unknown;
 
 export function installCjs(registry: Registry): void {
   // dist/, where all of wrapt-hooks' code runs from (the preload bundle, the library, the loader).
-  const own = resolve(__dirname, typeof WRAPT_HOOKS_BUNDLED === 'boolean' ? '.' : '..') + sep;
+  const own = resolve(__dirname) + sep;
   const isOwn = (module: CjsModule | undefined): boolean => typeof module?.filename === 'string' && module.filename.startsWith(own);
   const proto = Module.prototype as unknown as { require: RequireFn; load: LoadFn };
   const builtins = registry.builtins;

@@ -46,13 +46,16 @@ export type IsTarget = (url: string, specifier: string) => boolean;
  */
 function createIitm(isTarget: IsTarget): IitmHook | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createHook } = require('import-in-the-middle/create-hook.mjs') as { createHook(meta: { url: string }): IitmHook };
     const hook = createHook({ url: pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href });
     hook.applyOptions({ shouldInclude: isTarget });
     return hook;
   } catch (error) {
-    warn('WRAPT_HOOKS_ESM_UNAVAILABLE', `could not load import-in-the-middle's ES module hooks (${describeCause(error)}); ES module imports of targets are not patched, require() still is.`, error);
+    warn(
+      'WRAPT_HOOKS_ESM_UNAVAILABLE',
+      `could not load import-in-the-middle's ES module hooks (${describeCause(error)}); ES module imports of targets are not patched, require() still is.`,
+      error,
+    );
     return undefined;
   }
 }
@@ -89,7 +92,9 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
         if (iitm === undefined) return result;
         const active = iitm;
         // Hooks registered later run first: this load hook sees import-in-the-middle's wrapper URLs.
-        registerHooks({ load: (url: string, loadContext: object, nextLoad: NextLoad<LoadResult>) => completeWrapper(url, active.loadSync(url, loadContext, nextLoad)) });
+        registerHooks({
+          load: (url: string, loadContext: object, nextLoad: NextLoad<LoadResult>) => completeWrapper(url, active.loadSync(url, loadContext, nextLoad)),
+        });
       }
       return builtinFormat(iitm.resolveSync(specifier, context, next));
     },

@@ -4,9 +4,9 @@
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builtinName, type Target } from '../targets';
-import { isTargetUrl, matchFile } from '../match';
-import type { Format, Registry } from '../registry';
+import { builtinName, type Target } from '../core/targets';
+import { isTargetUrl, matchFile } from '../core/match';
+import type { Format, Registry } from '../core/registry';
 import type { TargetLists } from './loader';
 
 export type EsmMode = 'sync' | 'async' | 'none';
@@ -48,14 +48,13 @@ export function installEsm(registry: Registry): EsmMode {
     // What import-in-the-middle's `addHook` does, without its index.js (which loads worker_threads
     // for a MessageChannel we do not use): the wrappers it generates call lib/register.js, which
     // calls every function in `importHooks`.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const { importHooks, toHook } = require('import-in-the-middle/lib/register.js') as { importHooks: IitmHook[]; toHook: Parameters<IitmHook>[] };
     const hook: IitmHook = (url, namespace, specifier, format) => dispatch(registry, url, namespace, specifier, format);
     importHooks.push(hook);
     for (const args of toHook) hook(...args);
   };
   if (mode === 'sync') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { installSyncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
     installSyncHooks(api.registerHooks, (url, specifier) => isTargetUrl(registry, url, specifier), listen);
     return mode;
@@ -70,11 +69,12 @@ export function installEsm(registry: Registry): EsmMode {
     previous?.(target);
     port1.postMessage(lists([target]));
   };
-  api.register(pathToFileURL(loaderFile()).href, pathToFileURL(__filename).href, { data: { targets: lists(registry.targets()), port: port2 }, transferList: [port2] });
+  api.register(pathToFileURL(loaderFile()).href, pathToFileURL(__filename).href, {
+    data: { targets: lists(registry.targets()), port: port2 },
+    transferList: [port2],
+  });
   return mode;
 }
-
-declare const WRAPT_HOOKS_BUNDLED: boolean | undefined;
 
 /**
  * dist/hooks/loader.mjs (loader.ts and what it imports, bundled into one file by
@@ -82,7 +82,7 @@ declare const WRAPT_HOOKS_BUNDLED: boolean | undefined;
  * preload bundle (dist/preload.js).
  */
 function loaderFile(): string {
-  return typeof WRAPT_HOOKS_BUNDLED === 'boolean' ? join(__dirname, 'hooks', 'loader.mjs') : join(__dirname, 'loader.mjs');
+  return join(__dirname, 'hooks', 'loader.mjs');
 }
 
 function lists(targets: readonly Target[]): TargetLists {

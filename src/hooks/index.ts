@@ -1,10 +1,11 @@
 // Installs the module interception once per thread: the CommonJS hook and the ESM hooks.
 import { debug } from '../debug';
 import { describeCause, warn } from '../errors';
-import type { Registry } from '../registry';
+import type { Registry } from '../core/registry';
+import { KEYS } from '../global-state';
 import type { EsmMode } from './esm';
 
-const INSTALLED = Symbol.for('wrapt-hooks.installed@1');
+const INSTALLED = KEYS.installed;
 
 /** Installs the CommonJS and ESM hooks for `registry` unless this thread already has them. */
 export function ensureHooks(registry: Registry): EsmMode | undefined {
@@ -15,14 +16,19 @@ export function ensureHooks(registry: Registry): EsmMode | undefined {
   // target such as `path` or `worker_threads` would fire before the application imported it.
   let mode: EsmMode = 'none';
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mode = (require('./esm') as typeof import('./esm')).installEsm(registry);
   } catch (error) {
-    warn('WRAPT_HOOKS_ESM_UNAVAILABLE', `could not install the ES module hooks (${describeCause(error)}); ES module targets will not be patched, CommonJS ones still are.`, error);
+    warn(
+      'WRAPT_HOOKS_ESM_UNAVAILABLE',
+      `could not install the ES module hooks (${describeCause(error)}); ES module targets will not be patched, CommonJS ones still are.`,
+      error,
+    );
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   (require('./cjs') as typeof import('./cjs')).installCjs(registry);
   store[INSTALLED] = mode;
-  debug(`hooks installed: CommonJS module loads, ESM ${mode === 'sync' ? 'in-thread module.registerHooks' : mode === 'async' ? 'off-thread module.register loader' : 'unavailable'} (Node ${process.versions.node})`);
+  debug(
+    `hooks installed: CommonJS module loads, ESM ${mode === 'sync' ? 'in-thread module.registerHooks' : mode === 'async' ? 'off-thread module.register loader' : 'unavailable'} (Node ${process.versions.node})`,
+  );
   return mode;
 }

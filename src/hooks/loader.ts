@@ -2,7 +2,7 @@
 // Node's loader thread: the targets arrive with `initialize` and, when the application registers
 // more, over a message port.
 import type { MessagePort } from 'node:worker_threads';
-import { DeepTargets, isTargetUrl } from '../match';
+import { DeepTargets, isTargetUrl } from '../core/match';
 import { asyncHooks } from './esm-hooks';
 
 /** The targets by kind, as lists (what crosses the thread boundary). */

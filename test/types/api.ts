@@ -24,7 +24,7 @@ const unregister: () => void = registerPostImportHook((exports, info) => {
   const name: string = info.name;
   const format: 'commonjs' | 'module' | 'builtin' = info.format;
   const version: string | undefined = info.version;
-  void exports, name, format, version;
+  (void exports, name, format, version);
 }, 'fs');
 unregister();
 registerPostImportHook('./patches/fs.js#patchFs', 'fs');
@@ -32,8 +32,11 @@ registerPostImportHook('./patches/fs.js#patchFs', 'fs');
 registerPostImportHook('fs', (exports: unknown) => exports);
 // @ts-expect-error a hook is a function or a string
 registerPostImportHook(42, 'fs');
-// @ts-expect-error ModuleInfo.format is one of three strings
-registerPostImportHook((_exports, info) => { const f: 'esm' = info.format; void f; }, 'fs');
+registerPostImportHook((_exports, info) => {
+  // @ts-expect-error ModuleInfo.format is one of three strings
+  const f: 'esm' = info.format;
+  void f;
+}, 'fs');
 
 // whenImported(target)(hook) returns the hook it was given, with its own type.
 const patch = whenImported('express')((express: { use(): void }, info: ModuleInfo) => {
@@ -77,17 +80,22 @@ void sum;
 double('1', 2);
 
 // wrapObject returns what the factory returns; extra arguments are passed on.
-const replaced: () => string = wrapObject(Server.prototype, 'listen', (original: Server['listen'], suffix: string) => () => original.call(new Server(), 1) + suffix, '!');
+const replaced: () => string = wrapObject(
+  Server.prototype,
+  'listen',
+  (original: Server['listen'], suffix: string) => () => original.call(new Server(), 1) + suffix,
+  '!',
+);
 void replaced;
 
 // resolvePath, unwrap, isWrapped, getOriginal.
 const [parent, attribute, original] = resolvePath(Server, 'prototype.listen');
 const attr: string = attribute;
-void parent, attr, original;
+(void parent, attr, original);
 const removed: boolean = unwrap(Server.prototype, 'listen');
 const wrappedNow: boolean = isWrapped(Server.prototype.listen);
 const underneath: Server['listen'] = getOriginal(Server.prototype.listen);
-void removed, wrappedNow, underneath;
+(void removed, wrappedNow, underneath);
 
 // Errors: a class with a code from the documented set.
 try {
@@ -96,7 +104,7 @@ try {
   if (error instanceof WraptHooksError) {
     const code: ErrorCode = error.code;
     const cause: unknown = error.cause;
-    void code, cause;
+    (void code, cause);
   }
 }
 // @ts-expect-error codes are WRAPT_HOOKS_… strings
@@ -105,5 +113,5 @@ void bad;
 
 // PatchFn: what a patch module exports.
 export const patchFs: PatchFn = (fs: typeof import('node:fs'), info) => {
-  void fs.mkdtempSync, info.filename;
+  (void fs.mkdtempSync, info.filename);
 };

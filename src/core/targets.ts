@@ -91,7 +91,8 @@ export function splitSpecifier(spec: string): { module: string; exportName: stri
 
 /** Checks a patch specifier's shape; returns an error message or undefined. */
 export function checkSpecifier(spec: unknown): string | undefined {
-  if (typeof spec !== 'string') return `a patch specifier must be a string like "./patches/fs.js#patchFs", got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`;
+  if (typeof spec !== 'string')
+    return `a patch specifier must be a string like "./patches/fs.js#patchFs", got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`;
   if (spec.trim() === '') return 'the patch specifier is empty';
   const { module, exportName } = splitSpecifier(spec);
   if (module.trim() === '') return `the patch specifier ${JSON.stringify(spec)} names no module`;

@@ -2,87 +2,21 @@
 // have been seen, and firing each hook once per instance. It knows nothing of how modules are
 // intercepted (hooks/*) nor of config files: both call into it.
 import { readFileSync } from 'node:fs';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { syncBuiltinESMExports } from 'node:module';
 import * as path from 'node:path';
-import { debug } from './debug';
-import { describeCause, report, warn, type ErrorCode } from './errors';
-import { builtinName, checkSpecifier, parseTarget, splitSpecifier, type Target } from './targets';
+import { debug } from '../debug';
+import { globalSlot, KEYS } from '../global-state';
+import { describeCause, report, warn } from '../errors';
+import { checkSpecifier, parseTarget, type Target } from './targets';
 import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
-import { untrustedReason } from './trust';
+import { loadSpecifier, type Lazy } from './patch-loader';
+import { mutableCopy, syncView } from './views';
 import { satisfies } from './versions';
-import type { Hook, ModuleInfo, PatchFn } from './types';
-import { getOriginal, isWrapped } from './wrappers';
+import type { Hook, ModuleInfo, PatchFn } from '../types';
+import type { DeclaredPatch, HookOptions, HookRecord, Instance, LoadEvent, SummaryRow } from './registry-types';
 
-
-export type Format = ModuleInfo['format'];
-
-export interface HookOptions {
-  /** Directory lazy specifiers and relative targets resolve against. */
-  readonly baseDir: string;
-  /** Where the hook was declared, for messages: `config /app/.wrapt-hooksrc.json, key "patches.fs"`. */
-  readonly origin: string;
-  /** A semver range the target's version must satisfy. */
-  readonly versions?: string | undefined;
-  /** Fire at once for instances that are already loaded (API registrations); config hooks wait for the app's first import. */
-  readonly immediate: boolean;
-  /** Counted in the exit summary ("never imported"): hooks from config, discovery and traces. */
-  readonly planned?: boolean;
-}
-
-interface HookRecord {
-  readonly id: number;
-  readonly target: Target;
-  readonly hook: Hook;
-  readonly options: HookOptions;
-  readonly label: string;
-  active: boolean;
-}
-
-interface Instance {
-  readonly key: string;
-  readonly name: string;
-  readonly format: Format;
-  readonly filename: string | undefined;
-  readonly baseDir: string | undefined;
-  readonly version: string | undefined;
-  /** The canonical exports: what patches receive and what `require` returns. */
-  exports: any;
-  /** A real module namespace from require(esm): copied to a mutable object before a patch runs. */
-  frozen: boolean;
-  readonly fired: Set<number>;
-  /** Namespace objects handed to ESM importers, kept in step with `exports`. */
-  readonly views: object[];
-}
-
-/** A patch as a config file or a patch package declares it (config.ts PlanPatch). */
-export interface DeclaredPatch {
-  readonly parsed: Target;
-  readonly spec: string;
-  readonly versions: string | undefined;
-  readonly baseDir: string;
-  readonly origin: string;
-}
-
-export interface LoadEvent {
-  readonly keys: readonly string[];
-  readonly format: Format;
-  readonly via: 'require' | 'import';
-  /** `module.exports` or a real namespace for `require`; the import-in-the-middle namespace for `import`. */
-  readonly value: any;
-  /** The builtin's name, or the loaded file. */
-  readonly builtin?: string;
-  readonly filename?: string;
-}
-
-export interface SummaryRow {
-  target: string;
-  version: string | undefined;
-  patch: string;
-  ms?: number;
-  reason?: string;
-}
-
-type Lazy = { fn: PatchFn } | { error: { code: ErrorCode; message: string; cause?: unknown } };
+export type { DeclaredPatch, Format, HookOptions, LoadEvent, SummaryRow } from './registry-types';
+import { getOriginal, isWrapped } from '../wrap/wrappers';
 
 let nextId = 1;
 
@@ -133,7 +67,11 @@ export class Registry implements TargetTables {
         return noop;
       }
     } else if (typeof hook !== 'function') {
-      report(this.strict, 'WRAPT_HOOKS_INVALID_ARGUMENT', `${options.origin}: the hook for "${target.written}" must be a function or a "<module>#<export>" string, got ${hook === null ? 'null' : typeof hook}.`);
+      report(
+        this.strict,
+        'WRAPT_HOOKS_INVALID_ARGUMENT',
+        `${options.origin}: the hook for "${target.written}" must be a function or a "<module>#<export>" string, got ${hook === null ? 'null' : typeof hook}.`,
+      );
       return noop;
     }
     const label = typeof hook === 'string' ? hook : hook.name ? `${hook.name}()` : '(anonymous function)';
@@ -215,7 +153,7 @@ export class Registry implements TargetTables {
     }
     let ran = false;
     for (const key of event.keys) ran = this.fire(key, instance) || ran;
-    if (!ran && event.via === 'import') this.syncView(instance, event.value);
+    if (!ran && event.via === 'import') syncView(instance, event.value);
     if (event.via === 'require') return instance.exports;
     return undefined;
   }
@@ -264,7 +202,7 @@ export class Registry implements TargetTables {
     }
     if (ran) {
       if (instance.format === 'builtin') syncBuiltinESMExports();
-      for (const view of instance.views) this.syncView(instance, view);
+      for (const view of instance.views) syncView(instance, view);
     }
     return ran;
   }
@@ -278,10 +216,19 @@ export class Registry implements TargetTables {
       const inRange = version === undefined ? false : satisfies(version, options.versions);
       if (inRange === undefined) {
         this.failed.push({ target: target.written, version, patch: label, reason: `"${options.versions}" is not a semver range` });
-        report(this.strict, 'WRAPT_HOOKS_CONFIG_INVALID', `${options.origin}: versions ${JSON.stringify(options.versions)} is not a semver range, so ${label} was not applied to "${target.written}". Write one like ">=4 <6" or "^5.1.0".`);
+        report(
+          this.strict,
+          'WRAPT_HOOKS_CONFIG_INVALID',
+          `${options.origin}: versions ${JSON.stringify(options.versions)} is not a semver range, so ${label} was not applied to "${target.written}". Write one like ">=4 <6" or "^5.1.0".`,
+        );
         return false;
       }
-      const why = version === undefined ? `it has no version to check against "${options.versions}"` : inRange ? undefined : `version ${version} is outside "${options.versions}"`;
+      const why =
+        version === undefined
+          ? `it has no version to check against "${options.versions}"`
+          : inRange
+            ? undefined
+            : `version ${version} is outside "${options.versions}"`;
       if (why !== undefined) {
         debug(`skip ${shown} ${label}: ${why}`);
         this.skipped.push({ target: target.written, version, patch: label, reason: why });
@@ -307,7 +254,12 @@ export class Registry implements TargetTables {
       result = fn(instance.exports, info);
     } catch (error) {
       this.failed.push({ target: target.written, version: instance.version, patch: label, reason: describeCause(error) });
-      report(this.strict, 'WRAPT_HOOKS_PATCH_FAILED', `patch ${label} for "${target.written}" (${options.origin}) threw ${describeCause(error)}. "${target.written}" loads without the rest of this patch; fix the patch or turn it off with WRAPT_HOOKS_DISABLE=${target.written}.`, error);
+      report(
+        this.strict,
+        'WRAPT_HOOKS_PATCH_FAILED',
+        `patch ${label} for "${target.written}" (${options.origin}) threw ${describeCause(error)}. "${target.written}" loads without the rest of this patch; fix the patch or turn it off with WRAPT_HOOKS_DISABLE=${target.written}.`,
+        error,
+      );
       return true;
     }
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -325,8 +277,14 @@ export class Registry implements TargetTables {
     const where = `patch ${record.label} for "${record.target.written}" (${record.options.origin})`;
     if ((typeof result === 'object' || typeof result === 'function') && result !== null && typeof (result as { then?: unknown }).then === 'function') {
       // Never leave an unhandled rejection behind in the application.
-      Promise.resolve(result as PromiseLike<unknown>).then(undefined, (error: unknown) => warn('WRAPT_HOOKS_PATCH_ASYNC', `${where} returned a promise that rejected: ${describeCause(error)}`, error));
-      report(this.strict, 'WRAPT_HOOKS_PATCH_ASYNC', `${where} returned a promise; patches are synchronous, so the exports were not replaced. Make the patch synchronous (start async work without returning it).`);
+      Promise.resolve(result as PromiseLike<unknown>).then(undefined, (error: unknown) =>
+        warn('WRAPT_HOOKS_PATCH_ASYNC', `${where} returned a promise that rejected: ${describeCause(error)}`, error),
+      );
+      report(
+        this.strict,
+        'WRAPT_HOOKS_PATCH_ASYNC',
+        `${where} returned a promise; patches are synchronous, so the exports were not replaced. Make the patch synchronous (start async work without returning it).`,
+      );
       return;
     }
     if (isWrapped(result) && getOriginal(result) !== instance.exports) {
@@ -334,35 +292,17 @@ export class Registry implements TargetTables {
       return;
     }
     if (instance.format === 'module') {
-      report(this.strict, 'WRAPT_HOOKS_PATCH_RETURN', `${where} returned a value, but an ES module's namespace cannot be replaced: assign to its exports instead (ns.name = wrapped) and return nothing.`);
+      report(
+        this.strict,
+        'WRAPT_HOOKS_PATCH_RETURN',
+        `${where} returned a value, but an ES module's namespace cannot be replaced: assign to its exports instead (ns.name = wrapped) and return nothing.`,
+      );
       return;
     }
     instance.exports = result;
     if (instance.filename !== undefined) {
       const cached = require.cache[instance.filename];
       if (cached !== undefined) cached.exports = result;
-    }
-  }
-
-  /** Keeps an ESM view (import-in-the-middle namespace) in step with the canonical exports. */
-  private syncView(instance: Instance, view: any): void {
-    const canonical = instance.exports;
-    if (view === canonical) return;
-    try {
-      if (instance.format !== 'module' && 'default' in view && view.default !== canonical) view.default = canonical;
-      if ((typeof canonical !== 'object' && typeof canonical !== 'function') || canonical === null) return;
-      for (const key of Object.keys(view)) {
-        if (key === 'default' && instance.format !== 'module') continue;
-        if (key === 'module.exports') {
-          if (view[key] !== canonical) view[key] = canonical;
-        } else {
-          // Data properties only: reading an accessor could run a deprecation getter (fs.F_OK).
-          const descriptor = findDataDescriptor(canonical, key);
-          if (descriptor !== undefined && view[key] !== descriptor.value) view[key] = descriptor.value;
-        }
-      }
-    } catch (error) {
-      warn('WRAPT_HOOKS_PATCH_FAILED', `could not update the ES module view of "${instance.name}": ${describeCause(error)}. ESM importers may see unpatched exports.`, error);
     }
   }
 
@@ -427,76 +367,6 @@ export class Registry implements TargetTables {
   }
 }
 
-/** Resolves and loads `"<module>#<export>"` from `baseDir`; never throws. */
-export function loadSpecifier(spec: string, baseDir: string, where: string): Lazy {
-  const { module, exportName } = splitSpecifier(spec);
-  const req = createRequire(path.join(baseDir, '__wrapt_hooks__.js'));
-  let file: string;
-  try {
-    file = req.resolve(module);
-  } catch (error) {
-    return { error: { code: 'WRAPT_HOOKS_PATCH_NOT_FOUND', message: `cannot find patch module "${module}" ${where}, looked up from ${baseDir}: ${describeCause(error)}. Check the path (relative paths start with "./") or install the package.`, cause: error } };
-  }
-  if (builtinName(file) === undefined) {
-    const reason = untrustedReason(file);
-    if (reason !== undefined) {
-      return { error: { code: 'WRAPT_HOOKS_UNTRUSTED_FILE', message: `refusing to load patch module ${file} ${where}: ${reason}.` } };
-    }
-  }
-  let loaded: any;
-  try {
-    loaded = req(file);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message =
-      code === 'ERR_REQUIRE_ASYNC_MODULE'
-        ? `patch module ${file} ${where} uses top-level await, so it cannot be loaded synchronously before its target is imported. Move the await into code the patch starts, or out of the module.`
-        : `patch module ${file} ${where} threw while loading: ${describeCause(error)}.`;
-    return { error: { code: 'WRAPT_HOOKS_PATCH_LOAD', message, cause: error } };
-  }
-  const fn = pickExport(loaded, exportName);
-  if (typeof fn === 'function') return { fn: fn as PatchFn };
-  const names = exportNames(loaded);
-  const has =
-    typeof loaded === 'function'
-      ? `its module.exports is function ${loaded.name || '(anonymous)'}${names.length === 0 ? '' : ` with properties ${names.join(', ')}`}`
-      : names.length === 0
-        ? 'it exports nothing'
-        : `it exports ${names.join(', ')}`;
-  const message =
-    exportName !== undefined
-      ? `patch module ${file} ${where} has no function export "${exportName}" (${has}). Fix the name after "#" in "${spec}".`
-      : `patch module ${file} ${where} exports no function (${has}). Export a default function, assign a function to module.exports, or name the export: "${module}#name".`;
-  return { error: { code: 'WRAPT_HOOKS_PATCH_EXPORT', message } };
-}
-
-function pickExport(loaded: any, exportName: string | undefined): unknown {
-  if (loaded === null || (typeof loaded !== 'object' && typeof loaded !== 'function')) return undefined;
-  if (exportName !== undefined) {
-    const present = isNamespace(loaded) ? exportName in loaded : Object.prototype.hasOwnProperty.call(loaded, exportName);
-    return present ? loaded[exportName] : undefined;
-  }
-  if (typeof loaded.default === 'function') return loaded.default;
-  return typeof loaded === 'function' ? loaded : undefined;
-}
-
-function exportNames(loaded: unknown): string[] {
-  if (loaded === null || (typeof loaded !== 'object' && typeof loaded !== 'function')) return [];
-  return Object.keys(loaded).slice(0, 10);
-}
-
-function isNamespace(value: unknown): boolean {
-  return Object.prototype.toString.call(value) === '[object Module]';
-}
-
-/** A writable copy of a real module namespace (what `require(esm)` returns), for patches to change. */
-function mutableCopy(namespace: any): any {
-  const copy: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(namespace)) copy[key] = namespace[key];
-  Object.defineProperty(copy, Symbol.toStringTag, { value: 'Module' });
-  return copy;
-}
-
 const Module = require('node:module') as { prototype: { require: (id: string) => unknown } };
 const requireBeforeHooks = Module.prototype.require;
 const selfModule = module;
@@ -512,18 +382,7 @@ function builtinLoaded(name: string): boolean {
 
 function noop(): void {}
 
-function findDataDescriptor(object: object, key: string): PropertyDescriptor | undefined {
-  for (let o: object | null = object; o !== null && o !== Object.prototype && o !== Function.prototype; o = Object.getPrototypeOf(o)) {
-    const descriptor = Reflect.getOwnPropertyDescriptor(o, key);
-    if (descriptor !== undefined) return 'value' in descriptor ? descriptor : undefined;
-  }
-  return undefined;
-}
-
-const KEY = Symbol.for('wrapt-hooks.registry@1');
-
 /** The registry of this thread, shared by every installed copy of wrapt-hooks. */
 export function getRegistry(): Registry {
-  const store = globalThis as unknown as Record<symbol, Registry | undefined>;
-  return (store[KEY] ??= new Registry());
+  return globalSlot(KEYS.registry, () => new Registry());
 }

@@ -1,17 +1,23 @@
 // Where a wrapper goes: resolving dotted paths and replacing properties in place.
-import { WraptHooksError } from './errors';
+import { WraptHooksError } from '../errors';
 import { describe, getOriginal, isWrapped, makeWrapper } from './wrappers';
-import type { Wrapper } from './types';
+import type { Wrapper } from '../types';
 
 /** Splits a dotted path ("Server.prototype.listen") into its parts, refusing empty parts and `__proto__`. */
 export function splitPath(path: string, caller: string): string[] {
   if (typeof path !== 'string' || path === '') {
-    throw new WraptHooksError('WRAPT_HOOKS_INVALID_ARGUMENT', `${caller}: the path must be a non-empty string like "Server.prototype.listen", got ${JSON.stringify(path) ?? typeof path}.`);
+    throw new WraptHooksError(
+      'WRAPT_HOOKS_INVALID_ARGUMENT',
+      `${caller}: the path must be a non-empty string like "Server.prototype.listen", got ${JSON.stringify(path) ?? typeof path}.`,
+    );
   }
   const parts = path.split('.');
   for (const part of parts) {
     if (part === '' || part === '__proto__') {
-      throw new WraptHooksError('WRAPT_HOOKS_INVALID_ARGUMENT', `${caller}: invalid path "${path}": each dot-separated part must be a property name (not empty, not "__proto__").`);
+      throw new WraptHooksError(
+        'WRAPT_HOOKS_INVALID_ARGUMENT',
+        `${caller}: invalid path "${path}": each dot-separated part must be a property name (not empty, not "__proto__").`,
+      );
     }
   }
   return parts;

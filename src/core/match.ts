@@ -4,7 +4,6 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinName, deepKey, splitBare } from './targets';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const moduleDetailsFromPath: (file: string) => { name: string; basedir: string; path: string } | undefined = require('module-details-from-path');
 
 /** The deep targets (`pkg/lib/file` keys), which also know the packages they are in. */

@@ -3,8 +3,10 @@
 // loads until its target is imported.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MODULE_NAME, validateSection, type Problem, type Section } from './config';
-import { describeCause } from './errors';
+import { describeCause } from '../errors';
+import { MODULE_NAME } from './search';
+import type { Problem, Section } from './types';
+import { validateSection } from './validate';
 
 const PACKAGE_NAME = /^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i;
 
@@ -17,7 +19,7 @@ export interface Discovered extends Section {
 
 /** Finds installed package `name` from `fromDir` (node_modules lookup, as Node resolves it). */
 export function findPackageRoot(name: string, fromDir: string): string | undefined {
-  for (let dir = path.resolve(fromDir); ; ) {
+  for (let dir = path.resolve(fromDir); ;) {
     if (path.basename(dir) !== 'node_modules') {
       const candidate = path.join(dir, 'node_modules', name);
       try {
@@ -35,25 +37,54 @@ export function findPackageRoot(name: string, fromDir: string): string | undefin
 
 /** Reads one patch package's declaration. `origin` says who asked for it (for messages). */
 export function discover(name: string, fromDir: string, origin: string): Discovered {
-  const empty = (problem: Problem, root?: string, version?: string): Discovered => ({ name, root, version, patches: [], packages: [], trace: [], strict: undefined, problems: [problem] });
+  const empty = (problem: Problem, root?: string, version?: string): Discovered => ({
+    name,
+    root,
+    version,
+    patches: [],
+    packages: [],
+    trace: [],
+    strict: undefined,
+    problems: [problem],
+  });
   if (!PACKAGE_NAME.test(name)) {
-    return empty({ code: 'WRAPT_HOOKS_PACKAGE_INVALID', message: `patch package "${name}" (${origin}) is not a package name. List installed packages by name, like "wrapt-patches-tempfile-debugging".` });
+    return empty({
+      code: 'WRAPT_HOOKS_PACKAGE_INVALID',
+      message: `patch package "${name}" (${origin}) is not a package name. List installed packages by name, like "wrapt-patches-tempfile-debugging".`,
+    });
   }
   const root = findPackageRoot(name, fromDir);
   if (root === undefined) {
-    return empty({ code: 'WRAPT_HOOKS_PACKAGE_NOT_FOUND', message: `patch package "${name}" (${origin}) is not installed: no node_modules/${name}/package.json from ${fromDir} upwards. Install it (npm install ${name}) or remove it from ${origin}.` });
+    return empty({
+      code: 'WRAPT_HOOKS_PACKAGE_NOT_FOUND',
+      message: `patch package "${name}" (${origin}) is not installed: no node_modules/${name}/package.json from ${fromDir} upwards. Install it (npm install ${name}) or remove it from ${origin}.`,
+    });
   }
   const file = path.join(root, 'package.json');
   let pkg: unknown;
   try {
     pkg = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    return empty({ code: 'WRAPT_HOOKS_PACKAGE_INVALID', message: `${file}: cannot read patch package "${name}" (${origin}): ${describeCause(error)}. Reinstall it.`, cause: error }, root);
+    return empty(
+      {
+        code: 'WRAPT_HOOKS_PACKAGE_INVALID',
+        message: `${file}: cannot read patch package "${name}" (${origin}): ${describeCause(error)}. Reinstall it.`,
+        cause: error,
+      },
+      root,
+    );
   }
   const record = pkg !== null && typeof pkg === 'object' ? (pkg as Record<string, unknown>) : {};
   const version = typeof record['version'] === 'string' ? record['version'] : undefined;
   if (!Object.prototype.hasOwnProperty.call(record, MODULE_NAME)) {
-    return empty({ code: 'WRAPT_HOOKS_PACKAGE_INVALID', message: `${file}: patch package "${name}" (${origin}) has no "${MODULE_NAME}" field, so it declares no patches. Add "${MODULE_NAME}": {"patches": {...}} to its package.json, or remove it from ${origin}.` }, root, version);
+    return empty(
+      {
+        code: 'WRAPT_HOOKS_PACKAGE_INVALID',
+        message: `${file}: patch package "${name}" (${origin}) has no "${MODULE_NAME}" field, so it declares no patches. Add "${MODULE_NAME}": {"patches": {...}} to its package.json, or remove it from ${origin}.`,
+      },
+      root,
+      version,
+    );
   }
   const section = validateSection(record[MODULE_NAME], file, root, 'package', [MODULE_NAME]);
   return { ...section, name, root, version };

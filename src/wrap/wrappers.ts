@@ -1,15 +1,14 @@
 // How a call is wrapped. Knows nothing of modules or imports.
-import { WraptHooksError } from './errors';
-import type { Wrapper } from './types';
+import { WraptHooksError } from '../errors';
+import { globalSlot, KEYS } from '../global-state';
+import type { Wrapper } from '../types';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
 // One brand table per thread, shared by every copy of the library, so that a wrapper made by
 // one installed copy is recognised by another. A WeakMap keeps the brand invisible: a wrapper
 // has no extra own property.
-const BRAND = Symbol.for('wrapt-hooks.originals@1');
-const store = globalThis as unknown as Record<symbol, WeakMap<object, AnyFunction> | undefined>;
-const originals: WeakMap<object, AnyFunction> = (store[BRAND] ??= new WeakMap());
+const originals = globalSlot(KEYS.originals, () => new WeakMap<object, AnyFunction>());
 
 const SKIP = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller']);
 

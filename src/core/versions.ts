@@ -87,7 +87,6 @@ function isNumber(text: string): boolean {
 }
 
 function isSemverRange(range: string): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   validRange ??= require('semver/ranges/valid') as ValidRange;
   return validRange(range) !== null;
 }
@@ -95,7 +94,7 @@ function isSemverRange(range: string): boolean {
 /** Does `version` satisfy `range` (prereleases included)? `undefined` when semver rejects the range. */
 export function satisfies(version: string, range: string): boolean | undefined {
   if (!isSemverRange(range)) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   semverSatisfies ??= require('semver/functions/satisfies') as Satisfies;
   return semverSatisfies(version, range, { includePrerelease: true });
 }

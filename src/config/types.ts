@@ -1,0 +1,50 @@
+// The shapes a config becomes once read and validated: a Plan of patches, packages and traces,
+// and the problems found on the way. Types only.
+import type { ErrorCode } from '../errors';
+import type { Target } from '../core/targets';
+
+export interface Problem {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly cause?: unknown;
+}
+
+export interface PlanPatch {
+  /** The target as written. */
+  readonly target: string;
+  /** The target, parsed once (when the config was validated). */
+  readonly parsed: Target;
+  /** The lazy specifier `"<module>#<export>"`. */
+  readonly spec: string;
+  readonly versions: string | undefined;
+  /** Directory the specifier (and a relative target) resolves against. */
+  readonly baseDir: string;
+  /** For messages: the file and key that declared it. */
+  readonly origin: string;
+}
+
+export interface PlanTrace {
+  readonly target: string;
+  readonly path: string;
+  readonly spec: string;
+  readonly stack: boolean;
+  readonly baseDir: string;
+  readonly origin: string;
+}
+
+/** A validated config (or a patch package's field). */
+export interface Section {
+  patches: PlanPatch[];
+  packages: { name: string; origin: string }[];
+  trace: PlanTrace[];
+  strict: boolean | undefined;
+  problems: Problem[];
+}
+
+export interface Plan extends Section {
+  /** The config file used, if any. */
+  readonly file: string | undefined;
+  /** Directory relative targets and specifiers resolve against. */
+  readonly dir: string;
+  readonly strict: boolean;
+}

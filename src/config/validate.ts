@@ -1,0 +1,187 @@
+// Validation of a config object (or a patch package's "wrapt-hooks" field), key by key, into a
+// Section: every problem names the file and the key path.
+import { checkSpecifier, parseTarget } from '../core/targets';
+import type { ErrorCode } from '../errors';
+import { isRange } from '../core/versions';
+import type { Section } from './types';
+
+const CONFIG_KEYS = ['patches', 'packages', 'trace', 'strict'] as const;
+const PACKAGE_KEYS = ['patches', 'trace'] as const;
+const ENTRY_KEYS = ['patch', 'versions', 'enabled'] as const;
+const TRACE_KEYS = ['fn', 'stack', 'enabled'] as const;
+
+/** The readable path of a key: patches["./src/db.js"][1].versions. */
+function keyPath(parts: readonly (string | number)[]): string {
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(part)) out += out === '' ? part : `.${part}`;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'undefined' || typeof value === 'symbol' || typeof value === 'bigint') return typeof value;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Validates a config object (kind "config") or a patch package's field (kind "package").
+ * `where` names the file (and, for package.json, the field) in every message.
+ */
+export function validateSection(raw: unknown, where: string, baseDir: string, kind: 'config' | 'package', prefix: readonly string[] = []): Section {
+  const section: Section = { patches: [], packages: [], trace: [], strict: undefined, problems: [] };
+  const problem = (code: ErrorCode, parts: readonly (string | number)[], text: string): void => {
+    section.problems.push({ code, message: `${where}: ${parts.length === 0 && prefix.length === 0 ? '' : `key ${keyPath([...prefix, ...parts])}: `}${text}` });
+  };
+  if (!isPlainObject(raw)) {
+    problem('WRAPT_HOOKS_CONFIG_INVALID', [], `expected an object like {"patches": {"fs": "./patches/fs.js"}}, got ${typeName(raw)}.`);
+    return section;
+  }
+  const known: readonly string[] = kind === 'config' ? CONFIG_KEYS : PACKAGE_KEYS;
+  for (const key of Object.keys(raw)) {
+    if (!known.includes(key)) problem('WRAPT_HOOKS_CONFIG_UNKNOWN_KEY', [key], `unknown key (known keys: ${known.join(', ')}). Remove it or fix its spelling.`);
+  }
+  if (raw['patches'] !== undefined) validatePatches(raw['patches'], where, baseDir, prefix, section, problem);
+  if (kind === 'config' && raw['packages'] !== undefined) {
+    const packages = raw['packages'];
+    if (!Array.isArray(packages)) problem('WRAPT_HOOKS_CONFIG_INVALID', ['packages'], `expected an array of package names, got ${typeName(packages)}.`);
+    else
+      packages.forEach((name: unknown, index) => {
+        if (typeof name !== 'string') problem('WRAPT_HOOKS_CONFIG_INVALID', ['packages', index], `expected a package name, got ${typeName(name)}.`);
+        else if (name.trim() !== '') section.packages.push({ name: name.trim(), origin: `${where}, key ${keyPath([...prefix, 'packages', index])}` });
+      });
+  }
+  if (raw['trace'] !== undefined) validateTrace(raw['trace'], where, baseDir, prefix, section, problem);
+  if (kind === 'config' && raw['strict'] !== undefined) {
+    if (typeof raw['strict'] !== 'boolean') problem('WRAPT_HOOKS_CONFIG_INVALID', ['strict'], `expected true or false, got ${typeName(raw['strict'])}.`);
+    else section.strict = raw['strict'];
+  }
+  return section;
+}
+
+type ProblemFn = (code: ErrorCode, parts: readonly (string | number)[], text: string) => void;
+
+function validatePatches(patches: unknown, where: string, baseDir: string, prefix: readonly string[], section: Section, problem: ProblemFn): void {
+  if (!isPlainObject(patches)) {
+    problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches'], `expected an object mapping targets to patches, got ${typeName(patches)}.`);
+    return;
+  }
+  for (const target of Object.keys(patches)) {
+    const parsed = parseTarget(target, baseDir);
+    if (typeof parsed === 'string') {
+      problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${parsed}.`);
+      continue;
+    }
+    const value = patches[target];
+    const entries = Array.isArray(value) ? value : [value];
+    if (entries.length === 0) {
+      problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], 'the list of patches is empty. Add a patch or remove the key.');
+      continue;
+    }
+    entries.forEach((entry: unknown, index) => {
+      const parts = Array.isArray(value) ? ['patches', target, index] : ['patches', target];
+      const origin = `${where}, key ${keyPath([...prefix, ...parts])}`;
+      if (typeof entry === 'string') {
+        const bad = checkSpecifier(entry);
+        if (bad !== undefined) problem('WRAPT_HOOKS_CONFIG_INVALID', parts, `${bad}.`);
+        else section.patches.push({ target, parsed, spec: entry, versions: undefined, baseDir, origin });
+        return;
+      }
+      if (!isPlainObject(entry)) {
+        problem(
+          'WRAPT_HOOKS_CONFIG_INVALID',
+          parts,
+          `expected a patch specifier like "./patches/x.js#patch" or {"patch": ..., "versions": ...}, got ${typeName(entry)}.`,
+        );
+        return;
+      }
+      const unknown = Object.keys(entry).filter((key) => !(ENTRY_KEYS as readonly string[]).includes(key));
+      if (unknown.length > 0) {
+        problem(
+          'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
+          [...parts, unknown[0]!],
+          `unknown key (known keys: ${ENTRY_KEYS.join(', ')}). Remove it or fix its spelling.`,
+        );
+        return;
+      }
+      const bad = checkSpecifier(entry['patch']);
+      if (bad !== undefined) {
+        problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'patch'], `${bad}.`);
+        return;
+      }
+      if (entry['enabled'] !== undefined && typeof entry['enabled'] !== 'boolean') {
+        problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'enabled'], `expected true or false, got ${typeName(entry['enabled'])}.`);
+        return;
+      }
+      const versions = entry['versions'];
+      if (versions !== undefined && (typeof versions !== 'string' || !isRange(versions))) {
+        problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'versions'], `${typeName(versions)} is not a semver range. Write one like ">=4 <6" or "^5.1.0".`);
+        return;
+      }
+      if (entry['enabled'] === false) return;
+      section.patches.push({ target, parsed, spec: entry['patch'] as string, versions: versions as string | undefined, baseDir, origin });
+    });
+  }
+}
+
+function validateTrace(trace: unknown, where: string, baseDir: string, prefix: readonly string[], section: Section, problem: ProblemFn): void {
+  if (!Array.isArray(trace)) {
+    problem('WRAPT_HOOKS_CONFIG_INVALID', ['trace'], `expected an array like ["fs#mkdtempSync"], got ${typeName(trace)}.`);
+    return;
+  }
+  trace.forEach((entry: unknown, index) => {
+    const parts = ['trace', index];
+    let spec: unknown = entry;
+    let stack = false;
+    if (isPlainObject(entry)) {
+      const unknown = Object.keys(entry).filter((key) => !(TRACE_KEYS as readonly string[]).includes(key));
+      if (unknown.length > 0) {
+        problem(
+          'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
+          [...parts, unknown[0]!],
+          `unknown key (known keys: ${TRACE_KEYS.join(', ')}). Remove it or fix its spelling.`,
+        );
+        return;
+      }
+      for (const flag of ['stack', 'enabled'] as const) {
+        if (entry[flag] !== undefined && typeof entry[flag] !== 'boolean') {
+          problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, flag], `expected true or false, got ${typeName(entry[flag])}.`);
+          return;
+        }
+      }
+      if (entry['enabled'] === false) return;
+      spec = entry['fn'];
+      stack = entry['stack'] === true;
+      parts.push('fn');
+    }
+    const parsed = parseTraceSpec(spec, baseDir);
+    if (typeof parsed === 'string') {
+      problem('WRAPT_HOOKS_CONFIG_INVALID', parts, parsed);
+      return;
+    }
+    section.trace.push({ ...parsed, stack, baseDir, origin: `${where}, key ${keyPath([...prefix, ...parts])}` });
+  });
+}
+
+/** Parses `"<target>#<path>"`; returns an error message for a bad one. */
+export function parseTraceSpec(spec: unknown, baseDir: string): { target: string; path: string; spec: string } | string {
+  if (typeof spec !== 'string' || spec.trim() === '') return `expected "<target>#<function path>" like "fs#mkdtempSync", got ${typeName(spec)}.`;
+  const at = spec.lastIndexOf('#');
+  if (at <= 0 || at === spec.length - 1) return `"${spec}" is not "<target>#<function path>" (like "fs#mkdtempSync" or "pg#Client.prototype.query").`;
+  const target = spec.slice(0, at);
+  const fnPath = spec.slice(at + 1);
+  const bad = parseTarget(target, baseDir);
+  if (typeof bad === 'string') return `${bad}.`;
+  if (fnPath.split('.').some((part) => part === '' || part === '__proto__'))
+    return `"${fnPath}" in "${spec}" is not a property path like "Client.prototype.query".`;
+  return { target, path: fnPath, spec };
+}

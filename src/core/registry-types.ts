@@ -1,0 +1,71 @@
+// The registry's records: hooks, module instances, load events and summary rows. Types only.
+import type { Hook, ModuleInfo } from '../types';
+import type { Target } from './targets';
+
+export type Format = ModuleInfo['format'];
+
+export interface HookOptions {
+  /** Directory lazy specifiers and relative targets resolve against. */
+  readonly baseDir: string;
+  /** Where the hook was declared, for messages: `config /app/.wrapt-hooksrc.json, key "patches.fs"`. */
+  readonly origin: string;
+  /** A semver range the target's version must satisfy. */
+  readonly versions?: string | undefined;
+  /** Fire at once for instances that are already loaded (API registrations); config hooks wait for the app's first import. */
+  readonly immediate: boolean;
+  /** Counted in the exit summary ("never imported"): hooks from config, discovery and traces. */
+  readonly planned?: boolean;
+}
+
+export interface HookRecord {
+  readonly id: number;
+  readonly target: Target;
+  readonly hook: Hook;
+  readonly options: HookOptions;
+  readonly label: string;
+  active: boolean;
+}
+
+export interface Instance {
+  readonly key: string;
+  readonly name: string;
+  readonly format: Format;
+  readonly filename: string | undefined;
+  readonly baseDir: string | undefined;
+  readonly version: string | undefined;
+  /** The canonical exports: what patches receive and what `require` returns. */
+  exports: any;
+  /** A real module namespace from require(esm): copied to a mutable object before a patch runs. */
+  frozen: boolean;
+  readonly fired: Set<number>;
+  /** Namespace objects handed to ESM importers, kept in step with `exports`. */
+  readonly views: object[];
+}
+
+/** A patch as a config file or a patch package declares it (config.ts PlanPatch). */
+export interface DeclaredPatch {
+  readonly parsed: Target;
+  readonly spec: string;
+  readonly versions: string | undefined;
+  readonly baseDir: string;
+  readonly origin: string;
+}
+
+export interface LoadEvent {
+  readonly keys: readonly string[];
+  readonly format: Format;
+  readonly via: 'require' | 'import';
+  /** `module.exports` or a real namespace for `require`; the import-in-the-middle namespace for `import`. */
+  readonly value: any;
+  /** The builtin's name, or the loaded file. */
+  readonly builtin?: string;
+  readonly filename?: string;
+}
+
+export interface SummaryRow {
+  target: string;
+  version: string | undefined;
+  patch: string;
+  ms?: number;
+  reason?: string;
+}

@@ -1,0 +1,33 @@
+// The environment variables wrapt-hooks reads, parsed in one place: on/off flags and
+// comma-separated lists. A leaf: it imports nothing.
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Is the flag on? Unset, empty, `0`, `false`, `no` and `off` are off (any case, spaces ignored);
+ * anything else is on.
+ */
+export function flag(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const text = value.trim().toLowerCase();
+  return text !== '' && text !== '0' && text !== 'false' && text !== 'no' && text !== 'off';
+}
+
+/** A comma-separated list: items trimmed, empty items dropped. */
+export function list(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const items: string[] = [];
+  for (const item of value.split(',')) {
+    const trimmed = item.trim();
+    if (trimmed !== '') items.push(trimmed);
+  }
+  return items;
+}
+
+/** `WRAPT_HOOKS_DISABLE`: `1`/`all`/`true`/`*` turn everything off; otherwise a list of targets (or nothing). */
+export function disableSetting(value: string | undefined): 'all' | string[] | undefined {
+  if (!flag(value)) return undefined;
+  const text = (value as string).trim().toLowerCase();
+  if (text === '1' || text === 'all' || text === 'true' || text === '*' || text === 'yes' || text === 'on') return 'all';
+  return list(value);
+}

@@ -1,0 +1,30 @@
+// Every key wrapt-hooks keeps on `globalThis` or on shared objects, in one place. `Symbol.for`
+// keys are shared by every copy of wrapt-hooks in a thread (the preload bundle and the library,
+// two installed versions), so that they agree on one registry, one set of hooks, one brand.
+// The `@1` suffix is the version of the shape stored under the key.
+
+export const KEYS = Object.freeze({
+  /** bootstrap.ts: the preload ran in this thread (its result). */
+  bootstrapped: Symbol.for('wrapt-hooks.bootstrapped@1'),
+  /** hooks/index.ts: the module hooks are installed in this thread (the ESM mode). */
+  installed: Symbol.for('wrapt-hooks.installed@1'),
+  /** core/registry.ts: this thread's registry. */
+  registry: Symbol.for('wrapt-hooks.registry@1'),
+  /** wrap/wrappers.ts: brand of a wrapper function, holding its original. */
+  originals: Symbol.for('wrapt-hooks.originals@1'),
+  /** errors.ts: brand of WraptHooksError, for `instanceof` across copies. */
+  errorBrand: Symbol.for('wrapt-hooks.WraptHooksError@1'),
+  /** errors.ts: the warnings already given in this thread. */
+  warnings: Symbol.for('wrapt-hooks.warnings@1'),
+});
+
+/** The value kept under `key` on `globalThis`, created by `make` on first use. */
+export function globalSlot<T>(key: symbol, make: () => T): T {
+  const store = globalThis as unknown as Record<symbol, T | undefined>;
+  let value = store[key];
+  if (value === undefined) {
+    value = make();
+    store[key] = value;
+  }
+  return value;
+}

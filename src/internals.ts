@@ -1,0 +1,23 @@
+// The internal modules, for the in-process tests over the built package (test/unit/): each
+// is reached as `require('wrapt-hooks/dist/preload.js').internals().<room>.<name>`. Not a
+// public interface: names here change without notice. Loaded only when asked for.
+export * as bootstrap from './bootstrap';
+export * as env from './env';
+export * as errors from './errors';
+export * as globalState from './global-state';
+export * as registry from './core/registry';
+export * as targets from './core/targets';
+export * as match from './core/match';
+export * as versions from './core/versions';
+export * as patchLoader from './core/patch-loader';
+export * as disable from './core/disable';
+export * as trust from './core/trust';
+export * as search from './config/search';
+export * as read from './config/read';
+export * as validate from './config/validate';
+export * as plan from './config/plan';
+export * as discovery from './config/discovery';
+export * as traceFormat from './trace/format';
+export * as trace from './trace/register';
+export * as esm from './hooks/esm';
+export * as esmWrapper from './hooks/esm-wrapper';

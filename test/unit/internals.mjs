@@ -1,0 +1,8 @@
+// The in-process entry to the built package's internal modules (src/internals.ts), for the
+// tests under test/unit/: the same code the preload runs, without a child process.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** `internals().<room>.<name>`: see src/internals.ts for the rooms. */
+export const internals = require('../../dist/preload.js').internals;
