@@ -331,7 +331,7 @@ test('WRAPT_HOOKS_DISABLE=1 / all: nothing is patched and no hooks are installed
 
 test('WRAPT_HOOKS_DISABLE=fs,express turns off these targets only', () => {
   const app = makeApp({
-    real: ['express'],
+    packages: { express: { 'package.json': { name: 'express', version: '5.0.0', main: 'index.js' }, 'index.js': 'module.exports = () => {};\n' } },
     files: {
       '.wrapt-hooksrc.json': { patches: { fs: './patches/p.js#fs', 'node:os': './patches/p.js#os', express: './patches/p.js#express' } },
       'patches/p.js':

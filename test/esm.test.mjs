@@ -2,37 +2,13 @@
 // ESM packages (named, default and namespace imports, live bindings, import()), CommonJS
 // packages imported from ESM, require(esm), builtins in every load order, both preload flags
 // and NODE_OPTIONS, dual packages, modules import-in-the-middle would break when they are not
-// targets, `node -e`/`-p`, ESM patch modules (synchronous; top-level await refused), the app's
-// own ES module as a target, and examples/esm-express run as its README says.
+// targets, `node -e`/`-p`, ESM patch modules (synchronous; top-level await refused), and the app's
+// own ES module as a target.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { makeApp, childEnv, parseWarnings, NODE, ROOT, PRELOADS, path, lines, assertClean, count } from './helpers.mjs';
+import { makeApp, runNodeAsync, pool, PRELOADS, path, lines, assertClean, count } from './helpers.mjs';
 
-/** Runs `node ...args` in `cwd` without blocking, so that independent children run side by side. */
-function run(cwd, args, { env = {}, timeout = 60_000 } = {}) {
-  return new Promise((resolve) => {
-    execFile(NODE, args, { cwd, env: childEnv(env), encoding: 'utf8', timeout, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, signal: error?.signal ?? null, stdout, stderr, warnings: parseWarnings(stderr) });
-    });
-  });
-}
-
-/** Runs `jobs` (functions returning promises) at most `limit` at a time; results in order. */
-async function pool(jobs, limit = 4) {
-  const results = new Array(jobs.length);
-  let next = 0;
-  async function worker() {
-    while (next < jobs.length) {
-      const at = next++;
-      results[at] = await jobs[at]();
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return results;
-}
+const run = runNodeAsync;
 
 /** Runs `script` with a preload from PRELOADS (or none: preload null). */
 function runWith(app, preload, script, { env = {}, args = [] } = {}) {
@@ -664,34 +640,5 @@ describe("the application's own ES module as a target", () => {
       assertClean(result, String(i));
       assert.deepEqual(lines(result.stdout), ['patch ./src/db.mjs module true', 'traced rows for select * | traced rows for select 1']);
     });
-  });
-});
-
-describe('examples/esm-express', () => {
-  test('runs as its README says and logs each request', async () => {
-    const readme = readFileSync(path.join(ROOT, 'examples', 'esm-express', 'README.md'), 'utf8');
-    const snippet = readme.match(/```sh\n(cd examples\/esm-express && node .*)\n```/);
-    assert.ok(snippet, 'README.md has a ```sh block with the command');
-    const [, command] = snippet;
-    const [, dir, args] = command.match(/^cd (\S+) && node (.*)$/);
-    const result = await run(path.join(ROOT, dir), args.split(' '));
-    assertClean(result);
-    assert.deepEqual(lines(result.stdout), ['client: /hello/ada -> 200 hello ada', 'client: /slow -> 200 {"slow":true}', 'client: /missing -> 404 (no page)']);
-    const log = lines(result.stderr);
-    assert.match(log[0], /^\[timing\] patching express@5\.\d+\.\d+ \(commonjs\)$/);
-    assert.equal(log.length, 4, result.stderr);
-    assert.match(log[1], /^\[timing\] GET \/hello\/ada 200 \d+\.\dms \(route \/hello\/:name\)$/);
-    assert.match(log[2], /^\[timing\] GET \/slow 200 \d+\.\dms \(route \/slow\)$/);
-    assert.match(log[3], /^\[timing\] GET \/missing 404 \d+\.\dms$/);
-  });
-
-  test('--require works the same; without a preload nothing is logged', async () => {
-    const dir = path.join(ROOT, 'examples', 'esm-express');
-    const [required, bare] = await pool([() => run(dir, ['--require', 'wrapt-hooks/register', 'app.mjs']), () => run(dir, ['app.mjs'])]);
-    assertClean(required);
-    assert.equal(lines(required.stderr).filter((line) => line.startsWith('[timing] GET ')).length, 3, required.stderr);
-    assertClean(bare);
-    assert.equal(bare.stderr, '');
-    assert.equal(lines(bare.stdout).length, 3);
   });
 });

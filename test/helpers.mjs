@@ -1,6 +1,9 @@
-// Shared test helpers: build throwaway applications that install wrapt-hooks the way users
-// do (node_modules/wrapt-hooks -> this repository, so the package's "exports" map is what
-// resolves `wrapt-hooks/register`), run them with a preload, and read what they printed.
+// Shared test helpers for the spawned suites: build throwaway applications that install
+// wrapt-hooks the way users do (node_modules/wrapt-hooks -> this repository, so the package's
+// "exports" map is what resolves `wrapt-hooks/register`), run them with a preload, and read what
+// they printed. The runner is `spawnChild` (async: runNodeAsync, runAppAsync), so that the tests
+// of a file run side by side with `{ concurrency }`; runNode, runCommand and runApp wait for
+// their child (spawnSync), for tests that need one at a time. All give the same result shape.
 import { spawnSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 export const NODE = process.execPath;
 export const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+/** The compatibility suite's own dependencies (real npm packages; `npm run test:compat` installs them). */
+export const COMPAT_MODULES = path.join(ROOT, 'test', 'compat', 'node_modules');
 
 const created = [];
 after(() => {
@@ -25,7 +30,9 @@ after(() => {
  *   files:    { 'app.js': '...', 'patches/x.js': '...' } (objects are written as JSON)
  *   packages: names of fixture packages under test/fixtures/node_modules to install,
  *             or { name: { 'package.json': {...}, 'index.js': '...' } } written in place
- *   real:     names of real npm packages from this repository's node_modules to link in
+ *   real:     names of real npm packages to link in: from test/compat/node_modules (the
+ *             compatibility suite's), else from the project's node_modules (its own dependencies
+ *             and tools, such as semver and typescript)
  *   packageJson: false to leave the app without a package.json
  */
 export function makeApp({ files = {}, packages = [], real = [], packageJson = { name: 'app', version: '1.0.0', private: true } } = {}) {
@@ -44,10 +51,19 @@ export function makeApp({ files = {}, packages = [], real = [], packageJson = { 
   for (const name of real) {
     const target = path.join(dir, 'node_modules', name);
     mkdirSync(path.dirname(target), { recursive: true });
-    symlinkSync(path.join(ROOT, 'node_modules', name), target, 'dir');
+    symlinkSync(realPackage(name), target, 'dir');
   }
   writeFiles(dir, files);
   return dir;
+}
+
+/** Where real package `name` is installed; throws, saying how to install it, when nowhere. */
+export function realPackage(name) {
+  for (const modules of [COMPAT_MODULES, path.join(ROOT, 'node_modules')]) {
+    const dir = path.join(modules, name);
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  throw new Error(`${name} is not installed: run "npm run test:compat" (or "npm ci --prefix test/compat") first`);
 }
 
 /** Writes { relative path: content } under dir; objects become JSON. */
@@ -68,22 +84,66 @@ export function childEnv(env = {}) {
   return { ...base, ...env };
 }
 
-/** Runs `node ...args` in `cwd`; returns { code, signal, stdout, stderr, warnings }. */
-export function runNode(cwd, args, { env = {}, input, timeout = 60_000, node = NODE } = {}) {
-  const result = spawnSync(node, args, { cwd, env: childEnv(env), input, encoding: 'utf8', timeout });
-  return {
-    code: result.status,
-    signal: result.signal,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    warnings: parseWarnings(result.stderr),
-    error: result.error,
-  };
+/**
+ * The runner: starts `command args` in `cwd` with `childEnv(env)` and resolves, when it has
+ * exited, to { code, signal, stdout, stderr, warnings, error }. Never rejects: a child that
+ * cannot start resolves with `error` set (and code null); one that outlives `timeout` is killed.
+ */
+export function spawnChild(cwd, command, args, { env = {}, input, timeout = 60_000 } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: childEnv(env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let error;
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    if (input !== undefined) child.stdin.end(input);
+    const timer = setTimeout(() => {
+      error = new Error(`timed out after ${timeout} ms: ${command} ${args.join(' ')}`);
+      child.kill('SIGKILL');
+    }, timeout);
+    child.on('error', (cause) => (error = cause));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, warnings: parseWarnings(stderr), error });
+    });
+  });
 }
 
-/** Runs any command (e.g. the CLI); same result shape. */
+/** `node ...args` in `cwd` (async): see spawnChild. `node` picks another Node binary. */
+export function runNodeAsync(cwd, args, { node = NODE, ...options } = {}) {
+  return spawnChild(cwd, node, args, options);
+}
+
+/** runApp, async: `script` in `cwd` with the --require preload (or `args`, or none with `preload: false`). */
+export async function runAppAsync(cwd, { script = 'app.js', args = PRELOAD, preload = true, env = {}, input } = {}) {
+  const result = await runNodeAsync(cwd, [...(preload ? args : []), ...(script === null ? [] : [script])], { env, input });
+  assert.equal(result.error, undefined, String(result.error));
+  return result;
+}
+
+/** Runs `jobs` (functions returning promises) at most `limit` at a time; results in order. */
+export async function pool(jobs, limit = 4) {
+  const results = new Array(jobs.length);
+  let next = 0;
+  async function worker() {
+    while (next < jobs.length) {
+      const at = next++;
+      results[at] = await jobs[at]();
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
+}
+
+/** Runs `node ...args` in `cwd` and waits; the same result as runNodeAsync. */
+export function runNode(cwd, args, { env = {}, input, timeout = 60_000, node = NODE } = {}) {
+  return runCommand(cwd, node, args, { env, input, timeout });
+}
+
+/** Runs any command (e.g. the CLI) and waits; the same result shape. */
 export function runCommand(cwd, command, args, { env = {}, input, timeout = 60_000 } = {}) {
-  const result = spawnSync(command, args, { cwd, env: childEnv(env), input, encoding: 'utf8', timeout });
+  const result = spawnSync(command, args, { cwd, env: childEnv(env), input, encoding: 'utf8', timeout, maxBuffer: 16 << 20 });
   return {
     code: result.status,
     signal: result.signal,

@@ -1,13 +1,13 @@
-// Real npm packages (devDependencies) under the preload: the same matrix as
-// scripts/real-packages.mjs (which writes test/REAL-PACKAGES.md). For each package and each way
+// Real npm packages (test/compat's dependencies) under the preload: the same matrix as
+// real-packages.mjs (which writes REAL-PACKAGES.md). For each package and each way
 // the app loads it, with --require and --import: the export keys and their types are those of
 // a run without the preload, and the counting patch fired exactly once.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CORPUS, FLAGS, checkPackage, formatsOf, makeApp, makeWorkspace, run } from '../scripts/real-packages.mjs';
-import { makeApp as makeHelperApp, runNode } from './helpers.mjs';
+import { CORPUS, FLAGS, checkPackage, formatsOf, makeApp, makeWorkspace, run } from './real-packages.mjs';
+import { makeApp as makeHelperApp, runNode } from '../helpers.mjs';
 
 const workspace = makeWorkspace();
 after(() => {

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, runNode, runCommand } from './helpers.mjs';
+import { ROOT, runNode, runCommand } from '../helpers.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let app;
