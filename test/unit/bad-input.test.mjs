@@ -7,74 +7,14 @@
 // stage as users do (the app's output and exit code unchanged, both flags, strict mode).
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it, test } from 'node:test';
 import { APP, CASES, IS_ROOT, NOBODY, PLANTED, RC, VISIBLE_PATCH, expand, json, setupCase } from '../bad-input-corpus.mjs';
 import { makeApp, writeFiles } from '../helpers.mjs';
 import { internals } from './internals.mjs';
+import { runStages } from './stages.mjs';
 
-const { plan: planModule, discovery, registry: registryModule, match, errors } = internals();
-const require = createRequire(import.meta.url);
-
-/** The victim package as the app's `require('victim')` would load it, fresh (patches change it in place). */
-function loadVictim(dir) {
-  const filename = path.join(dir, 'node_modules', 'victim', 'index.js');
-  delete require.cache[filename];
-  return { filename, exports: require(filename) };
-}
-
-/** Warnings emitted while `fn` runs (and on the ticks after it): [{ code, message }]. */
-async function warningsOf(fn) {
-  const seen = [];
-  const listener = (warning) => {
-    if (warning.name === 'WraptHooksWarning') seen.push({ code: warning.code, message: warning.message });
-  };
-  process.on('warning', listener);
-  try {
-    const value = fn();
-    await new Promise((resolve) => setImmediate(resolve));
-    return { value, warnings: seen };
-  } finally {
-    process.off('warning', listener);
-  }
-}
-
-/**
- * What the preload meets in `dir` with `env`: the plan's problems, the patch packages' problems,
- * and what the registry reports when the victim loads (warnings, or in strict mode the error it
- * throws). Returns { plan, problems, thrown, exports }.
- */
-async function runStages(dir, env, { strict = false } = {}) {
-  const plan = planModule.loadPlan(dir, env);
-  const problems = [...plan.problems];
-  const patches = [...plan.patches];
-  for (const { name, origin } of plan.packages) {
-    const found = discovery.discover(name, plan.dir, origin);
-    problems.push(...found.problems);
-    patches.push(...found.patches);
-  }
-  const registry = new registryModule.Registry();
-  registry.strict = strict;
-  for (const patch of patches) registry.registerPatch(patch, { immediate: false, planned: true });
-  const victim = loadVictim(dir);
-  let thrown;
-  let exports;
-  const { warnings } = await warningsOf(() => {
-    try {
-      exports = registry.onLoad({
-        keys: match.matchRequired(registry, victim.filename),
-        format: 'commonjs',
-        via: 'require',
-        value: victim.exports,
-        filename: victim.filename,
-      });
-    } catch (error) {
-      thrown = error;
-    }
-  });
-  return { plan, problems: [...problems, ...warnings], thrown, exports, registry };
-}
+const { plan: planModule, errors } = internals();
 
 /** What the prototypes look like; a case must leave them as they were. */
 function prototypes() {
