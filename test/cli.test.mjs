@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { chmodSync, cpSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
-import { FIXTURES, NODE, NODE_MAJOR, ROOT, makeApp, path, runCommand, runNode, startNode, lines } from './helpers.mjs';
+import { FIXTURES, NODE, ROOT, makeApp, path, runCommand, runNode, runNodeAsync, startNode, lines } from './helpers.mjs';
 
 const BIN = path.join(ROOT, 'bin', 'wrapt-hooks.js');
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -13,6 +13,8 @@ const ANSI = /\u001b\[\d+m/;
 
 /** Runs the CLI the way npm's bin shim does: node bin/wrapt-hooks.js … */
 const cli = (cwd, args, options) => runNode(cwd, [BIN, ...args], options);
+/** The same, without waiting: tests start several side by side. */
+const cliAsync = (cwd, args, options) => runNodeAsync(cwd, [BIN, ...args], options);
 
 const LAZY_TARGET = {
   'package.json': { name: 'lazy-target', version: '1.2.3', main: 'index.js' },
@@ -34,39 +36,23 @@ function osApp(files = {}) {
 // ---------------------------------------------------------------------------------------------
 // --help, --version, usage errors
 
-test('--version and -v print the package version; --help and help print the usage', () => {
-  for (const flag of ['--version', '-v']) {
-    const result = cli(ROOT, [flag]);
-    assert.equal(result.code, 0);
-    assert.equal(result.stdout, `${VERSION}\n`);
-  }
-  for (const args of [['--help'], ['-h'], ['help']]) {
-    const result = cli(ROOT, args);
-    assert.equal(result.code, 0);
-    assert.match(result.stdout, /^Usage: wrapt-hooks <command> \[options\]/);
-    assert.match(result.stdout, /run \[--trace <spec>\]\.\.\. <command> \[args\.\.\.\]/);
-    assert.match(result.stdout, /doctor \[--json\]/);
-  }
-  assert.match(cli(ROOT, ['run', '--help']).stdout, /^Usage: wrapt-hooks run /);
-  assert.match(cli(ROOT, ['doctor', '--help']).stdout, /^Usage: wrapt-hooks doctor /);
-});
+// test/unit/cli.test.mjs covers --help, --version, usage errors, option parsing and the
+// environment `run` builds, in process; here the command as users start it.
 
-test('usage errors exit 2 with a message on stderr', () => {
-  const cases = [
-    [[], /^Usage: wrapt-hooks/],
-    [['frobnicate'], /unknown command "frobnicate"/],
-    [['--bogus'], /Unknown option '--bogus'/],
-    [['run'], /run: name the command to run/],
-    [['run', '--nope', 'node'], /Unknown option '--nope'/],
-    [['run', '--trace'], /--trace/],
-    [['doctor', '--yaml'], /Unknown option '--yaml'/],
-  ];
-  for (const [args, message] of cases) {
-    const result = cli(ROOT, args);
-    assert.equal(result.code, 2, args.join(' '));
-    assert.equal(result.stdout, '');
-    assert.match(result.stderr, message, args.join(' '));
-  }
+test('the bin prints the version and the usage; a usage error exits 2 with a message on stderr', async () => {
+  const [version, help, unknown, none] = await Promise.all([
+    cliAsync(ROOT, ['--version']),
+    cliAsync(ROOT, ['--help']),
+    cliAsync(ROOT, ['frobnicate']),
+    cliAsync(ROOT, []),
+  ]);
+  assert.deepEqual([version.code, version.stdout], [0, `${VERSION}\n`]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: wrapt-hooks <command> \[options\]/);
+  assert.deepEqual([unknown.code, unknown.stdout], [2, '']);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  assert.deepEqual([none.code, none.stdout], [2, '']);
+  assert.match(none.stderr, /^Usage: wrapt-hooks/);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -80,14 +66,12 @@ test('run: the command runs with the preload in NODE_OPTIONS, by absolute path',
   assert.deepEqual(result.warnings, []);
 });
 
-for (const code of [0, 3]) {
-  test(`run: the exit code passes through (${code})`, () => {
-    const dir = osApp();
-    const result = cli(dir, ['run', NODE, '-e', `require('node:os'); process.exitCode = ${code}`]);
-    assert.equal(result.code, code, result.stderr);
-    assert.deepEqual(lines(result.stdout), ['patch: os patched in -e']);
-  });
-}
+test('run: the exit code passes through', () => {
+  const dir = osApp();
+  const result = cli(dir, ['run', NODE, '-e', `require('node:os'); process.exitCode = 3`]);
+  assert.equal(result.code, 3, result.stderr);
+  assert.deepEqual(lines(result.stdout), ['patch: os patched in -e']);
+});
 
 test('run: existing NODE_OPTIONS are kept, before the preload', () => {
   // (Node 20 also runs --require preloads in its module.register loader thread: main thread only here.)
@@ -134,10 +118,7 @@ test('run: a preload path with spaces, quotes and backslashes is quoted for NODE
 
 test('run: options end at the command (its own options are passed on), and "--" works too', () => {
   const dir = makeApp();
-  let result = cli(dir, ['run', NODE, '-p', '6 * 7']);
-  assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, '42\n');
-  result = cli(dir, ['run', '--', NODE, '--no-warnings', '-p', 'process.execArgv.join(" ")']);
+  const result = cli(dir, ['run', '--', NODE, '--no-warnings', '-p', 'process.execArgv.join(" ")']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, '--no-warnings -p process.execArgv.join(" ")\n');
 });
@@ -173,14 +154,6 @@ test('run --trace: entries go to WRAPT_TRACE, appended to an existing one', () =
   // "+stack": the caller's frame follows the platform() line.
   const after = lines(result.stderr)[lines(result.stderr).findIndex((line) => line.startsWith('wrapt-hooks: trace os#platform()')) + 1];
   assert.match(after ?? '', /^wrapt-hooks: {3}at .*\[eval\]/);
-});
-
-test('run --trace: a malformed entry is a usage error and nothing runs', () => {
-  const dir = makeApp();
-  const result = cli(dir, ['run', '--trace', 'no-hash-here', NODE, '-e', "console.log('ran')"]);
-  assert.equal(result.code, 2);
-  assert.equal(result.stdout, '');
-  assert.match(result.stderr, /--trace "no-hash-here": "no-hash-here" is not "<target>#<function path>"/);
 });
 
 test('run: a command killed by a signal makes the CLI die of the same signal (143 in a shell)', () => {
@@ -300,272 +273,38 @@ const BROKEN_CODES = [
   'WRAPT_HOOKS_TRACE_PATH',
 ];
 
-test('doctor on a healthy setup: ✓ marks, aligned, versions, exit 0; patch functions are not called', () => {
+// test/unit/doctor.test.mjs checks the report and its text in process; here, the command.
+
+test('doctor on a healthy setup: the report on stdout, exit 0; patch modules load (their output on stderr), patch functions never run', async () => {
   const dir = healthyApp();
-  const result = cli(dir, ['doctor']);
-  assert.equal(result.code, 0, result.stdout + result.stderr);
-  const out = result.stdout;
-  assert.doesNotMatch(out, ANSI, 'no colour when stdout is not a terminal');
-  assert.doesNotMatch(out, /✗/);
-  assert.match(out, /^ {2}config +\.\/\.wrapt-hooksrc\.json$/m);
-  assert.match(out, new RegExp(`^ {2}node +${process.versions.node.replace(/\./g, '\\.')}, ES module hooks: (sync|async) `, 'm'));
-  assert.match(out, new RegExp(`^ {2}✓ fs +builtin, Node\\.js ${process.versions.node.replace(/\./g, '\\.')}$`, 'm'));
-  assert.match(out, /^ {6}✓ \.\/patches\/fs\.js#patchFs +\.\/patches\/fs\.js, export patchFs$/m);
-  assert.match(out, /^ {2}✓ lazy-target +1\.2\.3 +\.\/node_modules\/lazy-target\/index\.js$/m);
-  assert.match(out, /^ {6}✓ \.\/patches\/target\.js +\.\/patches\/target\.js, module\.exports, versions "\^1\.2\.0" match$/m);
-  assert.match(out, /^ {6}– \.\/patches\/target\.js#forTwo +\.\/patches\/target\.js, export forTwo, skipped: 1\.2\.3 is outside ">=2"$/m);
-  assert.match(out, /^ {6}✓ \.\/patch\.js +\.\/node_modules\/wrapt-patches-lazy\/patch\.js, module\.exports {2}from wrapt-patches-lazy$/m);
-  assert.match(out, /^ {6}✓ \.\/patches\/db\.mjs +\.\/patches\/db\.mjs, default export$/m);
-  assert.match(out, /^ {2}✓ wrapt-patches-lazy +1\.0\.0 +targets: lazy-target {2}\.\/node_modules\/wrapt-patches-lazy$/m);
-  assert.match(out, /^ {2}✓ lazy-target#hello +function, lazy-target@1\.2\.3$/m);
-  assert.match(out, /^ {2}✓ fs#mkdtempSync +function, with caller frame$/m);
-  assert.match(out, /^No problems$/m);
-  // The spec column of the patch rows is aligned.
-  const specRows = lines(out).filter((line) => /^ {6}[✓–✗] /.test(line));
-  const columns = new Set(
-    specRows.map((line) => {
-      const gap = / {2,}(?=\S)/.exec(line.slice(8));
-      return gap === null ? -1 : gap.index + gap[0].length;
-    }),
-  );
-  assert.equal(columns.size, 1, specRows.join('\n'));
-  // Patch modules were loaded (their load-time output went to stderr), patch functions never ran.
-  assert.doesNotMatch(out + result.stderr, /PATCH CALLED/);
-  assert.match(result.stderr, /fs patch module: loaded/);
-  assert.doesNotMatch(out, /fs patch module: loaded/);
+  const [text, json] = await Promise.all([cliAsync(dir, ['doctor']), cliAsync(dir, ['doctor', '--json'])]);
+  assert.equal(text.code, 0, text.stdout + text.stderr);
+  assert.doesNotMatch(text.stdout, ANSI, 'no colour when stdout is a pipe');
+  assert.match(text.stdout, /^ {2}✓ lazy-target +1\.2\.3 /m);
+  assert.match(text.stdout, /^No problems$/m);
+  assert.doesNotMatch(text.stdout + text.stderr, /PATCH CALLED/);
+  assert.match(text.stderr, /fs patch module: loaded/);
+  assert.doesNotMatch(text.stdout, /fs patch module: loaded/);
+  assert.equal(json.code, 0, json.stderr);
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual([report.version, report.ok, report.cwd], [1, true, dir]);
+  assert.match(lines(json.stderr).join('\n'), /fs patch module: loaded/);
 });
 
-test('doctor: colour with FORCE_COLOR, none with NO_COLOR or a pipe', () => {
-  const dir = healthyApp();
-  assert.match(cli(dir, ['doctor'], { env: { FORCE_COLOR: '1' } }).stdout, ANSI);
-  assert.doesNotMatch(cli(dir, ['doctor'], { env: { NO_COLOR: '1' } }).stdout, ANSI);
-});
-
-test('doctor --json on a healthy setup: the documented shape', () => {
-  const dir = healthyApp();
-  const result = cli(dir, ['doctor', '--json']);
-  assert.equal(result.code, 0, result.stderr);
-  const report = JSON.parse(result.stdout);
-  assert.deepEqual(Object.keys(report), ['version', 'ok', 'wraptHooks', 'node', 'cwd', 'config', 'disabled', 'targets', 'packages', 'traces', 'problems']);
-  assert.equal(report.version, 1);
-  assert.equal(report.ok, true);
-  assert.deepEqual(report.wraptHooks, { version: VERSION });
-  assert.equal(report.node.version, process.versions.node);
-  assert.ok(['sync', 'async'].includes(report.node.esmMode));
-  if (NODE_MAJOR === 20) assert.equal(report.node.esmMode, 'async');
-  assert.equal(report.cwd, dir);
-  assert.deepEqual(report.config, { file: path.join(dir, '.wrapt-hooksrc.json'), dir, strict: false });
-  assert.deepEqual(report.disabled, []);
-  const origin = (key) => `${path.join(dir, '.wrapt-hooksrc.json')}, key ${key}`;
-  const pkgRoot = path.join(dir, 'node_modules', 'wrapt-patches-lazy');
-  assert.deepEqual(report.targets, [
-    {
-      target: 'fs',
-      key: 'fs',
-      kind: 'builtin',
-      disabled: false,
-      installed: { version: process.versions.node, file: null },
-      patches: [
-        {
-          spec: './patches/fs.js#patchFs',
-          origin: origin('patches.fs'),
-          package: null,
-          versions: null,
-          versionMatches: null,
-          file: path.join(dir, 'patches', 'fs.js'),
-          export: 'patchFs',
-          ok: true,
-        },
-      ],
-    },
-    {
-      target: 'lazy-target',
-      key: 'lazy-target',
-      kind: 'package',
-      disabled: false,
-      installed: { version: '1.2.3', file: path.join(dir, 'node_modules', 'lazy-target', 'index.js') },
-      patches: [
-        {
-          spec: './patches/target.js',
-          origin: origin('patches.lazy-target[0]'),
-          package: null,
-          versions: '^1.2.0',
-          versionMatches: true,
-          file: path.join(dir, 'patches', 'target.js'),
-          export: 'module.exports',
-          ok: true,
-        },
-        {
-          spec: './patches/target.js#forTwo',
-          origin: origin('patches.lazy-target[1]'),
-          package: null,
-          versions: '>=2',
-          versionMatches: false,
-          file: path.join(dir, 'patches', 'target.js'),
-          export: 'forTwo',
-          ok: true,
-        },
-        {
-          spec: './patch.js',
-          origin: `${path.join(pkgRoot, 'package.json')}, key wrapt-hooks.patches.lazy-target`,
-          package: 'wrapt-patches-lazy',
-          versions: null,
-          versionMatches: null,
-          file: path.join(pkgRoot, 'patch.js'),
-          export: 'module.exports',
-          ok: true,
-        },
-      ],
-    },
-    {
-      target: './src/db.js',
-      key: path.join(dir, 'src', 'db.js'),
-      kind: 'file',
-      disabled: false,
-      installed: { version: null, file: path.join(dir, 'src', 'db.js') },
-      patches: [
-        {
-          spec: './patches/db.mjs',
-          origin: origin('patches["./src/db.js"]'),
-          package: null,
-          versions: null,
-          versionMatches: null,
-          file: path.join(dir, 'patches', 'db.mjs'),
-          export: 'default',
-          ok: true,
-        },
-      ],
-    },
-  ]);
-  assert.deepEqual(report.packages, [
-    { name: 'wrapt-patches-lazy', origin: origin('packages[0]'), version: '1.0.0', root: pkgRoot, targets: ['lazy-target'], ok: true },
-  ]);
-  assert.deepEqual(report.traces, [
-    {
-      spec: 'lazy-target#hello',
-      target: 'lazy-target',
-      path: 'hello',
-      stack: false,
-      origin: origin('trace[0]'),
-      package: null,
-      installed: { version: '1.2.3', file: path.join(dir, 'node_modules', 'lazy-target', 'index.js') },
-      resolves: true,
-      ok: true,
-    },
-    {
-      spec: 'fs#mkdtempSync',
-      target: 'fs',
-      path: 'mkdtempSync',
-      stack: true,
-      origin: origin('trace[1].fn'),
-      package: null,
-      installed: { version: process.versions.node, file: null },
-      resolves: true,
-      ok: true,
-    },
-  ]);
-  assert.deepEqual(report.problems, []);
-});
-
-test('doctor on a broken setup: ✗ marks, every problem with its code, exit 1', () => {
+test('doctor on a broken setup: every problem with its code, exit 1 (text and --json)', async () => {
   const dir = brokenApp();
-  const result = cli(dir, ['doctor']);
-  assert.equal(result.code, 1, result.stderr);
-  const out = result.stdout;
-  assert.match(out, new RegExp(`^Problems \\(${BROKEN_CODES.length}\\)$`, 'm'));
-  for (const code of BROKEN_CODES) assert.match(out, new RegExp(`^ {2}✗ ${code}$`, 'm'));
-  assert.match(out, /^ {2}✗ lazy-target +1\.2\.3 /m);
-  assert.match(out, /^ {6}✗ \.\/patches\/missing\.js +cannot find "\.\/patches\/missing\.js" from /m);
-  assert.match(out, /^ {6}✗ \.\/patches\/target\.js#nope +no function export "nope"$/m);
-  assert.match(out, /^ {6}✗ \.\/patches\/untrusted\.js +refused: it is world-writable/m);
-  assert.match(out, /^ {2}✗ \.\/src\/missing\.js +no such file: /m);
-  assert.match(out, /^ {2}✗ wrapt-patches-missing +not installed/m);
-  assert.match(
-    out,
-    /^ {2}✗ wrapt-patches-nofield +1\.0\.0 +no "wrapt-hooks" field in its package\.json: it declares no patches {2}\.\/node_modules\/wrapt-patches-nofield$/m,
-  );
-  assert.match(out, /^ {2}✗ wrapt-patches-malformed +1\.0\.0 +key wrapt-hooks\.patches: expected an object/m);
-  assert.match(out, /^ {2}✗ lazy-target#goodbye +"goodbye" is not there on the exports of "lazy-target"$/m);
-  assert.match(out, /^ {4}hint: Fix the part after "#"; functions exported: hello\.$/m);
-});
-
-test('doctor --json on a broken setup: ok false, problems with codes, failing rows explained', () => {
-  const dir = brokenApp();
-  const result = cli(dir, ['doctor', '--json']);
-  assert.equal(result.code, 1, result.stderr);
-  const report = JSON.parse(result.stdout);
-  assert.equal(report.ok, false);
+  const [text, json] = await Promise.all([cliAsync(dir, ['doctor']), cliAsync(dir, ['doctor', '--json'])]);
+  assert.equal(text.code, 1, text.stderr);
+  for (const code of BROKEN_CODES) assert.match(text.stdout, new RegExp(`^ {2}✗ ${code}$`, 'm'));
+  assert.equal(json.code, 1, json.stderr);
   assert.deepEqual(
-    report.problems.map((problem) => problem.code),
+    JSON.parse(json.stdout).problems.map((problem) => problem.code),
     BROKEN_CODES,
   );
-  for (const problem of report.problems) {
-    assert.equal(typeof problem.message, 'string');
-    assert.ok(problem.hint === undefined || typeof problem.hint === 'string');
-  }
-  const patches = report.targets.find((row) => row.target === 'lazy-target').patches;
-  assert.deepEqual(
-    patches.map((row) => [row.spec, row.ok, row.export]),
-    [
-      ['./patches/missing.js', false, null],
-      ['./patches/target.js#nope', false, null],
-      ['./patches/untrusted.js', false, null],
-    ],
-  );
-  assert.ok(patches.every((row) => typeof row.problem === 'string'));
-  assert.equal(report.targets.find((row) => row.target === './src/missing.js').installed, null);
-  assert.deepEqual(
-    report.packages.map((row) => [row.name, row.ok, row.version]),
-    [
-      ['wrapt-patches-missing', false, null],
-      ['wrapt-patches-nofield', false, '1.0.0'],
-      ['wrapt-patches-malformed', false, '1.0.0'],
-    ],
-  );
-  assert.deepEqual(
-    report.traces.map((row) => [row.spec, row.resolves, row.ok]),
-    [['lazy-target#goodbye', false, false]],
-  );
 });
 
-test('doctor with no config and no WRAPT_PATCHES: says so, exit 0', () => {
-  const dir = makeApp();
-  const result = cli(dir, ['doctor']);
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /^ {2}config +none found from .*: the preload does nothing$/m);
-  const report = JSON.parse(cli(dir, ['doctor', '--json']).stdout);
-  assert.deepEqual([report.ok, report.config.file, report.targets, report.packages, report.traces, report.problems], [true, null, [], [], [], []]);
-});
-
-test('doctor reads WRAPT_PATCHES, WRAPT_TRACE and WRAPT_HOOKS_DISABLE like the preload', () => {
-  const dir = makeApp({ packages: { 'lazy-target': LAZY_TARGET } });
-  cpSync(path.join(FIXTURES, 'node_modules', 'wrapt-patches-lazy'), path.join(dir, 'node_modules', 'wrapt-patches-lazy'), { recursive: true });
-  const env = { WRAPT_PATCHES: 'wrapt-patches-lazy', WRAPT_TRACE: 'os#hostname,lazy-target#nope', WRAPT_HOOKS_DISABLE: 'lazy-target' };
-  const report = JSON.parse(cli(dir, ['doctor', '--json'], { env }).stdout);
-  assert.deepEqual(report.disabled, ['lazy-target']);
-  assert.deepEqual(
-    report.packages.map((row) => [row.name, row.origin, row.ok]),
-    [['wrapt-patches-lazy', 'WRAPT_PATCHES', true]],
-  );
-  assert.deepEqual(
-    report.targets.map((row) => [row.target, row.disabled]),
-    [['lazy-target', true]],
-  );
-  assert.deepEqual(
-    report.traces.map((row) => [row.spec, row.origin, row.resolves]),
-    [
-      ['os#hostname', 'WRAPT_TRACE', true],
-      ['lazy-target#nope', 'WRAPT_TRACE', false],
-    ],
-  );
-  assert.deepEqual(
-    report.problems.map((problem) => problem.code),
-    ['WRAPT_HOOKS_TRACE_PATH'],
-  );
-  const human = cli(dir, ['doctor'], { env });
-  assert.equal(human.code, 1);
-  assert.match(human.stdout, /^ {2}disabled +lazy-target \(WRAPT_HOOKS_DISABLE\)$/m);
-  assert.match(human.stdout, /^ {2}– lazy-target +1\.2\.3 .*disabled by WRAPT_HOOKS_DISABLE$/m);
+test('doctor with FORCE_COLOR: colour', async () => {
+  assert.match((await cliAsync(healthyApp(), ['doctor'], { env: { FORCE_COLOR: '1' } })).stdout, ANSI);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,9 @@ import { doctorCommand } from './doctor';
 import { runCommand } from './run';
 import { packageVersion } from './version';
 
+/** The CLI's modules, for the in-process tests (src/cli/internals.ts). */
+export * as internals from './internals';
+
 const USAGE = `Usage: wrapt-hooks <command> [options]
 
 Commands:

@@ -6,3 +6,6 @@ const require = createRequire(import.meta.url);
 
 /** `internals().<room>.<name>`: see src/internals.ts for the rooms. */
 export const internals = require('../../dist/preload.js').internals;
+
+/** The CLI (dist/cli.js): `cli.main(argv)` and `cli.internals.<module>` (src/cli/internals.ts). */
+export const cli = require('../../dist/cli.js');

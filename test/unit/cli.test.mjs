@@ -1,0 +1,120 @@
+// In-process: the CLI's argument handling over the built dist/cli.js. main(argv) for --help,
+// --version and usage errors (what it writes and the exit code it resolves to; none of these
+// starts a command), splitOptions (our options end at the command), and the environment `run`
+// gives its command (runEnv, nodeOptionsWith, quoteNodeOption). test/cli.test.mjs runs the
+// command itself: the preload in the child, exit codes, signals, stdin.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { ROOT, path } from '../helpers.mjs';
+import { cli } from './internals.mjs';
+
+const { args, run, version } = cli.internals;
+const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+
+/** Runs main(argv) with process.stdout and process.stderr captured: { code, stdout, stderr }. */
+async function main(argv) {
+  const out = { stdout: '', stderr: '' };
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  process.stdout.write = (chunk) => ((out.stdout += chunk), true);
+  process.stderr.write = (chunk) => ((out.stderr += chunk), true);
+  try {
+    const code = await cli.main(argv);
+    return { code, ...out };
+  } finally {
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
+  }
+}
+
+test('--version and -v print the package version; --help, -h and help print the usage', async () => {
+  assert.equal(version.packageVersion(), VERSION);
+  for (const flag of ['--version', '-v']) assert.deepEqual(await main([flag]), { code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  for (const argv of [['--help'], ['-h'], ['help']]) {
+    const result = await main(argv);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    assert.match(result.stdout, /^Usage: wrapt-hooks <command> \[options\]/);
+    assert.match(result.stdout, /run \[--trace <spec>\]\.\.\. <command> \[args\.\.\.\]/);
+    assert.match(result.stdout, /doctor \[--json\]/);
+  }
+  assert.match((await main(['run', '--help'])).stdout, /^Usage: wrapt-hooks run /);
+  assert.match((await main(['run', '-h'])).stdout, /^Usage: wrapt-hooks run /);
+  assert.match((await main(['doctor', '--help'])).stdout, /^Usage: wrapt-hooks doctor /);
+});
+
+test('usage errors resolve to 2 with a message on stderr and nothing on stdout; nothing runs', async () => {
+  const cases = [
+    [[], /^Usage: wrapt-hooks/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['run'], /run: name the command to run/],
+    [['run', ''], /run: name the command to run/],
+    [['run', '--nope', 'node'], /Unknown option '--nope'/],
+    [['run', '--trace'], /--trace/],
+    [
+      ['run', '--trace', 'no-hash-here', process.execPath, '-e', "console.log('ran')"],
+      /--trace "no-hash-here": "no-hash-here" is not "<target>#<function path>"/,
+    ],
+    [['doctor', '--yaml'], /Unknown option '--yaml'/],
+    [['doctor', 'extra'], /Unexpected argument 'extra'|extra/],
+  ];
+  for (const [argv, message] of cases) {
+    const result = await main(argv);
+    assert.equal(result.code, 2, argv.join(' '));
+    assert.equal(result.stdout, '', argv.join(' '));
+    assert.match(result.stderr, message, argv.join(' '));
+    if (argv.length > 0) assert.match(result.stderr, /Run "wrapt-hooks --help" for usage\.\n$/, argv.join(' '));
+  }
+});
+
+test('splitOptions: our options end at the first positional argument or "--"; the rest is untouched', () => {
+  const spec = { trace: { type: 'string', short: 't', multiple: true }, help: { type: 'boolean', short: 'h' } };
+  // parseArgs gives an object without a prototype; compared here as a plain one.
+  const split = (argv) => {
+    const { options, rest } = args.splitOptions(argv, spec);
+    return { options: { ...options }, rest };
+  };
+  assert.deepEqual(split(['node', '-p', '6 * 7']), { options: {}, rest: ['node', '-p', '6 * 7'] });
+  assert.deepEqual(split(['--', 'node', '--no-warnings', '-p', 'x']), { options: {}, rest: ['node', '--no-warnings', '-p', 'x'] });
+  assert.deepEqual(split(['--trace', 'fs#a', '-t', 'os#b+stack', 'node', '--trace', 'app.js']), {
+    options: { trace: ['fs#a', 'os#b+stack'] },
+    rest: ['node', '--trace', 'app.js'],
+  });
+  // A value-taking option consumes its value even when it looks like a command.
+  assert.deepEqual(split(['-t', 'node', 'npm', 'start']), { options: { trace: ['node'] }, rest: ['npm', 'start'] });
+  assert.deepEqual(split(['-h', '--', '-h']), { options: { help: true }, rest: ['-h'] });
+  assert.deepEqual(split([]), { options: {}, rest: [] });
+  assert.throws(() => args.splitOptions(['--nope', 'node'], spec), { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' });
+  assert.throws(() => args.splitOptions(['--trace'], spec), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+});
+
+test('run: the preload is this copy of register.js, by absolute path', () => {
+  assert.equal(run.REGISTER, path.join(ROOT, 'register.js'));
+  assert.deepEqual(run.runEnv({ HOME: '/home/x' }), { HOME: '/home/x', NODE_OPTIONS: `--require ${path.join(ROOT, 'register.js')}` });
+});
+
+test('run: existing NODE_OPTIONS are kept, before the preload, which is added once', () => {
+  const file = '/opt/wrapt-hooks/register.js';
+  assert.equal(run.nodeOptionsWith(undefined, file), `--require ${file}`);
+  assert.equal(run.nodeOptionsWith('  ', file), `--require ${file}`);
+  assert.equal(run.nodeOptionsWith('--require ./marker.js --no-deprecation', file), `--require ./marker.js --no-deprecation --require ${file}`);
+  assert.equal(run.nodeOptionsWith(`--max-old-space-size=99 --require ${file}`, file), `--max-old-space-size=99 --require ${file}`);
+  const env = run.runEnv({ NODE_OPTIONS: '--no-deprecation' });
+  assert.equal(env.NODE_OPTIONS, `--no-deprecation --require ${run.REGISTER}`);
+});
+
+test('run: a preload path with spaces, quotes and backslashes is quoted the way NODE_OPTIONS is read', () => {
+  assert.equal(run.quoteNodeOption('/plain/path/register.js'), '/plain/path/register.js');
+  assert.equal(run.quoteNodeOption('/my dir/register.js'), '"/my dir/register.js"');
+  assert.equal(run.quoteNodeOption('/my "odd" dir\\with spaces/register.js'), '"/my \\"odd\\" dir\\\\with spaces/register.js"');
+  assert.equal(run.nodeOptionsWith('', '/a b/register.js'), '--require "/a b/register.js"');
+});
+
+test('run --trace: entries go to WRAPT_TRACE, appended to an existing one', () => {
+  assert.equal(run.runEnv({}, ['os#hostname', ' os#platform+stack ']).WRAPT_TRACE, 'os#hostname,os#platform+stack');
+  assert.equal(run.runEnv({ WRAPT_TRACE: 'os#arch' }, ['os#hostname', 'os#platform+stack']).WRAPT_TRACE, 'os#arch,os#hostname,os#platform+stack');
+  assert.equal(run.runEnv({ WRAPT_TRACE: ' ' }, ['os#hostname']).WRAPT_TRACE, 'os#hostname');
+  assert.equal(run.runEnv({ WRAPT_TRACE: 'os#arch' }, []).WRAPT_TRACE, 'os#arch');
+  assert.equal('WRAPT_TRACE' in run.runEnv({}, ['', ' ']), false);
+});
