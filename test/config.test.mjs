@@ -1,8 +1,10 @@
-// The config file (§3): every search place, the search boundary, WRAPT_HOOKS_CONFIG, no
+// The config file (§3) in preloaded apps: one search place per loader (JSON, YAML, ES module,
+// TypeScript, the package.json field), the search from a subdirectory, WRAPT_HOOKS_CONFIG, no
 // config at all, `versions`, several patches per target, `enabled`, and the "#" split rule.
+// test/unit/config.test.mjs checks every search place, the order and the boundary in process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { makeApp, path, lines, assertClean, runApp } from './helpers.mjs';
 
 const APP = "console.log('start'); require('os'); console.log('end');";
@@ -18,16 +20,9 @@ const cjs = (label) => `module.exports = { patches: { os: './patches/${label}.js
 const esm = (label) => `export default { patches: { os: './patches/${label}.js' } };\n`;
 
 const PLACES = [
-  ['.wrapt-hooksrc (JSON)', '.wrapt-hooksrc', json],
   ['.wrapt-hooksrc (YAML)', '.wrapt-hooksrc', yaml],
   ['.wrapt-hooksrc.json', '.wrapt-hooksrc.json', json],
-  ['.wrapt-hooksrc.yaml', '.wrapt-hooksrc.yaml', yaml],
-  ['.wrapt-hooksrc.yml', '.wrapt-hooksrc.yml', yaml],
-  ['.wrapt-hooksrc.js', '.wrapt-hooksrc.js', cjs],
   ['.wrapt-hooksrc.cjs', '.wrapt-hooksrc.cjs', cjs],
-  ['.wrapt-hooksrc.mjs', '.wrapt-hooksrc.mjs', esm],
-  ['wrapt-hooks.config.js', 'wrapt-hooks.config.js', cjs],
-  ['wrapt-hooks.config.cjs', 'wrapt-hooks.config.cjs', cjs],
   ['wrapt-hooks.config.mjs', 'wrapt-hooks.config.mjs', esm],
 ];
 
@@ -51,7 +46,7 @@ test('config search place: the package.json field "wrapt-hooks"', () => {
   assert.deepEqual(lines(result.stdout), ['start', 'patch os package.json', 'end']);
 });
 
-for (const file of ['.wrapt-hooksrc.ts', 'wrapt-hooks.config.ts']) {
+for (const file of ['.wrapt-hooksrc.ts']) {
   test(`config search place: ${file}, where TypeScript is installed (ignored where it is not)`, () => {
     const files = {
       [file]:
@@ -70,35 +65,6 @@ for (const file of ['.wrapt-hooksrc.ts', 'wrapt-hooks.config.ts']) {
   });
 }
 
-test('a .js config in a "type": "module" package is ESM, and defineConfig can be used in it', () => {
-  const app = makeApp({
-    packageJson: { name: 'app', version: '1.0.0', private: true, type: 'module' },
-    files: {
-      'wrapt-hooks.config.js': "import { defineConfig } from 'wrapt-hooks';\nexport default defineConfig({ patches: { os: './patches/esm.cjs' } });\n",
-      'patches/esm.cjs': patchFile('esm config'),
-      'app.cjs': APP,
-    },
-  });
-  const result = runApp(app, { script: 'app.cjs' });
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['start', 'patch os esm config', 'end']);
-});
-
-test('search order: package.json field, then .wrapt-hooksrc*, then wrapt-hooks.config.*', () => {
-  const files = {
-    '.wrapt-hooksrc.json': json('rc'),
-    'wrapt-hooks.config.js': cjs('config'),
-    'patches/rc.js': patchFile('rc'),
-    'patches/config.js': patchFile('config'),
-    'patches/pkg.js': patchFile('pkg'),
-    'app.js': APP,
-  };
-  const withField = makeApp({ packageJson: { name: 'app', 'wrapt-hooks': { patches: { os: './patches/pkg.js' } } }, files });
-  assert.deepEqual(lines(runApp(withField).stdout), ['start', 'patch os pkg', 'end']);
-  const withoutField = makeApp({ files });
-  assert.deepEqual(lines(runApp(withoutField).stdout), ['start', 'patch os rc', 'end']);
-});
-
 test('the search starts at the working directory and goes up to the nearest package.json', () => {
   const app = makeApp({ files: { '.wrapt-hooksrc.json': json('root'), 'patches/root.js': patchFile('root'), 'app.js': APP } });
   const deeper = path.join(app, 'src', 'deeper');
@@ -106,28 +72,6 @@ test('the search starts at the working directory and goes up to the nearest pack
   const result = runApp(deeper, { script: path.join(app, 'app.js') });
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['start', 'patch os root', 'end'], 'found from a subdirectory; the patch resolved against the config file');
-});
-
-test('a config above the nearest package.json is not used', () => {
-  const app = makeApp({
-    files: {
-      '.wrapt-hooksrc.json': json('outer'),
-      'patches/outer.js': patchFile('outer'),
-      'app.js': APP,
-      'packages/inner/package.json': { name: 'inner', version: '1.0.0' },
-      'packages/inner/lib/.keep': '',
-    },
-  });
-  const inner = path.join(app, 'packages', 'inner');
-  const script = path.join(app, 'app.js');
-  const blocked = runApp(path.join(inner, 'lib'), { script });
-  assertClean(blocked);
-  assert.deepEqual(lines(blocked.stdout), ['start', 'end'], 'the search stopped at packages/inner/package.json');
-  // The same layout without the inner package.json finds the outer config: the stop was the reason.
-  rmSync(path.join(inner, 'package.json'));
-  const found = runApp(path.join(inner, 'lib'), { script });
-  assertClean(found);
-  assert.deepEqual(lines(found.stdout), ['start', 'patch os outer', 'end']);
 });
 
 test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {
@@ -140,9 +84,6 @@ test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {
       'app.js': APP,
     },
   });
-  const relative = runApp(app, { env: { WRAPT_HOOKS_CONFIG: 'conf/custom-name.yaml' } });
-  assertClean(relative);
-  assert.deepEqual(lines(relative.stdout), ['start', 'patch os explicit', 'end']);
   const absolute = runApp(path.join(app, 'conf'), {
     script: path.join(app, 'app.js'),
     env: { WRAPT_HOOKS_CONFIG: path.join(app, 'conf', 'custom-name.yaml') },
