@@ -2,7 +2,7 @@
 // file and environment), the patch packages it lists, the registry, and the load event the
 // CommonJS hook gives the registry when the application requires a target. For tests of what
 // happens to bad input and misbehaving patches, without a child process.
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { internals } from './internals.mjs';
 
@@ -32,13 +32,25 @@ export async function warningsOf(fn, { ticks = 1 } = {}) {
   }
 }
 
+/** The load event the CommonJS hook gives the registry when the app in `dir` requires `name`. */
+function loadEvent(registry, dir, name) {
+  if (isBuiltin(name)) {
+    const builtin = name.replace(/^node:/, '');
+    return { keys: [builtin], format: 'builtin', via: 'require', value: require(`node:${builtin}`), builtin };
+  }
+  const { filename, exports } = loadTarget(dir, name);
+  return { keys: match.matchRequired(registry, filename), format: 'commonjs', via: 'require', value: exports, filename };
+}
+
 /**
- * What the preload meets in `dir` with `env` when the application requires `target`: the plan's
- * problems, the patch packages' problems, and what the registry reports (warnings, or in strict
- * mode the error it throws). Resolves to { plan, problems, thrown, exports, registry }: `exports`
- * is what the app's `require(target)` returns.
+ * What the preload meets in `dir` with `env` when the application requires `load` (package or
+ * builtin names, in order): the plan's problems, the patch packages' problems, and what the
+ * registry reports (warnings, or in strict mode the error it throws: the first stops the loads).
+ * `strict` defaults to the plan's. Resolves to { plan, problems, thrown, exports, loaded,
+ * registry }: `exports` is what the app's `require(load[0])` returns, `loaded` maps each name to
+ * what its require returns.
  */
-export async function runStages(dir, env = {}, { strict = false, target = 'victim', ticks = 1 } = {}) {
+export async function runStages(dir, env = {}, { strict, target = 'victim', load = [target], ticks = 1 } = {}) {
   const plan = planModule.loadPlan(dir, env);
   const problems = [...plan.problems];
   const patches = [...plan.patches];
@@ -48,21 +60,19 @@ export async function runStages(dir, env = {}, { strict = false, target = 'victi
     patches.push(...found.patches);
   }
   const registry = new registryModule.Registry();
-  registry.strict = strict;
+  registry.strict = strict ?? plan.strict;
   for (const patch of patches) registry.registerPatch(patch, { immediate: false, planned: true });
-  const loaded = loadTarget(dir, target);
+  const loaded = {};
   let thrown;
-  let exports;
   const { warnings } = await warningsOf(
     () => {
       try {
-        const keys = match.matchRequired(registry, loaded.filename);
-        exports = registry.onLoad({ keys, format: 'commonjs', via: 'require', value: loaded.exports, filename: loaded.filename });
+        for (const name of load) loaded[name] = registry.onLoad(loadEvent(registry, dir, name));
       } catch (error) {
         thrown = error;
       }
     },
     { ticks },
   );
-  return { plan, problems: [...problems, ...warnings], thrown, exports, registry };
+  return { plan, problems: [...problems, ...warnings], thrown, exports: loaded[load[0]], loaded, registry };
 }
