@@ -1,7 +1,9 @@
 // The post-import hook registry (§4, §5), seen from spawned applications: once per module
-// instance, registration order, before the importer gets the module, immediate firing for
-// modules already loaded, unregister, whenImported, return values, lazy specifiers, patch
-// module forms and ModuleInfo.
+// instance, before the importer gets the module, immediate firing for modules already loaded,
+// whenImported, replacement exports, lazy specifiers, patch module forms and ModuleInfo, as the
+// module hooks and the public API drive it. test/unit/registry.test.mjs feeds the registry load
+// events in process (order, unregister, return values, versions, disable; promises in
+// test/unit/faults.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
@@ -88,27 +90,6 @@ test('process.getBuiltinModule as the first access fires the patch before it ret
   const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['start', 'patch os', 'true', 'true']);
-});
-
-test('hooks run in registration order: config entries in declaration order, then API registrations', () => {
-  const app = makeApp({
-    packages: ['twin'],
-    files: {
-      '.wrapt-hooksrc.json': { patches: { twin: ['./patches/order.js#a', './patches/order.js#b', { patch: './patches/order.js#c' }] } },
-      'patches/order.js': `
-        for (const name of ['a', 'b', 'c']) exports[name] = (twin) => { twin.trail = (twin.trail || '') + name; console.log('config', name); };
-      `,
-      'app.js': `
-        const { registerPostImportHook } = require('wrapt-hooks');
-        registerPostImportHook((twin) => { twin.trail += 'd'; console.log('api d'); }, 'twin');
-        registerPostImportHook((twin) => { twin.trail += 'e'; console.log('api e'); }, 'twin');
-        console.log('trail', require('twin').trail);
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['config a', 'config b', 'config c', 'api d', 'api e', 'trail abcde']);
 });
 
 test('a patch runs before the importing code receives the module, also for files required inside a package', () => {
@@ -228,28 +209,6 @@ test('config hooks fire at the first require, even for builtins Node loaded at s
   assert.deepEqual(lines(never.stdout), ['start', 'end'], 'no patch module is loaded when no target is imported');
 });
 
-test('unregister() stops a hook before it fires; it can be called twice', () => {
-  const app = makeApp({
-    packages: ['twin', 'deep-pkg'],
-    files: {
-      'app.js': `
-        const { registerPostImportHook } = require('wrapt-hooks');
-        const off = registerPostImportHook(() => console.log('removed hook'), 'twin');
-        registerPostImportHook(() => console.log('kept hook'), 'twin');
-        console.log(typeof off, off(), off());
-        require('twin');
-        const offLazy = registerPostImportHook('./missing-patch.js', 'deep-pkg');
-        offLazy();
-        require('deep-pkg');
-        console.log('done');
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['function undefined undefined', 'kept hook', 'done']);
-});
-
 test('whenImported(target)(hook) registers the hook and returns it', () => {
   const app = makeApp({
     packages: ['twin'],
@@ -267,48 +226,6 @@ test('whenImported(target)(hook) registers the hook and returns it', () => {
   const result = runApp(app);
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['same true', 'string ./patches/lazy.js#apply', 'when twin 1.0.0', 'lazy when 1.0.0']);
-});
-
-test('return values: undefined, replacement exports, a wrapper of a member (ignored), a wrapper of the exports (replaces)', () => {
-  const app = makeApp({
-    packages: ['twin', 'twin-user', 'deep-pkg', 'callable'],
-    files: {
-      '.wrapt-hooksrc.json': {
-        patches: {
-          twin: './patches/r.js#nothing',
-          'deep-pkg': './patches/r.js#replace',
-          'twin-user': './patches/r.js#member',
-          callable: './patches/r.js#exportsWrapper',
-        },
-      },
-      'patches/r.js': `
-        const { wrapFunctionWrapper, functionWrapper } = require('wrapt-hooks');
-        exports.nothing = (m) => { m.marker = 'marked'; };
-        exports.replace = (m) => ({ replaced: true, run: m.run });
-        exports.member = (m) => wrapFunctionWrapper(m, 'hello', (wrapped, _i, args) => 'wrapped ' + wrapped(...args));
-        exports.exportsWrapper = (fn) => functionWrapper((wrapped, _i, args) => wrapped(...args).toUpperCase())(fn);
-      `,
-      'app.js': `
-        const { isWrapped } = require('wrapt-hooks');
-        const twin = require('twin');
-        console.log('undefined:', twin.marker, Object.keys(twin).join(','));
-        const deep = require('deep-pkg');
-        console.log('replacement:', deep.replaced, deep.run(), require('deep-pkg') === deep, require.cache[require.resolve('deep-pkg')].exports === deep);
-        const user = require('twin-user');
-        console.log('member wrapper:', typeof user, user.twinVersion, user.hello('x'));
-        const callable = require('callable');
-        console.log('exports wrapper:', isWrapped(callable), callable('bob'), callable.extra, require('callable') === callable);
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), [
-    'undefined: marked version,hello,marker',
-    'replacement: true work route /home true true',
-    'member wrapper: object 2.0.0 wrapped twin 2 says hello to x',
-    'exports wrapper: true HI BOB extra-prop true',
-  ]);
 });
 
 test('replacement exports from a hook registered after the target was loaded are what later requires return', () => {
@@ -341,52 +258,6 @@ test('replacement exports from a hook registered after the target was loaded are
       preload ? 'with the preload' : 'without it',
     );
   }
-});
-
-test('a patch that returns a promise never replaces the exports: one WRAPT_HOOKS_PATCH_ASYNC warning', () => {
-  const app = makeApp({
-    packages: ['twin'],
-    files: {
-      '.wrapt-hooksrc.json': { patches: { twin: './patches/async.js' } },
-      'patches/async.js': "module.exports = async function asyncPatch(m) { m.marker = 'sync part ran'; await null; return { replaced: true }; };",
-      'app.js': `
-        const twin = require('twin');
-        console.log(twin.replaced, twin.marker, twin.version);
-        setImmediate(() => console.log('still', require('twin') === twin));
-      `,
-    },
-  });
-  const result = runApp(app);
-  assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(lines(result.stdout), ['undefined sync part ran 1.0.0', 'still true']);
-  assert.equal(result.warnings.length, 1, result.stderr);
-  assert.equal(result.warnings[0].code, 'WRAPT_HOOKS_PATCH_ASYNC');
-  assert.match(result.warnings[0].message, /async\.js/);
-  assert.match(result.warnings[0].message, /"twin"/);
-});
-
-test('a patch whose promise rejects leaves no unhandled rejection behind', () => {
-  const app = makeApp({
-    packages: ['twin'],
-    files: {
-      '.wrapt-hooksrc.json': { patches: { twin: './patches/async.js' } },
-      'patches/async.js': "module.exports = async function rejecting() { await null; throw new Error('async boom'); };",
-      'app.js': `
-        const twin = require('twin');
-        console.log(twin.version);
-        setImmediate(() => setImmediate(() => console.log('end')));
-      `,
-    },
-  });
-  const result = runApp(app);
-  assert.equal(result.code, 0, `an unhandled rejection would exit 1; stderr:\n${result.stderr}`);
-  assert.deepEqual(lines(result.stdout), ['1.0.0', 'end']);
-  assert.doesNotMatch(result.stderr, /UnhandledPromiseRejection|unhandled/i);
-  assert.ok(result.warnings.length >= 1);
-  assert.ok(
-    result.warnings.every((w) => w.code === 'WRAPT_HOOKS_PATCH_ASYNC'),
-    result.stderr,
-  );
 });
 
 test('lazy "module#export" strings: the patch module is not loaded until the target is imported', () => {
