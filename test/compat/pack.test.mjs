@@ -2,7 +2,7 @@
 // this repository), then the preload and the library used from it with both flags.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -52,4 +52,17 @@ console.log(typeof wrapFunctionWrapper, typeof registerPostImportHook, cjs.Wrapt
   const cli = runCommand(app, process.execPath, [path.join(app, 'node_modules', 'wrapt-hooks', 'bin', 'wrapt-hooks.js'), 'doctor']);
   assert.equal(cli.code, 0, cli.stdout + cli.stderr);
   assert.match(cli.stdout, /✓ fs/);
+});
+
+test('the tarball holds what users run and nothing else; nothing runs at their install', () => {
+  const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }));
+  const files = pack.files.map((file) => file.path);
+  const top = new Set(['LICENSE', 'README.md', 'package.json', 'register.js', 'register.mjs']);
+  const stray = files.filter((file) => !top.has(file) && !file.startsWith('dist/') && !file.startsWith('bin/'));
+  assert.deepEqual(stray, []);
+  for (const file of ['dist/preload.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/hooks/loader.mjs', 'bin/wrapt-hooks.js'])
+    assert.ok(files.includes(file), file);
+  const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
+  for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+    assert.equal(scripts[hook], undefined, `package.json runs "${hook}" at every install`);
 });
