@@ -4,17 +4,9 @@
 // initialises a second copy and prints nothing.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { makeApp, childEnv, parseWarnings, NODE, lines, count } from './helpers.mjs';
+import { makeApp, runNodeAsync, lines, count } from './helpers.mjs';
 
-function run(cwd, args, { env = {}, timeout = 60_000 } = {}) {
-  return new Promise((resolve) => {
-    execFile(NODE, args, { cwd, env: childEnv(env), encoding: 'utf8', timeout, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, signal: error?.signal ?? null, stdout, stderr, warnings: parseWarnings(stderr) });
-    });
-  });
-}
+const run = runNodeAsync;
 
 function assertClean(result, label) {
   assert.equal(result.code, 0, `${label}: exit code ${result.code}; stderr:\n${result.stderr}`);

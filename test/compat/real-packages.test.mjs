@@ -14,25 +14,36 @@ after(() => {
   if (!process.env.WRAPT_TEST_KEEP) rmSync(workspace, { recursive: true, force: true });
 });
 
-describe('real packages: exports identical and the patch fires once', { concurrency: 3 }, () => {
-  for (const entry of CORPUS) {
-    for (const format of formatsOf(entry)) {
-      it(`${entry.specifier ?? entry.name} (${format === 'import' ? 'ESM import' : 'require'}; ${FLAGS.join(', ')})`, async () => {
-        const rows = await checkPackage(workspace, entry, format);
-        assert.equal(rows.length, FLAGS.length);
-        for (const row of rows) {
-          const label = `${row.name}@${row.version} ${row.format} ${row.flag}`;
-          assert.equal(row.problem, undefined, `${label}: ${row.problem}`);
-          assert.deepEqual(row.diff, [], `${label}: exports differ from a run without the preload`);
-          assert.equal(row.fired.length, 1, `${label}: the patch fired ${row.fired.length} times: ${JSON.stringify(row.fired)}`);
-          // The patch saw the module the app loaded: ESM for an ES module import of an ESM build.
-          const expectedFormat = format === 'require' ? 'commonjs' : undefined;
-          if (expectedFormat !== undefined) assert.equal(row.fired[0].format, expectedFormat, label);
-        }
-      });
+// On each Node that CI names (WRAPT_HOOKS_NODE_20/22/24); one not named is skipped, saying so.
+// Run by hand without any of them, the matrix runs on this Node.
+const NODES = ['20', '22', '24'].map((major) => ({ major, bin: process.env[`WRAPT_HOOKS_NODE_${major}`] }));
+const named = NODES.some((node) => node.bin);
+const THIS_MAJOR = process.versions.node.split('.')[0];
+
+for (const { major, bin } of NODES) {
+  const node = bin || (!named && major === THIS_MAJOR ? process.execPath : undefined);
+  const skip = node === undefined ? `WRAPT_HOOKS_NODE_${major} is not set` : false;
+  describe(`real packages on Node ${major}: exports identical and the patch fires once`, { concurrency: 3, skip }, () => {
+    for (const entry of CORPUS) {
+      for (const format of formatsOf(entry)) {
+        it(`${entry.specifier ?? entry.name} (${format === 'import' ? 'ESM import' : 'require'}; ${FLAGS.join(', ')})`, async () => {
+          const rows = await checkPackage(workspace, entry, format, { node });
+          assert.equal(rows.length, FLAGS.length);
+          for (const row of rows) {
+            const label = `${row.name}@${row.version} ${row.format} ${row.flag} node ${row.node}`;
+            assert.equal(row.node.split('.')[0], major, `${label}: ran on the wrong Node`);
+            assert.equal(row.problem, undefined, `${label}: ${row.problem}`);
+            assert.deepEqual(row.diff, [], `${label}: exports differ from a run without the preload`);
+            assert.equal(row.fired.length, 1, `${label}: the patch fired ${row.fired.length} times: ${JSON.stringify(row.fired)}`);
+            // The patch saw the module the app loaded: ESM for an ES module import of an ESM build.
+            const expectedFormat = format === 'require' ? 'commonjs' : undefined;
+            if (expectedFormat !== undefined) assert.equal(row.fired[0].format, expectedFormat, label);
+          }
+        });
+      }
     }
-  }
-});
+  });
+}
 
 // import-in-the-middle used to drop `longFormatters` from its wrapper of date-fns (two `export *`
 // reaching one binding): a named import of it failed to link and the app did not start.
