@@ -1,6 +1,6 @@
 // Bad input (§8), as users meet it: representatives of the corpus (test/bad-input-corpus.mjs;
 // test/unit/bad-input.test.mjs runs every case in process), one per stage where a problem is
-// found: the config file (JSON, YAML, JavaScript), the environment, patch package discovery, the
+// found: the config file (JSON, JavaScript), patch package discovery (from the environment), the
 // patch module when its target loads (CommonJS and ES module patches). With --require and with
 // --import, the application's stdout and exit code are exactly those of the same app run without
 // the preload, and its stderr gains nothing but one WraptHooksWarning (with a WRAPT_HOOKS_ code)
@@ -15,11 +15,8 @@ import { CASES, IS_ROOT, NOBODY, PLANTED, RC, VICTIM, VISIBLE_PATCH, expand, jso
 
 // One case per stage and loader; the names are the corpus's.
 const REPRESENTATIVES = [
-  'patches is an array',
-  'unparsable YAML (.yaml)',
-  'JavaScript config that throws',
   '"__proto__" top-level key',
-  'WRAPT_TRACE entry that is not "<target>#<path>"',
+  'JavaScript config that throws',
   'WRAPT_PATCHES names a package that is not installed',
   'named export is missing',
   'ES module patch with top-level await',

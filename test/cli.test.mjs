@@ -303,10 +303,6 @@ test('doctor on a broken setup: every problem with its code, exit 1 (text and --
   );
 });
 
-test('doctor with FORCE_COLOR: colour', async () => {
-  assert.match((await cliAsync(healthyApp(), ['doctor'], { env: { FORCE_COLOR: '1' } })).stdout, ANSI);
-});
-
 // ---------------------------------------------------------------------------------------------
 // examples/patch-package, run as its README says
 
