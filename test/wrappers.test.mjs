@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after } from 'node:test';
 import { FIXTURES, ROOT, path, makeApp, runNode } from './helpers.mjs';
@@ -406,7 +406,7 @@ function copyOfLibrary() {
   cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
   cpSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  writeFileSync(path.join(dir, 'register.js'), "'use strict';\nrequire('./dist/bootstrap.js').bootstrap('require');\n");
+  for (const name of ['register.js', 'register.mjs']) cpSync(path.join(ROOT, name), path.join(dir, name));
   return dir;
 }
 
