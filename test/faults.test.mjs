@@ -283,14 +283,16 @@ describe('a config with thousands of targets', { concurrency: 2 }, () => {
     'app.mjs':
       "import victim from 'victim';\nimport { sep } from 'node:path';\nimport * as util from 'node:util';\nconsole.log(victim.hello('app'), globalThis.fired, sep, typeof util.inspect);\n",
   });
-  for (const script of ['app.js', 'app.mjs']) {
-    for (const flag of FLAGS) {
-      it(`${script} with ${flag[0]}: the one imported target is patched, once`, async () => {
-        const result = await runNodeAsync(dir, [...flag, script]);
-        assert.equal(result.code, 0, result.stderr);
-        assert.deepEqual(result.warnings, [], result.stderr);
-        assert.equal(result.stdout, 'hello app patched (victim) 1 / function\n');
-      });
-    }
+  // A CommonJS app with --require and an ES module app with --import: the two hook paths.
+  for (const [script, flag] of [
+    ['app.js', FLAGS[0]],
+    ['app.mjs', FLAGS[1]],
+  ]) {
+    it(`${script} with ${flag[0]}: the one imported target is patched, once`, async () => {
+      const result = await runNodeAsync(dir, [...flag, script]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(result.warnings, [], result.stderr);
+      assert.equal(result.stdout, 'hello app patched (victim) 1 / function\n');
+    });
   }
 });
