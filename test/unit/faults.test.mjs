@@ -73,11 +73,14 @@ describe('patches that return a promise', () => {
       'patch.js': `module.exports = async function asyncPatch(exports) {
   const original = exports.hello;
   exports.hello = (who) => original(who).toUpperCase();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await globalThis.wraptHooksTestGate;
   exports.hello = () => 'too late';
 };
 `,
     });
+    // The patch's asynchronous part waits for the test, so what the app sees first is checked first.
+    let open;
+    globalThis.wraptHooksTestGate = new Promise((resolve) => (open = resolve));
     const { problems, exports } = await runStages(dir);
     assert.equal(exports.hello('app'), 'HELLO APP');
     assert.equal(exports.then, undefined);
@@ -85,6 +88,10 @@ describe('patches that return a promise', () => {
       problems.map((w) => w.code),
       ['WRAPT_HOOKS_PATCH_ASYNC'],
     );
+    open();
+    await globalThis.wraptHooksTestGate;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(exports.hello('app'), 'too late', 'the rest of an async patch runs later, on the same exports');
   });
 
   it('rejected promise: no unhandled rejection; the rejection is a WRAPT_HOOKS_PATCH_ASYNC warning', async () => {
