@@ -96,11 +96,15 @@ function apply(registry: Registry, plan: Plan): void {
         registry.registerPatch(patch, { immediate: false, planned: true });
       }
       plan.trace.push(...found.trace);
+      if (found.root !== undefined && found.problems.length === 0 && name.startsWith('wrapt-hooks/recipes/')) {
+        const { listenLazily } = require('./recipes/discover') as typeof import('./recipes/discover');
+        listenLazily(found.root, (message, error) => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error));
+      }
     }
   }
   if (plan.trace.length > 0) {
     const { registerTraces } = require('./trace/register') as typeof import('./trace/register');
-    registerTraces(registry, plan.trace, plan.dir);
+    registerTraces(registry, plan.trace, { summary: plan.traceSummary });
   }
 }
 
