@@ -56,7 +56,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     if (typeof read.parsed === 'string') throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${read.parsed}`);
     if (read.problems.length > 0) throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${optionProblem(read.problems[0]!)}.`);
   }
-  const recipes = ((options['recipe'] as string[] | undefined) ?? []).flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '');
+  const recipes = ((options['recipe'] as string[] | undefined) ?? [])
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const known = recipeNames();
   for (const name of recipes) {
     if (!known.includes(name)) throw new UsageError(`run: --recipe ${JSON.stringify(name)} is not a recipe. The recipes are: ${known.join(', ')}.`);

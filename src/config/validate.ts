@@ -63,7 +63,8 @@ export function validateSection(raw: unknown, where: string, baseDir: string, ki
   }
   if (raw['trace'] !== undefined) validateTrace(raw['trace'], where, baseDir, prefix, section, problem);
   if (kind === 'config' && raw['traceSummary'] !== undefined) {
-    if (typeof raw['traceSummary'] !== 'boolean') problem('WRAPT_HOOKS_CONFIG_INVALID', ['traceSummary'], `expected true or false, got ${typeName(raw['traceSummary'])}.`);
+    if (typeof raw['traceSummary'] !== 'boolean')
+      problem('WRAPT_HOOKS_CONFIG_INVALID', ['traceSummary'], `expected true or false, got ${typeName(raw['traceSummary'])}.`);
     else section.traceSummary = raw['traceSummary'];
   }
   if (kind === 'config' && raw['strict'] !== undefined) {
@@ -170,7 +171,13 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
       const key = isPlainObject(entry) && bad.key in fields ? [...parts, bad.key] : at;
       problem(bad.unknown ? 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY' : 'WRAPT_HOOKS_CONFIG_INVALID', key, `${optionProblem(bad)}.`);
     }
-    section.trace.push({ ...read.parsed, options: read.options, stack: read.options.stack > 0, baseDir, origin: `${where}, key ${keyPath(isPlainObject(entry) ? [...prefix, ...parts] : [...prefix, ...at])}` });
+    section.trace.push({
+      ...read.parsed,
+      options: read.options,
+      stack: read.options.stack > 0,
+      baseDir,
+      origin: `${where}, key ${keyPath(isPlainObject(entry) ? [...prefix, ...parts] : [...prefix, ...at])}`,
+    });
   });
 }
 

@@ -35,7 +35,9 @@ export function recipeRoot(name: string): { root: string } | { problem: string }
   const recipe = name.slice(RECIPE_PREFIX.length);
   const known = recipeNames();
   if (!RECIPE_NAME.test(recipe) || !known.includes(recipe)) {
-    return { problem: `"${name}" is not a recipe of wrapt-hooks${RECIPE_NAME.test(recipe) ? '' : ' (a recipe is a lower-case name)'}. The recipes are: ${known.map((n) => RECIPE_PREFIX + n).join(', ')}.` };
+    return {
+      problem: `"${name}" is not a recipe of wrapt-hooks${RECIPE_NAME.test(recipe) ? '' : ' (a recipe is a lower-case name)'}. The recipes are: ${known.map((n) => RECIPE_PREFIX + n).join(', ')}.`,
+    };
   }
   return { root: path.join(ownRoot(), 'recipes', recipe) };
 }

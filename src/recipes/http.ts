@@ -70,7 +70,12 @@ function instrumentServer(proto: ServerPrototype): void {
       const path = redactUrl(String(req.url ?? ''));
       // 'close' before 'finish': the client went away before the response was sent.
       const outcome = res.writableFinished === false ? 'aborted' : String(res.statusCode);
-      emit('http', `in ${method} ${path} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`, { recipe: 'http', event: 'in', method, path, status: outcome === 'aborted' ? null : res.statusCode, aborted: outcome === 'aborted', ms }, { req: id });
+      emit(
+        'http',
+        `in ${method} ${path} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`,
+        { recipe: 'http', event: 'in', method, path, status: outcome === 'aborted' ? null : res.statusCode, aborted: outcome === 'aborted', ms },
+        { req: id },
+      );
     };
     res.once('finish', finish);
     res.once('close', finish);
@@ -97,7 +102,12 @@ function subscribeClient(): void {
     const request = (message as { request?: ClientRequestLike }).request;
     if (request === undefined) return;
     const host = safe(() => request.getHeader('host')) ?? request.host ?? '';
-    outgoing.set(request, { method: String(request.method ?? 'GET'), url: redactUrl(`${request.protocol ?? 'http:'}//${String(host)}${request.path ?? ''}`), start: process.hrtime.bigint(), req: requests.getStore() });
+    outgoing.set(request, {
+      method: String(request.method ?? 'GET'),
+      url: redactUrl(`${request.protocol ?? 'http:'}//${String(host)}${request.path ?? ''}`),
+      start: process.hrtime.bigint(),
+      req: requests.getStore(),
+    });
   });
   dc.subscribe('http.client.response.finish', (message) => {
     const { request, response } = message as { request?: object; response?: { statusCode?: number } };
@@ -127,7 +137,14 @@ function finishOutgoing(request: object, status: number | undefined, error: unkn
   emit(
     'http',
     `out ${record.method} ${record.url} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`,
-    { recipe: 'http', event: 'out', method: record.method, url: record.url, ...(error === undefined ? { status: status ?? null } : { error: errorCode(error) }), ms },
+    {
+      recipe: 'http',
+      event: 'out',
+      method: record.method,
+      url: record.url,
+      ...(error === undefined ? { status: status ?? null } : { error: errorCode(error) }),
+      ms,
+    },
     { req: record.req },
   );
 }

@@ -34,7 +34,8 @@ export function collapseSql(sql: string): string {
 export function countParams(values: readonly unknown[]): number {
   let count = 0;
   for (const value of values) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Date)) count += Object.keys(value).length;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Date))
+      count += Object.keys(value).length;
     else count += 1;
   }
   return count;
@@ -57,7 +58,8 @@ function outcome(result: unknown): { text: string; rows?: number; changes?: numb
     }
     for (const key of ['changes', 'affectedRows']) {
       const value = record[key];
-      if (typeof value === 'number' || typeof value === 'bigint') return { text: `${String(value)} change${value === 1 || value === 1n ? '' : 's'}`, changes: Number(value) };
+      if (typeof value === 'number' || typeof value === 'bigint')
+        return { text: `${String(value)} change${value === 1 || value === 1n ? '' : 's'}`, changes: Number(value) };
     }
   }
   return result === undefined ? { text: 'done' } : { text: '1 row', rows: 1 };
@@ -223,7 +225,8 @@ const mysqlWrapper: Wrapper = (wrapped, _connection, args) => {
     return wrapped(...args);
   }
   const command = wrapped(...args);
-  if (command !== null && typeof command === 'object' && typeof (command as { emit?: unknown }).emit === 'function') observeEmitter(query, command as { emit: (...a: unknown[]) => boolean });
+  if (command !== null && typeof command === 'object' && typeof (command as { emit?: unknown }).emit === 'function')
+    observeEmitter(query, command as { emit: (...a: unknown[]) => boolean });
   return command;
 };
 

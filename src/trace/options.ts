@@ -18,7 +18,14 @@ export interface TraceOptions {
   readonly maxString: number | undefined;
 }
 
-export const DEFAULT_TRACE_OPTIONS: TraceOptions = Object.freeze({ stack: 0, this: false, slow: undefined, errors: false, sample: undefined, maxString: undefined });
+export const DEFAULT_TRACE_OPTIONS: TraceOptions = Object.freeze({
+  stack: 0,
+  this: false,
+  slow: undefined,
+  errors: false,
+  sample: undefined,
+  maxString: undefined,
+});
 
 /** The option keys, in the order the README lists them (the object form also has `fn` and `enabled`). */
 export const OPTION_KEYS = Object.freeze(['stack', 'this', 'slow', 'errors', 'sample', 'maxString'] as const);

@@ -34,7 +34,11 @@ export function traceSink(env: Env = process.env): Sink {
     try {
       return (s.sink = fileSink(resolved));
     } catch (error) {
-      warn('WRAPT_HOOKS_TRACE_FILE', `cannot write trace lines to WRAPT_TRACE_FILE=${resolved}: ${describeCause(error)}. Trace lines go to stderr instead; fix the path or its permissions.`, error);
+      warn(
+        'WRAPT_HOOKS_TRACE_FILE',
+        `cannot write trace lines to WRAPT_TRACE_FILE=${resolved}: ${describeCause(error)}. Trace lines go to stderr instead; fix the path or its permissions.`,
+        error,
+      );
     }
   }
   return (s.sink = stderrSink());
@@ -60,11 +64,17 @@ export function currentRequestId(): number | undefined {
  * Writes one event: `text` after `wrapt-hooks: <source> [req N] `, or `fields` as JSON with
  * `time`, `pid` and `req` added; `extra` lines (caller frames) follow the text line.
  */
-export function emit(source: string, text: string, fields: Readonly<Record<string, unknown>>, options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined } = {}): void {
+export function emit(
+  source: string,
+  text: string,
+  fields: Readonly<Record<string, unknown>>,
+  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined } = {},
+): void {
   const req = 'req' in options ? options.req : currentRequestId();
   let out: string;
   if (jsonLines()) {
     const record: Record<string, unknown> = { time: new Date(options.time ?? Date.now()).toISOString(), pid: process.pid, ...fields };
+    if (typeof record['ms'] === 'number') record['ms'] = Math.round(record['ms'] * 1000) / 1000;
     if (req !== undefined) record['req'] = req;
     out = `${safeJson(record)}\n`;
   } else {

@@ -11,7 +11,13 @@ function isOwn(frame: string): boolean {
 }
 
 function isNode(frame: string): boolean {
-  return frame.includes('(node:') || frame.startsWith('at node:') || frame.includes('(internal/') || frame === 'at <anonymous>' || frame.startsWith('at new Promise (<anonymous>)');
+  return (
+    frame.includes('(node:') ||
+    frame.startsWith('at node:') ||
+    frame.includes('(internal/') ||
+    frame === 'at <anonymous>' ||
+    frame.startsWith('at new Promise (<anonymous>)')
+  );
 }
 
 /**

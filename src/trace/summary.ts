@@ -41,7 +41,15 @@ export class Stats {
     const ms = (value: number | undefined): string => (value === undefined ? '-' : `${value.toFixed(value < 10 ? 2 : 1)}ms`);
     return {
       text: `summary ${this.fn} calls=${this.calls} errors=${this.errors} p50=${ms(p50)} p95=${ms(p95)} max=${ms(sorted.length === 0 ? undefined : this.max)}`,
-      fields: { summary: true, fn: this.fn, calls: this.calls, errors: this.errors, p50: round(p50), p95: round(p95), max: sorted.length === 0 ? null : round(this.max) },
+      fields: {
+        summary: true,
+        fn: this.fn,
+        calls: this.calls,
+        errors: this.errors,
+        p50: round(p50),
+        p95: round(p95),
+        max: sorted.length === 0 ? null : round(this.max),
+      },
     };
   }
 }

@@ -203,4 +203,3 @@ class FdSink implements Sink {
     return `writer(${this.name})`;
   }
 }
-
