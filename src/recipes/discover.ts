@@ -69,14 +69,12 @@ export function recipeChannels(root: string): { channel: string; file: string; e
 export function listenLazily(root: string, onError: (message: string, error: unknown) => void): void {
   const channels = recipeChannels(root);
   if (channels.length === 0) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dc = require('node:diagnostics_channel') as typeof import('node:diagnostics_channel');
   for (const { channel, file, exportName } of channels) {
     let handler: ((message: unknown, name: string | symbol) => void) | null | undefined;
     dc.subscribe(channel, (message, name) => {
       if (handler === undefined) {
         try {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
           const loaded = (require(file) as Record<string, unknown>)[exportName];
           handler = typeof loaded === 'function' ? (loaded as (message: unknown, name: string | symbol) => void) : null;
           if (handler === null) onError(`recipe ${path.basename(root)}: ${file} has no function "${exportName}" for channel ${channel}`, undefined);

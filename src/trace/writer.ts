@@ -93,7 +93,6 @@ function isMainThread(): boolean {
   // Every worker thread has worker_threads loaded; the main thread need not load it to know.
   const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
   if (loaded !== undefined && !loaded.includes('NativeModule worker_threads')) return true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
 }
 
