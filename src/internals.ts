@@ -26,5 +26,6 @@ export * as traceSummary from './trace/summary';
 export * as recipeDiscover from './recipes/discover';
 export * as recipeSql from './recipes/sql';
 export * as recipeChildProcess from './recipes/child-process';
+export * as cliRun from './cli/run';
 export * as esm from './hooks/esm';
 export * as esmWrapper from './hooks/esm-wrapper';
