@@ -4,8 +4,9 @@
 //
 //   wrapt-hooks: child_process spawn ls -la -> exit 0 12.0ms
 //
-// Every exported form is wrapped (spawn, exec, execFile, fork and the three sync forms): Node's
-// own exec/execFile/fork call its internal spawn, not the export, so each child is one line.
+// Every exported form is wrapped (spawn, exec, execFile, fork and the three sync forms). Node's
+// exec calls the exported execFile: a form called while another wrapped form runs is the same
+// child, so only the outer call writes a line.
 // An async child is observed through its 'exit' event and its own `emit` for 'error' (an
 // 'error' listener would change what an unhandled spawn error does). Passwords in URLs and
 // secret-looking `--key=value` arguments are redacted.
@@ -16,6 +17,8 @@ import { isWrapped } from '../wrap/wrappers';
 
 const ASYNC = ['spawn', 'exec', 'execFile', 'fork'] as const;
 const SYNC = ['spawnSync', 'execSync', 'execFileSync'] as const;
+/** Wrapped forms running now (synchronously): an inner one is part of the outer call. */
+let depth = 0;
 
 interface Child {
   once(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -27,20 +30,30 @@ export function patchChildProcess(cp: Record<string, unknown>): void {
     if (typeof cp[name] !== 'function' || isWrapped(cp[name])) continue;
     const isSync = (SYNC as readonly string[]).includes(name);
     wrapFunctionWrapper(cp, name, (wrapped, _instance, args) => {
-      const command = commandLine(name, args);
-      const start = process.hrtime.bigint();
-      if (isSync) return runSync(name, command, start, () => wrapped(...args));
-      let child: unknown;
+      if (depth > 0) return wrapped(...args);
+      depth++;
       try {
-        child = wrapped(...args);
-      } catch (error) {
-        line(name, command, start, `error ${describeError(error)}`, { error: describeError(error) });
-        throw error; // wrapt-hooks child_process recipe: rethrowing what Node threw
+        return run(name, isSync, () => wrapped(...args), args);
+      } finally {
+        depth--;
       }
-      observe(name, command, start, child as Child);
-      return child;
     });
   }
+}
+
+function run(name: string, isSync: boolean, call: () => unknown, args: unknown[]): unknown {
+  const command = commandLine(name, args);
+  const start = process.hrtime.bigint();
+  if (isSync) return runSync(name, command, start, call);
+  let child: unknown;
+  try {
+    child = call();
+  } catch (error) {
+    line(name, command, start, `error ${describeError(error)}`, { error: describeError(error) });
+    throw error; // wrapt-hooks child_process recipe: rethrowing what Node threw
+  }
+  observe(name, command, start, child as Child);
+  return child;
 }
 
 function runSync(name: string, command: string, start: bigint, call: () => unknown): unknown {
