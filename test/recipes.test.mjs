@@ -98,11 +98,13 @@ server.listen(0, '127.0.0.1', async () => {
   assert.ok(lines.indexOf("trace [req 1] greeter#shout('/users/3') -> '/USERS/3' Nms") < lines.indexOf('http [req 1] in GET /users/3 -> 200 Nms'));
 });
 
-test('http recipe is lazy: an application that makes no request loads none of its code', () => {
+test('recipes are lazy: an application that imports none of their targets loads none of their code (and gets no warning, node:sqlite or not)', () => {
   const app = makeApp({
     files: { 'app.js': `'use strict';\nrequire('fs');\nconsole.log(Object.keys(require.cache).filter((f) => f.includes('recipes')).length);\n` },
   });
-  const result = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-hooks/recipes/http,wrapt-hooks/recipes/child_process' } });
+  const result = runNode(app, [...REQUIRE, 'app.js'], {
+    env: { WRAPT_PATCHES: 'wrapt-hooks/recipes/http,wrapt-hooks/recipes/sql,wrapt-hooks/recipes/child_process' },
+  });
   assertClean(result);
   assert.equal(result.stdout, '0\n');
   assert.equal(result.stderr, '');

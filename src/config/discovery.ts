@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describeCause } from '../errors';
-import { RECIPE_PREFIX, recipeRoot } from '../recipes/discover';
+import { forThisNode, RECIPE_PREFIX, recipeRoot } from '../recipes/discover';
 import { MODULE_NAME } from './search';
 import type { Problem, Section } from './types';
 import { validateSection } from './validate';
@@ -92,6 +92,7 @@ export function discover(name: string, fromDir: string, origin: string): Discove
       version,
     );
   }
-  const section = validateSection(record[MODULE_NAME], file, root, 'package', [MODULE_NAME]);
+  const field = recipe === undefined ? record[MODULE_NAME] : forThisNode(record[MODULE_NAME]);
+  const section = validateSection(field, file, root, 'package', [MODULE_NAME]);
   return { ...section, name, root, version };
 }

@@ -8,7 +8,9 @@
 // lists such channels under "wrapt-hooks-channels"; `listenLazily` subscribes a trampoline
 // that loads the recipe's function at the channel's first message, and hands it that message.
 import { readdirSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
+import { satisfies } from '../core/versions';
 
 export const RECIPE_PREFIX = 'wrapt-hooks/recipes/';
 const RECIPE_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -40,6 +42,22 @@ export function recipeRoot(name: string): { root: string } | { problem: string }
     };
   }
   return { root: path.join(ownRoot(), 'recipes', recipe) };
+}
+
+/**
+ * A recipe's "wrapt-hooks" field without the builtin targets this Node lacks whose `versions`
+ * range excludes it (`node:sqlite` before Node 22.13): those are skipped, not reported.
+ */
+export function forThisNode(field: unknown): unknown {
+  const patches = (field as { patches?: unknown } | null)?.patches;
+  if (patches === null || typeof patches !== 'object') return field;
+  const kept: Record<string, unknown> = {};
+  for (const [target, entry] of Object.entries(patches as Record<string, unknown>)) {
+    const versions = (entry as { versions?: unknown } | null)?.versions;
+    const missing = target.startsWith('node:') && !isBuiltin(target) && typeof versions === 'string' && satisfies(process.versions.node, versions) === false;
+    if (!missing) kept[target] = entry;
+  }
+  return { ...(field as object), patches: kept };
 }
 
 /** "wrapt-hooks-channels" of a recipe's package.json: channel -> `"./index.js#export"`. */
