@@ -276,3 +276,20 @@ const { exportCsv } = require('./lib/export');
     for (const dir of [kept, viaCallback, fromEsm]) if (existsSync(dir)) rmSync(dir, { recursive: true });
   }
 });
+
+test('examples/http-sql, run as its README says: request 4 ran one query and got a 404 from the rate service', { skip: !HAS_SQLITE && 'node:sqlite needs Node 22.13+' }, () => {
+  const example = path.join(ROOT, 'examples', 'http-sql');
+  const plain = runNode(example, ['app.js']);
+  assertClean(plain, 'plain');
+  assert.equal(plain.stdout, '{"user":1,"usd":27.54}\n{"user":3,"usd":12}\n');
+  const result = runCommand(example, NODE, [path.join(ROOT, 'bin', 'wrapt-hooks.js'), 'run', '--recipe', 'http,sql', NODE, 'app.js']);
+  assertClean(result, 'with recipes');
+  assert.equal(result.stdout, plain.stdout);
+  const request4 = events(result.stderr).filter((line) => line.includes('[req 4]'));
+  assert.deepEqual(request4, [
+    'sql [req 4] SELECT currency, amount FROM orders WHERE user_id = ? [1 param] -> 1 row Nms',
+    'http [req 4] out GET http://127.0.0.1:PORT/rates/CHF?key=[redacted] -> 404 Nms',
+    'http [req 4] in GET /users/3/quote -> 200 Nms',
+  ]);
+  assert.ok(!result.stderr.includes('demo-key'));
+});
