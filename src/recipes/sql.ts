@@ -22,8 +22,21 @@ interface Query {
   readonly start: bigint;
 }
 
+/** Collapsed SQL by its text: a prepared statement runs the same text many times. */
+const collapsed = new Map<string, string>();
+
 /** `SELECT  a\n FROM t` -> `SELECT a FROM t`; quoted passwords in DDL redacted. */
 export function collapseSql(sql: string): string {
+  let text = collapsed.get(sql);
+  if (text === undefined) {
+    if (collapsed.size >= 1000) collapsed.clear();
+    text = collapseSqlText(sql);
+    collapsed.set(sql, text);
+  }
+  return text;
+}
+
+function collapseSqlText(sql: string): string {
   return sql
     .replace(/\s+/g, ' ')
     .trim()

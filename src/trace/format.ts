@@ -97,6 +97,9 @@ export function format(value: unknown, limits: Limits = DEFAULT_LIMITS): string 
  */
 function inspect(value: unknown, options: object): string {
   inspectFn ??= (require('node:util') as { inspect: Inspect }).inspect;
+  // A primitive holds no error: no need to touch Error.prototype (which costs every later
+  // property access on errors their fast path for a while).
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return inspectFn(value, options);
   const proto = Error.prototype as unknown as Record<symbol, unknown>;
   let installed = false;
   if (!Object.prototype.hasOwnProperty.call(proto, INSPECT_CUSTOM)) {

@@ -55,11 +55,13 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
       return { text: `${label}${receiver === undefined ? '' : `[this=${receiver}]`}(${formatArgs(args, limits)})`, args: undefined, receiver };
     }
     const start = process.hrtime.bigint();
-    const finish = (outcome: Outcome, value: string, end: bigint): void => {
+    // `shown` is the outcome as text, made only when the line is written.
+    const finish = (outcome: Outcome, shown: () => string, end: bigint): void => {
       const took = Number(end - start) / 1e6;
       const failed = outcome === 'threw' || outcome === 'rejected';
       stats?.done(took, failed);
       if (!written || (options.errors && !failed) || (options.slow !== undefined && took < options.slow)) return;
+      const value = shown();
       call ??= describeCall(json);
       if (json) {
         const fields: Record<string, unknown> = { fn: label, args: call.args };
@@ -70,8 +72,7 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
         if (frames !== undefined) fields['stack'] = frames;
         emit('trace', '', fields, { req, time });
       } else {
-        const shown = outcome === 'returned' ? value : `${outcome} ${value}`;
-        emit('trace', `${call.text} -> ${shown} ${ms(took)}`, {}, { req, extra: frames });
+        emit('trace', `${call.text} -> ${outcome === 'returned' ? value : `${outcome} ${value}`} ${ms(took)}`, {}, { req, extra: frames });
       }
     };
     let result: unknown;
@@ -79,7 +80,7 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
       result = wrapped(...args);
     } catch (error) {
       const end = process.hrtime.bigint();
-      quietly(() => finish('threw', describeError(error), end));
+      quietly(() => finish('threw', () => describeError(error), end));
       // Node prints the source line of the last `throw` above an uncaught error: say whose it is.
       throw error; // wrapt-hooks trace: rethrowing, unchanged, what the traced function threw
     }
@@ -87,11 +88,11 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
     quietly(() => {
       if (isPromise(result)) {
         const observed = observe(result as Promise<unknown>, end, limits, (state, failed, settledAt) => {
-          finish(failed ? 'rejected' : 'resolved', state.slice(failed ? 'rejected '.length : 'resolved '.length), settledAt);
+          finish(failed ? 'rejected' : 'resolved', () => state.slice(failed ? 'rejected '.length : 'resolved '.length), settledAt);
         });
         if (observed) return;
       }
-      finish('returned', format(result, limits), end);
+      finish('returned', () => format(result, limits), end);
     });
     return result;
   };
