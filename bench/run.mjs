@@ -708,7 +708,7 @@ const SHAPES = {
 async function main() {
   const started = new Date();
   const loadStart = os.loadavg()[0];
-  if (!existsSync(path.join(ROOT, 'dist', 'bootstrap.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does it first)');
+  if (!existsSync(path.join(ROOT, 'dist', 'preload.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does it first)');
   ensureBenchDependencies();
   const nodes = nodeList();
   log(`Node lines: ${nodes.map((n) => `v${n.version}`).join(', ')}; ${QUICK ? 'QUICK mode, ' : ''}${PAIRS} pairs; sections: ${[...ONLY].join(', ')}`);
