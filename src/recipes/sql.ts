@@ -64,10 +64,14 @@ function outcome(result: unknown): { text: string; rows?: number; changes?: numb
   if (result !== null && typeof result === 'object') {
     const record = result as Record<string, unknown>;
     if (Array.isArray(record['rows'])) {
+      // pg: rowCount is what an INSERT/UPDATE/DELETE/MERGE changed (null after DDL); rows what came back.
+      const rowCount = record['rowCount'];
+      if (typeof rowCount === 'number' && /^(INSERT|UPDATE|DELETE|MERGE)$/.test(String(record['command'])) && record['rows'].length === 0) {
+        return { text: `${rowCount} change${rowCount === 1 ? '' : 's'}`, changes: rowCount };
+      }
+      if (rowCount === null && record['rows'].length === 0) return { text: 'done' };
       const rows = record['rows'].length;
-      // pg: rowCount is what an INSERT/UPDATE/DELETE touched; rows what a SELECT returned.
-      const count = typeof record['rowCount'] === 'number' && rows === 0 ? record['rowCount'] : rows;
-      return { text: `${count} row${count === 1 ? '' : 's'}`, rows: count };
+      return { text: `${rows} row${rows === 1 ? '' : 's'}`, rows };
     }
     for (const key of ['changes', 'affectedRows']) {
       const value = record[key];
