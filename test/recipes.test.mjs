@@ -4,6 +4,7 @@
 // directories. Credentials never reach a line; the application's output is unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { assertClean, makeApp, NODE, ROOT, runCommand, runNode } from './helpers.mjs';
@@ -277,19 +278,62 @@ const { exportCsv } = require('./lib/export');
   }
 });
 
-test('examples/http-sql, run as its README says: request 4 ran one query and got a 404 from the rate service', { skip: !HAS_SQLITE && 'node:sqlite needs Node 22.13+' }, () => {
-  const example = path.join(ROOT, 'examples', 'http-sql');
-  const plain = runNode(example, ['app.js']);
-  assertClean(plain, 'plain');
-  assert.equal(plain.stdout, '{"user":1,"usd":27.54}\n{"user":3,"usd":12}\n');
-  const result = runCommand(example, NODE, [path.join(ROOT, 'bin', 'wrapt-hooks.js'), 'run', '--recipe', 'http,sql', NODE, 'app.js']);
-  assertClean(result, 'with recipes');
-  assert.equal(result.stdout, plain.stdout);
-  const request4 = events(result.stderr).filter((line) => line.includes('[req 4]'));
-  assert.deepEqual(request4, [
-    'sql [req 4] SELECT currency, amount FROM orders WHERE user_id = ? [1 param] -> 1 row Nms',
-    'http [req 4] out GET http://127.0.0.1:PORT/rates/CHF?key=[redacted] -> 404 Nms',
-    'http [req 4] in GET /users/3/quote -> 200 Nms',
+test(
+  'examples/http-sql, run as its README says: request 4 ran one query and got a 404 from the rate service',
+  { skip: !HAS_SQLITE && 'node:sqlite needs Node 22.13+' },
+  () => {
+    const example = path.join(ROOT, 'examples', 'http-sql');
+    const plain = runNode(example, ['app.js']);
+    assertClean(plain, 'plain');
+    assert.equal(plain.stdout, '{"user":1,"usd":27.54}\n{"user":3,"usd":12}\n');
+    const result = runCommand(example, NODE, [path.join(ROOT, 'bin', 'wrapt-hooks.js'), 'run', '--recipe', 'http,sql', NODE, 'app.js']);
+    assertClean(result, 'with recipes');
+    assert.equal(result.stdout, plain.stdout);
+    const request4 = events(result.stderr).filter((line) => line.includes('[req 4]'));
+    assert.deepEqual(request4, [
+      'sql [req 4] SELECT currency, amount FROM orders WHERE user_id = ? [1 param] -> 1 row Nms',
+      'http [req 4] out GET http://127.0.0.1:PORT/rates/CHF?key=[redacted] -> 404 Nms',
+      'http [req 4] in GET /users/3/quote -> 200 Nms',
+    ]);
+    assert.ok(!result.stderr.includes('demo-key'));
+  },
+);
+
+test('http recipe on https: an https server and https.get, with [req N]', (t) => {
+  const app = makeApp({
+    files: {
+      'app.js': `'use strict';
+const https = require('https');
+const fs = require('fs');
+const server = https.createServer({ key: fs.readFileSync('key.pem'), cert: fs.readFileSync('cert.pem') }, (req, res) => {
+  res.statusCode = req.url === '/ok' ? 200 : 418;
+  res.end();
+});
+server.listen(0, '127.0.0.1', async () => {
+  for (const url of ['/ok', '/teapot?secret=x1']) {
+    await new Promise((resolve) => https.get({ host: '127.0.0.1', port: server.address().port, path: url, rejectUnauthorized: false }, (res) => { console.log(res.statusCode); res.resume(); res.on('end', resolve); }));
+  }
+  server.close();
+});
+`,
+    },
+  });
+  const made = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=127.0.0.1'],
+    { cwd: app, encoding: 'utf8' },
+  );
+  if (made.error !== undefined || made.status !== 0) {
+    t.skip('openssl cannot make a test certificate here');
+    return;
+  }
+  const result = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-hooks/recipes/http' } });
+  assertClean(result);
+  assert.equal(result.stdout, '200\n418\n');
+  assert.deepEqual([...events(result.stderr)].sort(), [
+    'http [req 1] in GET /ok -> 200 Nms',
+    'http [req 2] in GET /teapot?secret=[redacted] -> 418 Nms',
+    'http out GET https://127.0.0.1:PORT/ok -> 200 Nms',
+    'http out GET https://127.0.0.1:PORT/teapot?secret=[redacted] -> 418 Nms',
   ]);
-  assert.ok(!result.stderr.includes('demo-key'));
 });
