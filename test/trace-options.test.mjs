@@ -90,13 +90,13 @@ test('+slow=N writes only calls that took at least N ms (config object form)', (
   const app = makeApp({
     packages: { greeter: GREETER },
     files: {
-      '.wrapt-hooksrc.json': { trace: [{ fn: 'greeter#nap', slow: 40 }] },
-      'app.js': `'use strict';\nconst { nap } = require('greeter');\nnap(0); nap(80); nap(0);\n`,
+      '.wrapt-hooksrc.json': { trace: [{ fn: 'greeter#nap', slow: 300 }] },
+      'app.js': `'use strict';\nconst { nap } = require('greeter');\nnap(0); nap(600); nap(0);\n`,
     },
   });
   const result = runNode(app, [...REQUIRE, 'app.js']);
   assertClean(result);
-  assert.deepEqual(traced(result.stderr), ['trace greeter#nap(80) -> 80 Nms']);
+  assert.deepEqual(traced(result.stderr), ['trace greeter#nap(600) -> 600 Nms']);
 });
 
 test('WRAPT_TRACE_FORMAT=json: one object per line with the fields of §9, summary included', () => {

@@ -176,7 +176,7 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
       options: read.options,
       stack: read.options.stack > 0,
       baseDir,
-      origin: `${where}, key ${keyPath(isPlainObject(entry) ? [...prefix, ...parts] : [...prefix, ...at])}`,
+      origin: `${where}, key ${keyPath([...prefix, ...at])}`,
     });
   });
 }

@@ -138,7 +138,10 @@ const SECRET_QUERY = new RegExp(String.raw`([?&;](?:[\w.-]*(?:${SECRET_WORDS}|ke
 
 /** A URL (or a path with a query) without its password and secret-looking query values. */
 export function redactUrl(url: string): string {
-  return url.replace(URL_PASSWORD, '$1[redacted]@').replace(SECRET_QUERY, '$1[redacted]');
+  // The patterns run only where they can match: most values hold no URL and no query.
+  let out = url.includes('://') ? url.replace(URL_PASSWORD, '$1[redacted]@') : url;
+  if (out.includes('=')) out = out.replace(SECRET_QUERY, '$1[redacted]');
+  return out;
 }
 
 /** `--password=…`, `PGPASSWORD=…`, `token=…` inside a command line, and `Authorization: Bearer …`. */
@@ -152,7 +155,8 @@ export function redactArg(arg: string): string {
 
 /** inspect's output on one line, with values under secret-looking keys and URL passwords redacted. */
 export function shown(text: string): string {
-  return redactUrl(oneLine(text).replace(SECRET_VALUE, "$1'[redacted]'"));
+  const line = text.includes('\n') ? oneLine(text) : text;
+  return redactUrl(line.includes(': ') ? line.replace(SECRET_VALUE, "$1'[redacted]'") : line);
 }
 
 export function cut(text: string, max: number): string {
