@@ -82,12 +82,22 @@ function outcome(result: unknown): { text: string; rows?: number; changes?: numb
   return result === undefined ? { text: 'done' } : { text: '1 row', rows: 1 };
 }
 
+/**
+ * A driver's error without the values it quotes from the query (`Duplicate entry 'ann' for
+ * key …`, `invalid input syntax for type integer: "x"`): parameter values are never printed.
+ */
+export function sqlError(error: unknown): string {
+  return describeError(error)
+    .replace(/\b(entry|value) '(?:[^'\\]|\\.|'')*'/gi, "$1 '…'")
+    .replace(/(for type [\w ]+: )"(?:[^"\\]|\\.)*"/gi, '$1"…"');
+}
+
 function end(query: Query, result: unknown, error: unknown, failed: boolean): void {
   const ms = msSince(query.start);
   const params = `[${query.params} param${query.params === 1 ? '' : 's'}]`;
-  const got = failed ? { text: `error ${describeError(error)}` } : outcome(result);
+  const got = failed ? { text: `error ${sqlError(error)}` } : outcome(result);
   const fields: Record<string, unknown> = { recipe: 'sql', driver: query.driver, sql: query.sql, params: query.params, ms };
-  if (failed) fields['error'] = describeError(error);
+  if (failed) fields['error'] = sqlError(error);
   else if (got.rows !== undefined) fields['rows'] = got.rows;
   else if (got.changes !== undefined) fields['changes'] = got.changes;
   emit('sql', `${query.sql} ${params} -> ${got.text} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`, fields);
