@@ -21,3 +21,7 @@ export * as traceFormat from './trace/format';
 export * as trace from './trace/register';
 export * as esm from './hooks/esm';
 export * as esmWrapper from './hooks/esm-wrapper';
+export * as bundled from './core/bundled';
+export * as bundleCodegen from './bundlers/codegen';
+export * as bundleDetect from './bundlers/detect';
+export * as bundleRuntime from './bundlers/runtime';

@@ -9,7 +9,7 @@ import { globalSlot, KEYS } from '../global-state';
 import { describeCause, report, warn } from '../errors';
 import { checkSpecifier, parseTarget, type Target } from './targets';
 import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
-import { loadSpecifier, type Lazy } from './patch-loader';
+import { loadBundled, loadSpecifier, type Lazy } from './patch-loader';
 import { mutableCopy, syncView } from './views';
 import { satisfies } from './versions';
 import type { Hook, ModuleInfo, PatchFn } from '../types';
@@ -50,7 +50,7 @@ export class Registry implements TargetTables {
 
   /** Registers a patch declared by a config file or a patch package (its target already parsed). */
   registerPatch(patch: DeclaredPatch, options: { immediate: boolean; planned?: boolean }): () => void {
-    return this.register(patch.spec, patch.parsed, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, ...options });
+    return this.register(patch.spec, patch.parsed, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, load: patch.load, ...options });
   }
 
   /** Registers `hook` for `target` (as written, or parsed); returns its undo function. */
@@ -159,14 +159,15 @@ export class Registry implements TargetTables {
   }
 
   private instanceFor(event: LoadEvent): Instance {
-    const key = event.builtin !== undefined ? `node:${event.builtin}` : event.filename!;
+    const key = event.bundled?.instance ?? (event.builtin !== undefined ? `node:${event.builtin}` : event.filename!);
     let instance = this.instances.get(key);
     if (instance !== undefined) return instance;
     const exports = event.via === 'import' && event.format !== 'module' ? event.value.default : event.value;
     let name = event.builtin ?? event.filename!;
     let baseDir: string | undefined;
     let version: string | undefined;
-    if (event.filename !== undefined) {
+    if (event.bundled !== undefined) ({ name, baseDir, version } = event.bundled);
+    else if (event.filename !== undefined) {
       const details = packageOf(event.filename);
       if (details !== undefined) {
         name = details.name;
@@ -312,7 +313,8 @@ export class Registry implements TargetTables {
     const cacheKey = `${record.options.baseDir}\0${spec}`;
     let lazy = this.lazy.get(cacheKey);
     if (lazy === undefined) {
-      lazy = loadSpecifier(spec, record.options.baseDir, `for "${record.target.written}" (${record.options.origin})`);
+      const where = `for "${record.target.written}" (${record.options.origin})`;
+      lazy = record.options.load === undefined ? loadSpecifier(spec, record.options.baseDir, where) : loadBundled(spec, record.options.load, where);
       this.lazy.set(cacheKey, lazy);
     }
     if ('fn' in lazy) return lazy.fn;
