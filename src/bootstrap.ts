@@ -138,5 +138,9 @@ function summary(registry: Registry): void {
     writeLine(`wrapt-hooks:   failed ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
   for (const row of registry.skipped)
     writeLine(`wrapt-hooks:   skipped ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
-  for (const row of never) writeLine(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})`);
+  const bundled = never.length === 0 ? undefined : (require('./bundlers/detect') as typeof import('./bundlers/detect')).neverFiredReason;
+  for (const row of never) {
+    const why = bundled?.(row.target);
+    writeLine(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})${why === undefined ? '' : `: ${why}`}`);
+  }
 }

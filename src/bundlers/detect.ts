@@ -4,7 +4,9 @@
 // it reads files the preload never reads at start-up.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { findPackageRoot } from '../config/discovery';
 import { splitBare } from '../core/targets';
+import { bundlesInstalled } from './runtime';
 
 /** Files larger than this are not read. */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -30,6 +32,16 @@ export function bundledReason(target: string, files: readonly string[], installe
     }
   }
   return undefined;
+}
+
+/**
+ * For the exit summary: why `target` (as written) never fired, when the application's entry
+ * script looks like a bundle made without the plugin. Nothing when a bundle built with the plugin
+ * handed its plan over: its targets fire when it evaluates them.
+ */
+export function neverFiredReason(target: string, entry: string | undefined = process.argv[1], cwd: string = process.cwd()): string | undefined {
+  if (entry === undefined || bundlesInstalled() > 0 || target.startsWith('.') || target.startsWith('/')) return undefined;
+  return bundledReason(target, [path.resolve(cwd, entry)], findPackageRoot(splitBare(target).name, cwd) !== undefined);
 }
 
 /** Files in `dir` that may be the application's bundle, for `doctor`: package.json's main, and scripts in dir, dist/, build/ and out/. */
