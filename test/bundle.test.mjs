@@ -5,7 +5,7 @@
 // file, a dual package, an application file, a builtin and a trace; one bundled package is never
 // evaluated. The same application run unbundled gives the ModuleInfo the bundles must match.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
@@ -214,4 +214,33 @@ test('bundled without the plugin: the exit summary and doctor say the target loo
   const report = JSON.parse(doctor.stdout);
   const problem = report.problems.find((item) => item.code === 'WRAPT_HOOKS_TARGET_BUNDLED');
   assert.match(problem?.message ?? '', /bundle-cjs looks bundled into .*server\.js.*wrapt-hooks\/esbuild/, doctor.stdout);
+});
+
+test('examples/bundled-express: built as its README says, run from a directory holding only the bundle and wrapt-hooks', () => {
+  const example = path.join(ROOT, 'examples', 'bundled-express');
+  const readme = readFileSync(path.join(example, 'README.md'), 'utf8');
+  assert.ok(readme.includes('cd examples/bundled-express && node build.mjs'), 'README.md says how to build');
+  assert.ok(readme.includes('node --require wrapt-hooks/register dist/server.js'), 'README.md says how to run');
+  const dir = deployDir();
+  const build = runNode(example, ['build.mjs', path.join(dir, 'dist')]);
+  assert.equal(build.code, 0, build.stderr);
+  const expectTimed = (result, label) => {
+    assert.equal(result.code, 0, `${label}: ${result.stderr}`);
+    assert.deepEqual(result.warnings, [], label);
+    assert.deepEqual(
+      lines(result.stdout),
+      ['client: /hello/ada -> 200 hello ada', 'client: /slow -> 200 {"slow":true}', 'client: /missing -> 404 (no page)'],
+      label,
+    );
+    const log = lines(result.stderr);
+    assert.match(log[0] ?? '', /^\[timing\] patching express@5\.\d+\.\d+ \(commonjs\)$/, label);
+    assert.deepEqual(
+      log.slice(1).map((line) => line.replace(/ [\d.]+ms/, ' <ms>')),
+      ['[timing] GET /hello/ada 200 <ms> (route /hello/:name)', '[timing] GET /slow 200 <ms> (route /slow)', '[timing] GET /missing 404 <ms>'],
+      `${label}: each request timed once`,
+    );
+  };
+  expectTimed(runNode(dir, [...PRELOAD, 'dist/server.js']), 'deployed');
+  // Run where the config is found too (from the project): the patch applies once, not twice.
+  expectTimed(runNode(example, [...PRELOAD, path.join(dir, 'dist', 'server.js')]), 'beside its config');
 });

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { bundledLoad } from '../core/bundled';
 import { getRegistry, type Registry } from '../core/registry';
+import { parseTarget } from '../core/targets';
 import { debug } from '../debug';
 import { flag } from '../env';
 import type { Baked, BundleHandle } from './protocol';
@@ -32,11 +33,19 @@ export function installBundle(
   const registry = getRegistry();
   if (baked.strict || flag(process.env['WRAPT_HOOKS_STRICT'])) registry.strict = true;
   if (disable !== undefined) registry.disabled = disable;
-  debug(`bundle: config ${baked.config ?? '(none)'} baked in at build time: ${baked.patches.length} patches, ${baked.trace.length} traces`);
-  for (const patch of baked.patches) {
-    const id = `${patch.target.key}\0${patch.origin}\0${patch.spec}`;
-    if (registered.has(id)) continue;
+  debug(`bundle: config ${baked.config ?? '(none)'} baked in at build time (patches: ${baked.patches.length}, traces: ${baked.trace.length})`);
+  // A declaration registers once: when a bundle is evaluated again, when two bundles of one
+  // build run in one process, and when the preload found the same config file beside the bundle.
+  const fresh = (key: string, origin: string, spec: string): boolean => {
+    const id = `${key}\0${origin}\0${spec}`;
+    if (registered.has(id)) return false;
     registered.add(id);
+    if (!registry.isDeclared(key, origin)) return true;
+    debug(`bundle: ${origin} is in force already (the config file found at start-up)`);
+    return false;
+  };
+  for (const patch of baked.patches) {
+    if (!fresh(patch.target.key, patch.origin, patch.spec)) continue;
     const load = typeof patch.module === 'number' ? loaders[patch.module] : undefined;
     const spec = typeof patch.module === 'number' ? patch.spec : path.join(path.resolve(__dirname, '..'), patch.module.own);
     // ES module output imports its builtins before any of the bundle's code runs: they are loaded already.
@@ -46,8 +55,10 @@ export function installBundle(
       { immediate, planned: true },
     );
   }
-  const traces = baked.trace.filter((trace) => !registered.has(`trace\0${trace.origin}\0${trace.spec}`));
-  for (const trace of traces) registered.add(`trace\0${trace.origin}\0${trace.spec}`);
+  const traces = baked.trace.filter((trace) => {
+    const target = parseTarget(trace.target, trace.baseDir);
+    return typeof target !== 'string' && fresh(target.key, trace.origin, trace.spec);
+  });
   if (traces.length > 0) (require('../trace/register') as typeof import('../trace/register')).registerTraces(registry, traces, baked.dir);
   // Builtin targets, and targets the build left outside the bundle (external), are loaded by Node.
   if (registry.hasTargets()) (require('../hooks/index') as typeof import('../hooks/index')).ensureHooks(registry);

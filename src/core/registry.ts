@@ -98,6 +98,11 @@ export class Registry implements TargetTables {
     this.failure = reason;
   }
 
+  /** Is the declaration at `origin` (a config file and key) already registered for target `key`? A bundle's baked config is, when the same file is also found beside it. */
+  isDeclared(key: string, origin: string): boolean {
+    return this.hooksByTarget.get(key)?.some((record) => record.active && record.options.origin === origin) ?? false;
+  }
+
   /** Targets that have at least one active hook. */
   targets(): Target[] {
     return [...this.targetsWritten.values()];
