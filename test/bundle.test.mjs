@@ -184,12 +184,47 @@ test('without the preload: one WRAPT_HOOKS_BUNDLE_NO_PRELOAD warning, however of
   assert.ok(esm.stdout.includes('[app] fs false\n'), esm.stdout);
 });
 
-test('WRAPT_HOOKS_DISABLE=all: the bundle runs unpatched and quiet', () => {
+test('WRAPT_HOOKS_DISABLE turns baked patches off: all of them, or those of the targets it names', () => {
   const { dir, file } = bundles.cjs;
-  const result = runNode(dir, [...PRELOAD, file], { env: { WRAPT_HOOKS_DISABLE: 'all' } });
+  const all = runNode(dir, [...PRELOAD, file], { env: { WRAPT_HOOKS_DISABLE: 'all' } });
+  assert.equal(all.code, 0, all.stderr);
+  assert.deepEqual(all.warnings, []);
+  assert.ok(!all.stdout.includes('[patch'), all.stdout);
+  const some = runNode(dir, [...PRELOAD, file], { env: { WRAPT_HOOKS_DISABLE: 'bundle-cjs,fs' } });
+  assert.equal(some.code, 0, some.stderr);
+  assert.deepEqual(
+    applied(some.stdout).map(([name]) => name),
+    expectedInfo()
+      .map(([name]) => name)
+      .filter((name) => name !== 'bundle-cjs' && name !== 'fs'),
+  );
+});
+
+test('a target left outside the bundle (external) is patched by the preload, with the bundled patch', async () => {
+  const dir = deployDir();
+  cpSync(path.join(FIXTURES, 'node_modules', 'esm-dual'), path.join(dir, 'node_modules', 'esm-dual'), { recursive: true });
+  const { wraptHooks } = createRequire(path.join(app, 'build.js'))('wrapt-hooks/esbuild');
+  const built = await esbuild.build({
+    absWorkingDir: app,
+    entryPoints: ['src/main.mjs'],
+    outfile: path.join(dir, 'bundle.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: ['esm-dual'],
+    plugins: [wraptHooks()],
+    logLevel: 'silent',
+  });
+  assert.deepEqual(built.warnings, []);
+  const result = runNode(dir, [...PRELOAD, 'bundle.cjs']);
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(result.warnings, []);
-  assert.ok(!result.stdout.includes('[patch'), result.stdout);
+  const dual = applied(result.stdout).filter(([name]) => name === 'esm-dual');
+  assert.deepEqual(
+    dual.map(([, info]) => [info.format, info.filename]),
+    [['commonjs', path.join(dir, 'node_modules', 'esm-dual', 'dist', 'cjs', 'index.cjs')]],
+  );
+  assert.ok(result.stdout.includes('[app] dual dual (cjs) (patched) | dual (cjs) (patched)'), result.stdout);
 });
 
 test('bundled without the plugin: the exit summary and doctor say the target looks bundled and name the plugin', async () => {
