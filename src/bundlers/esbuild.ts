@@ -179,7 +179,7 @@ function tableFor(tables: Tables, target: Target): Set<string> {
  * holding a deep target), and the target files themselves. esbuild applies it without calling
  * the plugin, so every other module costs the build nothing.
  */
-export function loadFilter(tables: TargetTables): RegExp | undefined {
+function loadFilter(tables: TargetTables): RegExp | undefined {
   const names = new Set([...tables.packages, ...[...tables.deep].map((key) => splitBare(key).name)]);
   const parts: string[] = [];
   if (names.size > 0) parts.push(`[\\\\/]node_modules[\\\\/](?:${[...names].map((name) => escape(name).replace('/', '[\\\\/]')).join('|')})[\\\\/]`);
