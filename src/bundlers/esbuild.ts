@@ -27,7 +27,7 @@ export interface WraptHooksOptions {
 type Tables = TargetTables & { builtins: Set<string>; packages: Set<string>; deep: DeepTargets; files: Set<string> };
 
 const BAKED = 'wrapt-hooks-baked';
-const ORIGINAL = 'wrapt-hooks-original';
+const ORIGINAL_SUFFIX = '?wrapt-hooks-original';
 const LIBRARY = 'wrapt-hooks-library';
 
 /** The plugin: `esbuild.build({ bundle: true, platform: 'node', plugins: [wraptHooks()] })`. */
@@ -69,7 +69,9 @@ function setup(build: PluginBuild, options: WraptHooksOptions): void {
 
   initial.inject = [...(initial.inject ?? []), BAKED_ID];
   build.onResolve({ filter: /^wrapt-hooks:baked$/ }, () => ({ path: 'baked', namespace: BAKED }));
-  build.onResolve({ filter: /^wrapt-hooks-original:/ }, (args) => ({ path: args.path.slice(ORIGINAL_PREFIX.length), namespace: ORIGINAL }));
+  // An ES module target's own code, imported by its proxy: the same file, loaded by esbuild (and
+  // any other plugin) as usual, as a module of its own (the suffix tells it from the proxy).
+  build.onResolve({ filter: /^wrapt-hooks-original:/ }, (args) => ({ path: args.path.slice(ORIGINAL_PREFIX.length), suffix: ORIGINAL_SUFFIX }));
   build.onResolve({ filter: /^wrapt-hooks(\/|$)/ }, (args) => {
     if (args.kind === 'entry-point') return undefined;
     // ES module output has no `require`: a patch's require('wrapt-hooks') becomes an import there.
@@ -77,11 +79,6 @@ function setup(build: PluginBuild, options: WraptHooksOptions): void {
     return { path: args.path, external: true };
   });
   build.onLoad({ filter: /.*/, namespace: LIBRARY }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};\n`, loader: 'js' }));
-  build.onLoad({ filter: /.*/, namespace: ORIGINAL }, (args) => ({
-    contents: readFileSync(args.path, 'utf8'),
-    loader: LOADERS[path.extname(args.path)] ?? 'js',
-    resolveDir: path.dirname(args.path),
-  }));
   build.onLoad({ filter: /.*/, namespace: BAKED }, async () => {
     const { baked, loaderFiles, missing } = await bake(build, format, plan.file, plan.dir, plan.strict, patches, trace);
     return { contents: bakedModule(baked, loaderFiles, format), loader: 'js', resolveDir: plan.dir, ...report(missing) };
@@ -104,7 +101,7 @@ function setup(build: PluginBuild, options: WraptHooksOptions): void {
   };
   build.onLoad({ filter }, async (args: OnLoadArgs): Promise<OnLoadResult | undefined> => {
     const file = args.path;
-    if (args.namespace !== 'file' || !(path.extname(file) in LOADERS)) return undefined;
+    if (args.namespace !== 'file' || args.suffix === ORIGINAL_SUFFIX || !(path.extname(file) in LOADERS)) return undefined;
     const details = packageOf(file);
     const mains = details !== undefined && tables.packages.has(details.name) ? await entryPoints(details.name, details.basedir) : new Set<string>();
     const keys = matchFile(tables, file, () => mains.has(file));

@@ -235,3 +235,11 @@ test('plugin: only target modules are replaced; the patch module is bundled behi
   assert.match(text, /require\("wrapt-hooks"\)/);
   assert.match(text, /\(\) => require_p\(\)/);
 });
+
+test('plugin: a patch module that wrapt-hooks ships is not bundled: it is loaded from the copy installed beside the bundle', async () => {
+  const own = path.join(path.dirname(require.resolve('../../dist/esbuild.js')), 'index.js');
+  const { text, warnings } = await buildWith({ '.wrapt-hooksrc.json': JSON.stringify({ patches: { os: `${own}#unwrap` } }) });
+  assert.deepEqual(warnings, []);
+  assert.match(text, /"module": \{ "own": "dist\/index\.js#unwrap" \}/);
+  assert.match(text, /var loaders = \[\];/);
+});
