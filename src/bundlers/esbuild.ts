@@ -57,7 +57,10 @@ function setup(build: PluginBuild, options: WraptHooksOptions): void {
     plan.strict ? { errors: messages(list) } : { warnings: messages(list) };
   if (initial.bundle !== true || (patches.length === 0 && trace.length === 0)) {
     const why = initial.bundle !== true ? 'this build does not bundle (bundle: true), so there is nothing to bake' : nothingBaked(plan.file, cwd);
-    build.onStart(() => ({ warnings: messages([...problems, why]) }));
+    build.onStart(() => {
+      const reported = report(problems);
+      return { ...reported, warnings: [...(reported.warnings ?? []), ...messages([why])] };
+    });
     return;
   }
   build.onStart(() => report(problems));
