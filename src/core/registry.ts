@@ -306,7 +306,8 @@ export class Registry implements TargetTables {
       return;
     }
     instance.exports = result;
-    if (instance.filename !== undefined) {
+    // A bundled module's filename is where it was on the build machine, not a require.cache entry.
+    if (instance.filename !== undefined && instance.key === instance.filename) {
       const cached = require.cache[instance.filename];
       if (cached !== undefined) cached.exports = result;
     }

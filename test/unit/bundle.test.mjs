@@ -101,6 +101,17 @@ test('bundledLoad: what a CommonJS patch returns is what the bundled importers g
   assert.equal(bundled.bundledLoad(registry, 1, module, {}), replacement);
 });
 
+test('bundledLoad: a bundled module never touches require.cache, even when its build path is loaded there too', () => {
+  const file = path.join(temp, 'same-path.js');
+  writeFileSync(file, 'exports.real = true;\n');
+  const real = require(file);
+  const registry = new registryModule.Registry();
+  registry.register(() => ({ replaced: true }), file, { baseDir: temp, origin: 'test', immediate: false });
+  const module = { keys: [file], name: file, filename: file, format: 'commonjs' };
+  assert.deepEqual(bundled.bundledLoad(registry, 1, module, { bundled: true }), { replaced: true });
+  assert.equal(require.cache[file].exports, real);
+});
+
 test('loadBundled: the export is picked from the bundled module; problems are coded, never thrown', () => {
   const fn = () => {};
   // What esbuild's require() of a bundled ES module returns.
