@@ -20,7 +20,8 @@ const NO_PRELOAD: ErrorCode = 'WRAPT_HOOKS_BUNDLE_NO_PRELOAD';
  * bundles it and evaluates it only when the registry first calls the loader.
  */
 export function bakedModule(baked: Baked, loaderFiles: readonly string[], format: 'cjs' | 'esm'): string {
-  const where = format === 'esm' ? 'import.meta.url' : '__filename';
+  // Names the bundle: `import.meta` is empty in CommonJS output, `__filename` undefined in an ES module.
+  const where = format === 'esm' ? 'import.meta.url' : '(typeof __filename === "string" ? __filename : "this bundle")';
   const message = `: this bundle was built with the wrapt-hooks esbuild plugin, but the wrapt-hooks preload is not loaded, so no patch applies. Start it with "node --require wrapt-hooks/register <bundle>" (or --import), wrapt-hooks installed beside the bundle.`;
   return [
     `const loaders = [${loaderFiles.map((file) => `() => require(${JSON.stringify(file)})`).join(', ')}];`,

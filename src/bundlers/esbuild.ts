@@ -38,7 +38,8 @@ export function wraptHooks(options: WraptHooksOptions = {}): Plugin {
 function setup(build: PluginBuild, options: WraptHooksOptions): void {
   const initial = build.initialOptions;
   const cwd = initial.absWorkingDir ?? process.cwd();
-  const format = initial.format === 'esm' ? 'esm' : 'cjs';
+  // esbuild's own default: ES module output for platform "neutral", CommonJS (or an IIFE) otherwise.
+  const format = (initial.format ?? (initial.platform === 'neutral' ? 'esm' : 'cjs')) === 'esm' ? 'esm' : 'cjs';
   // The config file only: WRAPT_TRACE, WRAPT_PATCHES and the rest are read where the bundle runs.
   const plan = loadPlan(cwd, options.config === undefined ? {} : { WRAPT_HOOKS_CONFIG: path.resolve(cwd, options.config) });
   const problems: Problem[] = [...plan.problems];
