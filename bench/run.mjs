@@ -10,7 +10,7 @@
 //   WRAPT_BENCH_QUICK=1                      few pairs, for a smoke run (~2 min); writes
 //                                            bench/.work/RESULTS-quick.md unless WRAPT_BENCH_OUT is set
 //   WRAPT_BENCH_PAIRS=N                      pairs per goal/comparison row (default 21, quick 5)
-//   WRAPT_BENCH_ONLY=goals,compare,breakdown,timer,profile,micro,bundler   sections to run (default all)
+//   WRAPT_BENCH_ONLY=goals,compare,breakdown,timer,profile,micro   sections to run (default all)
 //   WRAPT_BENCH_OUT=file                     where to write the report
 //   WRAPT_BENCH_SKIP_INSTALL=1               do not run npm in bench/ (peers then missing rows say so)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -22,7 +22,6 @@ import { makeApps, HEAVY_MODULES, TARGETS, LOADED } from './lib/fixtures.mjs';
 import { comparePair, describe, median, runOnce } from './lib/measure.mjs';
 import { buildBundledPackage, buildFloor, buildUnbundledPackage } from './lib/bundle.mjs';
 import { writeProbes } from './lib/probes.mjs';
-import { bundlerReport, measureBuild, measureRun } from './lib/bundler.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -406,7 +405,7 @@ function gitDescribe() {
 }
 
 function report(ctx) {
-  const { nodes, data, started, finished, loadStart, loadEnd, bundle, bundler } = ctx;
+  const { nodes, data, started, finished, loadStart, loadEnd, bundle } = ctx;
   const m = machine();
   const L = [];
   const p = (line = '') => L.push(line);
@@ -642,11 +641,6 @@ function report(ctx) {
     }
   }
 
-  if (bundler) {
-    const runs = Object.fromEntries(nodes.map((n) => [n.version, data[n.version]?.bundler]));
-    for (const line of bundlerReport({ build: bundler, runs, nodes, f1, f2 })) p(line);
-  }
-
   p('## Exact commands');
   p();
   p('Run from the app directory named (all under `bench/.work/apps/`); `node` is the binary of each line above.');
@@ -708,12 +702,6 @@ async function main() {
   const floor = existsSync(path.join(BENCH_MODULES, 'esbuild')) ? await buildFloor({ work: WORK, benchModules: BENCH_MODULES, root: ROOT }) : undefined;
   const probes = writeProbes({ work: WORK, root: ROOT, apps, bundle, floor, unbundled, targets: TARGETS, syncHooks });
   const data = {};
-  // The esbuild plugin's build time is the benchmark process's own (one Node); its bundle runs on every line.
-  let bundler;
-  if (ONLY.has('bundler') && existsSync(path.join(BENCH_MODULES, 'esbuild'))) {
-    log('bundler: build time with and without the esbuild plugin');
-    bundler = await measureBuild({ work: WORK, root: ROOT, benchModules: BENCH_MODULES, apps, pairs: COMPARE_PAIRS, warmup: 2 });
-  }
   for (const node of nodes) {
     const d = (data[node.version] = {});
     sanity(node, apps);
@@ -723,13 +711,9 @@ async function main() {
     if (ONLY.has('timer')) d.timer = requireTimer(node, apps);
     if (ONLY.has('profile')) d.profile = profile(node, apps);
     if (ONLY.has('micro')) d.micro = micro(node);
-    if (bundler) {
-      log(`${node.label}: bundler: start-up of the bundle`);
-      d.bundler = measureRun({ node, cmd, withDir: bundler.withDir, withoutDir: bundler.withoutDir, pairs: COMPARE_PAIRS, warmup: 2 });
-    }
   }
   const finished = new Date();
-  const text = report({ nodes, data, started, finished, loadStart, loadEnd: os.loadavg()[0], bundle, bundler: bundler?.row });
+  const text = report({ nodes, data, started, finished, loadStart, loadEnd: os.loadavg()[0], bundle });
   mkdirSync(path.dirname(OUT), { recursive: true });
   writeFileSync(OUT, text.endsWith('\n') ? text : `${text}\n`);
   writeFileSync(

@@ -1,12 +1,11 @@
 // The esbuild plugin (`wrapt-hooks/esbuild`): what it adds to a build, and what a bundle built
 // with it costs at start-up. The require-heavy app (1,000 generated modules in 40 packages, the
 // fake `pg` and `redis` targets, the 20-target config) is bundled in this process by the
-// benchmark's esbuild, alternately with and without the plugin; then, per Node line, the bundle
-// built with the plugin and run with the preload is paired with the bundle built without it and
-// run bare.
+// benchmark's esbuild, alternately with and without the plugin; then the bundle built with the
+// plugin and run with the preload is paired with the bundle built without it and run bare.
 //
-// Also runnable on its own: `node bench/lib/bundler.mjs` prints the rows as JSON (after
-// `npm run build`; the apps are generated under bench/.work/apps/ as run.mjs does).
+// Used by the probe lib/probes/4-bundler.mjs, and runnable on its own: `node bench/lib/bundler.mjs`
+// prints the rows as JSON (after `npm run build`; the apps are generated under bench/.work/apps/).
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -87,42 +86,6 @@ export function measureRun({ node, cmd, withDir, withoutDir, pairs, warmup }) {
   const a = cmd(node, withDir, ['-r', 'wrapt-hooks/register', 'app.js']);
   const b = cmd(node, withoutDir, ['app.js']);
   return { a, b, ...comparePair(a, b, { pairs, warmup }) };
-}
-
-/** The report's section. `build` is measureBuild's row; `runs[version]` measureRun's. */
-export function bundlerReport({ build, runs, nodes, f1, f2 }) {
-  const L = [];
-  L.push('## Bundled applications (esbuild plugin)');
-  L.push('');
-  L.push(
-    `bench/lib/bundler.mjs: the require-heavy app bundled by esbuild (${build.modules.toLocaleString('en')} modules in the bundle), in this process, ${build.pairs} alternating pairs after warm-up. The plugin reads the config, runs a side build of each target module it finds (here \`pg\` and \`redis\`) and replaces it; the other modules are never passed to it (esbuild filters them by path).`,
-  );
-  L.push('');
-  L.push('| build | with the plugin | without | Δ ms | ratio [IQR] |');
-  L.push('| --- | --- | --- | --- | --- |');
-  L.push(
-    `| \`esbuild.build\` of app.js | ${f1(build.aMs)} ms | ${f1(build.bMs)} ms | ${f1(build.deltaMs)} | ${f2(build.ratio)} [${f2(build.ratioIqr[0])}–${f2(build.ratioIqr[1])}] |`,
-  );
-  const measured = nodes.filter((n) => runs[n.version]);
-  if (measured.length > 0) {
-    L.push('');
-    L.push(
-      'Start-up of the bundle: built with the plugin and run with `-r wrapt-hooks/register` (no config file beside it; both patches applied) against built without it and run bare.',
-    );
-    L.push('');
-    L.push(`| run | ${measured.map((n) => n.label).join(' | ')} |`);
-    L.push(`| --- | ${measured.map(() => '---').join(' | ')} |`);
-    L.push(
-      `| ratio [IQR] (A / B ms) | ${measured
-        .map((n) => {
-          const r = runs[n.version];
-          return `${f2(r.ratio)} [${f2(r.ratioIqr[0])}–${f2(r.ratioIqr[1])}] (${f1(r.aMs)} / ${f1(r.bMs)})`;
-        })
-        .join(' | ')} |`,
-    );
-  }
-  L.push('');
-  return L;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
