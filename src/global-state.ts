@@ -20,6 +20,10 @@ export const KEYS = Object.freeze({
   writer: Symbol.for('wrapt-hooks.writer@1'),
   /** trace/output.ts: the trace line format and destination, and the http recipe's request id. */
   output: Symbol.for('wrapt-hooks.output@1'),
+  /** bootstrap.ts: what a bundle built with the esbuild plugin calls at its start (bundlers/protocol.ts BundleApi). */
+  bundle: Symbol.for('wrapt-hooks.bundle@1'),
+  /** Code the esbuild plugin puts in a bundle (bundlers/codegen.ts): the missing preload was reported once. */
+  bundleWarned: Symbol.for('wrapt-hooks.bundle-warned@1'),
 });
 
 /** The value kept under `key` on `globalThis`, created by `make` on first use. */

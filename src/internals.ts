@@ -29,3 +29,7 @@ export * as recipeChildProcess from './recipes/child-process';
 export * as cliRun from './cli/run';
 export * as esm from './hooks/esm';
 export * as esmWrapper from './hooks/esm-wrapper';
+export * as bundled from './core/bundled';
+export * as bundleCodegen from './bundlers/codegen';
+export * as bundleDetect from './bundlers/detect';
+export * as bundleRuntime from './bundlers/runtime';
