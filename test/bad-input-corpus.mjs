@@ -165,7 +165,9 @@ export const CASES = [
     files: { [RC]: withPatch({ trace: [{ fn: 'victim#hello', stack: 'yes' }] }) },
     code: 'WRAPT_HOOKS_CONFIG_INVALID',
     names: [`$DIR/${RC}`, 'key trace[0].stack'],
-    fix: /expected true or false/,
+    fix: /expected true, false or a number of frames/,
+    // A bad option value drops the option, not the entry (CONTRACT §9).
+    stillTraced: true,
   },
   {
     name: 'config field in package.json is a string',
@@ -197,6 +199,8 @@ export const CASES = [
     code: 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
     names: [`$DIR/${RC}`, 'key trace[0].stak'],
     fix: FIX.unknownKey,
+    // The entry still applies with its known keys (CONTRACT §3).
+    stillTraced: true,
   },
 
   // ---- empty strings and malformed targets / specifiers ---------------------------------------

@@ -39,7 +39,14 @@ describe('bad input: one coded problem naming where, strict mode explains', () =
       const env = testCase.env ?? {};
       const names = testCase.names.map((name) => expand(name, dir));
 
-      const { problems, thrown } = await runStages(dir, env);
+      const { problems, thrown, plan } = await runStages(dir, env);
+      // A trace entry with a bad option or an unknown key still applies (CONTRACT §3, §9).
+      if (testCase.stillTraced)
+        assert.deepEqual(
+          plan.trace.map((trace) => trace.spec),
+          ['victim#hello'],
+          'the entry still applies',
+        );
       assert.equal(thrown, undefined, `fail-open: nothing is thrown; ${thrown}`);
       assert.equal(problems.length, 1, `exactly one problem expected: ${JSON.stringify(problems, null, 2)}`);
       const [problem] = problems;

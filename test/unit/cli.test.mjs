@@ -35,7 +35,7 @@ test('--version and -v print the package version; --help, -h and help print the 
     assert.equal(result.code, 0);
     assert.equal(result.stderr, '');
     assert.match(result.stdout, /^Usage: wrapt-hooks <command> \[options\]/);
-    assert.match(result.stdout, /run \[--trace <spec>\]\.\.\. <command> \[args\.\.\.\]/);
+    assert.match(result.stdout, /run \[--trace <spec>\]\.\.\. \[--recipe <name>\[,<name>\]\]\.\.\. <command> \[args\.\.\.\]/);
     assert.match(result.stdout, /doctor \[--json\]/);
   }
   assert.match((await main(['run', '--help'])).stdout, /^Usage: wrapt-hooks run /);
