@@ -85,7 +85,12 @@ function setup(build: PluginBuild, options: WraptHooksOptions): void {
   build.onLoad({ filter: /.*/, namespace: LIBRARY }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};\n`, loader: 'js' }));
   build.onLoad({ filter: /.*/, namespace: BAKED }, async () => {
     const { baked, loaderFiles, missing } = await bake(build, format, plan.file, plan.dir, plan.strict, patches, trace);
-    return { contents: bakedModule(baked, loaderFiles, format), loader: 'js', resolveDir: plan.dir, ...report(missing) };
+    return {
+      contents: bakedModule({ ...baked, traceSummary: plan.traceSummary }, loaderFiles, format),
+      loader: 'js',
+      resolveDir: plan.dir,
+      ...report(missing),
+    };
   });
 
   const filter = loadFilter(tables);
@@ -156,7 +161,7 @@ async function bake(
     if (index === -1) index = loaderFiles.push(resolved.path) - 1;
     baked.push({ ...base, module: index });
   }
-  return { baked: { format, config, dir, strict, patches: baked, trace }, loaderFiles, missing };
+  return { baked: { format, config, dir, strict, patches: baked, trace, traceSummary: false }, loaderFiles, missing };
 }
 
 function firstText(errors: readonly Message[]): string {

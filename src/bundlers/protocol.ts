@@ -31,6 +31,8 @@ export interface Baked {
   readonly strict: boolean;
   readonly patches: readonly BakedPatch[];
   readonly trace: readonly PlanTrace[];
+  /** The config's "traceSummary". */
+  readonly traceSummary: boolean;
 }
 
 /** What the preload keeps on `globalThis` under KEYS.bundle. */

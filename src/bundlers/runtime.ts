@@ -59,7 +59,10 @@ export function installBundle(
     const target = parseTarget(trace.target, trace.baseDir);
     return typeof target !== 'string' && fresh(target.key, trace.origin, trace.spec);
   });
-  if (traces.length > 0) (require('../trace/register') as typeof import('../trace/register')).registerTraces(registry, traces, baked.dir);
+  if (traces.length > 0)
+    (require('../trace/register') as typeof import('../trace/register')).registerTraces(registry, traces, {
+      summary: baked.traceSummary || flag(process.env['WRAPT_TRACE_SUMMARY']),
+    });
   // Builtin targets, and targets the build left outside the bundle (external), are loaded by Node.
   if (registry.hasTargets()) (require('../hooks/index') as typeof import('../hooks/index')).ensureHooks(registry);
   const bundle = ++bundles;
