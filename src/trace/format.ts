@@ -192,7 +192,7 @@ export function promiseState(promise: Promise<unknown>, limits: Limits = DEFAULT
   const open = text.indexOf('{ ');
   const close = text.lastIndexOf(' }');
   if (open === -1 || close <= open) return `resolved ${cut(shown(text), limits.value)}`;
-  const body = text.slice(open + 2, close);
+  const body = withoutAsyncIds(text.slice(open + 2, close));
   if (body === '<pending>' || body.startsWith('<pending>,')) return undefined;
   if (body.startsWith('<rejected> ')) {
     const reason = body.slice('<rejected> '.length);
@@ -201,6 +201,16 @@ export function promiseState(promise: Promise<unknown>, limits: Limits = DEFAULT
     return `rejected ${cut(first, limits.value)}`;
   }
   return `resolved ${cut(shown(body), limits.value)}`;
+}
+
+/**
+ * While async hooks are on (an AsyncLocalStorage, the http recipe, an APM agent), Node 20 and 22
+ * keep a promise's async ids and store as symbol-keyed properties, which inspect prints after
+ * its state: `42, [Symbol(async_id_symbol)]: 3, …`. They are Node's bookkeeping, not the value.
+ */
+function withoutAsyncIds(body: string): string {
+  const at = body.search(/, \[Symbol\((?:async_id_symbol|trigger_async_id_symbol|kResourceStore)\)\]: /);
+  return at === -1 ? body : body.slice(0, at);
 }
 
 /** Loads util.inspect and util.types now, before the module hooks exist (see registerTraces). */
