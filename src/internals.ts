@@ -21,3 +21,5 @@ export * as traceFormat from './trace/format';
 export * as trace from './trace/register';
 export * as esm from './hooks/esm';
 export * as esmWrapper from './hooks/esm-wrapper';
+export * as esmBridge from './hooks/esm-bridge';
+export * as node from './hooks/node';

@@ -9,6 +9,7 @@
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { describeCause, warn } from '../errors';
+import { noteResolved } from './esm-bridge';
 import { completeWrapper } from './esm-wrapper';
 
 export interface ResolveResult {
@@ -82,6 +83,7 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
     resolve(specifier: string, context: ResolveContext, next: NextResolve<ResolveResult>): ResolveResult {
       if (iitm === undefined) {
         const result = next(specifier, context);
+        noteResolved(result.url);
         // require() is the CommonJS hook's business (hooks/cjs.ts); only imports are wrapped.
         // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
         if (state !== 'waiting' || context.conditions?.includes('require') || !isTarget(result.url, specifier)) return result;
@@ -96,7 +98,9 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
           load: (url: string, loadContext: object, nextLoad: NextLoad<LoadResult>) => completeWrapper(url, active.loadSync(url, loadContext, nextLoad)),
         });
       }
-      return builtinFormat(iitm.resolveSync(specifier, context, next));
+      const result = builtinFormat(iitm.resolveSync(specifier, context, next));
+      noteResolved(result.url);
+      return result;
     },
   });
 }
