@@ -123,7 +123,6 @@ export function joinCopy(file: string, copy: RegisterModule): void {
   }
   state.copies.push(copy);
   const relay: ImportHook = (url, namespace, specifier, format) => {
-    scan();
     const spec = specifier ?? specifierOf(copy, url) ?? state.specifierOf?.(url);
     // A copy whose loader wrapped a URL that another loader had already marked keys the
     // specifier under the marked URL (1.x, 2.x) and then finds none: give it back before its

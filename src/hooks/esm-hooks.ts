@@ -74,9 +74,10 @@ function builtinFormat<R extends ResolveResult>(result: R): R {
  * The in-thread hooks (`module.registerHooks`). Until the first target is imported only a resolve
  * hook is registered (every `require()` passes through it too, so it does one lookup); the load
  * hook, which only import-in-the-middle's wrappers need, is registered when the first target is
- * imported. `onActivate` runs then, once.
+ * imported. Each resolved URL is shown to the bridge (a copy of import-in-the-middle's
+ * lib/register.js being loaded is joined before its wrappers run).
  */
-export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTarget: IsTarget, onActivate: () => void): void {
+export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTarget: IsTarget): void {
   let iitm: IitmHook | undefined;
   let state: 'waiting' | 'activating' | 'active' | 'failed' = 'waiting';
   registerHooks({
@@ -88,7 +89,6 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
         // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
         if (state !== 'waiting' || context.conditions?.includes('require') || !isTarget(result.url, specifier)) return result;
         state = 'activating';
-        onActivate();
         iitm = createIitm(isTarget);
         state = iitm === undefined ? 'failed' : 'active';
         if (iitm === undefined) return result;

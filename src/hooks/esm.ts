@@ -20,6 +20,21 @@ export function installEsm(registry: Registry): EsmMode {
   if (mode === 'none') return mode;
   const bridge = require('./esm-bridge') as typeof import('./esm-bridge');
   const hook: ImportHook = (url, namespace, specifier, format) => dispatch(registry, url, namespace, specifier ?? '', format);
+  // Off-thread, the port carries new targets to the loader (which reads them before each
+  // resolve) and brings back the specifier of each URL the loader marked.
+  const channel = mode === 'async' ? new MessageChannel() : undefined;
+  channel?.port1.unref();
+  const marked = new Map<string, string>();
+  const specifierOf = (url: string): string | undefined => {
+    for (let entry = receiveMessageOnPort(channel!.port1); entry !== undefined; entry = receiveMessageOnPort(channel!.port1)) {
+      const message = entry.message as MarkedSpecifier;
+      marked.set(message.url, message.specifier);
+    }
+    return marked.get(url);
+  };
+  // Before any wrapper of ours can run, and before the copies already loaded are joined: what
+  // they wrapped so far (a builtin an agent's own start-up imported) is replayed to it.
+  bridge.startBridge(hook, channel === undefined ? undefined : specifierOf);
   // Other agents' copies that load after this point: the CommonJS hook sees their lib/register.js
   // (each agent's Hook requires it) before any wrapper of theirs can run.
   registry.register(
@@ -29,37 +44,20 @@ export function installEsm(registry: Registry): EsmMode {
     'import-in-the-middle/lib/register.js',
     { baseDir: __dirname, origin: 'wrapt-hooks (import-in-the-middle copies)', immediate: true, planned: false },
   );
-  if (mode === 'sync') {
+  if (channel === undefined) {
     const { installSyncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
-    installSyncHooks(
-      moduleApi.registerHooks!,
-      (url, specifier) => isTargetUrl(registry, url, specifier),
-      () => bridge.startBridge(hook),
-    );
+    installSyncHooks(moduleApi.registerHooks!, (url, specifier) => isTargetUrl(registry, url, specifier));
     return mode;
   }
-  // Off-thread: the wrappers run here and call lib/register.js, so the bridge must exist before
-  // any target is imported. The port carries new targets to the loader (which reads them before
-  // each resolve) and brings back the specifier of each URL the loader marked.
-  const { port1, port2 } = new MessageChannel();
-  port1.unref();
-  const marked = new Map<string, string>();
-  bridge.startBridge(hook, (url) => {
-    for (let entry = receiveMessageOnPort(port1); entry !== undefined; entry = receiveMessageOnPort(port1)) {
-      const message = entry.message as MarkedSpecifier;
-      marked.set(message.url, message.specifier);
-    }
-    return marked.get(url);
-  });
   const previous = registry.onNewTarget;
   registry.onNewTarget = (target) => {
     previous?.(target);
     // Before registerPostImportHook returns: the next import's resolve finds it in the port.
-    port1.postMessage(lists([target]));
+    channel.port1.postMessage(lists([target]));
   };
   moduleApi.register!(pathToFileURL(loaderFile()).href, pathToFileURL(__filename).href, {
-    data: { targets: lists(registry.targets()), port: port2 },
-    transferList: [port2],
+    data: { targets: lists(registry.targets()), port: channel.port2 },
+    transferList: [channel.port2],
   });
   return mode;
 }
