@@ -17,6 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { debug } from '../debug';
 import { describeCause, warn } from '../errors';
 import { globalSlot, KEYS } from '../global-state';
 
@@ -122,6 +123,7 @@ export function joinCopy(file: string, copy: RegisterModule): void {
     return;
   }
   state.copies.push(copy);
+  if (state.copies.length > 1) debug(`joined another copy of import-in-the-middle: ${file}`);
   const relay: ImportHook = (url, namespace, specifier, format) => {
     const spec = specifier ?? specifierOf(copy, url) ?? state.specifierOf?.(url);
     // A copy whose loader wrapped a URL that another loader had already marked keys the
