@@ -15,6 +15,8 @@ export interface HookOptions {
   readonly immediate: boolean;
   /** Counted in the exit summary ("never imported"): hooks from config, discovery and traces. */
   readonly planned?: boolean;
+  /** wrapt-hooks' own hook (the import-in-the-middle bridge): no debug line, not in the summary. */
+  readonly internal?: boolean;
 }
 
 export interface HookRecord {

@@ -258,7 +258,7 @@ export class Registry implements TargetTables {
     const baseDir = target.kind === 'file' ? target.baseDir : instance.baseDir;
     if (baseDir !== undefined) info.baseDir = baseDir;
     if (instance.filename !== undefined) info.filename = instance.filename;
-    debug(`patching ${shown} with ${label}`);
+    if (options.internal !== true) debug(`patching ${shown} with ${label}`);
     const start = process.hrtime.bigint();
     let result: unknown;
     this.failure = undefined;
@@ -278,7 +278,7 @@ export class Registry implements TargetTables {
     const failure = this.failure;
     this.failure = undefined;
     if (failure !== undefined) this.failed.push({ target: target.written, version: instance.version, patch: label, reason: failure });
-    else this.applied.push({ target: target.written, version: instance.version, patch: label, ms });
+    else if (options.internal !== true) this.applied.push({ target: target.written, version: instance.version, patch: label, ms });
     this.accept(record, instance, result);
     return true;
   }

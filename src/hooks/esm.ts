@@ -49,7 +49,7 @@ export function installEsm(registry: Registry): EsmMode {
       if (info.filename !== undefined) bridge.joinCopy(info.filename, exports);
     },
     'import-in-the-middle/lib/register.js',
-    { baseDir: __dirname, origin: 'wrapt-hooks (import-in-the-middle copies)', immediate: true, planned: false },
+    { baseDir: __dirname, origin: 'wrapt-hooks (import-in-the-middle copies)', immediate: true, planned: false, internal: true },
   );
   const previous = registry.onNewTarget;
   registry.onNewTarget = (target) => {
