@@ -7,6 +7,7 @@ import { exposeBundleApi } from './bundlers/expose';
 import { disabledTargets } from './core/disable';
 import { KEYS } from './global-state';
 import type { Registry } from './core/registry';
+import { isLoaderThread } from './hooks/node';
 
 const BOOTED = KEYS.bootstrapped;
 
@@ -108,18 +109,6 @@ function apply(registry: Registry, plan: Plan): void {
     const { registerTraces } = require('./trace/register') as typeof import('./trace/register');
     registerTraces(registry, plan.trace, { summary: plan.traceSummary });
   }
-}
-
-/** Node's internal loader thread (Node 20's module.register thread runs --require preloads too). */
-function isLoaderThread(): boolean {
-  // Every worker thread has worker_threads loaded by the time preloads run; the main thread has
-  // not (and loading it there costs ~4 ms), so its absence answers the question for free.
-  const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
-  if (loaded !== undefined && !loaded.includes('NativeModule worker_threads')) return false;
-
-  const threads = require('node:worker_threads') as typeof import('node:worker_threads') & { isInternalThread?: boolean };
-  if (typeof threads.isInternalThread === 'boolean') return threads.isInternalThread;
-  return !threads.isMainThread && threads.parentPort === null;
 }
 
 let summaryWatched = false;

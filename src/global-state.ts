@@ -12,6 +12,10 @@ export const KEYS = Object.freeze({
   registry: Symbol.for('wrapt-hooks.registry@1'),
   /** wrap/wrappers.ts: brand of a wrapper function, holding its original. */
   originals: Symbol.for('wrapt-hooks.originals@1'),
+  /** hooks/esm-bridge.ts: the import-in-the-middle copies joined in this thread. */
+  iitmBridge: Symbol.for('wrapt-hooks.iitm-bridge@1'),
+  /** hooks/esm-bridge.ts: brand of the relay function put into each copy's `importHooks`. */
+  iitmRelay: Symbol.for('wrapt-hooks.iitm-relay@1'),
   /** errors.ts: brand of WraptHooksError, for `instanceof` across copies. */
   errorBrand: Symbol.for('wrapt-hooks.WraptHooksError@1'),
   /** errors.ts: the warnings already given in this thread. */

@@ -33,3 +33,5 @@ export * as bundled from './core/bundled';
 export * as bundleCodegen from './bundlers/codegen';
 export * as bundleDetect from './bundlers/detect';
 export * as bundleRuntime from './bundlers/runtime';
+export * as esmBridge from './hooks/esm-bridge';
+export * as node from './hooks/node';

@@ -17,6 +17,8 @@ export interface HookOptions {
   readonly planned?: boolean;
   /** The patch module bundled with the application (esbuild plugin): called instead of resolving the specifier. */
   readonly load?: (() => unknown) | undefined;
+  /** wrapt-hooks' own hook (the import-in-the-middle bridge): no debug line, not in the summary. */
+  readonly internal?: boolean;
 }
 
 export interface HookRecord {

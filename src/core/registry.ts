@@ -10,7 +10,7 @@ import { describeCause, report, warn } from '../errors';
 import { checkSpecifier, parseTarget, type Target } from './targets';
 import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
 import { loadBundled, loadSpecifier, type Lazy } from './patch-loader';
-import { mutableCopy, syncView } from './views';
+import { mutableCopy, syncView, twinOf } from './views';
 import { satisfies } from './versions';
 import type { Hook, ModuleInfo, PatchFn } from '../types';
 import type { DeclaredPatch, HookOptions, HookRecord, Instance, LoadEvent, SummaryRow } from './registry-types';
@@ -150,7 +150,10 @@ export class Registry implements TargetTables {
    */
   onLoad(event: LoadEvent): unknown {
     const instance = this.instanceFor(event);
-    if (event.via === 'import' && !instance.views.includes(event.value)) instance.views.push(event.value);
+    // The CommonJS entry under an ES module entry that re-exports it (views.ts twinOf), required
+    // after the ES module: one more view, and what `require` returns.
+    const twinExports = event.via === 'require' && event.format === 'commonjs' && instance.format === 'module';
+    if ((event.via === 'import' || twinExports) && !instance.views.includes(event.value)) instance.views.push(event.value);
     for (const key of event.keys) {
       let list = this.instancesByTarget.get(key);
       if (list === undefined) this.instancesByTarget.set(key, (list = []));
@@ -158,7 +161,8 @@ export class Registry implements TargetTables {
     }
     let ran = false;
     for (const key of event.keys) ran = this.fire(key, instance) || ran;
-    if (!ran && event.via === 'import') syncView(instance, event.value);
+    if (!ran && (event.via === 'import' || twinExports)) syncView(instance, event.value);
+    if (twinExports) return event.value;
     if (event.via === 'require') return instance.exports;
     return undefined;
   }
@@ -180,18 +184,26 @@ export class Registry implements TargetTables {
         version = this.packageVersion(details.basedir);
       }
     }
+    // A re-exporting ES module entry and its CommonJS build are one instance (views.ts twinOf).
+    const twin = baseDir === undefined ? undefined : twinOf(this.instances.values(), event, baseDir, (file) => matchRequired(this, file).length > 0);
+    if (twin !== undefined) debug(`${event.filename}: the same objects as ${twin.filename}, one instance for both`);
+    if (twin?.instance !== undefined) {
+      this.instances.set(key, twin.instance);
+      return twin.instance;
+    }
     instance = {
-      key,
+      key: twin?.filename ?? key,
       name,
-      format: event.format,
-      filename: event.filename,
+      format: twin === undefined ? event.format : 'commonjs',
+      filename: twin?.filename ?? event.filename,
       baseDir,
       version,
-      exports,
+      exports: twin === undefined ? exports : twin.exports,
       frozen: event.via === 'require' && event.format === 'module',
       fired: new Set(),
       views: [],
     };
+    if (twin !== undefined) this.instances.set(twin.filename, instance);
     this.instances.set(key, instance);
     return instance;
   }
@@ -252,7 +264,7 @@ export class Registry implements TargetTables {
     const baseDir = target.kind === 'file' ? target.baseDir : instance.baseDir;
     if (baseDir !== undefined) info.baseDir = baseDir;
     if (instance.filename !== undefined) info.filename = instance.filename;
-    debug(`patching ${shown} with ${label}`);
+    if (options.internal !== true) debug(`patching ${shown} with ${label}`);
     const start = process.hrtime.bigint();
     let result: unknown;
     this.failure = undefined;
@@ -272,7 +284,7 @@ export class Registry implements TargetTables {
     const failure = this.failure;
     this.failure = undefined;
     if (failure !== undefined) this.failed.push({ target: target.written, version: instance.version, patch: label, reason: failure });
-    else this.applied.push({ target: target.written, version: instance.version, patch: label, ms });
+    else if (options.internal !== true) this.applied.push({ target: target.written, version: instance.version, patch: label, ms });
     this.accept(record, instance, result);
     return true;
   }

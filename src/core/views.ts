@@ -1,7 +1,10 @@
 // The ES module views of a module instance (import-in-the-middle namespaces, a copy of a
-// frozen require(esm) namespace), kept in step with the canonical exports that patches change.
+// frozen require(esm) namespace, the CommonJS build under an ES module entry that re-exports
+// it), kept in step with the canonical exports that patches change.
 import { describeCause, warn } from '../errors';
 import type { ModuleInfo } from '../types';
+import { sep } from 'node:path';
+import type { Instance, LoadEvent } from './registry-types';
 
 /** What a view is synchronised from. */
 export interface ModuleView {
@@ -50,4 +53,63 @@ function findDataDescriptor(object: object, key: string): PropertyDescriptor | u
     if (descriptor !== undefined) return 'value' in descriptor ? descriptor : undefined;
   }
   return undefined;
+}
+
+/** Where the objects of a load event already are: an instance, or a loaded CommonJS module not seen yet. */
+export interface Twin {
+  readonly filename: string;
+  readonly exports: object;
+  readonly instance?: Instance;
+}
+
+/**
+ * What `event` is another view of. A package whose ES module entry only re-exports its CommonJS
+ * build (pg, ws) hands out the same objects through both, and a patch that wrapped
+ * `Client.prototype.query` through one must not wrap it again through the other, whichever the
+ * application loads first. Known by identity, within one package: the ES module's default export
+ * is the CommonJS entry's `module.exports`, and no named export differs from the property of that
+ * name. When the ES entry is imported first and its CommonJS entry is already in the cache (pg's
+ * `import pg from '../lib/index.js'`), the CommonJS entry is the instance, as when it is required
+ * first; when only the files behind it are (ws), the ES module is, and a later `require` of the
+ * CommonJS entry joins it as one more view. Separate builds share no objects: two instances.
+ */
+export function twinOf(instances: Iterable<Instance>, event: LoadEvent, baseDir: string, isEntry: (filename: string) => boolean): Twin | undefined {
+  const shared = event.via === 'require' ? event.value : defaultOf(event.value);
+  if ((typeof shared !== 'object' && typeof shared !== 'function') || shared === null) return undefined;
+  const esm = event.via === 'import' && event.format === 'module';
+  if (esm && !reexports(event.value, shared)) return undefined;
+  for (const other of instances) {
+    if (other.baseDir !== baseDir || other.filename === undefined || other.filename === event.filename) continue;
+    if (other.exports === shared || (other.format === 'module' && other.views.some((view) => defaultOf(view) === shared))) {
+      return { filename: other.filename, exports: other.exports, instance: other };
+    }
+  }
+  if (!esm) return undefined;
+  const prefix = baseDir + sep;
+  for (const [filename, cached] of Object.entries(require.cache)) {
+    if (cached?.loaded === true && cached.exports === shared && filename.startsWith(prefix) && isEntry(filename)) return { filename, exports: shared };
+  }
+  return undefined;
+}
+
+/** No named export of `namespace` differs from the property of the same name on `shared`. */
+function reexports(namespace: any, shared: any): boolean {
+  for (const key of Object.keys(namespace)) {
+    if (key === 'default') continue;
+    const own = findDataDescriptor(shared, key);
+    if (own !== undefined && own.value !== namespace[key]) return false;
+  }
+  return true;
+}
+
+/** The default export of a module namespace (or of an import-in-the-middle view of one). */
+function defaultOf(namespace: any): unknown {
+  if (namespace === null || typeof namespace !== 'object') return undefined;
+  try {
+    return namespace.default;
+  } catch (error) {
+    // An export still in its temporal dead zone (a cycle): not comparable yet, so not a twin.
+    if (error instanceof ReferenceError) return undefined;
+    throw error;
+  }
 }

@@ -9,6 +9,7 @@
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { describeCause, warn } from '../errors';
+import { noteResolved } from './esm-bridge';
 import { completeWrapper } from './esm-wrapper';
 
 export interface ResolveResult {
@@ -73,20 +74,21 @@ function builtinFormat<R extends ResolveResult>(result: R): R {
  * The in-thread hooks (`module.registerHooks`). Until the first target is imported only a resolve
  * hook is registered (every `require()` passes through it too, so it does one lookup); the load
  * hook, which only import-in-the-middle's wrappers need, is registered when the first target is
- * imported. `onActivate` runs then, once.
+ * imported. Each resolved URL is shown to the bridge (a copy of import-in-the-middle's
+ * lib/register.js being loaded is joined before its wrappers run).
  */
-export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTarget: IsTarget, onActivate: () => void): void {
+export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTarget: IsTarget): void {
   let iitm: IitmHook | undefined;
   let state: 'waiting' | 'activating' | 'active' | 'failed' = 'waiting';
   registerHooks({
     resolve(specifier: string, context: ResolveContext, next: NextResolve<ResolveResult>): ResolveResult {
       if (iitm === undefined) {
         const result = next(specifier, context);
+        noteResolved(result.url);
         // require() is the CommonJS hook's business (hooks/cjs.ts); only imports are wrapped.
         // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
         if (state !== 'waiting' || context.conditions?.includes('require') || !isTarget(result.url, specifier)) return result;
         state = 'activating';
-        onActivate();
         iitm = createIitm(isTarget);
         state = iitm === undefined ? 'failed' : 'active';
         if (iitm === undefined) return result;
@@ -96,7 +98,9 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
           load: (url: string, loadContext: object, nextLoad: NextLoad<LoadResult>) => completeWrapper(url, active.loadSync(url, loadContext, nextLoad)),
         });
       }
-      return builtinFormat(iitm.resolveSync(specifier, context, next));
+      const result = builtinFormat(iitm.resolveSync(specifier, context, next));
+      noteResolved(result.url);
+      return result;
     },
   });
 }

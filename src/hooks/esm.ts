@@ -1,77 +1,65 @@
 // The ES module side: import-in-the-middle, restricted to the target modules and loaded only
-// when the first target is imported (esm-hooks.ts). Every Node-version branch of the project
-// lives in `esmMode()` below.
-import * as nodeModule from 'node:module';
+// when the first target is imported (esm-hooks.ts), joined with every other copy of it in the
+// thread (esm-bridge.ts). Which flavour of hooks this Node gets is decided in node.ts.
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isModuleNamespaceObject } from 'node:util/types';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { builtinName, type Target } from '../core/targets';
 import { isTargetUrl, matchFile } from '../core/match';
 import type { Format, Registry } from '../core/registry';
-import type { TargetLists } from './loader';
+import type { ImportHook, RegisterModule } from './esm-bridge';
+import type { MarkedSpecifier, TargetLists } from './loader';
+import { esmMode, moduleApi, type EsmMode } from './node';
 
-export type EsmMode = 'sync' | 'async' | 'none';
-
-type IitmHook = (url: string, namespace: any, specifier: string, format?: string) => void;
-
-interface ModuleApi {
-  registerHooks?: (hooks: object) => unknown;
-  register?: (specifier: string, parentURL: string, options?: object) => void;
-}
-
-/**
- * How ESM is hooked on this Node: `sync` — in-thread `module.registerHooks`, where its load hook
- * accepts the nullish CommonJS source import-in-the-middle returns (nodejs/node#59929: Node
- * >= 22.22.3, >= 24.11.1, >= 25.1, 26+; the check import-in-the-middle's supports-sync-hooks.mjs
- * makes); `async` — the off-thread `module.register` loader (Node 20, older 22/24 lines);
- * `none` — neither exists.
- */
-export function esmMode(version: string = process.versions.node): EsmMode {
-  const api = nodeModule as unknown as ModuleApi;
-  if (typeof api.registerHooks === 'function') {
-    const [major = 0, minor = 0, patch = 0] = version.split('.').map((part) => parseInt(part, 10));
-    const sync =
-      major >= 26 ||
-      (major === 25 && minor >= 1) ||
-      (major === 24 && (minor > 11 || (minor === 11 && patch >= 1))) ||
-      (major === 22 && (minor > 22 || (minor === 22 && patch >= 3)));
-    if (sync) return 'sync';
-  }
-  return typeof api.register === 'function' ? 'async' : 'none';
-}
+export { esmMode, type EsmMode } from './node';
 
 /** Installs the ESM side for `registry`'s targets; returns the mode used. */
 export function installEsm(registry: Registry): EsmMode {
   const mode = esmMode();
   if (mode === 'none') return mode;
-  const api = nodeModule as unknown as Required<ModuleApi>;
-  const listen = (): void => {
-    // What import-in-the-middle's `addHook` does, without its index.js (which loads worker_threads
-    // for a MessageChannel we do not use): the wrappers it generates call lib/register.js, which
-    // calls every function in `importHooks`.
-
-    const { importHooks, toHook } = require('import-in-the-middle/lib/register.js') as { importHooks: IitmHook[]; toHook: Parameters<IitmHook>[] };
-    const hook: IitmHook = (url, namespace, specifier, format) => dispatch(registry, url, namespace, specifier, format);
-    importHooks.push(hook);
-    for (const args of toHook) hook(...args);
+  const bridge = require('./esm-bridge') as typeof import('./esm-bridge');
+  const hook: ImportHook = (url, namespace, specifier, format) => dispatch(registry, url, namespace, specifier ?? '', format);
+  // Off-thread, the port carries new targets to the loader (which reads them before each
+  // resolve) and brings back the specifier of each URL the loader marked.
+  const channel = mode === 'async' ? new MessageChannel() : undefined;
+  channel?.port1.unref();
+  const marked = new Map<string, string>();
+  const specifierOf = (url: string): string | undefined => {
+    for (let entry = receiveMessageOnPort(channel!.port1); entry !== undefined; entry = receiveMessageOnPort(channel!.port1)) {
+      const message = entry.message as MarkedSpecifier;
+      marked.set(message.url, message.specifier);
+    }
+    return marked.get(url);
   };
-  if (mode === 'sync') {
+  // Before any wrapper of ours can run, and before the copies already loaded are joined: what
+  // they wrapped so far (a builtin an agent's own start-up imported) is replayed to it.
+  bridge.startBridge(hook, channel === undefined ? undefined : specifierOf);
+  if (channel === undefined) {
+    // In-thread, the resolve hook sees every later copy's lib/register.js, required or imported.
     const { installSyncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
-    installSyncHooks(api.registerHooks, (url, specifier) => isTargetUrl(registry, url, specifier), listen);
+    installSyncHooks(moduleApi.registerHooks!, (url, specifier) => isTargetUrl(registry, url, specifier));
     return mode;
   }
-  // Off-thread: the wrappers it generates run here and call import-in-the-middle's lib/register.js,
-  // so the listener must exist before any target is imported.
-  listen();
-  const { port1, port2 } = new MessageChannel();
-  port1.unref();
+  // Off-thread, no hook of ours runs in this thread for an import; the CommonJS hook sees the
+  // lib/register.js of a copy that loads later (another agent's preload after this one) when the
+  // agent's Hook requires it, before any wrapper of theirs can run.
+  registry.register(
+    function joinImportInTheMiddle(exports: RegisterModule, info) {
+      if (info.filename !== undefined) bridge.joinCopy(info.filename, exports);
+    },
+    'import-in-the-middle/lib/register.js',
+    { baseDir: __dirname, origin: 'wrapt-hooks (import-in-the-middle copies)', immediate: true, planned: false, internal: true },
+  );
   const previous = registry.onNewTarget;
   registry.onNewTarget = (target) => {
     previous?.(target);
-    port1.postMessage(lists([target]));
+    // Before registerPostImportHook returns: the next import's resolve finds it in the port.
+    channel.port1.postMessage(lists([target]));
   };
-  api.register(pathToFileURL(loaderFile()).href, pathToFileURL(__filename).href, {
-    data: { targets: lists(registry.targets()), port: port2 },
-    transferList: [port2],
+  moduleApi.register!(pathToFileURL(loaderFile()).href, pathToFileURL(__filename).href, {
+    data: { targets: lists(registry.targets()), port: channel.port2 },
+    transferList: [channel.port2],
   });
   return mode;
 }
@@ -106,6 +94,17 @@ function dispatch(registry: Registry, url: string, namespace: any, specifier: st
   const filename = fileURLToPath(url);
   const keys = matchFile(registry, filename, (name) => specifier === name);
   if (keys.length === 0) return;
-  const kind: Format = format === 'commonjs' || format === 'commonjs-typescript' ? 'commonjs' : 'module';
+  const kind = formatOf(format, filename);
   registry.onLoad({ keys, format: kind, via: 'import', value: namespace, filename });
+}
+
+/**
+ * The format of a wrapped file: as the wrapping copy of import-in-the-middle says (3.6+), else
+ * from the CommonJS cache, where Node puts each CommonJS module an `import` evaluates (copies
+ * before 3.6, other agents' among them, do not pass the format).
+ */
+function formatOf(format: string | undefined, filename: string): Format {
+  if (format !== undefined) return format === 'commonjs' || format === 'commonjs-typescript' ? 'commonjs' : 'module';
+  const cached = require.cache[filename];
+  return cached !== undefined && !isModuleNamespaceObject(cached.exports) ? 'commonjs' : 'module';
 }

@@ -3,7 +3,7 @@ import { debug } from '../debug';
 import { describeCause, warn } from '../errors';
 import type { Registry } from '../core/registry';
 import { KEYS } from '../global-state';
-import type { EsmMode } from './esm';
+import type { EsmMode } from './node';
 
 const INSTALLED = KEYS.installed;
 
