@@ -29,12 +29,17 @@ const PLACES = [
   ['wrapt-hooks.config.js', 'wrapt-hooks.config.js', cjs],
   ['wrapt-hooks.config.cjs', 'wrapt-hooks.config.cjs', cjs],
   ['wrapt-hooks.config.mjs', 'wrapt-hooks.config.mjs', esm],
+  // The rest of cosmiconfig's .config/ places are held to cosmiconfig in-process (test/unit/config-search.test.mjs).
+  ['.config/wrapt-hooksrc.json', '.config/wrapt-hooksrc.json', json],
+  ['.config/wrapt-hooksrc (YAML)', '.config/wrapt-hooksrc', yaml],
 ];
 
 for (const [title, file, content] of PLACES) {
   test(`config search place: ${title}`, () => {
     const label = title.replace(/[^a-z]+/gi, '-');
-    const app = makeApp({ files: { [file]: content(label), [`patches/${label}.js`]: patchFile(label), 'app.js': APP } });
+    // Relative paths in a config resolve against its own directory (.config/ for those places).
+    const patch = path.join(path.dirname(file), 'patches', `${label}.js`);
+    const app = makeApp({ files: { [file]: content(label), [patch]: patchFile(label), 'app.js': APP } });
     const result = runApp(app);
     assertClean(result);
     assert.deepEqual(lines(result.stdout), ['start', `patch os ${label}`, 'end']);
@@ -101,6 +106,19 @@ test('the search starts at the working directory and goes up to the nearest pack
   const result = runApp(deeper, { script: path.join(app, 'app.js') });
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['start', 'patch os root', 'end'], 'found from a subdirectory; the patch resolved against the config file');
+});
+
+test('WRAPT_HOOKS_DEBUG says where the search looked and where it stopped', () => {
+  const app = makeApp({ files: { '.config/wrapt-hooksrc.json': json('dbg'), '.config/patches/dbg.js': patchFile('dbg'), 'app.js': APP, 'sub/.keep': '' } });
+  const found = runApp(path.join(app, 'sub'), { script: path.join(app, 'app.js'), env: { WRAPT_HOOKS_DEBUG: '1' } });
+  assertClean(found);
+  const sub = path.join(app, 'sub');
+  const file = path.join(app, '.config', 'wrapt-hooksrc.json');
+  assert.ok(found.stderr.includes(`wrapt-hooks: config search from ${sub}: looked in ${sub}, ${app}; found ${file}`), found.stderr);
+  const none = makeApp({ files: { 'app.js': APP } });
+  const result = runApp(none, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  assertClean(result);
+  assert.ok(result.stderr.includes(`looked in ${none}; no config file. Stopped at ${path.join(none, 'package.json')}, the project boundary`), result.stderr);
 });
 
 test('a config above the nearest package.json is not used', () => {
