@@ -95,6 +95,7 @@ export function installCjs(registry: Registry): void {
       if (fresh && filename !== undefined) noteEarly(registry, filename);
       return exports;
     }
+    if (typeof id === 'string' && typeof this?.filename === 'string' && targets.skips(this.filename, id)) return Reflect.apply(beneath, this, arguments);
     const exports = Reflect.apply(hooked, this, arguments);
     return anyReplaced ? current(exports) : exports;
   };

@@ -41,6 +41,24 @@ test('TargetList: builtins and packages by name, deep targets by their package, 
   assert.ok(!(list.map((x) => x) instanceof cjsTargets.TargetList), 'map() builds a plain array');
 });
 
+test('skips(): only relative requests that stay inside a package holding no target pass beneath require-in-the-middle', () => {
+  const list = new cjsTargets.TargetList();
+  for (const written of ['express', 'pkg/lib/file.js', '@scope/x', '/app/src/db.js']) list.addTarget(targets.parseTarget(written, '/app'));
+  const inside = (name) => `/app/node_modules/${name}/lib/a.js`;
+  assert.equal(list.skips(inside('lodash'), './b.js'), true);
+  assert.equal(list.skips(inside('@scope/y'), './b'), true);
+  for (const name of ['express', 'pkg', '@scope/x']) assert.equal(list.skips(inside(name), './b.js'), false, `${name} holds a target`);
+  assert.equal(list.skips(inside('lodash'), '../b.js'), false, 'may leave the package');
+  assert.equal(list.skips(inside('lodash'), './x/../../express'), false);
+  assert.equal(list.skips(inside('lodash'), './node_modules/express'), false);
+  assert.equal(list.skips(inside('lodash'), 'express'), false, 'a bare request');
+  assert.equal(list.skips('/app/src/main.js', './db.js'), false, 'an application file');
+  list.addTarget(targets.parseTarget('lodash', '/app'));
+  assert.equal(list.skips(inside('lodash'), './b.js'), false, 'a target added later is seen');
+  list.addTarget(targets.parseTarget('/app/node_modules/other/x.js', '/app'));
+  assert.equal(list.skips(inside('zod'), './b.js'), false, 'an application file target inside node_modules turns skipping off');
+});
+
 const dir = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-ritm-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
