@@ -727,7 +727,8 @@ async function main() {
   }
   const unbundled = prototypes ? buildUnbundledPackage({ root: ROOT, work: WORK }) : undefined;
   apps.unbundled = unbundled;
-  const floor = prototypes && existsSync(path.join(BENCH_MODULES, 'esbuild')) ? await buildFloor({ work: WORK, benchModules: BENCH_MODULES, root: ROOT }) : undefined;
+  const floor =
+    prototypes && existsSync(path.join(BENCH_MODULES, 'esbuild')) ? await buildFloor({ work: WORK, benchModules: BENCH_MODULES, root: ROOT }) : undefined;
   const probes = prototypes ? writeProbes({ work: WORK, root: ROOT, apps, bundle, floor, unbundled, targets: TARGETS, syncHooks }) : undefined;
   const data = {};
   for (const node of nodes) {
