@@ -91,7 +91,7 @@ export const loadTs: Loader = (filepath, content) => {
     const why =
       (process.features as { typescript?: unknown }).typescript === undefined
         ? `this Node (${process.version}) cannot strip TypeScript types`
-        : `type stripping is turned off in this Node (${process.version}, --no-experimental-strip-types)`;
+        : `this Node (${process.version}) does not strip TypeScript types (off by default before 22.18, or turned off with --no-experimental-strip-types)`;
     throw new ConfigLoadError(
       'WRAPT_HOOKS_CONFIG_PARSE',
       filepath,
