@@ -114,7 +114,7 @@ test('WRAPT_HOOKS_DEBUG says where the search looked and where it stopped', () =
   assertClean(found);
   const sub = path.join(app, 'sub');
   const file = path.join(app, '.config', 'wrapt-hooksrc.json');
-  assert.ok(found.stderr.includes(`wrapt-hooks: config search from ${sub}: looked in ${sub}, ${app}; found ${file}`), found.stderr);
+  assert.ok(found.stderr.includes(`wrapt-hooks: searched for a config from ${sub}: looked in ${sub}, ${app}; found ${file}`), found.stderr);
   const none = makeApp({ files: { 'app.js': APP } });
   const result = runApp(none, { env: { WRAPT_HOOKS_DEBUG: '1' } });
   assertClean(result);

@@ -44,18 +44,18 @@ export function findConfig(cwd: string, env: Env = process.env): Found {
   if (explicit !== undefined) return loadExplicit(cwd, explicit);
   const { dirs, boundary } = projectDirs(cwd);
   if (META_PLACES.some((place) => exists(path.join(cwd, place))) || hasMetaField(path.join(cwd, 'package.json'))) {
-    debug(`config search by cosmiconfig: ${cwd} holds a cosmiconfig meta config`);
+    debug(`searched for a config with cosmiconfig: ${cwd} holds a cosmiconfig meta config`);
     return withProblems(() => cosmiconfigExplorer(boundary === undefined ? 'none' : 'project').search(cwd));
   }
   for (const dir of dirs) {
     const found = searchDir(dir);
     if (found === undefined) continue;
     const at = dirs.slice(0, dirs.indexOf(dir) + 1).join(', ');
-    debug(`config search from ${cwd}: looked in ${at}; ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}`}`);
+    debug(`searched for a config from ${cwd}: looked in ${at}; ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}`}`);
     return found;
   }
   debug(
-    `config search from ${cwd}: looked in ${dirs.join(', ')}; no config file. ${boundary === undefined ? 'No package.json at or above it, so only it was searched' : `Stopped at ${boundary}, the project boundary`}`,
+    `searched for a config from ${cwd}: looked in ${dirs.join(', ')}; no config file. ${boundary === undefined ? 'No package.json at or above it, so only it was searched' : `Stopped at ${boundary}, the project boundary`}`,
   );
   return { file: undefined, problems: [] };
 }
