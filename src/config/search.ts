@@ -51,7 +51,9 @@ export function findConfig(cwd: string, env: Env = process.env): Found {
     const found = searchDir(dir);
     if (found === undefined) continue;
     const at = dirs.slice(0, dirs.indexOf(dir) + 1).join(', ');
-    debug(`searched for a config from ${cwd}: looked in ${at}; ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}`}`);
+    debug(
+      `searched for a config from ${cwd}: looked in ${at}; ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}`}`,
+    );
     return found;
   }
   debug(
