@@ -31,7 +31,26 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   external: ['import-in-the-middle', 'import-in-the-middle/*', 'semver', 'semver/*', 'cosmiconfig', 'cosmiconfig/*', 'typescript'],
+  plugins: [noDebug()],
 };
+
+// require-in-the-middle is bundled, and its `debug` dependency is replaced by a function that
+// logs nothing: the real one loads tty and supports-color at start-up, and wrapt-hooks has its
+// own log (WRAPT_HOOKS_DEBUG).
+function noDebug() {
+  return {
+    name: 'no-debug',
+    setup(build) {
+      build.onResolve({ filter: /^debug$/ }, (args) =>
+        /[\\/]require-in-the-middle[\\/]/.test(args.importer) ? { path: 'debug', namespace: 'no-debug' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'no-debug' }, () => ({
+        contents: 'module.exports = function createDebug() { function debug() {} debug.enabled = false; return debug; };',
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: [path.join(src, 'preload.ts')], outfile: path.join(dist, 'preload.js'), format: 'cjs' }),

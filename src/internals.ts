@@ -28,6 +28,7 @@ export * as recipeSql from './recipes/sql';
 export * as recipeChildProcess from './recipes/child-process';
 export * as cliRun from './cli/run';
 export * as esm from './hooks/esm';
+export * as cjsTargets from './hooks/cjs-targets';
 export * as esmWrapper from './hooks/esm-wrapper';
 export * as bundled from './core/bundled';
 export * as bundleCodegen from './bundlers/codegen';

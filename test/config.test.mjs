@@ -4,7 +4,7 @@
 // test/unit/config.test.mjs checks every search place, the order and the boundary in process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { makeApp, path, lines, assertClean, runApp } from './helpers.mjs';
 
 const APP = "console.log('start'); require('os'); console.log('end');";
@@ -24,12 +24,17 @@ const PLACES = [
   ['.wrapt-hooksrc.json', '.wrapt-hooksrc.json', json],
   ['.wrapt-hooksrc.cjs', '.wrapt-hooksrc.cjs', cjs],
   ['wrapt-hooks.config.mjs', 'wrapt-hooks.config.mjs', esm],
+  // The rest of cosmiconfig's .config/ places are held to cosmiconfig in-process (test/unit/config-search.test.mjs).
+  ['.config/wrapt-hooksrc.json', '.config/wrapt-hooksrc.json', json],
+  ['.config/wrapt-hooksrc (YAML)', '.config/wrapt-hooksrc', yaml],
 ];
 
 for (const [title, file, content] of PLACES) {
   test(`config search place: ${title}`, () => {
     const label = title.replace(/[^a-z]+/gi, '-');
-    const app = makeApp({ files: { [file]: content(label), [`patches/${label}.js`]: patchFile(label), 'app.js': APP } });
+    // Relative paths in a config resolve against its own directory (.config/ for those places).
+    const patch = path.join(path.dirname(file), 'patches', `${label}.js`);
+    const app = makeApp({ files: { [file]: content(label), [patch]: patchFile(label), 'app.js': APP } });
     const result = runApp(app);
     assertClean(result);
     assert.deepEqual(lines(result.stdout), ['start', `patch os ${label}`, 'end']);
@@ -46,22 +51,17 @@ test('config search place: the package.json field "wrapt-hooks"', () => {
   assert.deepEqual(lines(result.stdout), ['start', 'patch os package.json', 'end']);
 });
 
-for (const file of ['.wrapt-hooksrc.ts']) {
-  test(`config search place: ${file}, where TypeScript is installed (ignored where it is not)`, () => {
+for (const file of ['.wrapt-hooksrc.ts', 'wrapt-hooks.config.ts', '.config/wrapt-hooksrc.ts']) {
+  test(`config search place: ${file} (Node strips its types where it can, TypeScript elsewhere)`, () => {
     const files = {
       [file]:
         "import { defineConfig } from 'wrapt-hooks';\nconst target: string = 'os';\nexport default defineConfig({ patches: { [target]: './patches/ts.js' } });\n",
-      'patches/ts.js': patchFile('ts'),
+      [file.startsWith('.config/') ? '.config/patches/ts.js' : 'patches/ts.js']: patchFile('ts'),
       'app.js': APP,
     };
-    const withTs = makeApp({ real: ['typescript'], files });
-    const result = runApp(withTs);
+    const result = runApp(makeApp({ real: ['typescript'], files }));
     assertClean(result);
     assert.deepEqual(lines(result.stdout), ['start', 'patch os ts', 'end']);
-    const withoutTs = makeApp({ files });
-    const ignored = runApp(withoutTs);
-    assertClean(ignored);
-    assert.deepEqual(lines(ignored.stdout), ['start', 'end']);
   });
 }
 
@@ -72,6 +72,41 @@ test('the search starts at the working directory and goes up to the nearest pack
   const result = runApp(deeper, { script: path.join(app, 'app.js') });
   assertClean(result);
   assert.deepEqual(lines(result.stdout), ['start', 'patch os root', 'end'], 'found from a subdirectory; the patch resolved against the config file');
+});
+
+test('WRAPT_HOOKS_DEBUG says where the search looked and where it stopped', () => {
+  const app = makeApp({ files: { '.config/wrapt-hooksrc.json': json('dbg'), '.config/patches/dbg.js': patchFile('dbg'), 'app.js': APP, 'sub/.keep': '' } });
+  const found = runApp(path.join(app, 'sub'), { script: path.join(app, 'app.js'), env: { WRAPT_HOOKS_DEBUG: '1' } });
+  assertClean(found);
+  const sub = path.join(app, 'sub');
+  const file = path.join(app, '.config', 'wrapt-hooksrc.json');
+  assert.ok(found.stderr.includes(`wrapt-hooks: searched for a config from ${sub}: looked in ${sub}, ${app}; found ${file}`), found.stderr);
+  const none = makeApp({ files: { 'app.js': APP } });
+  const result = runApp(none, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  assertClean(result);
+  assert.ok(result.stderr.includes(`looked in ${none}; no config file. Stopped at ${path.join(none, 'package.json')}, the project boundary`), result.stderr);
+});
+
+test('a config above the nearest package.json is not used', () => {
+  const app = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': json('outer'),
+      'patches/outer.js': patchFile('outer'),
+      'app.js': APP,
+      'packages/inner/package.json': { name: 'inner', version: '1.0.0' },
+      'packages/inner/lib/.keep': '',
+    },
+  });
+  const inner = path.join(app, 'packages', 'inner');
+  const script = path.join(app, 'app.js');
+  const blocked = runApp(path.join(inner, 'lib'), { script });
+  assertClean(blocked);
+  assert.deepEqual(lines(blocked.stdout), ['start', 'end'], 'the search stopped at packages/inner/package.json');
+  // The same layout without the inner package.json finds the outer config: the stop was the reason.
+  rmSync(path.join(inner, 'package.json'));
+  const found = runApp(path.join(inner, 'lib'), { script });
+  assertClean(found);
+  assert.deepEqual(lines(found.stdout), ['start', 'patch os outer', 'end']);
 });
 
 test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {

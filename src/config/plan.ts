@@ -3,9 +3,7 @@
 // problems are returned, not reported, so that the preload, `doctor` and tests all see the
 // same list.
 import * as path from 'node:path';
-import { untrustedReason } from '../core/trust';
 import { flag, list, type Env } from '../env';
-import { readConfigFile } from './read';
 import { findConfig, MODULE_NAME } from './search';
 import type { Plan, Problem, Section } from './types';
 import { optionProblem, parseTraceEntry, validateSection } from './validate';
@@ -17,16 +15,9 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
   let section: Section = { patches: [], packages: [], trace: [], strict: undefined, problems: [] };
   const file = found.file;
   const dir = file === undefined ? cwd : path.dirname(file);
-  // Every config file decides which code runs in the process (a JSON config can name any
-  // installed module's export as a patch), so the trust check covers all formats, not only
-  // JavaScript: one that another user could have planted or changed is refused.
-  const untrusted = file === undefined || found.problems.length > 0 ? undefined : untrustedReason(file);
-  if (untrusted !== undefined) problems.push({ code: 'WRAPT_HOOKS_UNTRUSTED_FILE', message: `refusing to load config file ${file}: ${untrusted}.` });
-  else if (file !== undefined && found.problems.length === 0) {
-    const isPackageJson = path.basename(file) === 'package.json';
-    const read = found.raw !== undefined ? { value: found.raw } : readConfigFile(file);
-    if (read.problem !== undefined) problems.push(read.problem);
-    else section = validateSection(read.value, file, dir, 'config', isPackageJson ? [MODULE_NAME] : []);
+  // The search has loaded the file and checked that it is trusted (config/search.ts); an empty file configures nothing.
+  if (file !== undefined && found.value !== undefined) {
+    section = validateSection(found.value, file, dir, 'config', path.basename(file) === 'package.json' ? [MODULE_NAME] : []);
   }
   problems.push(...section.problems);
   // A package listed twice (in "packages" and WRAPT_PATCHES, say) is discovered once, where first listed.

@@ -1,70 +1,146 @@
-// Reading a config file that was found: JSON directly, YAML and TypeScript with cosmiconfig's
-// own loaders (required only when such a file is used), JavaScript with require.
-import { readFileSync } from 'node:fs';
+// Loading a config file's text, by extension, in the shape cosmiconfig's `loaders` option takes:
+// JSON parsed here (cosmiconfig is not loaded for the common case), YAML and the extensionless
+// `.wrapt-hooksrc` with cosmiconfig's own loader, JavaScript required as Node requires it (an ES
+// module through require(esm)), and TypeScript loaded by Node itself where Node strips types, so
+// it needs no TypeScript package and writes nothing to disk; elsewhere cosmiconfig's TypeScript
+// loader (the typescript package, a temporary file beside the config).
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { describeCause } from '../errors';
-import { MODULE_NAME, packageJsonField } from './search';
-import type { Problem } from './types';
+import { untrustedReason } from '../core/trust';
+import type { ErrorCode } from '../errors';
 
-/** Reads and parses a config file (the caller has checked that it is trusted); never throws. */
-export function readConfigFile(file: string): { value?: unknown; problem?: Problem } {
-  const base = path.basename(file);
-  if (base === 'package.json') {
-    const field = packageJsonField(file);
-    if (field === undefined)
-      return { problem: { code: 'WRAPT_HOOKS_CONFIG_INVALID', message: `${file} has no "${MODULE_NAME}" field. Add one, or name a config file instead.` } };
-    return field.problem === undefined ? { value: field.value } : { problem: field.problem };
-  }
-  const ext = path.extname(file);
-  const parseProblem = (error: unknown, what = 'cannot parse'): { problem: Problem } => ({
-    problem: { code: 'WRAPT_HOOKS_CONFIG_PARSE', message: `${file}: ${what}: ${describeCause(error)}. Fix the file or remove it.`, cause: error },
-  });
-  if (['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'].includes(ext)) {
-    try {
-      if (ext === '.ts' || ext === '.cts' || ext === '.mts') return { value: interopDefault(loaders().loadTsSync(file, readFileSync(file, 'utf8'))) };
+/** A loader as cosmiconfig calls it: (file, its text) -> the config; `undefined` or `null` means "none here". */
+export type Loader = (filepath: string, content: string) => unknown;
 
-      return { value: interopDefault(require(file)) };
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === 'ERR_REQUIRE_ASYNC_MODULE')
-        return parseProblem(error, 'uses top-level await, which a preload cannot wait for; compute the config synchronously');
-      return parseProblem(error, 'threw while loading');
-    }
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    return parseProblem(error, 'cannot read');
-  }
-  try {
-    return { value: JSON.parse(text) };
-  } catch (jsonError) {
-    if (ext === '.json') return parseProblem(jsonError);
-  }
-  try {
-    // `.wrapt-hooksrc`, `.yaml`, `.yml`: YAML (a superset of JSON), as cosmiconfig reads them.
-    return { value: loaders().loadYaml(file, text) };
-  } catch (error) {
-    return parseProblem(error);
+/** A config file that exists but cannot be used; `code` is the warning it becomes. */
+export class ConfigLoadError extends Error {
+  readonly code: ErrorCode;
+  readonly filepath: string;
+  constructor(code: ErrorCode, filepath: string, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'ConfigLoadError';
+    this.code = code;
+    this.filepath = filepath;
   }
 }
 
-function interopDefault(value: unknown): unknown {
+interface Cosmiconfig {
+  readonly defaultLoadersSync: Readonly<Record<string, Loader>>;
+}
+
+let cosmiconfig: Cosmiconfig | undefined;
+
+/** cosmiconfig's public loaders, required on first use only (requiring cosmiconfig costs more than a whole JSON search). */
+function cosmiconfigLoader(extension: '.json' | '.yaml' | '.ts'): Loader {
+  cosmiconfig ??= require('cosmiconfig') as Cosmiconfig;
+  return cosmiconfig.defaultLoadersSync[extension]!;
+}
+
+/** Refuses a file another user could have planted or changed: a config decides which code runs. */
+export function checkTrust(filepath: string): void {
+  const reason = untrustedReason(filepath);
+  if (reason !== undefined) throw new ConfigLoadError('WRAPT_HOOKS_UNTRUSTED_FILE', filepath, `refusing to load config file ${filepath}: ${reason}.`);
+}
+
+/** JSON: `JSON.parse` gives what cosmiconfig's parse-json gives for valid text; for invalid text, its error (line and column). */
+export const loadJson: Loader = (filepath, content) => {
+  try {
+    return JSON.parse(content);
+  } catch {
+    return cosmiconfigLoader('.json')(filepath, content);
+  }
+};
+
+/** YAML, and `.wrapt-hooksrc`: cosmiconfig's loader. */
+export const loadYaml: Loader = (filepath, content) => cosmiconfigLoader('.yaml')(filepath, content);
+
+/** `.js`, `.cjs`, `.mjs`: required; an ES module's (or a transpiled module's) default export. */
+export const loadJs: Loader = (filepath) => {
+  checkTrust(filepath);
+  try {
+    return interopDefault(createRequire(filepath)(filepath));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_REQUIRE_ASYNC_MODULE') {
+      throw new ConfigLoadError(
+        'WRAPT_HOOKS_CONFIG_PARSE',
+        filepath,
+        `${filepath} uses top-level await, which a preload cannot wait for; compute the config synchronously.`,
+        error,
+      );
+    }
+    throw error;
+  }
+};
+
+/** Does this Node strip TypeScript types itself (on by default from 22.18 and 23.6)? */
+export function nodeStripsTypes(): boolean {
+  return typeof (process.features as { typescript?: unknown }).typescript === 'string';
+}
+
+/** `.ts` (and `.mts`, `.cts`): Node itself where it strips types; elsewhere cosmiconfig's TypeScript loader. */
+export const loadTs: Loader = (filepath, content) => {
+  checkTrust(filepath);
+  if (nodeStripsTypes()) {
+    try {
+      return interopDefault(createRequire(filepath)(filepath));
+    } catch (error) {
+      // Syntax that type stripping cannot erase (enum, namespace) still compiles with TypeScript.
+      if ((error as { code?: unknown }).code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' || !typescriptFound()) throw error;
+    }
+  } else if (!typescriptFound()) {
+    const why =
+      (process.features as { typescript?: unknown }).typescript === undefined
+        ? `this Node (${process.version}) cannot strip TypeScript types`
+        : `this Node (${process.version}) does not strip TypeScript types (off by default before 22.18, or turned off with --no-experimental-strip-types)`;
+    throw new ConfigLoadError(
+      'WRAPT_HOOKS_CONFIG_PARSE',
+      filepath,
+      `cannot load ${filepath}: ${why} and the typescript package is not installed. Install typescript, use Node 22.18+, or write the config as JSON or JavaScript.`,
+    );
+  }
+  return cosmiconfigLoader('.ts')(filepath, content);
+};
+
+/** Can cosmiconfig's TypeScript loader find the typescript package (it requires it from its own directory)? */
+function typescriptFound(): boolean {
+  try {
+    createRequire(require.resolve('cosmiconfig')).resolve('typescript');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The loaders by extension, as cosmiconfig's `loaders` option takes them (`noExt` for `.wrapt-hooksrc`). */
+export const LOADERS: Readonly<Record<string, Loader>> = Object.freeze({
+  '.json': loadJson,
+  '.yaml': loadYaml,
+  '.yml': loadYaml,
+  noExt: loadYaml,
+  '.js': loadJs,
+  '.cjs': loadJs,
+  '.mjs': loadJs,
+  '.ts': loadTs,
+  '.mts': loadTs,
+  '.cts': loadTs,
+});
+
+/** Loads `filepath` from its text as cosmiconfig does: empty text is no config; package.json gives its "wrapt-hooks" field. */
+export function loadConfigText(filepath: string, content: string, moduleName: string): unknown {
+  if (content.trim() === '') return undefined;
+  const extension = path.extname(filepath);
+  const loader = LOADERS[extension === '' ? 'noExt' : extension] ?? loadYaml;
+  const loaded = loader(filepath, content);
+  if (path.basename(filepath, extension) !== 'package') return loaded;
+  if (loaded === null || loaded === undefined)
+    throw new ConfigLoadError('WRAPT_HOOKS_CONFIG_PARSE', filepath, `${filepath} holds ${String(loaded)}, not an object.`);
+  return (loaded as Record<string, unknown>)[moduleName] ?? null;
+}
+
+export function interopDefault(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && Object.prototype.toString.call(value) === '[object Module]')
     return (value as { default?: unknown }).default;
   if (value !== null && typeof value === 'object' && (value as { __esModule?: unknown }).__esModule === true && 'default' in value)
     return (value as { default?: unknown }).default;
   return value;
-}
-
-interface Loaders {
-  loadYaml(file: string, content: string): unknown;
-  loadTsSync(file: string, content: string): unknown;
-}
-let cachedLoaders: Loaders | undefined;
-function loaders(): Loaders {
-  // cosmiconfig's own loaders, required only when a YAML or TypeScript file is used.
-
-  return (cachedLoaders ??= require('cosmiconfig/dist/loaders.js') as Loaders);
 }

@@ -1,94 +1,212 @@
-// Finding the config file: WRAPT_HOOKS_CONFIG, or cosmiconfig's search places in its order,
-// from the working directory up to the project boundary (the nearest package.json).
+// Finding the config file: WRAPT_HOOKS_CONFIG, or cosmiconfig's search for "wrapt-hooks" with its
+// "project" strategy: every place of `getDefaultSearchPlaces('wrapt-hooks')` in its order, in the
+// working directory and then each parent up to the nearest directory holding a package.json (or
+// package.yaml), empty files skipped. The walk is done here, which spares a preload with a JSON
+// config the cost of requiring cosmiconfig; test/unit/config-search.test.mjs compares it with
+// `cosmiconfigSync('wrapt-hooks', …).search()` over a corpus of layouts. cosmiconfig itself
+// searches when the working directory holds a cosmiconfig meta config (which can change the
+// places), and loads a config that uses `$import`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { debug } from '../debug';
 import { describeCause } from '../errors';
 import type { Env } from '../env';
+import { checkTrust, ConfigLoadError, LOADERS, loadConfigText } from './read';
 import type { Problem } from './types';
 
 export const MODULE_NAME = 'wrapt-hooks';
 
-/** cosmiconfig 9's search places for "wrapt-hooks", in its order (`.ts` where TypeScript is installed). */
+/** cosmiconfig 9's `getDefaultSearchPlaces('wrapt-hooks')` (the test holds them equal). */
 export const SEARCH_PLACES: readonly string[] = Object.freeze([
   'package.json',
-  `.${MODULE_NAME}rc`,
-  `.${MODULE_NAME}rc.json`,
-  `.${MODULE_NAME}rc.yaml`,
-  `.${MODULE_NAME}rc.yml`,
-  `.${MODULE_NAME}rc.js`,
-  `.${MODULE_NAME}rc.ts`,
-  `.${MODULE_NAME}rc.cjs`,
-  `.${MODULE_NAME}rc.mjs`,
-  `${MODULE_NAME}.config.js`,
-  `${MODULE_NAME}.config.ts`,
-  `${MODULE_NAME}.config.cjs`,
-  `${MODULE_NAME}.config.mjs`,
+  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.${MODULE_NAME}rc${ext}`),
+  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.config/${MODULE_NAME}rc${ext}`),
+  ...['.js', '.ts', '.cjs', '.mjs'].map((ext) => `${MODULE_NAME}.config${ext}`),
 ]);
-/** Finds the config file: `WRAPT_HOOKS_CONFIG`, or the search from `cwd` up to the nearest package.json. */
-export function findConfig(cwd: string, env: Env = process.env): { file: string | undefined; problems: Problem[]; raw?: unknown; empty?: boolean } {
+
+/** Where cosmiconfig looks for its meta config (in the working directory only), besides package.json's "cosmiconfig" field. */
+const META_PLACES = ['package.yaml', ...['json', 'yaml', 'yml', 'js', 'ts', 'cjs', 'mjs'].map((ext) => `.config/config.${ext}`)];
+
+/** The errors cosmiconfig's search passes over: the place holds no readable file. */
+const NOT_THERE = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES']);
+
+export interface Found {
+  /** The config file used, if any. */
+  readonly file: string | undefined;
+  /** Its config (for package.json, the "wrapt-hooks" field); undefined with no file or an empty one. */
+  readonly value?: unknown;
+  readonly problems: Problem[];
+}
+
+/** Finds and loads the config: `WRAPT_HOOKS_CONFIG`, or the search from `cwd`. Never throws. */
+export function findConfig(cwd: string, env: Env = process.env): Found {
   const explicit = env['WRAPT_HOOKS_CONFIG'];
-  if (explicit !== undefined && explicit !== '') {
-    const file = path.resolve(cwd, explicit);
-    let isFile: boolean;
-    try {
-      isFile = statSync(file).isFile();
-    } catch (error) {
-      return {
-        file: undefined,
-        problems: [
-          {
-            code: 'WRAPT_HOOKS_CONFIG_NOT_FOUND',
-            message: `WRAPT_HOOKS_CONFIG names ${file}, which does not exist (${describeCause(error)}). Fix the path or unset WRAPT_HOOKS_CONFIG.`,
-            cause: error,
-          },
-        ],
-      };
-    }
-    if (!isFile) {
-      return {
-        file: undefined,
-        problems: [
-          {
-            code: 'WRAPT_HOOKS_CONFIG_PARSE',
-            message: `WRAPT_HOOKS_CONFIG names ${file}, which is not a file (a directory?). Name a config file such as ${path.join(file, `.${MODULE_NAME}rc.json`)}.`,
-          },
-        ],
-      };
-    }
-    return { file, problems: [] };
+  if (explicit !== undefined) return loadExplicit(cwd, explicit);
+  const { dirs, boundary } = projectDirs(cwd);
+  if (META_PLACES.some((place) => exists(path.join(cwd, place))) || hasMetaField(path.join(cwd, 'package.json'))) {
+    debug(`searched for a config with cosmiconfig: ${cwd} holds a cosmiconfig meta config`);
+    return withProblems(() => cosmiconfigExplorer(boundary === undefined ? 'none' : 'project').search(cwd));
   }
-  for (const dir of searchDirs(cwd)) {
-    let names: Set<string>;
-    try {
-      names = new Set(readdirSync(dir));
-    } catch {
-      continue;
-    }
-    for (const place of SEARCH_PLACES) {
-      if (!names.has(place)) continue;
-      const file = path.join(dir, place);
-      if (place === 'package.json') {
-        const field = packageJsonField(file);
-        if (field === undefined) continue;
-        return { file, problems: field.problem === undefined ? [] : [field.problem], raw: field.value };
-      }
-      if (place.endsWith('.ts') && !typescriptInstalled(dir)) continue;
-      if (isEmptyFile(file)) continue; // cosmiconfig's ignoreEmptySearchPlaces
-      return { file, problems: [] };
-    }
+  for (const dir of dirs) {
+    const found = searchDir(dir);
+    if (found === undefined) continue;
+    const at = dirs.slice(0, dirs.indexOf(dir) + 1).join(', ');
+    debug(
+      `searched for a config from ${cwd}: looked in ${at}; ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}`}`,
+    );
+    return found;
   }
+  debug(
+    `searched for a config from ${cwd}: looked in ${dirs.join(', ')}; no config file. ${boundary === undefined ? 'No package.json at or above it, so only it was searched' : `Stopped at ${boundary}, the project boundary`}`,
+  );
   return { file: undefined, problems: [] };
 }
 
-/** cwd, its parents up to the nearest directory holding a package.json; only cwd when there is none. */
-function searchDirs(cwd: string): string[] {
+/**
+ * The directories searched: cosmiconfig's "project" strategy, the working directory and its
+ * parents up to the nearest one holding a package.json (or package.yaml). Outside any project
+ * only the working directory is searched (cosmiconfig's "none"), so that a file in a shared
+ * parent such as /tmp never configures the process.
+ */
+function projectDirs(cwd: string): { dirs: string[]; boundary: string | undefined } {
+  const start = path.resolve(cwd);
   const dirs: string[] = [];
-  for (let dir = path.resolve(cwd); ;) {
+  for (let dir = start; ;) {
     dirs.push(dir);
-    if (exists(path.join(dir, 'package.json'))) return dirs;
+    const boundary = ['package.json', 'package.yaml'].map((name) => path.join(dir, name)).find(exists);
+    if (boundary !== undefined) return { dirs, boundary };
     const parent = path.dirname(dir);
-    if (parent === dir) return [path.resolve(cwd)];
+    if (parent === dir) return { dirs: [start], boundary: undefined };
     dir = parent;
+  }
+}
+
+/** The first place in `dir` that holds a config, as cosmiconfig reads them; undefined when none does. */
+function searchDir(dir: string): Found | undefined {
+  if (!isDirectory(dir)) return undefined;
+  const names = listing(dir);
+  const inConfig = names === undefined || names.has('.config') ? listing(path.join(dir, '.config')) : new Set<string>();
+  for (const place of SEARCH_PLACES) {
+    // A directory listing answers "not there" for most places without a failed read each.
+    const listed = place.startsWith('.config/') ? inConfig?.has(place.slice(8)) : names?.has(place);
+    if (listed === false) continue;
+    const file = path.join(dir, place);
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (error) {
+      if (NOT_THERE.has((error as { code?: string }).code ?? '')) continue;
+      return { file: undefined, problems: [problem(file, error, 'cannot read')] };
+    }
+    const found = withProblems(() => {
+      const value = loadConfigText(file, content, MODULE_NAME);
+      if (value === null || value === undefined) return null;
+      return withImports(file, value);
+    }, file);
+    if (found.file !== undefined || found.problems.length > 0) return found;
+  }
+  return undefined;
+}
+
+/** `WRAPT_HOOKS_CONFIG`: the file named, no search; empty or /dev/null: no config file. */
+function loadExplicit(cwd: string, explicit: string): Found {
+  if (explicit.trim() === '' || explicit === '/dev/null') {
+    debug('WRAPT_HOOKS_CONFIG is empty or /dev/null: no config file');
+    return { file: undefined, problems: [] };
+  }
+  const file = path.resolve(cwd, explicit);
+  let content: string;
+  try {
+    if (!statSync(file).isFile()) {
+      const message = `WRAPT_HOOKS_CONFIG names ${file}, which is not a file (a directory?). Name a config file such as ${path.join(file, `.${MODULE_NAME}rc.json`)}.`;
+      return { file: undefined, problems: [{ code: 'WRAPT_HOOKS_CONFIG_PARSE', message }] };
+    }
+    content = readFileSync(file, 'utf8');
+  } catch (error) {
+    const message = `WRAPT_HOOKS_CONFIG names ${file}, which does not exist or cannot be read (${describeCause(error)}). Fix the path or unset WRAPT_HOOKS_CONFIG.`;
+    return { file: undefined, problems: [{ code: 'WRAPT_HOOKS_CONFIG_NOT_FOUND', message, cause: error }] };
+  }
+  const found = withProblems(() => {
+    const value = loadConfigText(file, content, MODULE_NAME);
+    if (value === undefined) {
+      debug(`${file} is empty: no patches`);
+      return null;
+    }
+    if (value === null && path.basename(file) === 'package.json') {
+      throw new ConfigLoadError('WRAPT_HOOKS_CONFIG_INVALID', file, `${file} has no "${MODULE_NAME}" field. Add one, or name a config file instead.`);
+    }
+    return withImports(file, value);
+  }, file);
+  return found.problems.length > 0 || found.file !== undefined ? found : { file, problems: [] };
+}
+
+/** A config with cosmiconfig's `$import` key is loaded by cosmiconfig, which merges the files it names. */
+function withImports(file: string, value: unknown): { filepath: string; config: unknown } | null {
+  if (typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, '$import')) {
+    return cosmiconfigExplorer('none').load(file);
+  }
+  return { filepath: file, config: value };
+}
+
+/** A cosmiconfig result, or the problem that stopped it (cosmiconfig's search stops at the first error too). */
+function withProblems(run: () => { filepath: string; config: unknown; isEmpty?: boolean } | null, loading?: string): Found {
+  let result: { filepath: string; config: unknown; isEmpty?: boolean } | null;
+  try {
+    result = run();
+  } catch (error) {
+    const file = (error as { filepath?: unknown }).filepath;
+    return { file: undefined, problems: [problem(typeof file === 'string' ? file : loading, error)] };
+  }
+  if (result === null || result.isEmpty === true) return { file: undefined, problems: [] };
+  try {
+    // JSON and YAML run no code, so only a config that is used is checked (every package.json on the way is read).
+    checkTrust(result.filepath);
+  } catch (error) {
+    return { file: undefined, problems: [problem(result.filepath, error)] };
+  }
+  return { file: result.filepath, value: result.config, problems: [] };
+}
+
+function problem(file: string | undefined, error: unknown, what?: string): Problem {
+  if (error instanceof ConfigLoadError) return { code: error.code, message: error.message, cause: error.cause };
+  const doing = what ?? (file !== undefined && /\.[cm]?[jt]s$/.test(file) ? 'threw while loading' : 'cannot parse');
+  const message = `${file ?? 'config file'}: ${doing}: ${describeCause(error)}. Fix the file or remove it.`;
+  return { code: 'WRAPT_HOOKS_CONFIG_PARSE', message, cause: error };
+}
+
+interface Explorer {
+  search(from: string): { filepath: string; config: unknown; isEmpty?: boolean } | null;
+  load(file: string): { filepath: string; config: unknown; isEmpty?: boolean } | null;
+}
+
+/** cosmiconfig's own explorer, with the same places and loaders as the walk above. */
+export function cosmiconfigExplorer(searchStrategy: 'project' | 'none'): Explorer {
+  const { cosmiconfigSync } = require('cosmiconfig') as { cosmiconfigSync(name: string, options: object): Explorer };
+  return cosmiconfigSync(MODULE_NAME, { searchPlaces: [...SEARCH_PLACES], loaders: LOADERS, searchStrategy, cache: false });
+}
+
+function hasMetaField(file: string): boolean {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return text.includes('"cosmiconfig"') && Object.prototype.hasOwnProperty.call(JSON.parse(text) ?? {}, 'cosmiconfig');
+  } catch {
+    return false; // no package.json, or a broken one: the search reports it where it matters
+  }
+}
+
+function listing(dir: string): Set<string> | undefined {
+  try {
+    return new Set(readdirSync(dir));
+  } catch {
+    return undefined; // unlistable: every place is tried by reading it
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -99,48 +217,4 @@ function exists(file: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isEmptyFile(file: string): boolean {
-  try {
-    const stats = statSync(file);
-    if (!stats.isFile()) return false;
-    if (stats.size === 0) return true;
-    if (stats.size > 4096 || /\.(c|m)?[jt]s$/.test(file)) return false;
-    return readFileSync(file, 'utf8').trim() === '';
-  } catch {
-    return false;
-  }
-}
-
-function typescriptInstalled(dir: string): boolean {
-  try {
-    require.resolve('typescript', { paths: [dir] });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The `"wrapt-hooks"` field of a package.json, or undefined when it has none. */
-export function packageJsonField(file: string): { value: unknown; problem?: Problem } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    // Only our business when the broken file was meant to configure us.
-    if (!text.includes(`"${MODULE_NAME}"`)) return undefined;
-    return {
-      value: undefined,
-      problem: { code: 'WRAPT_HOOKS_CONFIG_PARSE', message: `${file}: cannot parse: ${describeCause(error)}. Fix the JSON.`, cause: error },
-    };
-  }
-  if (parsed === null || typeof parsed !== 'object' || !Object.prototype.hasOwnProperty.call(parsed, MODULE_NAME)) return undefined;
-  return { value: (parsed as Record<string, unknown>)[MODULE_NAME] };
 }

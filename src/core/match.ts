@@ -89,8 +89,8 @@ export function matchFile(tables: TargetTables, filename: string, isMain: (name:
 
 const mains = new Map<string, string | null>();
 
-/** Is `filename` what `require(name)` gives inside `baseDir` (the package's CommonJS entry point)? Cached per package root. */
-function isRequireMain(name: string, baseDir: string, filename: string): boolean {
+/** What `require(name)` gives inside `baseDir` (the package's CommonJS entry point); cached per package root. */
+export function requireMain(name: string, baseDir: string): string | undefined {
   let main = mains.get(baseDir);
   if (main === undefined) {
     try {
@@ -100,12 +100,12 @@ function isRequireMain(name: string, baseDir: string, filename: string): boolean
     }
     mains.set(baseDir, main);
   }
-  return main === filename;
+  return main ?? undefined;
 }
 
 /** The target keys of a file loaded by `require()` (a package matches at its CommonJS entry point). */
 export function matchRequired(tables: TargetTables, filename: string): string[] {
-  return matchFile(tables, filename, (name, baseDir) => isRequireMain(name, baseDir, filename));
+  return matchFile(tables, filename, (name, baseDir) => requireMain(name, baseDir) === filename);
 }
 
 /** Should the ESM hooks wrap the module at `url`, imported as `specifier`? Only targets are. */

@@ -37,6 +37,8 @@ export interface Instance {
   readonly filename: string | undefined;
   readonly baseDir: string | undefined;
   readonly version: string | undefined;
+  /** The CommonJS module object, where one is known: a module evaluated again (after a `require.cache` delete) is a new instance. */
+  module: object | undefined;
   /** The canonical exports: what patches receive and what `require` returns. */
   exports: any;
   /** A real module namespace from require(esm): copied to a mutable object before a patch runs. */
@@ -66,6 +68,8 @@ export interface LoadEvent {
   /** The builtin's name, or the loaded file. */
   readonly builtin?: string;
   readonly filename?: string;
+  /** The CommonJS module object (`require.cache[filename]`), where the hook knows it. */
+  readonly module?: object | undefined;
   /** A module inside a bundle (core/bundled.ts): its instance key, and the package details found at build time. */
   readonly bundled?: BundledDetails;
 }

@@ -37,6 +37,8 @@ export class Registry implements TargetTables {
 
   /** Called once for each target key that gains its first hook; the module hooks listen. */
   onNewTarget: ((target: Target) => void) | undefined;
+  /** Called when a patch replaces a module's exports (`before` -> `after`); the CommonJS hook listens. */
+  onReplace: ((before: unknown, after: unknown) => void) | undefined;
 
   /** Set by `notApplied` while a built-in patch (a trace) runs: it returned but did nothing. */
   private failure: string | undefined;
@@ -170,7 +172,15 @@ export class Registry implements TargetTables {
   private instanceFor(event: LoadEvent): Instance {
     const key = event.bundled?.instance ?? (event.builtin !== undefined ? `node:${event.builtin}` : event.filename!);
     let instance = this.instances.get(key);
-    if (instance !== undefined) return instance;
+    if (instance !== undefined) {
+      if (event.module === undefined || instance.module === event.module) return instance;
+      if (instance.module === undefined) {
+        instance.module = event.module;
+        return instance;
+      }
+      // The same file evaluated again (its require.cache entry was deleted): a new instance.
+      this.forget(instance);
+    }
     const exports = event.via === 'import' && event.format !== 'module' ? event.value.default : event.value;
     let name = event.builtin ?? event.filename!;
     let baseDir: string | undefined;
@@ -198,6 +208,7 @@ export class Registry implements TargetTables {
       filename: twin?.filename ?? event.filename,
       baseDir,
       version,
+      module: event.module,
       exports: twin === undefined ? exports : twin.exports,
       frozen: event.via === 'require' && event.format === 'module',
       fired: new Set(),
@@ -206,6 +217,15 @@ export class Registry implements TargetTables {
     if (twin !== undefined) this.instances.set(twin.filename, instance);
     this.instances.set(key, instance);
     return instance;
+  }
+
+  /** Drops an instance that a new evaluation of its file replaced. */
+  private forget(instance: Instance): void {
+    this.instances.delete(instance.key);
+    for (const list of this.instancesByTarget.values()) {
+      const at = list.indexOf(instance);
+      if (at !== -1) list.splice(at, 1);
+    }
   }
 
   /** Runs the hooks of `key` that have not fired for `instance`; true when any ran. */
@@ -317,7 +337,9 @@ export class Registry implements TargetTables {
       );
       return;
     }
+    const before = instance.exports;
     instance.exports = result;
+    this.onReplace?.(before, result);
     // A bundled module's filename is where it was on the build machine, not a require.cache entry.
     if (instance.filename !== undefined && instance.key === instance.filename) {
       const cached = require.cache[instance.filename];
@@ -350,12 +372,12 @@ export class Registry implements TargetTables {
       }
     } else {
       for (const filename of Object.keys(require.cache)) {
-        if (this.instances.has(filename)) continue;
+        const known = this.instances.get(filename);
+        const cached = require.cache[filename];
+        if (cached === undefined || !cached.loaded || (known !== undefined && (known.module === undefined || known.module === cached))) continue;
         const keys = matchRequired(this, filename);
         if (!keys.includes(target.key)) continue;
-        const cached = require.cache[filename];
-        if (cached === undefined || !cached.loaded) continue;
-        this.onLoad({ keys: [target.key], format: 'commonjs', via: 'require', value: cached.exports, filename });
+        this.onLoad({ keys: [target.key], format: 'commonjs', via: 'require', value: cached.exports, filename, module: cached });
       }
     }
     for (const instance of this.instancesByTarget.get(target.key) ?? []) this.fire(target.key, instance);

@@ -1,28 +1,30 @@
-// The CommonJS side: one interception for every target, with a cost that does not grow with the
-// number of patches and is paid once per module *load*, not once per `require()` call.
+// The CommonJS side: one require-in-the-middle `Hook` for every target, and a dispatch from what
+// it reports (a name and a package root) to the registry. Its whitelist is a live list
+// (cjs-targets.ts) that grows as targets are registered, so one Hook serves every patch and the
+// cost of a `require` does not grow with their number.
 //
-// - Files (application files, package entry points, files inside packages) are caught in
-//   `Module.prototype.load`, which Node calls once for each module it evaluates, whatever the
-//   extension, with the filename already resolved. When the original returns, `module.exports`
-//   is final: the registry fires the target's hooks and whatever a patch returned becomes the
-//   module's exports, so `require.cache` and every later `require` agree. A cache hit never
-//   comes here.
-// - Builtins are never "loaded" that way; they are caught by their request id in
-//   `Module.prototype.require` and `process.getBuiltinModule`: a Set lookup, no resolution.
+// Kept from require-in-the-middle as it is:
+// - every `require()` and `process.getBuiltinModule()` passes through it, so a target that was
+//   loaded before (by another preload, or by wrapt-hooks itself) fires at the application's first
+//   `require` of it;
+// - it keeps the patched exports on the module object in `require.cache`: after
+//   `delete require.cache[file]` the next `require` evaluates the file again and the hook fires
+//   for the new module object, which the registry takes as a new instance;
+// - a package fires at its CommonJS entry point, and (`internals`) each file inside a target
+//   package is reported by its path, which deep targets match exactly.
 //
-// require-in-the-middle (what this replaced) wraps `require` and resolves every request again
-// before it can say "not a target": 1.10–1.20× the start-up of an app of 1,000 modules on its
-// own (bench/FINDINGS.md). Its semantics are kept: a package's hooks fire for its CommonJS entry
-// point, a deep target (`pkg/lib/file`) for that file however it is reached, a target module
-// already loaded fires at the application's first `require` of it, and what wrapt-hooks' own
-// code requires never counts as the application importing a target.
+// Added around it: wrapt-hooks' own `require()` calls go beneath it, so they never count as the
+// application importing a target; and exports that a hook registered later replaced are what
+// `require` returns (require-in-the-middle still holds what the first patches returned).
 import Module = require('node:module');
-import { resolve, sep } from 'node:path';
+import { isBuiltin } from 'node:module';
+import { join, resolve, sep } from 'node:path';
 import { isModuleNamespaceObject } from 'node:util/types';
-import { debug } from '../debug';
-import { builtinName } from '../core/targets';
-import { matchRequired } from '../core/match';
+import { Hook, type OnRequireFn } from 'require-in-the-middle';
+import { debug, debugEnabled } from '../debug';
+import { matchRequired, requireMain } from '../core/match';
 import type { Registry } from '../core/registry';
+import { TargetList } from './cjs-targets';
 
 interface CjsModule {
   filename?: string;
@@ -30,97 +32,125 @@ interface CjsModule {
   loaded?: boolean;
 }
 type RequireFn = (this: CjsModule, id: string) => unknown;
-type LoadFn = (this: CjsModule, filename: string) => unknown;
+type GetBuiltin = (id: string) => unknown;
+type Cache = Record<string, CjsModule | undefined>;
 
 export function installCjs(registry: Registry): void {
   // dist/, where all of wrapt-hooks' code runs from (the preload bundle, the library, the loader).
   const own = resolve(__dirname) + sep;
   const isOwn = (module: CjsModule | undefined): boolean => typeof module?.filename === 'string' && module.filename.startsWith(own);
-  const proto = Module.prototype as unknown as { require: RequireFn; load: LoadFn };
-  const builtins = registry.builtins;
-  /**
-   * Who asked for the module being loaded: set by `require()` and taken by the first module load
-   * it causes. A load nobody required (the entry point, a CommonJS module that an ES module
-   * imports) is the ESM side's business, as it was with require-in-the-middle; one that
-   * wrapt-hooks' own code required is nobody's.
-   */
-  let request: 'none' | 'app' | 'own' = 'none';
+  const proto = Module.prototype as unknown as { require: RequireFn };
+  const cache = require.cache as Cache;
 
-  /** Fires the hooks of a target file that was loaded at an application's request; what `require` returns. */
-  const fireFile = (module: CjsModule, filename: string, keys: string[]): unknown => {
-    const format = isModuleNamespaceObject(module.exports) ? 'module' : 'commonjs';
-    const exports = registry.onLoad({ keys, format, via: 'require', value: module.exports, filename });
-    if (exports !== module.exports) module.exports = exports;
-    return exports;
+  const targets = new TargetList();
+  for (const target of registry.targets()) targets.addTarget(target);
+  const previousTarget = registry.onNewTarget;
+  registry.onNewTarget = (target) => {
+    previousTarget?.(target);
+    targets.addTarget(target);
   };
 
-  /**
-   * Target modules loaded before the application asked for them: by wrapt-hooks itself (semver
-   * for a `versions` range, say), or by a preload that ran before this one. A cached module never
-   * passes through `load` again, so they are known by their exports, and fire when an
-   * application `require` first returns them (as require-in-the-middle, which checks every
-   * `require`, would have).
-   */
-  const early = new Map<unknown, { module: CjsModule; filename: string; keys: string[] }>();
-  const loadedEarly = (module: CjsModule, filename: string, keys: string[]): void => {
-    debug(`${filename}: loaded before the application asked for it; ${keys.join(', ')} will fire at its first require`);
-    early.set(module.exports, { module, filename, keys });
+  // Exports replaced by a patch that fired outside require-in-the-middle's hook (an API hook for a
+  // module already loaded): old -> new, followed on the way out of `require`.
+  const replaced = new WeakMap<object, unknown>();
+  let anyReplaced = false;
+  let dispatching = 0;
+  const previousReplace = registry.onReplace;
+  registry.onReplace = (before, after) => {
+    previousReplace?.(before, after);
+    if (dispatching !== 0 || !isObject(before)) return;
+    replaced.set(before, after);
+    anyReplaced = true;
   };
-  for (const [filename, module] of Object.entries(require.cache)) {
-    if (module === undefined || !module.loaded) continue;
-    const keys = matchRequired(registry, filename);
-    if (keys.length > 0) loadedEarly(module, filename, keys);
+  const current = (exports: unknown): unknown => {
+    let value = exports;
+    for (let hops = 0; hops < 32 && isObject(value) && replaced.has(value); hops++) value = replaced.get(value);
+    return value;
+  };
+
+  if (debugEnabled) {
+    for (const [filename, module] of Object.entries(cache)) {
+      if (module !== undefined && module.loaded === true) noteEarly(registry, filename);
+    }
   }
 
-  /** What an application's `require(id)` returns: builtins and early modules fire here. */
-  const required = (id: unknown, exports: unknown): unknown => {
-    if (early.size !== 0) {
-      const entry = early.get(exports);
-      if (entry !== undefined && entry.module.exports === exports) {
-        early.delete(exports);
-        return fireFile(entry.module, entry.filename, entry.keys);
-      }
-    }
-    if (builtins.size === 0 || typeof id !== 'string') return exports;
-    // Cheap test first: most requests name no builtin target.
-    if (!builtins.has(id.startsWith('node:') ? id.slice(5) : id) && !builtins.has(id)) return exports;
-    const name = builtinName(id);
-    if (name === undefined || !builtins.has(name)) return exports;
-    return registry.onLoad({ keys: [name], format: 'builtin', via: 'require', value: exports, builtin: name });
-  };
-
-  const originalRequire = proto.require;
-  proto.require = function require(this: CjsModule, id: string): unknown {
-    const own = isOwn(this);
-    request = own ? 'own' : 'app';
-    let exports: unknown;
+  const onRequire = (exports: unknown, name: string, baseDir: string | undefined): unknown => {
+    dispatching++;
     try {
-      exports = Reflect.apply(originalRequire, this, arguments);
+      return dispatch(registry, targets, cache, exports, name, baseDir);
     } finally {
-      request = 'none';
+      dispatching--;
     }
-    return own ? exports : required(id, exports);
+  };
+  const beneath = proto.require;
+  // The Hook installs itself on Module.prototype.require and process.getBuiltinModule.
+  new Hook(targets, { internals: true }, onRequire as OnRequireFn);
+  const hooked = proto.require;
+  proto.require = function require(this: CjsModule, id: string): unknown {
+    if (isOwn(this)) {
+      if (!debugEnabled) return Reflect.apply(beneath, this, arguments);
+      const filename = resolveQuietly(this, id);
+      const fresh = filename !== undefined && cache[filename] === undefined;
+      const exports = Reflect.apply(beneath, this, arguments);
+      if (fresh && filename !== undefined) noteEarly(registry, filename);
+      return exports;
+    }
+    if (typeof id === 'string' && typeof this?.filename === 'string' && targets.skips(this.filename, id)) return Reflect.apply(beneath, this, arguments);
+    const exports = Reflect.apply(hooked, this, arguments);
+    return anyReplaced ? current(exports) : exports;
   };
 
-  const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  const getBuiltinModule = (process as { getBuiltinModule?: GetBuiltin }).getBuiltinModule;
   if (typeof getBuiltinModule === 'function') {
-    (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule = function getBuiltinModule_(this: unknown, id: string): unknown {
+    (process as { getBuiltinModule?: GetBuiltin }).getBuiltinModule = function getBuiltinModule_(this: unknown): unknown {
       const exports = Reflect.apply(getBuiltinModule, this, arguments);
-      return exports === undefined ? exports : required(id, exports);
+      return anyReplaced ? current(exports) : exports;
     };
     Object.defineProperty(process.getBuiltinModule, 'name', { value: 'getBuiltinModule' });
   }
+}
 
-  const originalLoad = proto.load;
-  proto.load = function load(this: CjsModule, filename: string): unknown {
-    const by = request;
-    request = 'none'; // what this module requires in turn asks for itself
-    const result = Reflect.apply(originalLoad, this, arguments);
-    if (by === 'none' || typeof filename !== 'string') return result;
-    const keys = matchRequired(registry, filename);
-    if (keys.length === 0) return result;
-    if (by === 'own') loadedEarly(this, filename, keys);
-    else fireFile(this, filename, keys);
-    return result;
-  };
+/** From require-in-the-middle's (name, package root) to the registry: what `require` returns. */
+function dispatch(registry: Registry, targets: TargetList, cache: Cache, exports: unknown, name: string, baseDir: string | undefined): unknown {
+  if (baseDir === undefined) {
+    if (!registry.builtins.has(name)) return exports;
+    return registry.onLoad({ keys: [name], format: 'builtin', via: 'require', value: exports, builtin: name });
+  }
+  const filename = targets.fileFor(name, baseDir, (file) => cache[file] !== undefined) ?? packageFile(name, baseDir);
+  if (filename === undefined) return exports;
+  const keys = matchRequired(registry, filename);
+  if (keys.length === 0) return exports;
+  const module = cache[filename];
+  const format = isModuleNamespaceObject(exports) ? 'module' : 'commonjs';
+  const result = registry.onLoad({ keys, format, via: 'require', value: exports, filename, module });
+  if (module !== undefined && result !== module.exports) module.exports = result;
+  return result;
+}
+
+/** The file require-in-the-middle reported: a package's entry point (`name`) or a file inside it (`name` + sep + path). */
+function packageFile(name: string, baseDir: string): string | undefined {
+  if (baseDir.endsWith(sep + name)) return requireMain(name, baseDir);
+  const afterScope = name.startsWith('@') ? name.indexOf(sep) + 1 : 0;
+  const at = name.indexOf(sep, afterScope);
+  return at === -1 ? undefined : join(baseDir, name.slice(at + 1));
+}
+
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+/** The file `id` names from `parent`, or undefined (builtins, and what does not resolve). */
+function resolveQuietly(parent: CjsModule, id: string): string | undefined {
+  if (isBuiltin(id)) return undefined;
+  try {
+    return (Module as unknown as { _resolveFilename(id: string, parent: unknown): string })._resolveFilename(id, parent);
+  } catch {
+    return undefined; // the require itself throws the error the caller sees
+  }
+}
+
+/** Under WRAPT_HOOKS_DEBUG: a target loaded by someone other than the application fires at its first application require. */
+function noteEarly(registry: Registry, filename: string): void {
+  const keys = matchRequired(registry, filename);
+  if (keys.length > 0) debug(`${filename}: loaded before the application asked for it; ${keys.join(', ')} will fire at its first require`);
 }

@@ -1,0 +1,95 @@
+// require-in-the-middle's whitelist for the one Hook, kept live. The Hook keeps the array it is
+// given and asks it `includes(name)` for every require: builtin names, package names and absolute
+// application files. This list answers from a Set, so the cost per require does not grow with the
+// number of targets, and targets registered after the Hook was made are seen at once.
+// require-in-the-middle is pinned (package.json) and test/cjs-ritm.test.mjs fails if it stops
+// reading the list this way.
+import { parse, sep } from 'node:path';
+import type { Target } from '../core/targets';
+import { splitBare } from '../core/targets';
+
+export class TargetList extends Array<string> {
+  /** Methods that build new arrays (map, filter) build plain ones. */
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+
+  private readonly names = new Set<string>();
+  /** Is an application file target inside node_modules? Then no require inside a package can be skipped. */
+  private fileInPackages = false;
+  /** Per requiring file: is it inside a package that is no target (see `skips`)? */
+  private readonly outside = new Map<string, boolean>();
+  /** Application files by what require-in-the-middle reports for them: directory + sep + base name without extension. */
+  private readonly files = new Map<string, string[]>();
+
+  /** Adds what require-in-the-middle must report for `target`. */
+  addTarget(target: Target): void {
+    switch (target.kind) {
+      case 'builtin':
+      case 'package':
+        this.addName(target.key);
+        return;
+      case 'deep':
+        // The package's files are then reported one by one, by path (`internals`).
+        this.addName(splitBare(target.key).name);
+        return;
+      case 'file': {
+        this.addName(target.key);
+        if (target.key.includes(NODE_MODULES)) this.fileInPackages = true;
+        const { dir, name } = parse(target.key);
+        const id = dir + sep + name;
+        const list = this.files.get(id);
+        if (list === undefined) this.files.set(id, [target.key]);
+        else if (!list.includes(target.key)) list.push(target.key);
+      }
+    }
+  }
+
+  override includes(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  /**
+   * Can `require(id)` from `parent` skip require-in-the-middle? Yes when it cannot load a target:
+   * a relative request that stays inside the requiring file's package (`./` and no `..`), in a
+   * package that holds no target. Most requires in an application are of this kind, and skipping
+   * them spares the second resolution require-in-the-middle makes of each. (A request that reaches
+   * another package through a directory symlink inside a package is not told apart.)
+   */
+  skips(parent: string, id: string): boolean {
+    if (this.fileInPackages || !id.startsWith('./') || id.includes('..') || id.includes('node_modules')) return false;
+    let outside = this.outside.get(parent);
+    if (outside === undefined) {
+      const name = packageName(parent);
+      outside = name !== undefined && !this.names.has(name);
+      this.outside.set(parent, outside);
+    }
+    return outside;
+  }
+
+  /** The application file require-in-the-middle reported as (`name`, `dir`), when it is one. */
+  fileFor(name: string, dir: string, loaded: (file: string) => boolean): string | undefined {
+    const list = this.files.get(dir + sep + name);
+    if (list === undefined) return undefined;
+    return list.length === 1 ? list[0] : list.find(loaded);
+  }
+
+  private addName(name: string): void {
+    if (this.names.has(name)) return;
+    this.names.add(name);
+    this.push(name);
+    this.outside.clear();
+  }
+}
+
+const NODE_MODULES = `${sep}node_modules${sep}`;
+
+/** The package a file is in, by its path (the last node_modules segment), or undefined outside node_modules. */
+function packageName(file: string): string | undefined {
+  const at = file.lastIndexOf(NODE_MODULES);
+  if (at === -1) return undefined;
+  const start = at + NODE_MODULES.length;
+  let end = file.indexOf(sep, start);
+  if (end !== -1 && file.charCodeAt(start) === 64 /* @ */) end = file.indexOf(sep, end + 1);
+  return end === -1 ? undefined : file.slice(start, end);
+}

@@ -1,0 +1,205 @@
+// In-process: the config search (src/config/search.ts) against cosmiconfig's own, over a corpus
+// of directory layouts: which file is found, what it holds, and where the search stops with an
+// error must be the same as `cosmiconfigSync('wrapt-hooks', …).search()` with the same places
+// and loaders. The walk exists so that a JSON config does not pay for requiring cosmiconfig; this
+// is what makes it a faithful copy.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { internals } from './internals.mjs';
+
+const require = createRequire(import.meta.url);
+const { cosmiconfigSync, getDefaultSearchPlaces, defaultLoadersSync } = require('cosmiconfig');
+const { search, read } = internals();
+
+const root = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-search-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test("the search places are cosmiconfig's getDefaultSearchPlaces('wrapt-hooks'), in its order", () => {
+  assert.deepEqual([...search.SEARCH_PLACES], getDefaultSearchPlaces('wrapt-hooks'));
+});
+
+test("the JSON loader gives what cosmiconfig's gives, and its error for text that is not JSON", () => {
+  for (const text of [
+    '{"patches": {"fs": "./a.js"}}',
+    '[1, 2]',
+    'null',
+    '"x"',
+    '1e3',
+    '{"a": 1, "a": 2}',
+    '\ufeff{"bom": true}',
+    '{',
+    '{"a": 1,}',
+    "{'a': 1}",
+  ]) {
+    let ours;
+    let theirs;
+    try {
+      ours = { value: read.loadJson('/x/.wrapt-hooksrc.json', text) };
+    } catch (error) {
+      ours = { error: error.message };
+    }
+    try {
+      theirs = { value: defaultLoadersSync['.json']('/x/.wrapt-hooksrc.json', text) };
+    } catch (error) {
+      theirs = { error: error.message };
+    }
+    assert.deepEqual(ours, theirs, text);
+  }
+});
+
+// A small deterministic generator, so that a failure names a layout that can be rebuilt.
+function random(seed) {
+  let state = seed;
+  return (n) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return Math.floor((state / 2147483648) * n); // the high bits: an LCG's low bits repeat quickly
+  };
+}
+
+function contentFor(place, tag, pick) {
+  const ext = path.extname(place);
+  const value = `{ "patches": { "fs": "./${tag}.js" } }`;
+  if (place === 'package.json')
+    return [`{ "name": "p", "wrapt-hooks": ${value} }`, '{ "name": "p" }', '{ "name": "p", "wrapt-hooks": null }', '{ broken'][pick(4)];
+  if (ext === '.json') return [value, value, '', ' \n', 'null', '{ broken'][pick(6)];
+  if (ext === '' || ext === '.yaml' || ext === '.yml')
+    return [`patches:\n  fs: ./${tag}.js\n`, value, '# only a comment\n', 'null', '', 'patches: [\n'][pick(6)];
+  if (ext === '.js' || ext === '.cjs') return [`module.exports = ${value};`, 'module.exports = undefined;', 'module.exports = null;', ''][pick(4)];
+  if (ext === '.mjs') return [`export default ${value};`, 'export default undefined;'][pick(2)];
+  return [`const config: { patches: Record<string, string> } = ${value};\nexport default config;\n`, 'export default undefined;\n'][pick(2)];
+}
+
+/** Writes one layout under a fresh directory; returns the working directory to search from. */
+function makeLayout(index) {
+  const pick = random(index + 1);
+  const base = path.join(root, `case-${index}`);
+  const depth = 1 + pick(3);
+  const dirs = [base];
+  for (let level = 1; level <= depth; level++) dirs.push(path.join(dirs[level - 1], `d${level}`));
+  for (const dir of dirs) mkdirSync(dir, { recursive: true });
+  // The project boundary: a package.json (or package.yaml) at some level, or none at all.
+  const boundary = pick(depth + 2) - 1;
+  if (boundary >= 0) {
+    const dir = dirs[boundary];
+    if (pick(8) === 0) writeFileSync(path.join(dir, 'package.yaml'), 'name: p\n');
+    else writeFileSync(path.join(dir, 'package.json'), contentFor('package.json', `pkg${index}`, pick));
+  }
+  dirs.forEach((dir, level) => {
+    const count = pick(4);
+    for (let n = 0; n < count; n++) {
+      const place = search.SEARCH_PLACES[1 + pick(search.SEARCH_PLACES.length - 1)];
+      const file = path.join(dir, place);
+      if (existsSync(file)) continue;
+      mkdirSync(path.dirname(file), { recursive: true });
+      if (pick(15) === 0)
+        mkdirSync(file); // a directory where a file is expected
+      else writeFileSync(file, contentFor(place, `c${index}-${level}-${n}`, pick));
+    }
+    if (pick(20) === 0 && !existsSync(path.join(dir, '.config'))) writeFileSync(path.join(dir, '.config'), 'a file, not a directory\n');
+  });
+  if (pick(25) === 0 && !existsSync(path.join(dirs[depth], '.config'))) mkdirSync(path.join(dirs[depth], '.config'));
+  if (pick(25) === 0 && !existsSync(path.join(dirs[depth], '.config', 'config.json')) && existsSync(path.join(dirs[depth], '.config')))
+    writeFileSync(path.join(dirs[depth], '.config', 'config.json'), '{ "cosmiconfig": { "searchPlaces": ["custom.json"] } }');
+  return dirs[depth];
+}
+
+function inProject(cwd) {
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) || existsSync(path.join(dir, 'package.yaml'))) return true;
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+function theirs(cwd) {
+  try {
+    // Its constructor reads the meta config (the working directory's package.json among others): it can throw too.
+    const explorer = cosmiconfigSync('wrapt-hooks', {
+      searchPlaces: getDefaultSearchPlaces('wrapt-hooks'),
+      loaders: read.LOADERS,
+      searchStrategy: inProject(cwd) ? 'project' : 'none',
+      cache: false,
+    });
+    const result = explorer.search(cwd);
+    return result === null || result.isEmpty ? { file: undefined } : { file: result.filepath, value: result.config };
+  } catch (error) {
+    return { error: error.filepath ?? error.message };
+  }
+}
+
+function ours(cwd) {
+  const found = search.findConfig(cwd, {});
+  if (found.problems.length > 0) return { error: found.problems[0].message };
+  return found.file === undefined ? { file: undefined } : { file: found.file, value: found.value };
+}
+
+test("the search finds what cosmiconfig's finds, over a corpus of 160 directory layouts", () => {
+  const before = process.cwd();
+  let found = 0;
+  let errors = 0;
+  try {
+    for (let index = 0; index < 160; index++) {
+      const cwd = makeLayout(index);
+      // cosmiconfig reads its meta config from the process's working directory.
+      process.chdir(cwd);
+      const expected = theirs(cwd);
+      const actual = ours(cwd);
+      const where = `layout ${index} (${path.relative(root, cwd)})`;
+      if (expected.error !== undefined) {
+        errors++;
+        assert.ok(actual.error !== undefined, `${where}: cosmiconfig stopped with an error at ${expected.error}, ours found ${actual.file}`);
+        assert.ok(actual.error.includes(expected.error), `${where}: ours should name ${expected.error}: ${actual.error}`);
+        continue;
+      }
+      if (expected.file !== undefined) found++;
+      assert.deepEqual(actual, expected, where);
+    }
+  } finally {
+    process.chdir(before);
+  }
+  // The corpus must exercise both outcomes, or it proves nothing.
+  assert.ok(found > 20 && errors > 5 && found + errors < 150, `found ${found}, errors ${errors}`);
+});
+
+test('a cosmiconfig meta config in the working directory and a config with $import: cosmiconfig decides, and the results agree', () => {
+  const before = process.cwd();
+  const meta = path.join(root, 'meta');
+  const imports = path.join(root, 'imports');
+  for (const [dir, files] of [
+    [
+      meta,
+      {
+        'package.json': '{ "name": "m" }',
+        '.config/config.json': '{ "cosmiconfig": { "searchPlaces": ["custom.json"] } }',
+        'custom.json': '{ "patches": { "fs": "./custom.js" } }',
+        '.wrapt-hooksrc.json': '{ "patches": { "fs": "./rc.js" } }',
+      },
+    ],
+    [
+      imports,
+      {
+        'package.json': '{ "name": "i" }',
+        '.wrapt-hooksrc.json': '{ "$import": "./base.json", "strict": true }',
+        'base.json': '{ "patches": { "fs": "./base.js" } }',
+      },
+    ],
+  ]) {
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+  }
+  try {
+    process.chdir(meta);
+    assert.deepEqual(ours(meta), theirs(meta));
+    assert.deepEqual(ours(meta).file, path.join(meta, 'custom.json'));
+    process.chdir(imports);
+    assert.deepEqual(ours(imports), theirs(imports));
+    assert.deepEqual(ours(imports).value, { patches: { fs: './base.js' }, strict: true });
+  } finally {
+    process.chdir(before);
+  }
+});
