@@ -1,6 +1,6 @@
 // The preload: config and discovery -> registry -> module hooks. Idempotent per thread, even
 // when two installed copies of wrapt-hooks are preloaded; the only module with side effects.
-import { debug, debugEnabled, writeLine } from './debug';
+import { debug, debugEnabled } from './debug';
 import { describeCause, report, warn, WraptHooksError } from './errors';
 import type { Plan } from './config/types';
 import { disabledTargets } from './core/disable';
@@ -62,14 +62,18 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     const registry = getRegistry();
     registry.strict = strict;
     if (disable !== undefined) registry.disabled = disable;
-    apply(registry, plan);
+    const configured = apply(registry, plan);
+    if (disable !== undefined) {
+      const { unknownDisabled } = require('./config/target-checks') as typeof import('./config/target-checks');
+      for (const message of unknownDisabled(disable, configured)) report(strict, 'WRAPT_HOOKS_DISABLE_UNKNOWN', message);
+    }
+    if (debugEnabled) process.once('exit', () => (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry));
     if (!registry.hasTargets()) {
       result.skipped = 'nothing to patch';
       return result;
     }
 
     (require('./hooks/index') as typeof import('./hooks/index')).ensureHooks(registry);
-    if (debugEnabled) process.once('exit', () => summary(registry));
   } catch (error) {
     if (strict) throw error;
     warn(
@@ -81,9 +85,14 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
   return result;
 }
 
-/** Registers the plan: config patches first, then discovered packages in the order listed, then traces. */
-function apply(registry: Registry, plan: Plan): void {
+/**
+ * Registers the plan: config patches first, then discovered packages in the order listed, then
+ * traces. Returns every target it named (canonical key -> as written), disabled ones included.
+ */
+function apply(registry: Registry, plan: Plan): Map<string, string> {
+  const configured = new Map<string, string>();
   for (const patch of plan.patches) {
+    configured.set(patch.parsed.key, patch.target);
     registry.registerPatch(patch, { immediate: false, planned: true });
   }
   if (plan.packages.length > 0) {
@@ -93,6 +102,7 @@ function apply(registry: Registry, plan: Plan): void {
       const found = discover(name, plan.dir, origin);
       for (const problem of found.problems) report(registry.strict, problem.code, problem.message, problem.cause);
       for (const patch of found.patches) {
+        configured.set(patch.parsed.key, patch.target);
         registry.registerPatch(patch, { immediate: false, planned: true });
       }
       plan.trace.push(...found.trace);
@@ -101,7 +111,16 @@ function apply(registry: Registry, plan: Plan): void {
   if (plan.trace.length > 0) {
     const { registerTraces } = require('./trace/register') as typeof import('./trace/register');
     registerTraces(registry, plan.trace, plan.dir);
+    // Only WRAPT_HOOKS_DISABLE's check needs the traces' targets as keys.
+    if (registry.disabled.size > 0) {
+      const { parseTarget } = require('./core/targets') as typeof import('./core/targets');
+      for (const trace of plan.trace) {
+        const target = parseTarget(trace.target, trace.baseDir);
+        if (typeof target !== 'string') configured.set(target.key, trace.target);
+      }
+    }
   }
+  return configured;
 }
 
 /** Node's internal loader thread (Node 20's module.register thread runs --require preloads too). */
@@ -114,18 +133,4 @@ function isLoaderThread(): boolean {
   const threads = require('node:worker_threads') as typeof import('node:worker_threads') & { isInternalThread?: boolean };
   if (typeof threads.isInternalThread === 'boolean') return threads.isInternalThread;
   return !threads.isMainThread && threads.parentPort === null;
-}
-
-function summary(registry: Registry): void {
-  const never = registry.neverImported();
-  writeLine(
-    `wrapt-hooks: summary: ${registry.applied.length} applied, ${registry.failed.length} failed, ${registry.skipped.length} skipped, ${never.length} never imported`,
-  );
-  for (const row of registry.applied)
-    writeLine(`wrapt-hooks:   applied ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch} ${(row.ms ?? 0).toFixed(2)}ms`);
-  for (const row of registry.failed)
-    writeLine(`wrapt-hooks:   failed ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
-  for (const row of registry.skipped)
-    writeLine(`wrapt-hooks:   skipped ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
-  for (const row of never) writeLine(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})`);
 }

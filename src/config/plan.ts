@@ -8,7 +8,7 @@ import { flag, list, type Env } from '../env';
 import { readConfigFile } from './read';
 import { findConfig, MODULE_NAME } from './search';
 import type { Plan, Problem, Section } from './types';
-import { parseTraceSpec, validateSection } from './validate';
+import { parseTraceSpec, traceTargetMistake, validateSection } from './validate';
 
 /** Reads the config (search or WRAPT_HOOKS_CONFIG) and the environment into a plan. */
 export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): Plan {
@@ -45,7 +45,11 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
     const parsed = parseTraceSpec(stack ? spec.slice(0, -'+stack'.length) : spec, cwd);
     if (typeof parsed === 'string')
       problems.push({ code: 'WRAPT_HOOKS_CONFIG_INVALID', message: `WRAPT_TRACE entry ${index + 1} (${JSON.stringify(spec)}): ${parsed}` });
-    else trace.push({ ...parsed, stack, baseDir: cwd, origin: 'WRAPT_TRACE' });
+    else {
+      const mistake = traceTargetMistake(parsed.target, cwd);
+      if (mistake !== undefined) problems.push({ code: 'WRAPT_HOOKS_TARGET_NOT_FOUND', message: `WRAPT_TRACE entry ${index + 1} (${JSON.stringify(spec)}): ${mistake}` });
+      trace.push({ ...parsed, stack, baseDir: cwd, origin: 'WRAPT_TRACE' });
+    }
   });
   const strict = flag(env['WRAPT_HOOKS_STRICT']) || section.strict === true;
   return { file, dir, patches: section.patches, packages, trace, strict, problems };

@@ -2,7 +2,7 @@
 // own loaders (required only when such a file is used), JavaScript with require.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { describeCause } from '../errors';
+import { describeCause, describeParseError } from '../errors';
 import { MODULE_NAME, packageJsonField } from './search';
 import type { Problem } from './types';
 
@@ -16,8 +16,12 @@ export function readConfigFile(file: string): { value?: unknown; problem?: Probl
     return field.problem === undefined ? { value: field.value } : { problem: field.problem };
   }
   const ext = path.extname(file);
-  const parseProblem = (error: unknown, what = 'cannot parse'): { problem: Problem } => ({
-    problem: { code: 'WRAPT_HOOKS_CONFIG_PARSE', message: `${file}: ${what}: ${describeCause(error)}. Fix the file or remove it.`, cause: error },
+  const parseProblem = (error: unknown, what = 'cannot parse', text?: string): { problem: Problem } => ({
+    problem: {
+      code: 'WRAPT_HOOKS_CONFIG_PARSE',
+      message: `${file}: ${what}: ${text === undefined ? describeCause(error) : describeParseError(error, text)}. Fix the file or remove it.`,
+      cause: error,
+    },
   });
   if (['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'].includes(ext)) {
     try {
@@ -40,13 +44,13 @@ export function readConfigFile(file: string): { value?: unknown; problem?: Probl
   try {
     return { value: JSON.parse(text) };
   } catch (jsonError) {
-    if (ext === '.json') return parseProblem(jsonError);
+    if (ext === '.json') return parseProblem(jsonError, 'cannot parse', text);
   }
   try {
     // `.wrapt-hooksrc`, `.yaml`, `.yml`: YAML (a superset of JSON), as cosmiconfig reads them.
     return { value: loaders().loadYaml(file, text) };
   } catch (error) {
-    return parseProblem(error);
+    return parseProblem(error, 'cannot parse', text);
   }
 }
 

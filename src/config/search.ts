@@ -1,8 +1,9 @@
 // Finding the config file: WRAPT_HOOKS_CONFIG, or cosmiconfig's search places in its order,
 // from the working directory up to the project boundary (the nearest package.json).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { devNull } from 'node:os';
 import * as path from 'node:path';
-import { describeCause } from '../errors';
+import { describeCause, describeParseError } from '../errors';
 import type { Env } from '../env';
 import type { Problem } from './types';
 
@@ -27,7 +28,9 @@ export const SEARCH_PLACES: readonly string[] = Object.freeze([
 /** Finds the config file: `WRAPT_HOOKS_CONFIG`, or the search from `cwd` up to the nearest package.json. */
 export function findConfig(cwd: string, env: Env = process.env): { file: string | undefined; problems: Problem[]; raw?: unknown; empty?: boolean } {
   const explicit = env['WRAPT_HOOKS_CONFIG'];
-  if (explicit !== undefined && explicit !== '') {
+  if (explicit !== undefined) {
+    // Set but empty, or the null device: no config file at all, and no search.
+    if (explicit.trim() === '' || path.resolve(cwd, explicit) === devNull) return { file: undefined, problems: [] };
     const file = path.resolve(cwd, explicit);
     let isFile: boolean;
     try {
@@ -138,7 +141,7 @@ export function packageJsonField(file: string): { value: unknown; problem?: Prob
     if (!text.includes(`"${MODULE_NAME}"`)) return undefined;
     return {
       value: undefined,
-      problem: { code: 'WRAPT_HOOKS_CONFIG_PARSE', message: `${file}: cannot parse: ${describeCause(error)}. Fix the JSON.`, cause: error },
+      problem: { code: 'WRAPT_HOOKS_CONFIG_PARSE', message: `${file}: cannot parse: ${describeParseError(error, text)}. Fix the JSON.`, cause: error },
     };
   }
   if (parsed === null || typeof parsed !== 'object' || !Object.prototype.hasOwnProperty.call(parsed, MODULE_NAME)) return undefined;

@@ -1,8 +1,12 @@
 // Validation of a config object (or a patch package's "wrapt-hooks" field), key by key, into a
-// Section: every problem names the file and the key path.
-import { checkSpecifier, parseTarget } from '../core/targets';
+// Section: every problem names the file and the key path. An entry with unknown keys still
+// applies with its known ones; every unknown key is named.
+import { checkSpecifier, parseTarget, type Target } from '../core/targets';
+import { debug } from '../debug';
 import type { ErrorCode } from '../errors';
 import { isRange } from '../core/versions';
+import { didYouMean } from '../near-miss';
+import { missingBuiltin, targetMistake } from './target-checks';
 import type { Section } from './types';
 
 const CONFIG_KEYS = ['patches', 'packages', 'trace', 'strict'] as const;
@@ -47,9 +51,7 @@ export function validateSection(raw: unknown, where: string, baseDir: string, ki
     return section;
   }
   const known: readonly string[] = kind === 'config' ? CONFIG_KEYS : PACKAGE_KEYS;
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) problem('WRAPT_HOOKS_CONFIG_UNKNOWN_KEY', [key], `unknown key (known keys: ${known.join(', ')}). Remove it or fix its spelling.`);
-  }
+  unknownKeys(raw, known, [], problem);
   if (raw['patches'] !== undefined) validatePatches(raw['patches'], where, baseDir, prefix, section, problem);
   if (kind === 'config' && raw['packages'] !== undefined) {
     const packages = raw['packages'];
@@ -76,17 +78,20 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
     return;
   }
   for (const target of Object.keys(patches)) {
+    const value = patches[target];
+    const entries = Array.isArray(value) ? value : [value];
+    if (missingBuiltinEntries(target, entries, problem)) continue;
     const parsed = parseTarget(target, baseDir);
     if (typeof parsed === 'string') {
       problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${parsed}.`);
       continue;
     }
-    const value = patches[target];
-    const entries = Array.isArray(value) ? value : [value];
     if (entries.length === 0) {
       problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], 'the list of patches is empty. Add a patch or remove the key.');
       continue;
     }
+    const mistake = targetMistake(parsed, baseDir);
+    if (mistake !== undefined) problem('WRAPT_HOOKS_TARGET_NOT_FOUND', ['patches', target], mistake);
     entries.forEach((entry: unknown, index) => {
       const parts = Array.isArray(value) ? ['patches', target, index] : ['patches', target];
       const origin = `${where}, key ${keyPath([...prefix, ...parts])}`;
@@ -104,15 +109,7 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
         );
         return;
       }
-      const unknown = Object.keys(entry).filter((key) => !(ENTRY_KEYS as readonly string[]).includes(key));
-      if (unknown.length > 0) {
-        problem(
-          'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
-          [...parts, unknown[0]!],
-          `unknown key (known keys: ${ENTRY_KEYS.join(', ')}). Remove it or fix its spelling.`,
-        );
-        return;
-      }
+      unknownKeys(entry, ENTRY_KEYS, parts, problem, ' The entry applies without it.');
       const bad = checkSpecifier(entry['patch']);
       if (bad !== undefined) {
         problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'patch'], `${bad}.`);
@@ -143,15 +140,7 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
     let spec: unknown = entry;
     let stack = false;
     if (isPlainObject(entry)) {
-      const unknown = Object.keys(entry).filter((key) => !(TRACE_KEYS as readonly string[]).includes(key));
-      if (unknown.length > 0) {
-        problem(
-          'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
-          [...parts, unknown[0]!],
-          `unknown key (known keys: ${TRACE_KEYS.join(', ')}). Remove it or fix its spelling.`,
-        );
-        return;
-      }
+      unknownKeys(entry, TRACE_KEYS, parts, problem, ' The entry applies without it.');
       for (const flag of ['stack', 'enabled'] as const) {
         if (entry[flag] !== undefined && typeof entry[flag] !== 'boolean') {
           problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, flag], `expected true or false, got ${typeName(entry[flag])}.`);
@@ -163,11 +152,18 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
       stack = entry['stack'] === true;
       parts.push('fn');
     }
+    const gap = typeof spec === 'string' ? missingBuiltin(spec.slice(0, Math.max(spec.lastIndexOf('#'), 0)), undefined) : undefined;
+    if (gap !== undefined) {
+      if ('warn' in gap) problem('WRAPT_HOOKS_BUILTIN_UNAVAILABLE', parts, gap.warn);
+      return;
+    }
     const parsed = parseTraceSpec(spec, baseDir);
     if (typeof parsed === 'string') {
       problem('WRAPT_HOOKS_CONFIG_INVALID', parts, parsed);
       return;
     }
+    const mistake = traceTargetMistake(parsed.target, baseDir);
+    if (mistake !== undefined) problem('WRAPT_HOOKS_TARGET_NOT_FOUND', parts, mistake);
     section.trace.push({ ...parsed, stack, baseDir, origin: `${where}, key ${keyPath([...prefix, ...parts])}` });
   });
 }
@@ -184,4 +180,42 @@ export function parseTraceSpec(spec: unknown, baseDir: string): { target: string
   if (fnPath.split('.').some((part) => part === '' || part === '__proto__'))
     return `"${fnPath}" in "${spec}" is not a property path like "Client.prototype.query".`;
   return { target, path: fnPath, spec };
+}
+
+/** Names every key of `object` that is not in `known` (with the known key it is closest to). */
+function unknownKeys(object: Record<string, unknown>, known: readonly string[], parts: readonly (string | number)[], problem: ProblemFn, after = ''): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    const hint = didYouMean(key, known);
+    problem(
+      'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
+      [...parts, key],
+      `unknown key${hint === '' ? '' : `: ${hint}`} (known keys: ${known.join(', ')}). Remove it or fix its spelling.${after}`,
+    );
+  }
+}
+
+/**
+ * A `node:` target this Node.js lacks (`node:sqlite` on Node 20): its entries are skipped, quietly
+ * where their `versions` range leaves this Node out, else with one warning. True when it was one.
+ */
+function missingBuiltinEntries(target: string, entries: readonly unknown[], problem: ProblemFn): boolean {
+  if (missingBuiltin(target, undefined) === undefined) return false;
+  let warned = false;
+  for (const entry of entries) {
+    const versions = isPlainObject(entry) && typeof entry['versions'] === 'string' ? entry['versions'] : undefined;
+    const gap = missingBuiltin(target, versions);
+    if (gap !== undefined && 'quiet' in gap) debug(gap.quiet);
+    else if (gap !== undefined && !warned) {
+      warned = true;
+      problem('WRAPT_HOOKS_BUILTIN_UNAVAILABLE', ['patches', target], gap.warn);
+    }
+  }
+  return true;
+}
+
+/** `targetMistake` for the target of a trace entry (`"<target>#<path>"`); also used for WRAPT_TRACE. */
+export function traceTargetMistake(written: string, baseDir: string): string | undefined {
+  const target: Target | string = parseTarget(written, baseDir);
+  return typeof target === 'string' ? undefined : targetMistake(target, baseDir);
 }
