@@ -151,7 +151,78 @@ export function parseErrorLocation(error: unknown, text?: string): { line: numbe
   const position = /at position (\d+)/.exec(reasonLine);
   if (position !== null) return { ...lineColumn(text, Number(position[1])), reason };
   if (/Unexpected end of JSON input/.test(reasonLine)) return { ...lineColumn(text, text.length), reason };
-  return undefined;
+  // Node 20 says "Unexpected token '}', "…" is not valid JSON" with no position: find it.
+  const index = jsonErrorIndex(text);
+  return index === undefined ? undefined : { ...lineColumn(text, index), reason: reason.replace(/, (?:\.\.\.)?".*$/s, '') };
+}
+
+/** Where JSON.parse stops in `text` (the index of the first character that cannot continue it), or undefined when it parses. */
+export function jsonErrorIndex(text: string): number | undefined {
+  let i = 0;
+  const space = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const expect = (char: string): void => {
+    if (text[i] !== char) fail();
+    i++;
+  };
+  const string = (): void => {
+    expect('"');
+    while (text[i] !== '"') {
+      if (i >= text.length || text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) i += 4;
+        else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    i++;
+  };
+  const value = (): void => {
+    space();
+    const char = text[i];
+    if (char === '{' || char === '[') {
+      const close = char === '{' ? '}' : ']';
+      i++;
+      space();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (close === '}') {
+          space();
+          string();
+          space();
+          expect(':');
+        }
+        value();
+        space();
+        if (text[i] === close) {
+          i++;
+          return;
+        }
+        expect(',');
+      }
+    }
+    if (char === '"') return string();
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (literal === null) fail();
+    i += literal![0].length;
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail();
+    return undefined;
+  } catch (at) {
+    if (typeof at !== 'number') throw at;
+    return at;
+  }
 }
 
 /**

@@ -21,3 +21,7 @@ export * as traceFormat from './trace/format';
 export * as trace from './trace/register';
 export * as esm from './hooks/esm';
 export * as esmWrapper from './hooks/esm-wrapper';
+export * as nearMiss from './near-miss';
+export * as targetChecks from './config/target-checks';
+export * as summary from './core/summary';
+export * as loadError from './core/load-error';

@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import * as path from 'node:path';
-import { Script } from 'node:vm';
+import { compileFunction } from 'node:vm';
 import type { PlanPatch, PlanTrace } from '../config/types';
 import { checkSyntax, nodeStripsTypes } from '../core/load-error';
 import { splitSpecifier } from '../core/targets';
 import { untrustedReason } from '../core/trust';
 import { satisfies } from '../core/versions';
-import { describeCause, syntaxLocation } from '../errors';
+import { describeCause, describeCauseBriefly } from '../errors';
 import { resolvePath } from '../wrap/patches';
 import type { Installed, PatchReport, ProblemReport, TargetReport, TraceReport } from './doctor-report';
 import { formatOf, hasExport, staticExports, type StaticExports } from './static-exports';
@@ -112,12 +112,12 @@ function loadProblem(file: string): string | undefined {
     return at === undefined ? undefined : `syntax error at ${at.file}:${at.line}:${at.column}`;
   }
   try {
-    // Compiled, not run: the CommonJS wrapper Node puts around a module, so `return` and `require` parse.
-    new Script(`(function (exports, require, module, __filename, __dirname) {${source.startsWith('#!') ? `//${source}` : source}\n})`, { filename: file });
+    // Compiled, not run: as the body of the function Node wraps a CommonJS module in.
+    compileFunction(source.startsWith('#!') ? `//${source}` : source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file });
     return undefined;
   } catch (error) {
-    const at = error instanceof Error ? syntaxLocation(error.stack ?? '') : undefined;
-    return `${describeCause(error).split('\n')[0]}${at === undefined ? '' : ` at ${at.file}:${at.line}:${at.column}`}`;
+    // describeCause adds the file, line and column from the arrow Node put on the stack.
+    return describeCauseBriefly(error);
   }
 }
 

@@ -173,7 +173,11 @@ export function formatOf(file: string, source: string): StaticFormat {
   }
   if (packageType(file) === 'module') return 'module';
   // Node 22.12+ and 20.19+ run a .js file with ES module syntax and no "type" as ESM.
-  return lex().esm.parse(source, file)[3] ? 'module' : 'commonjs';
+  try {
+    return lex().esm.parse(source, file)[3] ? 'module' : 'commonjs';
+  } catch {
+    return 'commonjs'; // not lexable as ESM: Node tries it as CommonJS first too
+  }
 }
 
 function packageType(file: string): string | undefined {

@@ -12,7 +12,10 @@ import { satisfies } from '../core/versions';
 import { didYouMean } from '../near-miss';
 
 /** Builtins that newer Node.js versions have, with the first version that has each unflagged. */
-const LATER_BUILTINS: Readonly<Record<string, string>> = Object.freeze({ 'node:sqlite': '22.5.0', 'node:quic': '(behind a flag)' });
+const LATER_BUILTINS: ReadonlyMap<string, string> = new Map([
+  ['node:sqlite', '22.5.0'],
+  ['node:quic', '23.8.0, behind a flag'],
+]);
 
 /**
  * For a `node:` target the running Node.js lacks but a newer one has: what to do with its entry.
@@ -20,7 +23,7 @@ const LATER_BUILTINS: Readonly<Record<string, string>> = Object.freeze({ 'node:s
  * message otherwise, undefined when `written` is not such a builtin.
  */
 export function missingBuiltin(written: string, versions: string | undefined): { quiet: string } | { warn: string } | undefined {
-  const since = LATER_BUILTINS[written];
+  const since = LATER_BUILTINS.get(written);
   if (since === undefined || isBuiltin(written)) return undefined;
   const node = process.versions.node;
   if (versions !== undefined && satisfies(node, versions) === false) {

@@ -5,7 +5,7 @@ import { checkSpecifier, parseTarget, type Target } from '../core/targets';
 import { debug } from '../debug';
 import type { ErrorCode } from '../errors';
 import { isRange } from '../core/versions';
-import { didYouMean } from '../near-miss';
+import { builtinNames, didYouMean } from '../near-miss';
 import { missingBuiltin, targetMistake } from './target-checks';
 import type { Section } from './types';
 
@@ -83,7 +83,8 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
     if (missingBuiltinEntries(target, entries, problem)) continue;
     const parsed = parseTarget(target, baseDir);
     if (typeof parsed === 'string') {
-      problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${parsed}.`);
+      const hint = target.startsWith('node:') ? didYouMean(target, builtinNames()) : '';
+      problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${parsed}${hint === '' ? '' : `: ${hint}`}.`);
       continue;
     }
     if (entries.length === 0) {
