@@ -31,7 +31,17 @@ const common = {
   sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
-  external: ['import-in-the-middle', 'import-in-the-middle/*', 'semver', 'semver/*', 'cosmiconfig', 'cosmiconfig/*', 'typescript', 'cjs-module-lexer', 'es-module-lexer'],
+  external: [
+    'import-in-the-middle',
+    'import-in-the-middle/*',
+    'semver',
+    'semver/*',
+    'cosmiconfig',
+    'cosmiconfig/*',
+    'typescript',
+    'cjs-module-lexer',
+    'es-module-lexer',
+  ],
 };
 
 await Promise.all([

@@ -64,7 +64,7 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
 /** Names of the packages installed in every node_modules from `fromDir` upwards (scoped ones as `@scope/name`). */
 export function installedPackages(fromDir: string): Set<string> {
   const names = new Set<string>();
-  for (let dir = path.resolve(fromDir); ; ) {
+  for (let dir = path.resolve(fromDir); ;) {
     if (path.basename(dir) !== 'node_modules') {
       const modules = path.join(dir, 'node_modules');
       for (const entry of list(modules)) {

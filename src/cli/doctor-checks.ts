@@ -57,7 +57,8 @@ export function checkPatch(patch: PlanPatch, pkg: string | null, target: TargetR
   }
   row.file = file;
   const untrusted = isBuiltin(file) ? undefined : untrustedReason(file);
-  if (untrusted !== undefined) return fail('WRAPT_HOOKS_UNTRUSTED_FILE', `refused: ${untrusted}`, `refusing to load patch module ${file} ${where}: ${untrusted}.`);
+  if (untrusted !== undefined)
+    return fail('WRAPT_HOOKS_UNTRUSTED_FILE', `refused: ${untrusted}`, `refusing to load patch module ${file} ${where}: ${untrusted}.`);
   const unloadable = loadProblem(file);
   if (unloadable !== undefined) return fail('WRAPT_HOOKS_PATCH_LOAD', unloadable, `patch module ${file} ${where} cannot be loaded: ${unloadable}.`);
   let found: StaticExports;
@@ -72,10 +73,18 @@ export function checkPatch(patch: PlanPatch, pkg: string | null, target: TargetR
   if (exportName !== undefined) {
     const present = found.format === 'commonjs' && exportName === 'default' && !found.names.has('default') ? 'no' : hasExport(found, exportName);
     if (present === 'no') {
-      return fail('WRAPT_HOOKS_PATCH_EXPORT', `no function export "${exportName}"`, `patch module ${file} ${where} has no export "${exportName}" (${listed}). Fix the name after "#" in "${patch.spec}".`);
+      return fail(
+        'WRAPT_HOOKS_PATCH_EXPORT',
+        `no function export "${exportName}"`,
+        `patch module ${file} ${where} has no export "${exportName}" (${listed}). Fix the name after "#" in "${patch.spec}".`,
+      );
     }
     if (found.kinds.get(exportName) === 'not-function') {
-      return fail('WRAPT_HOOKS_PATCH_EXPORT', `export "${exportName}" is not a function`, `patch module ${file} ${where}: its export "${exportName}" is not a function. Fix the name after "#" in "${patch.spec}".`);
+      return fail(
+        'WRAPT_HOOKS_PATCH_EXPORT',
+        `export "${exportName}" is not a function`,
+        `patch module ${file} ${where}: its export "${exportName}" is not a function. Fix the name after "#" in "${patch.spec}".`,
+      );
     }
     row.export = exportName;
   } else {
@@ -98,7 +107,9 @@ export function checkPatch(patch: PlanPatch, pkg: string | null, target: TargetR
 function loadProblem(file: string): string | undefined {
   const ext = path.extname(file);
   if (['.ts', '.mts', '.cts'].includes(ext)) {
-    return nodeStripsTypes() ? undefined : `it is TypeScript, which this Node.js (${process.versions.node}) cannot load; use Node.js 22.18+ or 24, or compile it to JavaScript`;
+    return nodeStripsTypes()
+      ? undefined
+      : `it is TypeScript, which this Node.js (${process.versions.node}) cannot load; use Node.js 22.18+ or 24, or compile it to JavaScript`;
   }
   if (ext === '.json' || ext === '.node') return undefined;
   let source: string;
@@ -128,7 +139,13 @@ function exportList(found: StaticExports): string {
 }
 
 /** Checks one trace entry: its target found, and the first name of its path among the target's exports. */
-export function checkTrace(trace: PlanTrace, pkg: string | null, installed: Installed | null, note: string | undefined, builtin: boolean): WithProblem<TraceReport> {
+export function checkTrace(
+  trace: PlanTrace,
+  pkg: string | null,
+  installed: Installed | null,
+  note: string | undefined,
+  builtin: boolean,
+): WithProblem<TraceReport> {
   const row: WithProblem<TraceReport> = {
     spec: trace.spec,
     target: trace.target,
@@ -145,7 +162,8 @@ export function checkTrace(trace: PlanTrace, pkg: string | null, installed: Inst
     row.problemReport = { code, message: `trace "${trace.spec}" (${trace.origin}): ${problem}`, hint };
     return row;
   };
-  if (installed === null) return fail('WRAPT_HOOKS_TARGET_NOT_FOUND', `target "${trace.target}": ${note ?? 'not found'}`, 'Install the target or fix the part before "#".');
+  if (installed === null)
+    return fail('WRAPT_HOOKS_TARGET_NOT_FOUND', `target "${trace.target}": ${note ?? 'not found'}`, 'Install the target or fix the part before "#".');
   if (builtin) return checkBuiltinPath(row, trace, fail);
   if (installed.file === null) {
     row.ok = true;
@@ -163,7 +181,8 @@ export function checkTrace(trace: PlanTrace, pkg: string | null, installed: Inst
   const [first = ''] = trace.path.split('.');
   const present = hasExport(found, first);
   const names = [...found.names].filter((name) => name !== '__esModule' && name !== 'default');
-  const hint = names.length === 0 ? 'Fix the part after "#".' : `Fix the part after "#"; exported: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.`;
+  const hint =
+    names.length === 0 ? 'Fix the part after "#".' : `Fix the part after "#"; exported: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.`;
   if (present === 'no') {
     row.resolves = false;
     return fail('WRAPT_HOOKS_TRACE_PATH', `"${first}" is not there on the exports of "${trace.target}"`, hint);
@@ -179,18 +198,30 @@ export function checkTrace(trace: PlanTrace, pkg: string | null, installed: Inst
 }
 
 /** A builtin's exports are Node's own: reading them runs no application code. */
-function checkBuiltinPath(row: WithProblem<TraceReport>, trace: PlanTrace, fail: (code: string, problem: string, hint: string) => WithProblem<TraceReport>): WithProblem<TraceReport> {
+function checkBuiltinPath(
+  row: WithProblem<TraceReport>,
+  trace: PlanTrace,
+  fail: (code: string, problem: string, hint: string) => WithProblem<TraceReport>,
+): WithProblem<TraceReport> {
   const exports = process.getBuiltinModule(trace.target);
   let original: unknown;
   try {
     original = resolvePath(exports, trace.path)[2];
   } catch (error) {
     row.resolves = false;
-    return fail('WRAPT_HOOKS_TRACE_PATH', `"${trace.path}" does not resolve on the exports of "${trace.target}": ${describeCause(error)}`, 'Fix the part after "#".');
+    return fail(
+      'WRAPT_HOOKS_TRACE_PATH',
+      `"${trace.path}" does not resolve on the exports of "${trace.target}": ${describeCause(error)}`,
+      'Fix the part after "#".',
+    );
   }
   if (typeof original !== 'function') {
     row.resolves = false;
-    return fail('WRAPT_HOOKS_TRACE_PATH', `"${trace.path}" is ${original === undefined ? 'not there' : `a ${typeof original}, not a function`} on the exports of "${trace.target}"`, 'Fix the part after "#".');
+    return fail(
+      'WRAPT_HOOKS_TRACE_PATH',
+      `"${trace.path}" is ${original === undefined ? 'not there' : `a ${typeof original}, not a function`} on the exports of "${trace.target}"`,
+      'Fix the part after "#".',
+    );
   }
   row.resolves = true;
   row.ok = true;

@@ -120,7 +120,11 @@ export function diagnose(cwd: string, env: Env): DoctorReport {
       if (typeof target !== 'string') configured.set(target.key, trace.target);
     }
     for (const message of unknownDisabled(disable, configured)) {
-      problems.push({ code: 'WRAPT_HOOKS_DISABLE_UNKNOWN', message, hint: 'WRAPT_HOOKS_DISABLE takes target names as written in the config, separated by commas.' });
+      problems.push({
+        code: 'WRAPT_HOOKS_DISABLE_UNKNOWN',
+        message,
+        hint: 'WRAPT_HOOKS_DISABLE takes target names as written in the config, separated by commas.',
+      });
     }
   }
 

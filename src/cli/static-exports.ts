@@ -150,7 +150,8 @@ function esmKind(source: string, exportStart: number, localName: string | undefi
     if (kind !== 'unknown' || localName === undefined) return kind;
   }
   if (localName !== undefined) {
-    if (new RegExp(`(?:^|[\\s;])(?:async\\s+)?function\\s*\\*?\\s*${escape(localName)}\\s*\\(|class\\s+${escape(localName)}\\b`).test(source)) return 'function';
+    if (new RegExp(`(?:^|[\\s;])(?:async\\s+)?function\\s*\\*?\\s*${escape(localName)}\\s*\\(|class\\s+${escape(localName)}\\b`).test(source))
+      return 'function';
     const declaration = new RegExp(`(?:const|let|var)\\s+${escape(localName)}\\s*=(?!=)`).exec(source);
     if (declaration !== null) return valueKind(source.slice(declaration.index + declaration[0].length));
   }
@@ -181,7 +182,7 @@ export function formatOf(file: string, source: string): StaticFormat {
 }
 
 function packageType(file: string): string | undefined {
-  for (let dir = path.dirname(file); ; ) {
+  for (let dir = path.dirname(file); ;) {
     try {
       const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { type?: unknown };
       return typeof pkg.type === 'string' ? pkg.type : undefined;
@@ -204,6 +205,7 @@ function escape(name: string): string {
  */
 export function hasExport(found: StaticExports, name: string): 'yes' | 'no' | 'maybe' {
   if (found.names.has(name)) return 'yes';
-  if (found.format === 'builtin' || (!found.partial && found.format !== 'commonjs')) return 'no';
+  // ES modules are exact; CommonJS and TypeScript (which may be either) fall back to the text.
+  if (found.format === 'builtin' || (!found.partial && found.format === 'module')) return 'no';
   return new RegExp(`(?:^|[^\\w$])${escape(name)}(?![\\w$])`).test(found.text) ? 'maybe' : 'no';
 }

@@ -47,7 +47,8 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
       problems.push({ code: 'WRAPT_HOOKS_CONFIG_INVALID', message: `WRAPT_TRACE entry ${index + 1} (${JSON.stringify(spec)}): ${parsed}` });
     else {
       const mistake = traceTargetMistake(parsed.target, cwd);
-      if (mistake !== undefined) problems.push({ code: 'WRAPT_HOOKS_TARGET_NOT_FOUND', message: `WRAPT_TRACE entry ${index + 1} (${JSON.stringify(spec)}): ${mistake}` });
+      if (mistake !== undefined)
+        problems.push({ code: 'WRAPT_HOOKS_TARGET_NOT_FOUND', message: `WRAPT_TRACE entry ${index + 1} (${JSON.stringify(spec)}): ${mistake}` });
       trace.push({ ...parsed, stack, baseDir: cwd, origin: 'WRAPT_TRACE' });
     }
   });

@@ -52,10 +52,10 @@ export function targetMistake(target: Target, baseDir: string): string | undefin
 
 function exists(file: string): boolean {
   try {
-    statSync(file);
-    return true;
+    // No exception for the common answer (no such file): this runs for every target at start-up.
+    return statSync(file, { throwIfNoEntry: false }) !== undefined;
   } catch {
-    return false; // ENOENT, or a path we may not see: either way nothing the application can load
+    return false; // a path we may not see (EACCES, ENOTDIR): nothing the application can load either
   }
 }
 

@@ -37,9 +37,17 @@ const codes = (problems) => problems.map((problem) => problem.code);
 
 test('an unknown key inside a patch entry: every unknown key is named, the entry applies with its known keys', () => {
   const root = dir(APP);
-  const section = validate.validateSection({ patches: { express: { patch: './patches/p.js', enable: true, stacks: 1, versions: '^4' } } }, 'cfg.json', root, 'config');
+  const section = validate.validateSection(
+    { patches: { express: { patch: './patches/p.js', enable: true, stacks: 1, versions: '^4' } } },
+    'cfg.json',
+    root,
+    'config',
+  );
   assert.deepEqual(codes(section.problems), ['WRAPT_HOOKS_CONFIG_UNKNOWN_KEY', 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY']);
-  assert.match(section.problems[0].message, /^cfg\.json: key patches\.express\.enable: unknown key: did you mean enabled\? \(known keys: patch, versions, enabled\)/);
+  assert.match(
+    section.problems[0].message,
+    /^cfg\.json: key patches\.express\.enable: unknown key: did you mean enabled\? \(known keys: patch, versions, enabled\)/,
+  );
   assert.match(section.problems[1].message, /^cfg\.json: key patches\.express\.stacks: unknown key/);
   assert.match(section.problems[1].message, /The entry applies without it\./);
   assert.deepEqual(
@@ -67,7 +75,13 @@ test('a JSON parse error names the line, the column and the parser’s reason', 
   assert.equal(problem.code, 'WRAPT_HOOKS_CONFIG_PARSE');
   assert.match(problem.message, /\.wrapt-hooksrc\.json: cannot parse: line 4, column 3: Expected double-quoted property name/);
   // Also a package.json whose "wrapt-hooks" field is broken, and JSON cut short.
-  assert.match(errors.describeParseError(catchOf(() => JSON.parse('{"a": 1')), '{"a": 1'), /^line 1, column 8: /);
+  assert.match(
+    errors.describeParseError(
+      catchOf(() => JSON.parse('{"a": 1')),
+      '{"a": 1',
+    ),
+    /^line 1, column 8: /,
+  );
   const pkg = dir({ 'package.json': '{\n  "name": "app",\n  "wrapt-hooks": { "patches": }\n}\n' });
   const found = search.findConfig(pkg, {});
   assert.match(found.problems[0].message, /package\.json: cannot parse: line 3, column 31: Unexpected token/);
@@ -82,7 +96,7 @@ test('a YAML parse error names the line, the column and js-yaml’s reason (not 
 });
 
 test('a cause keeps its whole message: a loader’s real cause on its second line is not dropped', () => {
-  const error = new Error('TypeScript Error in /app/wrapt-hooks.config.ts:\nCannot find module \'typescript\'\nRequire stack:\n- /app/x.js');
+  const error = new Error("TypeScript Error in /app/wrapt-hooks.config.ts:\nCannot find module 'typescript'\nRequire stack:\n- /app/x.js");
   const text = errors.describeCause(error);
   assert.match(text, /^Error: Cannot find module 'typescript'\nRequire stack:\n- \/app\/x\.js$/);
   assert.doesNotMatch(text, /TypeScript Error in/);
@@ -115,12 +129,18 @@ test('a missing application file is a warning at start-up; the entry stays (a st
   const root = dir(APP);
   const section = validate.validateSection({ patches: { './src/wrok.js': './patches/p.js', './src/work.js': './patches/p.js' } }, 'cfg.json', root, 'config');
   assert.deepEqual(codes(section.problems), ['WRAPT_HOOKS_TARGET_NOT_FOUND']);
-  assert.match(section.problems[0].message, /key patches\["\.\/src\/wrok\.js"\]: the target "\.\/src\/wrok\.js" is a file of the application, and .*src\/wrok\.js does not exist\. Fix the path/);
+  assert.match(
+    section.problems[0].message,
+    /key patches\["\.\/src\/wrok\.js"\]: the target "\.\/src\/wrok\.js" is a file of the application, and .*src\/wrok\.js does not exist\. Fix the path/,
+  );
   assert.equal(section.patches.length, 2);
 });
 
 test('a bare "src/work.js" naming an application file warns, suggesting "./src/work.js" (patches, trace, WRAPT_TRACE)', () => {
-  const root = dir({ ...APP, '.wrapt-hooksrc.json': { patches: { 'src/work.js': './patches/p.js', express: './patches/p.js' }, trace: ['src/work.js#query'] } });
+  const root = dir({
+    ...APP,
+    '.wrapt-hooksrc.json': { patches: { 'src/work.js': './patches/p.js', express: './patches/p.js' }, trace: ['src/work.js#query'] },
+  });
   const result = plan.loadPlan(root, { WRAPT_TRACE: 'src/work.js#query' });
   const messages = result.problems.map((problem) => `${problem.code} ${problem.message}`);
   assert.equal(messages.length, 3, messages.join('\n'));
@@ -136,15 +156,28 @@ test('a bare "src/work.js" naming an application file warns, suggesting "./src/w
 test('a builtin this Node.js lacks skips that entry only: quietly when "versions" excludes this Node, else one warning', () => {
   const root = dir(APP);
   // node:quic is a builtin of no Node.js version tested here (it needs a flag where it exists).
-  const quiet = validate.validateSection({ patches: { 'node:quic': { patch: './patches/p.js', versions: '>=99' }, fs: './patches/p.js' } }, 'cfg.json', root, 'config');
+  const quiet = validate.validateSection(
+    { patches: { 'node:quic': { patch: './patches/p.js', versions: '>=99' }, fs: './patches/p.js' } },
+    'cfg.json',
+    root,
+    'config',
+  );
   assert.deepEqual(quiet.problems, []);
   assert.deepEqual(
     quiet.patches.map((patch) => patch.target),
     ['fs'],
   );
-  const loud = validate.validateSection({ patches: { 'node:quic': ['./patches/p.js', './patches/p.js'], fs: './patches/p.js' }, trace: ['node:quic#connect'] }, 'cfg.json', root, 'config');
+  const loud = validate.validateSection(
+    { patches: { 'node:quic': ['./patches/p.js', './patches/p.js'], fs: './patches/p.js' }, trace: ['node:quic#connect'] },
+    'cfg.json',
+    root,
+    'config',
+  );
   assert.deepEqual(codes(loud.problems), ['WRAPT_HOOKS_BUILTIN_UNAVAILABLE', 'WRAPT_HOOKS_BUILTIN_UNAVAILABLE']);
-  assert.match(loud.problems[0].message, new RegExp(`key patches\\["node:quic"\\]: node:quic is not a builtin of this Node\\.js \\(${process.versions.node.replace(/\./g, '\\.')}`));
+  assert.match(
+    loud.problems[0].message,
+    new RegExp(`key patches\\["node:quic"\\]: node:quic is not a builtin of this Node\\.js \\(${process.versions.node.replace(/\./g, '\\.')}`),
+  );
   assert.match(loud.problems[0].message, /so this entry is skipped.*"versions"/);
   assert.deepEqual(
     loud.patches.map((patch) => patch.target),
@@ -167,7 +200,10 @@ test('WRAPT_HOOKS_DISABLE naming no configured target is named, with the target 
   ]);
   const [message, ...rest] = targetChecks.unknownDisabled(new Set(['expresss', 'fs']), configured);
   assert.deepEqual(rest, []);
-  assert.match(message, /^WRAPT_HOOKS_DISABLE names "expresss", which is not a configured target, so it turns nothing off: did you mean express\? \(targets: express, fs\)/);
+  assert.match(
+    message,
+    /^WRAPT_HOOKS_DISABLE names "expresss", which is not a configured target, so it turns nothing off: did you mean express\? \(targets: express, fs\)/,
+  );
 });
 
 test('disabled patches are counted as skipped, with WRAPT_HOOKS_DISABLE as the reason', () => {
@@ -202,7 +238,10 @@ test('the exit summary is headed with pid and command; each never-imported targe
   const options = { baseDir: root, origin: 'test', immediate: false, planned: true };
   for (const target of ['expres', './app.js', './src/wrok.js', 'src/work.js', 'left-pad', 'express']) reg.register('./patches/p.js', target, options);
   const lines = summary.summaryLines(reg, [process.execPath, path.join(root, 'app.js'), '--flag'], root);
-  assert.equal(lines[0], `wrapt-hooks: summary for pid ${process.pid} (${path.basename(process.execPath)} app.js --flag): 0 applied, 0 failed, 0 skipped, 6 never imported`);
+  assert.equal(
+    lines[0],
+    `wrapt-hooks: summary for pid ${process.pid} (${path.basename(process.execPath)} app.js --flag): 0 applied, 0 failed, 0 skipped, 6 never imported`,
+  );
   const never = Object.fromEntries(lines.slice(1).map((line) => [/never imported (\S+)/.exec(line)[1], line]));
   assert.match(never['expres'], /\(\.\/patches\/p\.js\): package "expres" is not installed: did you mean express\?$/);
   assert.match(never['./app.js'], /: it is the entry point: Node\.js runs it directly, not through require\(\) or import/);
@@ -216,11 +255,19 @@ test('doctor finds exports without running application or patch code, and names 
   const root = dir({
     ...APP,
     'patches/named.js': "require('fs').writeFileSync(__dirname + '/../PATCH-RAN', 'x');\nexports.apply = function apply() {};\nexports.notFn = 42;\n",
-    'patches/esm.mjs': "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('../PATCH-RAN', import.meta.url), 'x');\nexport default function patch() {}\nexport const other = 1;\n",
+    'patches/esm.mjs':
+      "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('../PATCH-RAN', import.meta.url), 'x');\nexport default function patch() {}\nexport const other = 1;\n",
     'patches/broken.js': 'module.exports = function (exports {\n};\n',
     '.wrapt-hooksrc.json': {
       patches: {
-        express: ['./patches/p.js', './patches/named.js#apply', './patches/named.js#aply', './patches/named.js#notFn', './patches/esm.mjs', './patches/broken.js'],
+        express: [
+          './patches/p.js',
+          './patches/named.js#apply',
+          './patches/named.js#aply',
+          './patches/named.js#notFn',
+          './patches/esm.mjs',
+          './patches/broken.js',
+        ],
         expres: './patches/p.js',
         './src/work.js': './patches/esm.mjs#other',
       },
@@ -253,11 +300,26 @@ test('doctor finds exports without running application or patch code, and names 
     ],
   );
   const problems = report.problems.map((problem) => `${problem.code} ${problem.message}`);
-  assert.ok(problems.some((line) => /^WRAPT_HOOKS_TARGET_NOT_FOUND target "expres" .*did you mean express\?$/.test(line)), problems.join('\n'));
-  assert.ok(problems.some((line) => /^WRAPT_HOOKS_PATCH_EXPORT .*has no export "aply" \(it exports apply, notFn\)/.test(line)), problems.join('\n'));
-  assert.ok(problems.some((line) => /^WRAPT_HOOKS_PATCH_LOAD .*broken\.js.*broken\.js:1:/.test(line)), problems.join('\n'));
-  assert.ok(problems.some((line) => /^WRAPT_HOOKS_TRACE_PATH .*"querry" is not there/.test(line)), problems.join('\n'));
-  assert.ok(problems.some((line) => /^WRAPT_HOOKS_DISABLE_UNKNOWN .*"expresss".*did you mean express\?/.test(line)), problems.join('\n'));
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_TARGET_NOT_FOUND target "expres" .*did you mean express\?$/.test(line)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_PATCH_EXPORT .*has no export "aply" \(it exports apply, notFn\)/.test(line)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_PATCH_LOAD .*broken\.js.*broken\.js:1:/.test(line)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_TRACE_PATH .*"querry" is not there/.test(line)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_DISABLE_UNKNOWN .*"expresss".*did you mean express\?/.test(line)),
+    problems.join('\n'),
+  );
   assert.equal(report.ok, false);
 });
 
