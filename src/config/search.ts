@@ -1,13 +1,15 @@
 // Finding the config file: WRAPT_HOOKS_CONFIG, or cosmiconfig's search places in its order,
 // from the working directory up to the project boundary (the nearest package.json).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { devNull } from 'node:os';
 import * as path from 'node:path';
 import { describeCause, describeParseError } from '../errors';
 import type { Env } from '../env';
 import type { Problem } from './types';
 
 export const MODULE_NAME = 'wrapt-hooks';
+
+// os.devNull, without loading node:os at start-up for it.
+const DEV_NULL = process.platform === 'win32' ? '\\\\.\\nul' : '/dev/null';
 
 /** cosmiconfig 9's search places for "wrapt-hooks", in its order (`.ts` where TypeScript is installed). */
 export const SEARCH_PLACES: readonly string[] = Object.freeze([
@@ -30,7 +32,7 @@ export function findConfig(cwd: string, env: Env = process.env): { file: string 
   const explicit = env['WRAPT_HOOKS_CONFIG'];
   if (explicit !== undefined) {
     // Set but empty, or the null device: no config file at all, and no search.
-    if (explicit.trim() === '' || path.resolve(cwd, explicit) === devNull) return { file: undefined, problems: [] };
+    if (explicit.trim() === '' || path.resolve(cwd, explicit) === DEV_NULL) return { file: undefined, problems: [] };
     const file = path.resolve(cwd, explicit);
     let isFile: boolean;
     try {

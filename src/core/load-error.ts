@@ -2,7 +2,6 @@
 // column of a syntax error (for ES modules too, whose errors do not carry them), and for a
 // TypeScript file on a Node.js that cannot strip types, that this Node cannot load TypeScript.
 // Runs only once a load has already failed.
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describeCause, syntaxLocation, type SourceLocation } from '../errors';
 
@@ -33,6 +32,8 @@ export function checkSyntax(file: string): SourceLocation | undefined {
   // The check must not load this preload (or anything else) again.
   delete env['NODE_OPTIONS'];
   try {
+    // Required here: child_process loads net and dgram, which the preload never needs otherwise.
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const result = spawnSync(process.execPath, ['--check', file], { env, encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'ignore', 'pipe'] });
     if (result.status === 0 || typeof result.stderr !== 'string') return undefined;
     return syntaxLocation(result.stderr);
