@@ -1,15 +1,17 @@
 // Targets that cannot be what the user meant, found while the config is validated: an
 // application file that does not exist, a bare name (`src/db.js`) that is read as a package but
 // names a file of the application, and a builtin the running Node.js lacks (`node:sqlite` on
-// Node 20). Cheap enough for every start: a `stat` per target, and a package lookup only after a
-// bare name matched a file. No directory is listed here (near-miss names are doctor's and the
-// exit summary's business).
-import { statSync } from 'node:fs';
+// Node 20). Cheap enough for every start: one existence check per application-file target and
+// per bare target shaped like a path, and a package lookup only after such a name matched a file.
+// No directory is listed here (near-miss names are doctor's and the exit summary's business).
+import { existsSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import type { Target } from '../core/targets';
 import { satisfies } from '../core/versions';
 import { didYouMean } from '../near-miss';
+
+const FILE_LIKE = /\.(?:[cm]?[jt]s|json|node)$/;
 
 /** Builtins that newer Node.js versions have, with the first version that has each unflagged. */
 const LATER_BUILTINS: ReadonlyMap<string, string> = new Map([
@@ -44,19 +46,18 @@ export function targetMistake(target: Target, baseDir: string): string | undefin
     return `the target "${target.written}" is a file of the application, and ${target.key} does not exist. Fix the path (relative to ${baseDir}) or remove the entry.`;
   }
   if (target.kind !== 'package' && target.kind !== 'deep') return undefined;
-  // `src/db.js` is a file inside a package named "src"; `app.js`, a package named "app.js".
+  // `src/db.js` is a file inside a package named "src"; `app.js`, a package named "app.js". A
+  // plain package name (`express`) costs nothing here: only paths and names ending like files are
+  // looked up.
+  if (target.kind === 'package' && !FILE_LIKE.test(target.written)) return undefined;
   const local = path.join(baseDir, target.written);
   if (!exists(local) || packageInstalled(target.name, baseDir)) return undefined;
   return `the target "${target.written}" is read as a package name (package "${target.name}" is not installed), but ${local} is a file of the application: write "./${target.written}" to patch that file.`;
 }
 
 function exists(file: string): boolean {
-  try {
-    // No exception for the common answer (no such file): this runs for every target at start-up.
-    return statSync(file, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    return false; // a path we may not see (EACCES, ENOTDIR): nothing the application can load either
-  }
+  // existsSync: one access() call and no exception for the common answer (no such file).
+  return existsSync(file);
 }
 
 /** Is package `name` in one of the node_modules directories Node would search from `fromDir`? */
