@@ -10,7 +10,7 @@
 //   WRAPT_BENCH_QUICK=1                      few pairs, for a smoke run (~2 min); writes
 //                                            bench/.work/RESULTS-quick.md unless WRAPT_BENCH_OUT is set
 //   WRAPT_BENCH_PAIRS=N                      pairs per goal/comparison row (default 21, quick 5)
-//   WRAPT_BENCH_ONLY=goals,compare,breakdown,timer,profile,micro   sections to run (default all)
+//   WRAPT_BENCH_ONLY=goals,compare,breakdown,timer,profile,micro,trace   sections to run (default all)
 //   WRAPT_BENCH_OUT=file                     where to write the report
 //   WRAPT_BENCH_SKIP_INSTALL=1               do not run npm in bench/ (peers then missing rows say so)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -22,6 +22,7 @@ import { makeApps, HEAVY_MODULES, TARGETS, LOADED } from './lib/fixtures.mjs';
 import { comparePair, describe, median, runOnce } from './lib/measure.mjs';
 import { buildBundledPackage, buildFloor, buildUnbundledPackage } from './lib/bundle.mjs';
 import { writeProbes } from './lib/probes.mjs';
+import { traceCost } from './lib/trace-cost.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -35,7 +36,7 @@ const TIMER_RUNS = QUICK ? 3 : 9;
 const PROFILE_RUNS = QUICK ? 1 : 5;
 const COMPARE_PAIRS = QUICK ? PAIRS : Math.max(11, Math.ceil(PAIRS / 2));
 const ONLY = new Set(
-  (process.env.WRAPT_BENCH_ONLY || 'goals,compare,breakdown,timer,profile,micro')
+  (process.env.WRAPT_BENCH_ONLY || 'goals,compare,breakdown,timer,profile,micro,trace')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),
@@ -641,6 +642,30 @@ function report(ctx) {
     }
   }
 
+  if (nodes.some((n) => data[n.version]?.trace)) {
+    p('## Per-call cost of tracing and of a recipe');
+    p();
+    p(
+      'bench/lib/trace-cost.mjs: ns per call, median of batches after a warm-up, one process per row started with the preload and the row\'s `WRAPT_TRACE`/`WRAPT_PATCHES`; lines go to `WRAPT_TRACE_FILE=/dev/null`, so the rows show what wrapt-hooks does per call (inspecting, formatting, the writer), not a terminal. The traced function is `(s) => "v" + s`; the recipe row is a node:sqlite `statement.get` (Node 22.13+).',
+    );
+    p();
+    p(`| row | ${nodes.map((n) => `${n.label} ns`).join(' | ')} |`);
+    p(`| --- | ${nodes.map(() => '---').join(' | ')} |`);
+    const labels = [];
+    for (const n of nodes) for (const r of data[n.version]?.trace ?? []) if (!labels.includes(r.label)) labels.push(r.label);
+    for (const label of labels) {
+      p(
+        `| ${label} | ${nodes
+          .map((n) => {
+            const r = data[n.version]?.trace?.find((x) => x.label === label);
+            return r ? f1(r.ns) : '—';
+          })
+          .join(' | ')} |`,
+      );
+    }
+    p();
+  }
+
   p('## Exact commands');
   p();
   p('Run from the app directory named (all under `bench/.work/apps/`); `node` is the binary of each line above.');
@@ -683,7 +708,7 @@ const SHAPES = {
 async function main() {
   const started = new Date();
   const loadStart = os.loadavg()[0];
-  if (!existsSync(path.join(ROOT, 'dist', 'bootstrap.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does it first)');
+  if (!existsSync(path.join(ROOT, 'dist', 'preload.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does it first)');
   ensureBenchDependencies();
   const nodes = nodeList();
   log(`Node lines: ${nodes.map((n) => `v${n.version}`).join(', ')}; ${QUICK ? 'QUICK mode, ' : ''}${PAIRS} pairs; sections: ${[...ONLY].join(', ')}`);
@@ -711,6 +736,10 @@ async function main() {
     if (ONLY.has('timer')) d.timer = requireTimer(node, apps);
     if (ONLY.has('profile')) d.profile = profile(node, apps);
     if (ONLY.has('micro')) d.micro = micro(node);
+    if (ONLY.has('trace')) {
+      log(`${node.label}: trace and recipe cost`);
+      d.trace = traceCost(node.bin, ROOT, WORK);
+    }
   }
   const finished = new Date();
   const text = report({ nodes, data, started, finished, loadStart, loadEnd: os.loadavg()[0], bundle });

@@ -3,6 +3,7 @@
 import { debug, debugEnabled } from './debug';
 import { describeCause, report, warn, WraptHooksError } from './errors';
 import type { Plan } from './config/types';
+import { exposeBundleApi } from './bundlers/expose';
 import { disabledTargets } from './core/disable';
 import { KEYS } from './global-state';
 import type { Registry } from './core/registry';
@@ -30,6 +31,7 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     return result;
   }
   const disable = disabledTargets(process.env['WRAPT_HOOKS_DISABLE'], process.cwd());
+  exposeBundleApi(disable, watchSummary);
   if (disable === 'all') {
     debug('WRAPT_HOOKS_DISABLE: everything is off');
     result.skipped = 'WRAPT_HOOKS_DISABLE';
@@ -67,7 +69,8 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
       const { unknownDisabled } = require('./config/target-checks') as typeof import('./config/target-checks');
       for (const message of unknownDisabled(disable, configured)) report(strict, 'WRAPT_HOOKS_DISABLE_UNKNOWN', message);
     }
-    if (debugEnabled) process.once('exit', () => (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry));
+    // Before the check below: a run whose every target is disabled still gets its summary.
+    watchSummary(registry);
     if (!registry.hasTargets()) {
       result.skipped = 'nothing to patch';
       return result;
@@ -106,11 +109,15 @@ function apply(registry: Registry, plan: Plan): Map<string, string> {
         registry.registerPatch(patch, { immediate: false, planned: true });
       }
       plan.trace.push(...found.trace);
+      if (found.root !== undefined && found.problems.length === 0 && name.startsWith('wrapt-hooks/recipes/')) {
+        const { listenLazily } = require('./recipes/discover') as typeof import('./recipes/discover');
+        listenLazily(found.root, (message, error) => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error));
+      }
     }
   }
   if (plan.trace.length > 0) {
     const { registerTraces } = require('./trace/register') as typeof import('./trace/register');
-    registerTraces(registry, plan.trace, plan.dir);
+    registerTraces(registry, plan.trace, { summary: plan.traceSummary });
     // Only WRAPT_HOOKS_DISABLE's check needs the traces' targets as keys.
     if (registry.disabled.size > 0) {
       const { parseTarget } = require('./core/targets') as typeof import('./core/targets');
@@ -133,4 +140,16 @@ function isLoaderThread(): boolean {
   const threads = require('node:worker_threads') as typeof import('node:worker_threads') & { isInternalThread?: boolean };
   if (typeof threads.isInternalThread === 'boolean') return threads.isInternalThread;
   return !threads.isMainThread && threads.parentPort === null;
+}
+
+let summaryWatched = false;
+
+/** The exit summary (WRAPT_HOOKS_DEBUG), once per thread: for the config's hooks and a bundle's alike. */
+function watchSummary(registry: Registry): void {
+  if (!debugEnabled || summaryWatched) return;
+  summaryWatched = true;
+  process.once('exit', () => {
+    const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
+    (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry, (target) => neverFiredReason(target));
+  });
 }

@@ -9,6 +9,7 @@ import { loadPlan } from '../config/plan';
 import type { Plan, PlanPatch, PlanTrace } from '../config/types';
 import { discover, findPackageRoot } from '../config/discovery';
 import { targetMistake, unknownDisabled } from '../config/target-checks';
+import { bundleCandidates, bundledReason } from '../bundlers/detect';
 import { describeCause } from '../errors';
 import { esmMode } from '../hooks/esm';
 import { disabledTargets } from '../core/disable';
@@ -79,6 +80,7 @@ export function diagnose(cwd: string, env: Env): DoctorReport {
     packages.push(row);
   }
 
+  let bundles: string[] | undefined;
   let installedNames: Set<string> | undefined;
   const installed = (): Set<string> => (installedNames ??= installedPackages(plan.dir));
   for (const { patch, pkg } of patches) {
@@ -93,6 +95,19 @@ export function diagnose(cwd: string, env: Env): DoctorReport {
       if (miss !== undefined) {
         row.note = `${row.note ?? 'not installed'}; ${miss.hint}`;
         if (miss.problem !== undefined) problems.push(miss.problem);
+      }
+      // A package that is not installed may be inside the application's bundle, out of every hook's sight.
+      const bundled =
+        miss === undefined && row.installed === null && target.kind !== 'file'
+          ? bundledReason(target.written, (bundles ??= bundleCandidates(plan.dir)), false)
+          : undefined;
+      if (bundled !== undefined) {
+        row.note = bundled;
+        problems.push({
+          code: 'WRAPT_HOOKS_TARGET_BUNDLED',
+          message: `target "${patch.target}" (${patch.origin}): ${bundled}.`,
+          hint: 'See "Bundled applications" in the README.',
+        });
       }
     }
     const checked = checkPatch(patch, pkg, row);

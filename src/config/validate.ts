@@ -8,11 +8,12 @@ import { isRange } from '../core/versions';
 import { builtinNames, didYouMean } from '../near-miss';
 import { missingBuiltin, targetMistake } from './target-checks';
 import type { Section } from './types';
+import { OPTION_KEYS, readOptions, splitSpec, type OptionProblem, type TraceOptions } from '../trace/options';
 
-const CONFIG_KEYS = ['patches', 'packages', 'trace', 'strict'] as const;
+const CONFIG_KEYS = ['patches', 'packages', 'trace', 'traceSummary', 'strict'] as const;
 const PACKAGE_KEYS = ['patches', 'trace'] as const;
 const ENTRY_KEYS = ['patch', 'versions', 'enabled'] as const;
-const TRACE_KEYS = ['fn', 'stack', 'enabled'] as const;
+const TRACE_KEYS = ['fn', 'enabled', ...OPTION_KEYS] as const;
 
 /** The readable path of a key: patches["./src/db.js"][1].versions. */
 function keyPath(parts: readonly (string | number)[]): string {
@@ -63,6 +64,11 @@ export function validateSection(raw: unknown, where: string, baseDir: string, ki
       });
   }
   if (raw['trace'] !== undefined) validateTrace(raw['trace'], where, baseDir, prefix, section, problem);
+  if (kind === 'config' && raw['traceSummary'] !== undefined) {
+    if (typeof raw['traceSummary'] !== 'boolean')
+      problem('WRAPT_HOOKS_CONFIG_INVALID', ['traceSummary'], `expected true or false, got ${typeName(raw['traceSummary'])}.`);
+    else section.traceSummary = raw['traceSummary'];
+  }
   if (kind === 'config' && raw['strict'] !== undefined) {
     if (typeof raw['strict'] !== 'boolean') problem('WRAPT_HOOKS_CONFIG_INVALID', ['strict'], `expected true or false, got ${typeName(raw['strict'])}.`);
     else section.strict = raw['strict'];
@@ -137,36 +143,64 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
     return;
   }
   trace.forEach((entry: unknown, index) => {
-    const parts = ['trace', index];
+    const parts: (string | number)[] = ['trace', index];
+    let fields: Record<string, unknown> = {};
     let spec: unknown = entry;
-    let stack = false;
     if (isPlainObject(entry)) {
+      // Every unknown key is reported; the entry still applies with its known keys.
       unknownKeys(entry, TRACE_KEYS, parts, problem, ' The entry applies without it.');
-      for (const flag of ['stack', 'enabled'] as const) {
-        if (entry[flag] !== undefined && typeof entry[flag] !== 'boolean') {
-          problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, flag], `expected true or false, got ${typeName(entry[flag])}.`);
-          return;
-        }
+      if (entry['enabled'] !== undefined && typeof entry['enabled'] !== 'boolean') {
+        problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'enabled'], `expected true or false, got ${typeName(entry['enabled'])}.`);
+        return;
       }
       if (entry['enabled'] === false) return;
+      fields = Object.fromEntries(Object.entries(entry).filter(([key]) => (OPTION_KEYS as readonly string[]).includes(key)));
       spec = entry['fn'];
-      stack = entry['stack'] === true;
-      parts.push('fn');
     }
     const gap = typeof spec === 'string' ? missingBuiltin(spec.slice(0, Math.max(spec.lastIndexOf('#'), 0)), undefined) : undefined;
     if (gap !== undefined) {
       if ('warn' in gap) problem('WRAPT_HOOKS_BUILTIN_UNAVAILABLE', parts, gap.warn);
       return;
     }
-    const parsed = parseTraceSpec(spec, baseDir);
-    if (typeof parsed === 'string') {
-      problem('WRAPT_HOOKS_CONFIG_INVALID', parts, parsed);
+    const read = parseTraceEntry(spec, baseDir, fields);
+    const at = isPlainObject(entry) ? [...parts, 'fn'] : parts;
+    if (typeof read.parsed === 'string') {
+      problem('WRAPT_HOOKS_CONFIG_INVALID', at, read.parsed);
       return;
     }
-    const mistake = traceTargetMistake(parsed.target, baseDir);
-    if (mistake !== undefined) problem('WRAPT_HOOKS_TARGET_NOT_FOUND', parts, mistake);
-    section.trace.push({ ...parsed, stack, baseDir, origin: `${where}, key ${keyPath([...prefix, ...parts])}` });
+    for (const bad of read.problems) {
+      const key = isPlainObject(entry) && bad.key in fields ? [...parts, bad.key] : at;
+      problem(bad.unknown ? 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY' : 'WRAPT_HOOKS_CONFIG_INVALID', key, `${optionProblem(bad)}.`);
+    }
+    const mistake = traceTargetMistake(read.parsed.target, baseDir);
+    if (mistake !== undefined) problem('WRAPT_HOOKS_TARGET_NOT_FOUND', at, mistake);
+    section.trace.push({
+      ...read.parsed,
+      options: read.options,
+      stack: read.options.stack > 0,
+      baseDir,
+      origin: `${where}, key ${keyPath([...prefix, ...at])}`,
+    });
   });
+}
+
+/** "option slow: expected … ; the entry is traced without it" (for messages). */
+export function optionProblem(bad: OptionProblem): string {
+  return `option "${bad.key}": ${bad.message}; the function is traced without it`;
+}
+
+/**
+ * A trace entry: the string form `"<target>#<path>+opt+opt=value"` and, for the object form,
+ * its option keys (which win over the same option as a suffix of "fn").
+ */
+export function parseTraceEntry(
+  text: unknown,
+  baseDir: string,
+  fields: Readonly<Record<string, unknown>> = {},
+): { parsed: { target: string; path: string; spec: string } | string; options: TraceOptions; problems: OptionProblem[] } {
+  const split = typeof text === 'string' ? splitSpec(text.trim()) : { spec: text, raw: {} };
+  const { options, problems } = readOptions({ ...split.raw, ...fields });
+  return { parsed: parseTraceSpec(split.spec, baseDir), options, problems };
 }
 
 /** Parses `"<target>#<path>"`; returns an error message for a bad one. */

@@ -11,12 +11,15 @@ import { didYouMean, installedPackages } from '../near-miss';
 import type { Registry } from './registry';
 import type { Target } from './targets';
 
+/** Why a target never fired, from a caller that knows more (a bundle made without the plugin). */
+export type ReasonFn = (target: string) => string | undefined;
+
 /** Writes the summary of `registry` to stderr. */
-export function writeSummary(registry: Registry, argv: readonly string[] = process.argv, cwd: string = process.cwd()): void {
-  for (const line of summaryLines(registry, argv, cwd)) writeLine(line);
+export function writeSummary(registry: Registry, reason?: ReasonFn, argv: readonly string[] = process.argv, cwd: string = process.cwd()): void {
+  for (const line of summaryLines(registry, argv, cwd, reason)) writeLine(line);
 }
 
-export function summaryLines(registry: Registry, argv: readonly string[], cwd: string): string[] {
+export function summaryLines(registry: Registry, argv: readonly string[], cwd: string, reason?: ReasonFn): string[] {
   const never = registry.neverImported();
   const at = (row: { target: string; version: string | undefined }): string => `${row.target}${row.version === undefined ? '' : `@${row.version}`}`;
   const lines = [
@@ -28,7 +31,7 @@ export function summaryLines(registry: Registry, argv: readonly string[], cwd: s
   let installed: Set<string> | undefined;
   const packages = (): Set<string> => (installed ??= installedPackages(cwd));
   for (const row of never) {
-    const why = neverReason(row.parsed, argv, cwd, packages);
+    const why = reason?.(row.target) ?? neverReason(row.parsed, argv, cwd, packages);
     lines.push(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})${why === undefined ? '' : `: ${why}`}`);
   }
   return lines;
