@@ -148,7 +148,7 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
     let spec: unknown = entry;
     if (isPlainObject(entry)) {
       // Every unknown key is reported; the entry still applies with its known keys.
-      unknownKeys(entry, TRACE_KEYS, parts, problem, ' The entry applies without it.');
+      unknownKeys(entry, TRACE_KEYS, parts, problem);
       if (entry['enabled'] !== undefined && typeof entry['enabled'] !== 'boolean') {
         problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'enabled'], `expected true or false, got ${typeName(entry['enabled'])}.`);
         return;
