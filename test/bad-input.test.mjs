@@ -217,9 +217,8 @@ const CASES = [
     fix: FIX.unknownKey,
   },
   {
-    // The entry still applies without the unknown key: os.cpus is traced, and never called here.
     name: 'unknown key in a trace entry',
-    files: { [RC]: withPatch({ trace: [{ fn: 'os#cpus', stak: true }] }) },
+    files: { [RC]: withPatch({ trace: [{ fn: 'victim#hello', stak: true }] }) },
     code: 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
     names: [`$DIR/${RC}`, 'key trace[0].stak'],
     fix: FIX.unknownKey,
