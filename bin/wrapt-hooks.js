@@ -6,7 +6,7 @@ require('../dist/cli.js')
   .then(
     (code) => {
       process.exitCode = code;
-      // `doctor` loads patch modules and targets, which may leave timers or sockets open; the
+      // A JavaScript config file that doctor reads may leave timers or sockets open; the
       // report is written by now (stdout writes to files and pipes are synchronous on POSIX).
       process.exit(code);
     },

@@ -7,7 +7,8 @@
 // - dist/index.js, the library entry, re-exports the bundle's `library()`.
 // - tsc writes the declarations (--emitDeclarationOnly) that describe those entries.
 // import-in-the-middle stays a package (its generated wrappers import its lib/register.js by
-// URL: there must be one copy), and so do semver, cosmiconfig and typescript, which load lazily.
+// URL: there must be one copy), and so do semver, cosmiconfig, typescript and the two lexers
+// (doctor's, shared with import-in-the-middle), which load lazily.
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,7 +31,17 @@ const common = {
   sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
-  external: ['import-in-the-middle', 'import-in-the-middle/*', 'semver', 'semver/*', 'cosmiconfig', 'cosmiconfig/*', 'typescript'],
+  external: [
+    'import-in-the-middle',
+    'import-in-the-middle/*',
+    'semver',
+    'semver/*',
+    'cosmiconfig',
+    'cosmiconfig/*',
+    'typescript',
+    'cjs-module-lexer',
+    'es-module-lexer',
+  ],
   plugins: [noDebug()],
 };
 

@@ -1,6 +1,6 @@
 // The preload: config and discovery -> registry -> module hooks. Idempotent per thread, even
 // when two installed copies of wrapt-hooks are preloaded; the only module with side effects.
-import { debug, debugEnabled, writeLine } from './debug';
+import { debug, debugEnabled } from './debug';
 import { describeCause, report, warn, WraptHooksError } from './errors';
 import type { Plan } from './config/types';
 import { exposeBundleApi } from './bundlers/expose';
@@ -65,14 +65,19 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     const registry = getRegistry();
     registry.strict = strict;
     if (disable !== undefined) registry.disabled = disable;
-    apply(registry, plan);
+    const configured = apply(registry, plan);
+    if (disable !== undefined) {
+      const { unknownDisabled } = require('./config/target-checks') as typeof import('./config/target-checks');
+      for (const message of unknownDisabled(disable, configured)) report(strict, 'WRAPT_HOOKS_DISABLE_UNKNOWN', message);
+    }
+    // Before the check below: a run whose every target is disabled still gets its summary.
+    watchSummary(registry);
     if (!registry.hasTargets()) {
       result.skipped = 'nothing to patch';
       return result;
     }
 
     (require('./hooks/index') as typeof import('./hooks/index')).ensureHooks(registry);
-    watchSummary(registry);
   } catch (error) {
     if (strict) throw error;
     warn(
@@ -84,9 +89,14 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
   return result;
 }
 
-/** Registers the plan: config patches first, then discovered packages in the order listed, then traces. */
-function apply(registry: Registry, plan: Plan): void {
+/**
+ * Registers the plan: config patches first, then discovered packages in the order listed, then
+ * traces. Returns every target it named (canonical key -> as written), disabled ones included.
+ */
+function apply(registry: Registry, plan: Plan): Map<string, string> {
+  const configured = new Map<string, string>();
   for (const patch of plan.patches) {
+    configured.set(patch.parsed.key, patch.target);
     registry.registerPatch(patch, { immediate: false, planned: true });
   }
   if (plan.packages.length > 0) {
@@ -96,6 +106,7 @@ function apply(registry: Registry, plan: Plan): void {
       const found = discover(name, plan.dir, origin);
       for (const problem of found.problems) report(registry.strict, problem.code, problem.message, problem.cause);
       for (const patch of found.patches) {
+        configured.set(patch.parsed.key, patch.target);
         registry.registerPatch(patch, { immediate: false, planned: true });
       }
       plan.trace.push(...found.trace);
@@ -108,7 +119,16 @@ function apply(registry: Registry, plan: Plan): void {
   if (plan.trace.length > 0) {
     const { registerTraces } = require('./trace/register') as typeof import('./trace/register');
     registerTraces(registry, plan.trace, { summary: plan.traceSummary });
+    // Only WRAPT_HOOKS_DISABLE's check needs the traces' targets as keys.
+    if (registry.disabled.size > 0) {
+      const { parseTarget } = require('./core/targets') as typeof import('./core/targets');
+      for (const trace of plan.trace) {
+        const target = parseTarget(trace.target, trace.baseDir);
+        if (typeof target !== 'string') configured.set(target.key, trace.target);
+      }
+    }
   }
+  return configured;
 }
 
 let summaryWatched = false;
@@ -117,23 +137,8 @@ let summaryWatched = false;
 function watchSummary(registry: Registry): void {
   if (!debugEnabled || summaryWatched) return;
   summaryWatched = true;
-  process.once('exit', () => summary(registry));
-}
-
-function summary(registry: Registry): void {
-  const never = registry.neverImported();
-  writeLine(
-    `wrapt-hooks: summary: ${registry.applied.length} applied, ${registry.failed.length} failed, ${registry.skipped.length} skipped, ${never.length} never imported`,
-  );
-  for (const row of registry.applied)
-    writeLine(`wrapt-hooks:   applied ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch} ${(row.ms ?? 0).toFixed(2)}ms`);
-  for (const row of registry.failed)
-    writeLine(`wrapt-hooks:   failed ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
-  for (const row of registry.skipped)
-    writeLine(`wrapt-hooks:   skipped ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
-  const bundled = never.length === 0 ? undefined : (require('./bundlers/detect') as typeof import('./bundlers/detect')).neverFiredReason;
-  for (const row of never) {
-    const why = bundled?.(row.target);
-    writeLine(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})${why === undefined ? '' : `: ${why}`}`);
-  }
+  process.once('exit', () => {
+    const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
+    (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry, (target) => neverFiredReason(target));
+  });
 }

@@ -36,3 +36,7 @@ export * as bundleDetect from './bundlers/detect';
 export * as bundleRuntime from './bundlers/runtime';
 export * as esmBridge from './hooks/esm-bridge';
 export * as node from './hooks/node';
+export * as nearMiss from './near-miss';
+export * as targetChecks from './config/target-checks';
+export * as summary from './core/summary';
+export * as loadError from './core/load-error';

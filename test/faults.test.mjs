@@ -275,7 +275,10 @@ describe('a config with thousands of targets', { concurrency: 2 }, () => {
     patches[`./src/never-${i}.js`] = './patch.js';
   }
   patches.victim = './patch.js';
+  // The application files exist (a missing one is a start-up warning), they are just never imported.
+  const never = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`src/never-${i}.js`, '']));
   const dir = app({
+    ...never,
     '.wrapt-hooksrc.json': config(patches),
     'patch.js':
       "module.exports = function many(exports, info) { globalThis.fired = (globalThis.fired || 0) + 1; const original = exports.hello; exports.hello = (who) => original(who) + ' patched (' + info.target + ')'; };\n",

@@ -77,7 +77,7 @@ test('the debug log goes through the same writer: the exit summary follows the l
   const text = throughSlowPipe(app, ['--require', 'wrapt-hooks/register', 'app.js', 'exit'], { WRAPT_TRACE: 'greeter#shout', WRAPT_HOOKS_DEBUG: '1' });
   const all = text.split('\n');
   assert.deepEqual(calls(text, 'main'), range(2000));
-  const summary = all.findIndex((line) => line.startsWith('wrapt-hooks: summary:'));
+  const summary = all.findIndex((line) => line.startsWith('wrapt-hooks: summary for pid '));
   const lastTrace = all.findLastIndex((line) => line.startsWith('wrapt-hooks: trace '));
   assert.ok(summary > lastTrace, `the summary (line ${summary}) comes after the last trace line (${lastTrace})`);
   assert.ok(all.findIndex((line) => line.startsWith('wrapt-hooks: patching greeter')) < all.findIndex((line) => line.startsWith('wrapt-hooks: trace ')));
@@ -110,6 +110,6 @@ test('WRAPT_TRACE_FILE: trace lines go to the file, the debug log stays on stder
     WRAPT_HOOKS_DEBUG: '1',
   });
   assert.deepEqual(calls(text, 'main'), []);
-  assert.match(text, /^wrapt-hooks: summary: 1 applied/m);
+  assert.match(text, /^wrapt-hooks: summary for pid \d+ \([^)]*\): 1 applied/m);
   assert.deepEqual(calls(readFileSync(path.join(app, 'trace.log'), 'utf8'), 'main'), range(2000));
 });

@@ -407,7 +407,7 @@ test('a path that does not resolve when the target loads: one warning naming it,
 
   // The exit summary counts the unresolved traces as failed, not applied.
   const debug = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_TRACE: 'greeter#Missing.prototype.x', WRAPT_HOOKS_DEBUG: '1' } });
-  assert.match(debug.stderr, /wrapt-hooks: summary: 1 applied, 3 failed/, debug.stderr);
+  assert.match(debug.stderr, /wrapt-hooks: summary for pid \d+ \(node app\.js\): 1 applied, 3 failed/, debug.stderr);
   assert.match(debug.stderr, /wrapt-hooks: {3}failed greeter@\S+ trace greeter#nope\(\): .*"nope" is not there/);
   assert.match(debug.stderr, /wrapt-hooks: {3}applied greeter@\S+ trace greeter#shout\(\) /);
 });

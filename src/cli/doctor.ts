@@ -1,5 +1,6 @@
 // `wrapt-hooks doctor`: reads the config and the patch packages the way the preload would and
-// reports every target, patch, package and trace with what is wrong.
+// reports every target, patch, package and trace with what is wrong, without running any
+// application or patch code (doctor-checks.ts reads them statically).
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -7,17 +8,16 @@ import { parseArgs } from 'node:util';
 import { loadPlan } from '../config/plan';
 import type { Plan, PlanPatch, PlanTrace } from '../config/types';
 import { discover, findPackageRoot } from '../config/discovery';
+import { targetMistake, unknownDisabled } from '../config/target-checks';
 import { bundleCandidates, bundledReason } from '../bundlers/detect';
 import { describeCause } from '../errors';
 import { esmMode } from '../hooks/esm';
-import { resolvePath } from '../wrap/patches';
-import { loadSpecifier } from '../core/patch-loader';
 import { disabledTargets } from '../core/disable';
-import { parseTarget, splitBare, splitSpecifier, type Target } from '../core/targets';
-import { untrustedReason } from '../core/trust';
-import { satisfies } from '../core/versions';
+import { parseTarget, splitBare, type Target } from '../core/targets';
+import { builtinNames, didYouMean, installedPackages } from '../near-miss';
+import { checkPatch, checkTrace } from './doctor-checks';
 import { formatReport, useColor } from './doctor-format';
-import type { DoctorReport, Installed, PackageReport, PatchReport, ProblemReport, TargetReport, TraceReport } from './doctor-report';
+import type { DoctorReport, Installed, PackageReport, ProblemReport, TargetReport, TraceReport } from './doctor-report';
 
 export type * from './doctor-report';
 import { packageVersion } from './version';
@@ -31,8 +31,8 @@ each patch's "versions" range matches), each patch specifier (file found, export
 patch packages (WRAPT_PATCHES, "packages"), the trace entries (target found, function path
 resolves), the Node.js version and the ES module hook mode. Exits 1 when there is a problem.
 
-Patch modules are loaded to check their exports (patch functions are not called); targets of
-trace entries are loaded to check the function path.
+No application or patch code runs: exports are read from the source (as import-in-the-middle
+reads them), and syntax is compiled, not run.
 
 Options:
   --json       print the report as JSON (format version 1, see the README)
@@ -81,46 +81,67 @@ export function diagnose(cwd: string, env: Env): DoctorReport {
   }
 
   let bundles: string[] | undefined;
-  // User code may print while it loads; keep stdout for the report (and parseable as JSON).
-  const report = withStdoutOnStderr(() => {
-    for (const { patch, pkg } of patches) {
-      const target = parseTarget(patch.target, patch.baseDir);
-      if (typeof target === 'string') continue; // reported by the validation already
-      let row = targets.get(target.key);
-      if (row === undefined) {
-        row = targetRow(target, plan.dir, disable);
-        targets.set(target.key, row);
-        if (row.installed === null && target.kind === 'file') {
-          problems.push({
-            code: 'WRAPT_HOOKS_TARGET_NOT_FOUND',
-            message: `target "${patch.target}" (${patch.origin}): ${row.note ?? 'not found'}.`,
-            hint: 'Fix the path (relative to the file that declares it) or remove the entry.',
-          });
-        }
-        // A package that is not installed may be inside the application's bundle, out of every hook's sight.
-        const bundled =
-          row.installed === null && target.kind !== 'file' ? bundledReason(target.written, (bundles ??= bundleCandidates(plan.dir)), false) : undefined;
-        if (bundled !== undefined) {
-          row.note = bundled;
-          problems.push({
-            code: 'WRAPT_HOOKS_TARGET_BUNDLED',
-            message: `target "${patch.target}" (${patch.origin}): ${bundled}.`,
-            hint: 'See "Bundled applications" in the README.',
-          });
-        }
+  let installedNames: Set<string> | undefined;
+  const installed = (): Set<string> => (installedNames ??= installedPackages(plan.dir));
+  for (const { patch, pkg } of patches) {
+    const target = parseTarget(patch.target, patch.baseDir);
+    if (typeof target === 'string') continue; // reported by the validation already
+    let row = targets.get(target.key);
+    if (row === undefined) {
+      row = targetRow(target, plan.dir, disable);
+      targets.set(target.key, row);
+      // A missing application file or a bare file name is in the plan's problems already.
+      const miss = row.installed === null && target.kind !== 'file' ? nearMissProblem(target, patch.origin, plan.dir, installed) : undefined;
+      if (miss !== undefined) {
+        row.note = `${row.note ?? 'not installed'}; ${miss.hint}`;
+        if (miss.problem !== undefined) problems.push(miss.problem);
       }
-      const checked = checkPatch(patch, pkg, row);
-      row.patches.push(checked);
-      if (checked.problemReport !== undefined) problems.push(checked.problemReport);
-      delete checked.problemReport;
+      // A package that is not installed may be inside the application's bundle, out of every hook's sight.
+      const bundled =
+        miss === undefined && row.installed === null && target.kind !== 'file'
+          ? bundledReason(target.written, (bundles ??= bundleCandidates(plan.dir)), false)
+          : undefined;
+      if (bundled !== undefined) {
+        row.note = bundled;
+        problems.push({
+          code: 'WRAPT_HOOKS_TARGET_BUNDLED',
+          message: `target "${patch.target}" (${patch.origin}): ${bundled}.`,
+          hint: 'See "Bundled applications" in the README.',
+        });
+      }
     }
-    return traces.map(({ trace, pkg }) => {
-      const row = checkTrace(trace, pkg, plan.dir);
-      if (row.problemReport !== undefined) problems.push(row.problemReport);
-      delete row.problemReport;
-      return row as TraceReport;
-    });
+    const checked = checkPatch(patch, pkg, row);
+    row.patches.push(checked);
+    if (checked.problemReport !== undefined) problems.push(checked.problemReport);
+    delete checked.problemReport;
+  }
+  const report = traces.map(({ trace, pkg }) => {
+    const target = parseTarget(trace.target, trace.baseDir);
+    const found: ReturnType<typeof locate> = typeof target === 'string' ? { installed: null, note: target } : locate(target, plan.dir);
+    let note = found.note;
+    if (found.installed === null && typeof target !== 'string' && target.kind !== 'file') {
+      const miss = nearMissProblem(target, trace.origin, plan.dir, installed);
+      if (miss !== undefined) note = `${note ?? 'not installed'}; ${miss.hint}`;
+    }
+    const row = checkTrace(trace, pkg, found.installed, note, typeof target !== 'string' && target.kind === 'builtin');
+    if (row.problemReport !== undefined) problems.push(row.problemReport);
+    delete row.problemReport;
+    return row as TraceReport;
   });
+  if (disable !== 'all') {
+    const configured = new Map([...targets.values()].map((row) => [row.key, row.target]));
+    for (const { trace } of traces) {
+      const target = parseTarget(trace.target, trace.baseDir);
+      if (typeof target !== 'string') configured.set(target.key, trace.target);
+    }
+    for (const message of unknownDisabled(disable, configured)) {
+      problems.push({
+        code: 'WRAPT_HOOKS_DISABLE_UNKNOWN',
+        message,
+        hint: 'WRAPT_HOOKS_DISABLE takes target names as written in the config, separated by commas.',
+      });
+    }
+  }
 
   const mode = esmMode();
   if (mode === 'none')
@@ -157,7 +178,21 @@ function packageProblem(found: readonly { code: string; message: string; cause?:
   return found.map((problem) => (problem.message.startsWith(prefix) ? problem.message.slice(prefix.length) : problem.message)).join(' ');
 }
 
-/** WRAPT_HOOKS_DISABLE as the preload reads it (src/bootstrap.ts): "all", or target keys. */
+/** A package target that is not installed but is close to an installed name: "did you mean express?". */
+function nearMissProblem(target: Target, origin: string, appDir: string, installed: () => Set<string>): { hint: string; problem?: ProblemReport } | undefined {
+  // `src/db.js` naming an application file: the plan's problems say so already.
+  if (targetMistake(target, appDir) !== undefined) return { hint: `did you mean ./${target.written}?` };
+  const hint = didYouMean(target.name, target.name.startsWith('node:') ? builtinNames() : installed());
+  if (hint === '') return undefined;
+  return {
+    hint,
+    problem: {
+      code: 'WRAPT_HOOKS_TARGET_NOT_FOUND',
+      message: `target "${target.written}" (${origin}): package "${target.name}" is not installed: ${hint}`,
+      hint: 'Fix the target name; its patches wait for a package of exactly that name.',
+    },
+  };
+}
 
 function targetRow(target: Target, appDir: string, disable: 'all' | Set<string>): TargetReport {
   const found = locate(target, appDir);
@@ -221,160 +256,5 @@ function readVersion(root: string): string | null {
     return typeof version === 'string' ? version : null;
   } catch {
     return null;
-  }
-}
-
-type WithProblem<T> = T & { problemReport?: ProblemReport };
-
-function checkPatch(patch: PlanPatch, pkg: string | null, target: TargetReport): WithProblem<PatchReport> {
-  const row: WithProblem<PatchReport> = {
-    spec: patch.spec,
-    origin: patch.origin,
-    package: pkg,
-    versions: patch.versions ?? null,
-    versionMatches: null,
-    file: null,
-    export: null,
-    ok: false,
-  };
-  const version = target.installed?.version ?? null;
-  if (patch.versions !== undefined && version !== null) row.versionMatches = satisfies(version, patch.versions) ?? null;
-  const { module, exportName } = splitSpecifier(patch.spec);
-  try {
-    row.file = createRequire(path.join(patch.baseDir, '__wrapt_hooks__.js')).resolve(module);
-  } catch {
-    row.file = null;
-  }
-  const loaded = loadSpecifier(patch.spec, patch.baseDir, `for "${patch.target}" (${patch.origin})`);
-  if ('error' in loaded) {
-    row.problem = patchProblem(loaded.error.code, module, exportName, row.file, patch.baseDir, loaded.error.cause);
-    row.problemReport = {
-      code: loaded.error.code,
-      message: loaded.error.message,
-      hint: PATCH_HINTS[loaded.error.code] ?? 'Fix the patch specifier or the patch module.',
-    };
-    return row;
-  }
-  row.ok = true;
-  if (exportName !== undefined) row.export = exportName;
-  else {
-    let exported: unknown;
-    try {
-      exported = row.file === null ? undefined : createRequire(row.file)(row.file);
-    } catch {
-      exported = undefined;
-    }
-    row.export =
-      exported !== null && (typeof exported === 'object' || typeof exported === 'function') && (exported as { default?: unknown }).default === loaded.fn
-        ? 'default'
-        : 'module.exports';
-  }
-  return row;
-}
-
-/** A patch's problem in a few words, for its row (the full message is in `problems`). */
-function patchProblem(code: string, module: string, exportName: string | undefined, file: string | null, baseDir: string, cause: unknown): string {
-  switch (code) {
-    case 'WRAPT_HOOKS_PATCH_NOT_FOUND':
-      return `cannot find "${module}" from ${baseDir}`;
-    case 'WRAPT_HOOKS_PATCH_EXPORT':
-      return exportName === undefined ? 'exports no function (no default export, module.exports is not a function)' : `no function export "${exportName}"`;
-    case 'WRAPT_HOOKS_PATCH_LOAD':
-      return (cause as { code?: unknown } | undefined)?.code === 'ERR_REQUIRE_ASYNC_MODULE'
-        ? 'uses top-level await (a patch module must load synchronously)'
-        : `threw while loading: ${describeCause(cause)}`;
-    case 'WRAPT_HOOKS_UNTRUSTED_FILE':
-      return `refused: ${(file === null ? undefined : untrustedReason(file)) ?? 'untrusted file'}`;
-    default:
-      return code;
-  }
-}
-
-const PATCH_HINTS: Record<string, string> = {
-  WRAPT_HOOKS_PATCH_NOT_FOUND: 'Relative specifiers start with "./" and resolve from the file that declares them (the config file, or the patch package root).',
-  WRAPT_HOOKS_PATCH_EXPORT: 'Name an exported function after "#", or export a default function.',
-  WRAPT_HOOKS_PATCH_LOAD: 'Run the patch module on its own (node -e "require(\'<file>\')") to see the error.',
-  WRAPT_HOOKS_UNTRUSTED_FILE: "Fix the file's owner or permissions as the message says.",
-};
-
-function checkTrace(trace: PlanTrace, pkg: string | null, appDir: string): WithProblem<TraceReport> {
-  const row: WithProblem<TraceReport> = {
-    spec: trace.spec,
-    target: trace.target,
-    path: trace.path,
-    stack: trace.stack,
-    origin: trace.origin,
-    package: pkg,
-    installed: null,
-    resolves: null,
-    ok: false,
-  };
-  const target = parseTarget(trace.target, trace.baseDir);
-  if (typeof target === 'string') {
-    row.problem = target;
-    return row;
-  }
-  const found = locate(target, appDir);
-  row.installed = found.installed;
-  const fail = (code: string, problem: string, hint: string): WithProblem<TraceReport> => {
-    row.problem = problem;
-    row.problemReport = { code, message: `trace "${trace.spec}" (${trace.origin}): ${problem}`, hint };
-    return row;
-  };
-  if (found.installed === null)
-    return fail('WRAPT_HOOKS_TARGET_NOT_FOUND', `target "${trace.target}": ${found.note ?? 'not found'}`, 'Install the target or fix the part before "#".');
-  let exports: unknown;
-  try {
-    exports = loadTarget(target, found.installed.file);
-  } catch (error) {
-    row.problem = `cannot load "${trace.target}" to check the path: ${describeCause(error)}`;
-    row.ok = true; // not the entry's fault: the preload checks it when the target loads
-    return row;
-  }
-  let original: unknown;
-  try {
-    original = resolvePath(exports, trace.path)[2];
-  } catch (error) {
-    row.resolves = false;
-    return fail('WRAPT_HOOKS_TRACE_PATH', `"${trace.path}" does not resolve on the exports of "${trace.target}": ${describeCause(error)}`, pathHint(exports));
-  }
-  if (typeof original !== 'function') {
-    row.resolves = false;
-    return fail(
-      'WRAPT_HOOKS_TRACE_PATH',
-      `"${trace.path}" is ${original === undefined ? 'not there' : `a ${typeof original}, not a function`} on the exports of "${trace.target}"`,
-      pathHint(exports),
-    );
-  }
-  row.resolves = true;
-  row.ok = true;
-  return row;
-}
-
-function pathHint(exports: unknown): string {
-  const names =
-    exports !== null && (typeof exports === 'object' || typeof exports === 'function')
-      ? Object.keys(exports).filter((name) => typeof (exports as Record<string, unknown>)[name] === 'function')
-      : [];
-  return names.length === 0
-    ? 'Fix the part after "#".'
-    : `Fix the part after "#"; functions exported: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.`;
-}
-
-/** Loads a target the way a patch would receive it: module.exports, or the namespace of an ES module. */
-function loadTarget(target: Target, file: string | null): unknown {
-  if (target.kind === 'builtin') return require(target.key);
-  if (file === null) throw new Error('its entry point cannot be resolved with require() (an ES-module-only "exports" map?)');
-  return createRequire(file)(file);
-}
-
-function withStdoutOnStderr<T>(fn: () => T): T {
-  const stdout = process.stdout as unknown as { write: (...args: unknown[]) => boolean };
-  const original = stdout.write;
-  stdout.write = (...args: unknown[]) => (process.stderr.write as (...a: unknown[]) => boolean)(...args);
-  try {
-    return fn();
-  } finally {
-    stdout.write = original;
   }
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { flag, list, type Env } from '../env';
 import { findConfig, MODULE_NAME } from './search';
 import type { Plan, Problem, Section } from './types';
-import { optionProblem, parseTraceEntry, validateSection } from './validate';
+import { optionProblem, parseTraceEntry, traceTargetMistake, validateSection } from './validate';
 
 /** Reads the config (search or WRAPT_HOOKS_CONFIG) and the environment into a plan. */
 export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): Plan {
@@ -41,6 +41,8 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
     for (const bad of read.problems) {
       problems.push({ code: bad.unknown ? 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY' : 'WRAPT_HOOKS_CONFIG_INVALID', message: `${where}: ${optionProblem(bad)}.` });
     }
+    const mistake = traceTargetMistake(read.parsed.target, cwd);
+    if (mistake !== undefined) problems.push({ code: 'WRAPT_HOOKS_TARGET_NOT_FOUND', message: `${where}: ${mistake}` });
     trace.push({ ...read.parsed, options: read.options, stack: read.options.stack > 0, baseDir: cwd, origin: 'WRAPT_TRACE' });
   });
   const strict = flag(env['WRAPT_HOOKS_STRICT']) || section.strict === true;

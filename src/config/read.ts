@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { untrustedReason } from '../core/trust';
-import type { ErrorCode } from '../errors';
+import { describeParseError, type ErrorCode } from '../errors';
 
 /** A loader as cosmiconfig calls it: (file, its text) -> the config; `undefined` or `null` means "none here". */
 export type Loader = (filepath: string, content: string) => unknown;
@@ -42,17 +42,33 @@ export function checkTrust(filepath: string): void {
   if (reason !== undefined) throw new ConfigLoadError('WRAPT_HOOKS_UNTRUSTED_FILE', filepath, `refusing to load config file ${filepath}: ${reason}.`);
 }
 
-/** JSON: `JSON.parse` gives what cosmiconfig's parse-json gives for valid text; for invalid text, its error (line and column). */
+/** JSON: `JSON.parse` gives what cosmiconfig's parse-json gives for valid text; invalid text is a parse error with line and column. */
 export const loadJson: Loader = (filepath, content) => {
   try {
     return JSON.parse(content);
-  } catch {
-    return cosmiconfigLoader('.json')(filepath, content);
+  } catch (error) {
+    throw parseError(filepath, content, error);
   }
 };
 
-/** YAML, and `.wrapt-hooksrc`: cosmiconfig's loader. */
-export const loadYaml: Loader = (filepath, content) => cosmiconfigLoader('.yaml')(filepath, content);
+/** YAML, and `.wrapt-hooksrc`: cosmiconfig's loader; a parse error keeps js-yaml's reason, line and column. */
+export const loadYaml: Loader = (filepath, content) => {
+  try {
+    return cosmiconfigLoader('.yaml')(filepath, content);
+  } catch (error) {
+    throw parseError(filepath, content, error);
+  }
+};
+
+/** A config file's text that its parser rejected: the parser's reason, with the line and column. */
+function parseError(filepath: string, content: string, error: unknown): ConfigLoadError {
+  return new ConfigLoadError(
+    'WRAPT_HOOKS_CONFIG_PARSE',
+    filepath,
+    `${filepath}: cannot parse: ${describeParseError(error, content)}. Fix the file or remove it.`,
+    error,
+  );
+}
 
 /** `.js`, `.cjs`, `.mjs`: required; an ES module's (or a transpiled module's) default export. */
 export const loadJs: Loader = (filepath) => {

@@ -1,8 +1,12 @@
 // Validation of a config object (or a patch package's "wrapt-hooks" field), key by key, into a
-// Section: every problem names the file and the key path.
-import { checkSpecifier, parseTarget } from '../core/targets';
+// Section: every problem names the file and the key path. An entry with unknown keys still
+// applies with its known ones; every unknown key is named.
+import { checkSpecifier, parseTarget, type Target } from '../core/targets';
+import { debug } from '../debug';
 import type { ErrorCode } from '../errors';
 import { isRange } from '../core/versions';
+import { builtinNames, didYouMean } from '../near-miss';
+import { missingBuiltin, targetMistake } from './target-checks';
 import type { Section } from './types';
 import { OPTION_KEYS, readOptions, splitSpec, type OptionProblem, type TraceOptions } from '../trace/options';
 
@@ -48,9 +52,7 @@ export function validateSection(raw: unknown, where: string, baseDir: string, ki
     return section;
   }
   const known: readonly string[] = kind === 'config' ? CONFIG_KEYS : PACKAGE_KEYS;
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) problem('WRAPT_HOOKS_CONFIG_UNKNOWN_KEY', [key], `unknown key (known keys: ${known.join(', ')}). Remove it or fix its spelling.`);
-  }
+  unknownKeys(raw, known, [], problem);
   if (raw['patches'] !== undefined) validatePatches(raw['patches'], where, baseDir, prefix, section, problem);
   if (kind === 'config' && raw['packages'] !== undefined) {
     const packages = raw['packages'];
@@ -82,17 +84,21 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
     return;
   }
   for (const target of Object.keys(patches)) {
-    const parsed = parseTarget(target, baseDir);
-    if (typeof parsed === 'string') {
-      problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${parsed}.`);
-      continue;
-    }
     const value = patches[target];
     const entries = Array.isArray(value) ? value : [value];
+    if (missingBuiltinEntries(target, entries, problem)) continue;
+    const parsed = parseTarget(target, baseDir);
+    if (typeof parsed === 'string') {
+      const hint = target.startsWith('node:') ? didYouMean(target, builtinNames()) : '';
+      problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${parsed}${hint === '' ? '' : `: ${hint}`}.`);
+      continue;
+    }
     if (entries.length === 0) {
       problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], 'the list of patches is empty. Add a patch or remove the key.');
       continue;
     }
+    const mistake = targetMistake(parsed, baseDir);
+    if (mistake !== undefined) problem('WRAPT_HOOKS_TARGET_NOT_FOUND', ['patches', target], mistake);
     entries.forEach((entry: unknown, index) => {
       const parts = Array.isArray(value) ? ['patches', target, index] : ['patches', target];
       const origin = `${where}, key ${keyPath([...prefix, ...parts])}`;
@@ -110,15 +116,7 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
         );
         return;
       }
-      const unknown = Object.keys(entry).filter((key) => !(ENTRY_KEYS as readonly string[]).includes(key));
-      if (unknown.length > 0) {
-        problem(
-          'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
-          [...parts, unknown[0]!],
-          `unknown key (known keys: ${ENTRY_KEYS.join(', ')}). Remove it or fix its spelling.`,
-        );
-        return;
-      }
+      unknownKeys(entry, ENTRY_KEYS, parts, problem, ' The entry applies without it.');
       const bad = checkSpecifier(entry['patch']);
       if (bad !== undefined) {
         problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'patch'], `${bad}.`);
@@ -150,9 +148,7 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
     let spec: unknown = entry;
     if (isPlainObject(entry)) {
       // Every unknown key is reported; the entry still applies with its known keys.
-      for (const key of Object.keys(entry).filter((name) => !(TRACE_KEYS as readonly string[]).includes(name))) {
-        problem('WRAPT_HOOKS_CONFIG_UNKNOWN_KEY', [...parts, key], `unknown key (known keys: ${TRACE_KEYS.join(', ')}). Remove it or fix its spelling.`);
-      }
+      unknownKeys(entry, TRACE_KEYS, parts, problem);
       if (entry['enabled'] !== undefined && typeof entry['enabled'] !== 'boolean') {
         problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'enabled'], `expected true or false, got ${typeName(entry['enabled'])}.`);
         return;
@@ -160,6 +156,11 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
       if (entry['enabled'] === false) return;
       fields = Object.fromEntries(Object.entries(entry).filter(([key]) => (OPTION_KEYS as readonly string[]).includes(key)));
       spec = entry['fn'];
+    }
+    const gap = typeof spec === 'string' ? missingBuiltin(spec.slice(0, Math.max(spec.lastIndexOf('#'), 0)), undefined) : undefined;
+    if (gap !== undefined) {
+      if ('warn' in gap) problem('WRAPT_HOOKS_BUILTIN_UNAVAILABLE', parts, gap.warn);
+      return;
     }
     const read = parseTraceEntry(spec, baseDir, fields);
     const at = isPlainObject(entry) ? [...parts, 'fn'] : parts;
@@ -171,6 +172,8 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
       const key = isPlainObject(entry) && bad.key in fields ? [...parts, bad.key] : at;
       problem(bad.unknown ? 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY' : 'WRAPT_HOOKS_CONFIG_INVALID', key, `${optionProblem(bad)}.`);
     }
+    const mistake = traceTargetMistake(read.parsed.target, baseDir);
+    if (mistake !== undefined) problem('WRAPT_HOOKS_TARGET_NOT_FOUND', at, mistake);
     section.trace.push({
       ...read.parsed,
       options: read.options,
@@ -212,4 +215,42 @@ export function parseTraceSpec(spec: unknown, baseDir: string): { target: string
   if (fnPath.split('.').some((part) => part === '' || part === '__proto__'))
     return `"${fnPath}" in "${spec}" is not a property path like "Client.prototype.query".`;
   return { target, path: fnPath, spec };
+}
+
+/** Names every key of `object` that is not in `known` (with the known key it is closest to). */
+function unknownKeys(object: Record<string, unknown>, known: readonly string[], parts: readonly (string | number)[], problem: ProblemFn, after = ''): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    const hint = didYouMean(key, known);
+    problem(
+      'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
+      [...parts, key],
+      `unknown key${hint === '' ? '' : `: ${hint}`} (known keys: ${known.join(', ')}). Remove it or fix its spelling.${after}`,
+    );
+  }
+}
+
+/**
+ * A `node:` target this Node.js lacks (`node:sqlite` on Node 20): its entries are skipped, quietly
+ * where their `versions` range leaves this Node out, else with one warning. True when it was one.
+ */
+function missingBuiltinEntries(target: string, entries: readonly unknown[], problem: ProblemFn): boolean {
+  if (missingBuiltin(target, undefined) === undefined) return false;
+  let warned = false;
+  for (const entry of entries) {
+    const versions = isPlainObject(entry) && typeof entry['versions'] === 'string' ? entry['versions'] : undefined;
+    const gap = missingBuiltin(target, versions);
+    if (gap !== undefined && 'quiet' in gap) debug(gap.quiet);
+    else if (gap !== undefined && !warned) {
+      warned = true;
+      problem('WRAPT_HOOKS_BUILTIN_UNAVAILABLE', ['patches', target], gap.warn);
+    }
+  }
+  return true;
+}
+
+/** `targetMistake` for the target of a trace entry (`"<target>#<path>"`); also used for WRAPT_TRACE. */
+export function traceTargetMistake(written: string, baseDir: string): string | undefined {
+  const target: Target | string = parseTarget(written, baseDir);
+  return typeof target === 'string' ? undefined : targetMistake(target, baseDir);
 }

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describeCause, type ErrorCode } from '../errors';
 import type { PatchFn } from '../types';
+import { describeLoadError } from './load-error';
 import { builtinName, splitSpecifier } from './targets';
 import { untrustedReason } from './trust';
 
@@ -40,7 +41,7 @@ export function loadSpecifier(spec: string, baseDir: string, where: string): Laz
     const message =
       code === 'ERR_REQUIRE_ASYNC_MODULE'
         ? `patch module ${file} ${where} uses top-level await, so it cannot be loaded synchronously before its target is imported. Move the await into code the patch starts, or out of the module.`
-        : `patch module ${file} ${where} threw while loading: ${describeCause(error)}.`;
+        : `patch module ${file} ${where} threw while loading: ${describeLoadError(file, error)}.`;
     return { error: { code: 'WRAPT_HOOKS_PATCH_LOAD', message, cause: error } };
   }
   return exportOf(loaded, spec, file, where);

@@ -79,6 +79,7 @@ export class Registry implements TargetTables {
     const label = typeof hook === 'string' ? hook : hook.name ? `${hook.name}()` : '(anonymous function)';
     if (this.disabledAll || this.disabled.has(target.key)) {
       debug(`skip ${target.written} ${label}: disabled by WRAPT_HOOKS_DISABLE`);
+      if (options.planned === true) this.skipped.push({ target: target.written, version: undefined, patch: label, reason: 'disabled by WRAPT_HOOKS_DISABLE' });
       return noop;
     }
     const record: HookRecord = { id: nextId++, target, hook, options, label, active: true };
@@ -398,12 +399,12 @@ export class Registry implements TargetTables {
   }
 
   /** Targets that have hooks declared by config or discovery but no instance yet. */
-  neverImported(): { target: string; patches: string[] }[] {
-    const rows: { target: string; patches: string[] }[] = [];
+  neverImported(): { target: string; parsed: Target; patches: string[] }[] {
+    const rows: { target: string; parsed: Target; patches: string[] }[] = [];
     for (const [key, list] of this.hooksByTarget) {
       if ((this.instancesByTarget.get(key)?.length ?? 0) > 0) continue;
       const planned = list.filter((record) => record.active && record.options.planned === true);
-      if (planned.length > 0) rows.push({ target: planned[0]!.target.written, patches: planned.map((record) => record.label) });
+      if (planned.length > 0) rows.push({ target: planned[0]!.target.written, parsed: planned[0]!.target, patches: planned.map((record) => record.label) });
     }
     return rows;
   }
