@@ -22,7 +22,7 @@ test("the search places are cosmiconfig's getDefaultSearchPlaces('wrapt-hooks'),
   assert.deepEqual([...search.SEARCH_PLACES], getDefaultSearchPlaces('wrapt-hooks'));
 });
 
-test("the JSON loader gives what cosmiconfig's gives, and its error for text that is not JSON", () => {
+test("the JSON loader gives what cosmiconfig's gives, and fails where it fails, naming the line and column", () => {
   for (const text of [
     '{"patches": {"fs": "./a.js"}}',
     '[1, 2]',
@@ -47,7 +47,12 @@ test("the JSON loader gives what cosmiconfig's gives, and its error for text tha
     } catch (error) {
       theirs = { error: error.message };
     }
-    assert.deepEqual(ours, theirs, text);
+    if (theirs.error === undefined) {
+      assert.deepEqual(ours, theirs, text);
+      continue;
+    }
+    // The same failure, said with the position (cosmiconfig's message has only the parser's words).
+    assert.match(ours.error ?? '', /^\/x\/\.wrapt-hooksrc\.json: cannot parse: line 1, column \d+: .+\. Fix the file or remove it\.$/, text);
   }
 });
 

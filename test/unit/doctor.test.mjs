@@ -76,13 +76,14 @@ function brokenApp() {
 
 const BROKEN_CODES = [
   'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
+  // A missing application file is found by the config's validation, right after its keys.
+  'WRAPT_HOOKS_TARGET_NOT_FOUND',
   'WRAPT_HOOKS_PACKAGE_NOT_FOUND',
   'WRAPT_HOOKS_PACKAGE_INVALID',
   'WRAPT_HOOKS_CONFIG_INVALID',
   'WRAPT_HOOKS_PATCH_NOT_FOUND',
   'WRAPT_HOOKS_PATCH_EXPORT',
   'WRAPT_HOOKS_UNTRUSTED_FILE',
-  'WRAPT_HOOKS_TARGET_NOT_FOUND',
   'WRAPT_HOOKS_TRACE_PATH',
 ];
 
@@ -270,7 +271,7 @@ test('doctor on a broken setup: ✗ marks, every problem with its code, exit 1',
   );
   assert.match(out, /^ {2}✗ wrapt-patches-malformed +1\.0\.0 +key wrapt-hooks\.patches: expected an object/m);
   assert.match(out, /^ {2}✗ lazy-target#goodbye +"goodbye" is not there on the exports of "lazy-target"$/m);
-  assert.match(out, /^ {4}hint: Fix the part after "#"; functions exported: hello\.$/m);
+  assert.match(out, /^ {4}hint: Fix the part after "#"; exported: hello\.$/m);
 });
 
 test('doctor --json on a broken setup: ok false, problems with codes, failing rows explained', () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { internals } from './internals.mjs';
 
-const { validate, plan, read, search, errors, patchLoader, targetChecks, nearMiss, summary, registry, loadError } = internals();
+const { validate, plan, search, errors, patchLoader, targetChecks, nearMiss, summary, registry, loadError } = internals();
 const { diagnose } = createRequire(import.meta.url)('../../dist/cli.js');
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
@@ -69,9 +69,12 @@ test('an unknown key inside a trace entry: every unknown key is named, the trace
   );
 });
 
+/** The problem of loading the config file `file`, named by WRAPT_HOOKS_CONFIG as a user would. */
+const loadProblem = (file) => search.findConfig(path.dirname(file), { WRAPT_HOOKS_CONFIG: file }).problems[0];
+
 test('a JSON parse error names the line, the column and the parser’s reason', () => {
   const root = dir({ '.wrapt-hooksrc.json': '{\n  "patches": {\n    "fs": "./p.js",\n  }\n}\n' });
-  const { problem } = read.readConfigFile(path.join(root, '.wrapt-hooksrc.json'));
+  const problem = loadProblem(path.join(root, '.wrapt-hooksrc.json'));
   assert.equal(problem.code, 'WRAPT_HOOKS_CONFIG_PARSE');
   assert.match(problem.message, /\.wrapt-hooksrc\.json: cannot parse: line 4, column 3: Expected double-quoted property name/);
   // Also a package.json whose "wrapt-hooks" field is broken, and JSON cut short.
@@ -89,9 +92,9 @@ test('a JSON parse error names the line, the column and the parser’s reason', 
 
 test('a YAML parse error names the line, the column and js-yaml’s reason (not only "YAML Error in …:")', () => {
   const root = dir({ '.wrapt-hooksrc.yaml': 'patches:\n  fs: [./p.js\n  other: {\n', '.wrapt-hooksrc': 'patches:\n\tfs: ./p.js\n' });
-  const yaml = read.readConfigFile(path.join(root, '.wrapt-hooksrc.yaml')).problem;
+  const yaml = loadProblem(path.join(root, '.wrapt-hooksrc.yaml'));
   assert.match(yaml.message, /\.wrapt-hooksrc\.yaml: cannot parse: line 3, column 3: missed comma between flow collection entries\./);
-  const rc = read.readConfigFile(path.join(root, '.wrapt-hooksrc')).problem;
+  const rc = loadProblem(path.join(root, '.wrapt-hooksrc'));
   assert.match(rc.message, /\.wrapt-hooksrc: cannot parse: line 2, column 1: tab characters must not be used in indentation\./);
 });
 
