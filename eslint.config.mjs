@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', 'bench/archive/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', 'bench/archive/**', 'bench/.work/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

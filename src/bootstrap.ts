@@ -107,7 +107,7 @@ function apply(registry: Registry, plan: Plan): void {
 /** Node's internal loader thread (Node 20's module.register thread runs --require preloads too). */
 function isLoaderThread(): boolean {
   // Every worker thread has worker_threads loaded by the time preloads run; the main thread has
-  // not (and loading it there costs ~4 ms), so its absence answers the question for free.
+  // not (loading it there would add to every start), so its absence answers the question for free.
   const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
   if (loaded !== undefined && !loaded.includes('NativeModule worker_threads')) return false;
 

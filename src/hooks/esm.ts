@@ -20,8 +20,8 @@ interface ModuleApi {
 
 /**
  * How ESM is hooked on this Node: `sync` — in-thread `module.registerHooks`, where its load hook
- * accepts the nullish CommonJS source import-in-the-middle returns (nodejs/node#59929: Node
- * >= 22.22.3, >= 24.11.1, >= 25.1, 26+; the check import-in-the-middle's supports-sync-hooks.mjs
+ * accepts the nullish CommonJS source import-in-the-middle returns (Node >= 22.22.3, >= 24.11.1,
+ * >= 25.1, 26+; earlier lines reject it; the check import-in-the-middle's supports-sync-hooks.mjs
  * makes); `async` — the off-thread `module.register` loader (Node 20, older 22/24 lines);
  * `none` — neither exists.
  */
