@@ -82,7 +82,8 @@ function goals(node, apps) {
  * wrapt-hooks links to it), so both are reached as `wrapt-hooks/register`, as users reach them.
  */
 function versus(node, apps, baselineApps) {
-  return SCENARIOS.filter(([id]) => id !== 'esm-vs-empty-loader').map(([id, app, args, entry]) => {
+  const wanted = env.WRAPT_BENCH_VERSUS ? env.WRAPT_BENCH_VERSUS.split(',').map((s) => s.trim()) : ['cjs-startup', 'esm-startup', 'cjs-heavy', 'esm-heavy'];
+  return SCENARIOS.filter(([id]) => wanted.includes(id)).map(([id, app, args, entry]) => {
     log(`${node.label}: before/after ${id}`);
     const heavy = app !== 'startup';
     const cmds = [cmd(node, apps[app], [entry]), cmd(node, baselineApps[app], [...args, entry]), cmd(node, apps[app], [...args, entry])];
