@@ -64,6 +64,7 @@ function header(run, p) {
       .join(', ')}`,
   );
   if (sw.baseline) p(`- baseline (“${sw.baseline.label}”): ${sw.baseline.commit} (${sw.baseline.subject})`);
+  if (run.note) p(`- note: ${run.note}`);
   p(
     `- bench/package.json: ${Object.entries(sw.bench)
       .map(([k, v]) => `${k} ${v}`)
@@ -234,7 +235,6 @@ function history(runs, p) {
 export function render(runs) {
   const full = runs.filter((r) => !r.quick);
   const main = [...(full.length ? full : runs)].reverse().find((r) => r.nodes.some((n) => r.data[n.version]?.goals)) ?? runs.at(-1);
-  const withBaseline = [...runs].reverse().find((r) => r.software.baseline && r.nodes.some((n) => r.data[n.version]?.versus));
   const L = [];
   const p = (line = '') => L.push(line);
   p('# wrapt-hooks benchmarks');
@@ -253,22 +253,25 @@ export function render(runs) {
     `Each row compares two commands run alternately by one process (A B, B A, …), each timed around a synchronous spawn (wall clock, process start to exit). ${main.settings.warmup} warm-up pairs are thrown away, then ${main.settings.pairs} pairs are kept; **ratio** is the median of the per-pair ratios A/B, **Δ** the median per-pair difference. RSS is the child's peak resident set (\`process.resourceUsage().maxRSS\`, printed by every app at exit). The apps (bench/lib/fixtures.mjs, generated in \`bench/.work/apps/\`) install wrapt-hooks as users do (\`node_modules/wrapt-hooks\` links to the repository), so \`wrapt-hooks/register\` goes through the package's exports map. The config (\`.wrapt-hooksrc.json\`) has ${main.config.targets.length} targets — ${main.config.targets.map(code).join(', ')} — each with a lazy patch; a quarter carry a \`versions\` range. The heavy apps load ${main.config.heavyModules.toLocaleString('en')} generated modules plus fake \`pg\` and \`redis\`, whose patches are checked to be applied before anything is timed.`,
   );
   p();
-  p('## Goals');
-  p();
-  goals(main, p);
-  p();
-  if (withBaseline) {
-    p(
-      `## Before / after: ${withBaseline.software.baseline.label} (${withBaseline.software.baseline.commit}) against ${withBaseline.software.wraptHooks.commit}`,
-    );
+  if (main.nodes.some((n) => main.data[n.version]?.goals)) {
+    p('## Goals');
     p();
-    if (withBaseline !== main)
+    goals(main, p);
+    p();
+  }
+  const withBaselines = [...runs].reverse().filter((r) => r.software.baseline && r.nodes.some((n) => r.data[n.version]?.versus));
+  if (withBaselines.length) {
+    const first = withBaselines[0];
+    p(`## Before / after: ${first.software.baseline.label} (${first.software.baseline.commit}) against ${first.software.wraptHooks.commit}`);
+    p();
+    for (const run of withBaselines) {
       p(
-        `From run ${code(withBaseline.file)} (${withBaseline.started.slice(0, 16).replace('T', ' ')} UTC, load ${f2(withBaseline.machine.loadStart)} → ${f2(withBaseline.machine.loadEnd)}).`,
+        `**Run ${code(run.file)}** (${run.started.slice(0, 16).replace('T', ' ')} UTC, load ${f2(run.machine.loadStart)} → ${f2(run.machine.loadEnd)}; ${run.software.baseline.label} = ${run.software.baseline.commit}, after = ${run.software.wraptHooks.commit})${run.note ? `. ${run.note}` : ''}`,
       );
-    if (withBaseline !== main) p();
-    versus(withBaseline, p);
-    p();
+      p();
+      versus(run, p);
+      p();
+    }
   }
   if (main.nodes.some((n) => main.data[n.version]?.compare)) {
     p('## Comparisons: start-up cost of the peers (same app, same machine)');

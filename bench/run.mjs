@@ -162,6 +162,7 @@ async function main() {
     throw new Error(`WRAPT_BENCH_BASELINE=${BASELINE}: no register.js there (a built checkout of wrapt-hooks?)`);
   ensureBenchDependencies();
   const nodes = nodeList();
+  const git = gitState(ROOT); // at the start: the tree that was built and is measured
   const baseline = BASELINE ? { ...gitState(BASELINE), label: env.WRAPT_BENCH_BASELINE_LABEL || 'before' } : undefined;
   if (BASELINE) alias(BASELINE, `<${baseline.label}: ${baseline.commit}>`);
   log(`Node lines: ${nodes.map((n) => `v${n.version}`).join(', ')}; ${QUICK ? 'QUICK, ' : ''}${PAIRS} pairs; sections: ${[...ONLY].join(', ')}`);
@@ -184,7 +185,6 @@ async function main() {
   }
   const finished = new Date();
   const cpus = os.cpus();
-  const git = gitState(ROOT);
   const label = (env.WRAPT_BENCH_LABEL || `${git.commit}${git.dirty ? '-dirty' : ''}`).replace(/[^\w.-]+/g, '-');
   const result = {
     format: 1,
