@@ -65,6 +65,7 @@ function header(run, p) {
   );
   if (sw.baseline) p(`- baseline (“${sw.baseline.label}”): ${sw.baseline.commit} (${sw.baseline.subject})`);
   if (run.note) p(`- note: ${run.note}`);
+  if (run.partial) p(`- **partial run**: ${run.partial}`);
   p(
     `- bench/package.json: ${Object.entries(sw.bench)
       .map(([k, v]) => `${k} ${v}`)

@@ -172,21 +172,9 @@ async function main() {
     BASELINE && ONLY.has('versus') ? makeApps({ work: path.join(WORK, 'apps-baseline'), root: BASELINE, benchModules: BENCH_MODULES }) : undefined;
   const probes = ONLY.has('probes') ? await loadProbes(PROBES) : [];
   const data = {};
-  for (const node of nodes) {
-    const d = (data[node.version] = {});
-    sanity(node, apps, 'this tree');
-    if (baselineApps) sanity(node, baselineApps, `baseline ${baseline.commit}`);
-    if (ONLY.has('goals')) d.goals = goals(node, apps);
-    if (baselineApps) d.versus = versus(node, apps, baselineApps);
-    if (ONLY.has('compare')) d.compare = comparisons(node, apps);
-    if (probes.length) d.probes = await runProbes(probes, makeContext({ node, apps, quick: QUICK }));
-    if (ONLY.has('profile')) d.profile = profile(node, apps, PROFILE_RUNS);
-    if (ONLY.has('micro')) d.micro = micro(node);
-  }
-  const finished = new Date();
   const cpus = os.cpus();
   const label = (env.WRAPT_BENCH_LABEL || `${git.commit}${git.dirty ? '-dirty' : ''}`).replace(/[^\w.-]+/g, '-');
-  const result = {
+  const resultNow = (finished, partial) => ({
     format: 1,
     label,
     quick: QUICK,
@@ -213,10 +201,28 @@ async function main() {
     nodes: nodes.map(({ version, major, label: name, esm }) => ({ version, major, label: name, esm })),
     probes: probes.map(({ name, title, about }) => ({ name, title, about })),
     data,
-  };
+    ...(partial ? { partial: `stopped after ${Object.keys(data).length} of ${nodes.length} Node lines` } : {}),
+  });
   mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `${started.toISOString().slice(0, 16).replace(/[:T]/g, '-')}-${label}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 1)}\n`);
+  const save = (result) => writeFileSync(file, `${JSON.stringify(result, null, 1)}\n`);
+  for (const node of nodes) {
+    const d = (data[node.version] = {});
+    sanity(node, apps, 'this tree');
+    if (baselineApps) sanity(node, baselineApps, `baseline ${baseline.commit}`);
+    if (ONLY.has('goals')) d.goals = goals(node, apps);
+    if (baselineApps) d.versus = versus(node, apps, baselineApps);
+    if (ONLY.has('compare')) d.compare = comparisons(node, apps);
+    if (probes.length) d.probes = await runProbes(probes, makeContext({ node, apps, quick: QUICK }));
+    if (ONLY.has('profile')) d.profile = profile(node, apps, PROFILE_RUNS);
+    if (ONLY.has('micro')) d.micro = micro(node);
+    // After each Node line: a run stopped later keeps what it measured.
+    if (node !== nodes.at(-1)) save(resultNow(new Date(), true));
+  }
+  const finished = new Date();
+  const result = resultNow(finished, false);
+  save(result);
+
   const out = env.WRAPT_BENCH_OUT ? path.resolve(env.WRAPT_BENCH_OUT) : QUICK ? path.join(WORK, 'RESULTS-quick.md') : path.join(BENCH, 'RESULTS.md');
   renderFile(QUICK ? [file] : undefined, out);
   log(`wrote ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), out)} (${((finished - started) / 60000).toFixed(1)} min)`);
