@@ -36,6 +36,8 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: [path.join(src, 'preload.ts')], outfile: path.join(dist, 'preload.js'), format: 'cjs' }),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js'), format: 'cjs' }),
+  // `wrapt-hooks/esbuild`, the bundler plugin: build-time code, never loaded by the preload.
+  esbuild.build({ ...common, entryPoints: [path.join(src, 'bundlers', 'esbuild.ts')], outfile: path.join(dist, 'esbuild.js'), format: 'cjs' }),
   // The off-thread loader runs in a thread of its own, which reads it before the application's
   // first module: one ES module file. The sources call require() (lazily, for
   // import-in-the-middle and resolution), so the file gets one.

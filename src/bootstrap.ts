@@ -3,6 +3,7 @@
 import { debug, debugEnabled, writeLine } from './debug';
 import { describeCause, report, warn, WraptHooksError } from './errors';
 import type { Plan } from './config/types';
+import { exposeBundleApi } from './bundlers/expose';
 import { disabledTargets } from './core/disable';
 import { KEYS } from './global-state';
 import type { Registry } from './core/registry';
@@ -30,6 +31,7 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     return result;
   }
   const disable = disabledTargets(process.env['WRAPT_HOOKS_DISABLE'], process.cwd());
+  exposeBundleApi(disable, watchSummary);
   if (disable === 'all') {
     debug('WRAPT_HOOKS_DISABLE: everything is off');
     result.skipped = 'WRAPT_HOOKS_DISABLE';
@@ -69,7 +71,7 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     }
 
     (require('./hooks/index') as typeof import('./hooks/index')).ensureHooks(registry);
-    if (debugEnabled) process.once('exit', () => summary(registry));
+    watchSummary(registry);
   } catch (error) {
     if (strict) throw error;
     warn(
@@ -96,11 +98,15 @@ function apply(registry: Registry, plan: Plan): void {
         registry.registerPatch(patch, { immediate: false, planned: true });
       }
       plan.trace.push(...found.trace);
+      if (found.root !== undefined && found.problems.length === 0 && name.startsWith('wrapt-hooks/recipes/')) {
+        const { listenLazily } = require('./recipes/discover') as typeof import('./recipes/discover');
+        listenLazily(found.root, (message, error) => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error));
+      }
     }
   }
   if (plan.trace.length > 0) {
     const { registerTraces } = require('./trace/register') as typeof import('./trace/register');
-    registerTraces(registry, plan.trace, plan.dir);
+    registerTraces(registry, plan.trace, { summary: plan.traceSummary });
   }
 }
 
@@ -116,6 +122,15 @@ function isLoaderThread(): boolean {
   return !threads.isMainThread && threads.parentPort === null;
 }
 
+let summaryWatched = false;
+
+/** The exit summary (WRAPT_HOOKS_DEBUG), once per thread: for the config's hooks and a bundle's alike. */
+function watchSummary(registry: Registry): void {
+  if (!debugEnabled || summaryWatched) return;
+  summaryWatched = true;
+  process.once('exit', () => summary(registry));
+}
+
 function summary(registry: Registry): void {
   const never = registry.neverImported();
   writeLine(
@@ -127,5 +142,9 @@ function summary(registry: Registry): void {
     writeLine(`wrapt-hooks:   failed ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
   for (const row of registry.skipped)
     writeLine(`wrapt-hooks:   skipped ${row.target}${row.version === undefined ? '' : `@${row.version}`} ${row.patch}: ${row.reason ?? ''}`);
-  for (const row of never) writeLine(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})`);
+  const bundled = never.length === 0 ? undefined : (require('./bundlers/detect') as typeof import('./bundlers/detect')).neverFiredReason;
+  for (const row of never) {
+    const why = bundled?.(row.target);
+    writeLine(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})${why === undefined ? '' : `: ${why}`}`);
+  }
 }

@@ -1,8 +1,8 @@
-// The WRAPT_HOOKS_DEBUG decision log and the exit summary. Lines go straight to fd 2 with a
-// synchronous write, so none is lost when the process exits and no stream is created
-// when debugging is off.
-import { writeSync } from 'node:fs';
+// The WRAPT_HOOKS_DEBUG decision log and the exit summary, on stderr through the one writer
+// (trace/writer.ts): in order with trace and recipe lines, none lost when stderr is a slow pipe
+// or the process exits, and no stream is created when debugging is off.
 import { flag } from './env';
+import { stderrSink } from './trace/writer';
 
 export const debugEnabled = flag(process.env['WRAPT_HOOKS_DEBUG']);
 
@@ -11,11 +11,7 @@ export function debug(message: string): void {
   writeLine(`wrapt-hooks: ${message}`);
 }
 
-/** Writes one line to stderr, synchronously; a closed stderr is not an error of ours. */
+/** Writes one line to stderr; a closed stderr is not an error of ours (the writer drops it). */
 export function writeLine(line: string): void {
-  try {
-    writeSync(2, line.endsWith('\n') ? line : `${line}\n`);
-  } catch {
-    // stderr closed (EPIPE/EBADF): there is nowhere left to report to.
-  }
+  stderrSink().write(line.endsWith('\n') ? line : `${line}\n`);
 }

@@ -16,6 +16,14 @@ export const KEYS = Object.freeze({
   errorBrand: Symbol.for('wrapt-hooks.WraptHooksError@1'),
   /** errors.ts: the warnings already given in this thread. */
   warnings: Symbol.for('wrapt-hooks.warnings@1'),
+  /** trace/writer.ts: this thread's writers (stderr, WRAPT_TRACE_FILE), one queue per destination. */
+  writer: Symbol.for('wrapt-hooks.writer@1'),
+  /** trace/output.ts: the trace line format and destination, and the http recipe's request id. */
+  output: Symbol.for('wrapt-hooks.output@1'),
+  /** bootstrap.ts: what a bundle built with the esbuild plugin calls at its start (bundlers/protocol.ts BundleApi). */
+  bundle: Symbol.for('wrapt-hooks.bundle@1'),
+  /** Code the esbuild plugin puts in a bundle (bundlers/codegen.ts): the missing preload was reported once. */
+  bundleWarned: Symbol.for('wrapt-hooks.bundle-warned@1'),
 });
 
 /** The value kept under `key` on `globalThis`, created by `make` on first use. */

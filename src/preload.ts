@@ -9,6 +9,11 @@ export function library(): typeof import('./index') {
   return require('./index') as typeof import('./index');
 }
 
+/** A recipe's patch functions (recipes/<name>/index.js), evaluated on first use. */
+export function recipe(name: string): object | undefined {
+  return (require('./recipes/index') as typeof import('./recipes/index')).loadRecipe(name);
+}
+
 /** The internal modules, for the in-process tests (src/internals.ts). */
 export function internals(): typeof import('./internals') {
   return require('./internals') as typeof import('./internals');

@@ -44,7 +44,7 @@ test('--version and -v print the package version; --help and help print the usag
     const result = cli(ROOT, args);
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^Usage: wrapt-hooks <command> \[options\]/);
-    assert.match(result.stdout, /run \[--trace <spec>\]\.\.\. <command> \[args\.\.\.\]/);
+    assert.match(result.stdout, /run \[--trace <spec>\]\.\.\. \[--recipe <name>\[,<name>\]\]\.\.\. <command> \[args\.\.\.\]/);
     assert.match(result.stdout, /doctor \[--json\]/);
   }
   assert.match(cli(ROOT, ['run', '--help']).stdout, /^Usage: wrapt-hooks run /);

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadPlan } from '../config/plan';
 import type { Plan, PlanPatch, PlanTrace } from '../config/types';
 import { discover, findPackageRoot } from '../config/discovery';
+import { bundleCandidates, bundledReason } from '../bundlers/detect';
 import { describeCause } from '../errors';
 import { esmMode } from '../hooks/esm';
 import { resolvePath } from '../wrap/patches';
@@ -79,6 +80,7 @@ export function diagnose(cwd: string, env: Env): DoctorReport {
     packages.push(row);
   }
 
+  let bundles: string[] | undefined;
   // User code may print while it loads; keep stdout for the report (and parseable as JSON).
   const report = withStdoutOnStderr(() => {
     for (const { patch, pkg } of patches) {
@@ -93,6 +95,17 @@ export function diagnose(cwd: string, env: Env): DoctorReport {
             code: 'WRAPT_HOOKS_TARGET_NOT_FOUND',
             message: `target "${patch.target}" (${patch.origin}): ${row.note ?? 'not found'}.`,
             hint: 'Fix the path (relative to the file that declares it) or remove the entry.',
+          });
+        }
+        // A package that is not installed may be inside the application's bundle, out of every hook's sight.
+        const bundled =
+          row.installed === null && target.kind !== 'file' ? bundledReason(target.written, (bundles ??= bundleCandidates(plan.dir)), false) : undefined;
+        if (bundled !== undefined) {
+          row.note = bundled;
+          problems.push({
+            code: 'WRAPT_HOOKS_TARGET_BUNDLED',
+            message: `target "${patch.target}" (${patch.origin}): ${bundled}.`,
+            hint: 'See "Bundled applications" in the README.',
           });
         }
       }

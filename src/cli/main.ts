@@ -10,7 +10,7 @@ import { packageVersion } from './version';
 const USAGE = `Usage: wrapt-hooks <command> [options]
 
 Commands:
-  run [--trace <spec>]... <command> [args...]
+  run [--trace <spec>]... [--recipe <name>[,<name>]]... <command> [args...]
                     run a command with the wrapt-hooks preload added to NODE_OPTIONS
                     (child Node.js processes inherit it); exit code and signals pass through
   doctor [--json]   check the config file, the patch packages and every patch module,
@@ -21,7 +21,8 @@ Options:
   -v, --version     print the version of wrapt-hooks
 
 Environment: WRAPT_PATCHES, WRAPT_HOOKS_CONFIG, WRAPT_HOOKS_DEBUG, WRAPT_HOOKS_DISABLE,
-WRAPT_HOOKS_STRICT, WRAPT_TRACE, WRAPT_TRACE_FILE (see the README).
+WRAPT_HOOKS_STRICT, WRAPT_TRACE, WRAPT_TRACE_FILE, WRAPT_TRACE_FORMAT, WRAPT_TRACE_SUMMARY
+(see the README).
 `;
 
 /** The CLI. Resolves to the process exit code. */

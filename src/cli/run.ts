@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
-import { parseTraceSpec } from '../config/validate';
+import { optionProblem, parseTraceEntry } from '../config/validate';
+import { RECIPE_PREFIX, recipeNames } from '../recipes/discover';
 import { describeCause } from '../errors';
 import { splitOptions, UsageError } from './args';
 
@@ -12,7 +13,7 @@ type Env = Record<string, string | undefined>;
 /** The preload `run` adds to NODE_OPTIONS: this installed copy's register.js, by absolute path. */
 export const REGISTER = path.resolve(__dirname, '..', 'register.js');
 
-const RUN_USAGE = `Usage: wrapt-hooks run [--trace <spec>]... <command> [args...]
+const RUN_USAGE = `Usage: wrapt-hooks run [--trace <spec>]... [--recipe <name>[,<name>]]... <command> [args...]
 
 Runs <command> with "--require <wrapt-hooks>/register.js" appended to NODE_OPTIONS, so every
 Node.js process it starts loads the config and the patches. Options end at <command>:
@@ -20,19 +21,27 @@ Node.js process it starts loads the config and the patches. Options end at <comm
 
 Options:
   -t, --trace <spec>  log every call of a function, like WRAPT_TRACE: "<target>#<path>",
-                      e.g. "fs#mkdtempSync" or "pg#Client.prototype.query"; add "+stack" for
-                      the caller's frame. Repeatable.
+                      e.g. "fs#mkdtempSync" or "pg#Client.prototype.query"; options follow
+                      as "+stack", "+stack=3", "+this", "+slow=5", "+errors", "+sample=0.1",
+                      "+maxString=500". Repeatable.
+  -r, --recipe <name> turn on a recipe (http, sql, child_process, tempfile), like
+                      WRAPT_PATCHES=wrapt-hooks/recipes/<name>. Repeatable, or comma-separated.
   -h, --help          show this help
 
 Examples:
   npx wrapt-hooks run node app.js
   npx wrapt-hooks run --trace fs#mkdtempSync+stack npm start
+  npx wrapt-hooks run --recipe http,sql node server.js
 `;
 
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
-  const { options, rest } = splitOptions(argv, { trace: { type: 'string', short: 't', multiple: true }, help: { type: 'boolean', short: 'h' } });
+  const { options, rest } = splitOptions(argv, {
+    trace: { type: 'string', short: 't', multiple: true },
+    recipe: { type: 'string', short: 'r', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (options['help'] === true) {
     process.stdout.write(RUN_USAGE);
     return 0;
@@ -43,10 +52,19 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   for (const item of traces.flatMap((value) => value.split(','))) {
     const spec = item.trim();
     if (spec === '') continue;
-    const parsed = parseTraceSpec(spec.endsWith('+stack') ? spec.slice(0, -'+stack'.length) : spec, process.cwd());
-    if (typeof parsed === 'string') throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${parsed}`);
+    const read = parseTraceEntry(spec, process.cwd());
+    if (typeof read.parsed === 'string') throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${read.parsed}`);
+    if (read.problems.length > 0) throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${optionProblem(read.problems[0]!)}.`);
   }
-  const env = runEnv(process.env, traces);
+  const recipes = ((options['recipe'] as string[] | undefined) ?? [])
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const known = recipeNames();
+  for (const name of recipes) {
+    if (!known.includes(name)) throw new UsageError(`run: --recipe ${JSON.stringify(name)} is not a recipe. The recipes are: ${known.join(', ')}.`);
+  }
+  const env = runEnv(process.env, traces, recipes);
   return new Promise<number>((resolve) => {
     let settled = false;
     const child = spawn(command, args, { stdio: 'inherit', env });
@@ -93,13 +111,18 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   });
 }
 
-/** The environment of the command `run` starts: the preload in NODE_OPTIONS, traces in WRAPT_TRACE. */
-export function runEnv(base: Env, traces: readonly string[] = []): Env {
+/** The environment of the command `run` starts: the preload in NODE_OPTIONS, traces in WRAPT_TRACE, recipes in WRAPT_PATCHES. */
+export function runEnv(base: Env, traces: readonly string[] = [], recipes: readonly string[] = []): Env {
   const env: Env = { ...base, NODE_OPTIONS: nodeOptionsWith(base['NODE_OPTIONS'], REGISTER) };
   const extra = traces.map((spec) => spec.trim()).filter((spec) => spec !== '');
   if (extra.length > 0) {
     const existing = (base['WRAPT_TRACE'] ?? '').trim();
     env['WRAPT_TRACE'] = existing === '' ? extra.join(',') : `${existing},${extra.join(',')}`;
+  }
+  if (recipes.length > 0) {
+    const existing = (base['WRAPT_PATCHES'] ?? '').trim();
+    const added = recipes.map((name) => RECIPE_PREFIX + name).join(',');
+    env['WRAPT_PATCHES'] = existing === '' ? added : `${existing},${added}`;
   }
   return env;
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describeCause } from '../errors';
+import { forThisNode, RECIPE_PREFIX, recipeRoot } from '../recipes/discover';
 import { MODULE_NAME } from './search';
 import type { Problem, Section } from './types';
 import { validateSection } from './validate';
@@ -47,13 +48,18 @@ export function discover(name: string, fromDir: string, origin: string): Discove
     strict: undefined,
     problems: [problem],
   });
-  if (!PACKAGE_NAME.test(name)) {
+  // A recipe (`wrapt-hooks/recipes/http`) lives inside this copy of wrapt-hooks.
+  const recipe = name.startsWith(RECIPE_PREFIX) ? recipeRoot(name) : undefined;
+  if (recipe !== undefined && 'problem' in recipe) {
+    return empty({ code: 'WRAPT_HOOKS_PACKAGE_NOT_FOUND', message: `patch package "${name}" (${origin}): ${recipe.problem} Fix the name in ${origin}.` });
+  }
+  if (recipe === undefined && !PACKAGE_NAME.test(name)) {
     return empty({
       code: 'WRAPT_HOOKS_PACKAGE_INVALID',
       message: `patch package "${name}" (${origin}) is not a package name. List installed packages by name, like "wrapt-patches-tempfile-debugging".`,
     });
   }
-  const root = findPackageRoot(name, fromDir);
+  const root = recipe?.root ?? findPackageRoot(name, fromDir);
   if (root === undefined) {
     return empty({
       code: 'WRAPT_HOOKS_PACKAGE_NOT_FOUND',
@@ -86,6 +92,7 @@ export function discover(name: string, fromDir: string, origin: string): Discove
       version,
     );
   }
-  const section = validateSection(record[MODULE_NAME], file, root, 'package', [MODULE_NAME]);
+  const field = recipe === undefined ? record[MODULE_NAME] : forThisNode(record[MODULE_NAME]);
+  const section = validateSection(field, file, root, 'package', [MODULE_NAME]);
   return { ...section, name, root, version };
 }

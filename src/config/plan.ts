@@ -8,7 +8,7 @@ import { flag, list, type Env } from '../env';
 import { readConfigFile } from './read';
 import { findConfig, MODULE_NAME } from './search';
 import type { Plan, Problem, Section } from './types';
-import { parseTraceSpec, validateSection } from './validate';
+import { optionProblem, parseTraceEntry, validateSection } from './validate';
 
 /** Reads the config (search or WRAPT_HOOKS_CONFIG) and the environment into a plan. */
 export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): Plan {
@@ -39,14 +39,20 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
   }
   const trace = [...section.trace];
   (env['WRAPT_TRACE'] ?? '').split(',').forEach((item, index) => {
-    const spec = item.trim();
-    if (spec === '') return;
-    const stack = spec.endsWith('+stack');
-    const parsed = parseTraceSpec(stack ? spec.slice(0, -'+stack'.length) : spec, cwd);
-    if (typeof parsed === 'string')
-      problems.push({ code: 'WRAPT_HOOKS_CONFIG_INVALID', message: `WRAPT_TRACE entry ${index + 1} (${JSON.stringify(spec)}): ${parsed}` });
-    else trace.push({ ...parsed, stack, baseDir: cwd, origin: 'WRAPT_TRACE' });
+    const text = item.trim();
+    if (text === '') return;
+    const where = `WRAPT_TRACE entry ${index + 1} (${JSON.stringify(text)})`;
+    const read = parseTraceEntry(text, cwd);
+    if (typeof read.parsed === 'string') {
+      problems.push({ code: 'WRAPT_HOOKS_CONFIG_INVALID', message: `${where}: ${read.parsed}` });
+      return;
+    }
+    for (const bad of read.problems) {
+      problems.push({ code: bad.unknown ? 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY' : 'WRAPT_HOOKS_CONFIG_INVALID', message: `${where}: ${optionProblem(bad)}.` });
+    }
+    trace.push({ ...read.parsed, options: read.options, stack: read.options.stack > 0, baseDir: cwd, origin: 'WRAPT_TRACE' });
   });
   const strict = flag(env['WRAPT_HOOKS_STRICT']) || section.strict === true;
-  return { file, dir, patches: section.patches, packages, trace, strict, problems };
+  const traceSummary = flag(env['WRAPT_TRACE_SUMMARY']) || section.traceSummary === true;
+  return { file, dir, patches: section.patches, packages, trace, traceSummary, strict, problems };
 }

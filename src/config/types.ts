@@ -2,6 +2,7 @@
 // and the problems found on the way. Types only.
 import type { ErrorCode } from '../errors';
 import type { Target } from '../core/targets';
+import type { TraceOptions } from '../trace/options';
 
 export interface Problem {
   readonly code: ErrorCode;
@@ -27,6 +28,9 @@ export interface PlanTrace {
   readonly target: string;
   readonly path: string;
   readonly spec: string;
+  /** The entry's options (`+stack`, `{ "slow": 5 }`, ...). */
+  readonly options: TraceOptions;
+  /** `options.stack > 0`. */
   readonly stack: boolean;
   readonly baseDir: string;
   readonly origin: string;
@@ -38,6 +42,8 @@ export interface Section {
   packages: { name: string; origin: string }[];
   trace: PlanTrace[];
   strict: boolean | undefined;
+  /** Config "traceSummary". */
+  traceSummary?: boolean | undefined;
   problems: Problem[];
 }
 
@@ -47,4 +53,6 @@ export interface Plan extends Section {
   /** Directory relative targets and specifiers resolve against. */
   readonly dir: string;
   readonly strict: boolean;
+  /** WRAPT_TRACE_SUMMARY or "traceSummary": true. */
+  readonly traceSummary: boolean;
 }

@@ -4,11 +4,12 @@ import { checkSpecifier, parseTarget } from '../core/targets';
 import type { ErrorCode } from '../errors';
 import { isRange } from '../core/versions';
 import type { Section } from './types';
+import { OPTION_KEYS, readOptions, splitSpec, type OptionProblem, type TraceOptions } from '../trace/options';
 
-const CONFIG_KEYS = ['patches', 'packages', 'trace', 'strict'] as const;
+const CONFIG_KEYS = ['patches', 'packages', 'trace', 'traceSummary', 'strict'] as const;
 const PACKAGE_KEYS = ['patches', 'trace'] as const;
 const ENTRY_KEYS = ['patch', 'versions', 'enabled'] as const;
-const TRACE_KEYS = ['fn', 'stack', 'enabled'] as const;
+const TRACE_KEYS = ['fn', 'enabled', ...OPTION_KEYS] as const;
 
 /** The readable path of a key: patches["./src/db.js"][1].versions. */
 function keyPath(parts: readonly (string | number)[]): string {
@@ -61,6 +62,11 @@ export function validateSection(raw: unknown, where: string, baseDir: string, ki
       });
   }
   if (raw['trace'] !== undefined) validateTrace(raw['trace'], where, baseDir, prefix, section, problem);
+  if (kind === 'config' && raw['traceSummary'] !== undefined) {
+    if (typeof raw['traceSummary'] !== 'boolean')
+      problem('WRAPT_HOOKS_CONFIG_INVALID', ['traceSummary'], `expected true or false, got ${typeName(raw['traceSummary'])}.`);
+    else section.traceSummary = raw['traceSummary'];
+  }
   if (kind === 'config' && raw['strict'] !== undefined) {
     if (typeof raw['strict'] !== 'boolean') problem('WRAPT_HOOKS_CONFIG_INVALID', ['strict'], `expected true or false, got ${typeName(raw['strict'])}.`);
     else section.strict = raw['strict'];
@@ -139,37 +145,59 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
     return;
   }
   trace.forEach((entry: unknown, index) => {
-    const parts = ['trace', index];
+    const parts: (string | number)[] = ['trace', index];
+    let fields: Record<string, unknown> = {};
     let spec: unknown = entry;
-    let stack = false;
     if (isPlainObject(entry)) {
-      const unknown = Object.keys(entry).filter((key) => !(TRACE_KEYS as readonly string[]).includes(key));
-      if (unknown.length > 0) {
-        problem(
-          'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
-          [...parts, unknown[0]!],
-          `unknown key (known keys: ${TRACE_KEYS.join(', ')}). Remove it or fix its spelling.`,
-        );
+      // Every unknown key is reported; the entry still applies with its known keys.
+      for (const key of Object.keys(entry).filter((name) => !(TRACE_KEYS as readonly string[]).includes(name))) {
+        problem('WRAPT_HOOKS_CONFIG_UNKNOWN_KEY', [...parts, key], `unknown key (known keys: ${TRACE_KEYS.join(', ')}). Remove it or fix its spelling.`);
+      }
+      if (entry['enabled'] !== undefined && typeof entry['enabled'] !== 'boolean') {
+        problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, 'enabled'], `expected true or false, got ${typeName(entry['enabled'])}.`);
         return;
       }
-      for (const flag of ['stack', 'enabled'] as const) {
-        if (entry[flag] !== undefined && typeof entry[flag] !== 'boolean') {
-          problem('WRAPT_HOOKS_CONFIG_INVALID', [...parts, flag], `expected true or false, got ${typeName(entry[flag])}.`);
-          return;
-        }
-      }
       if (entry['enabled'] === false) return;
+      fields = Object.fromEntries(Object.entries(entry).filter(([key]) => (OPTION_KEYS as readonly string[]).includes(key)));
       spec = entry['fn'];
-      stack = entry['stack'] === true;
-      parts.push('fn');
     }
-    const parsed = parseTraceSpec(spec, baseDir);
-    if (typeof parsed === 'string') {
-      problem('WRAPT_HOOKS_CONFIG_INVALID', parts, parsed);
+    const read = parseTraceEntry(spec, baseDir, fields);
+    const at = isPlainObject(entry) ? [...parts, 'fn'] : parts;
+    if (typeof read.parsed === 'string') {
+      problem('WRAPT_HOOKS_CONFIG_INVALID', at, read.parsed);
       return;
     }
-    section.trace.push({ ...parsed, stack, baseDir, origin: `${where}, key ${keyPath([...prefix, ...parts])}` });
+    for (const bad of read.problems) {
+      const key = isPlainObject(entry) && bad.key in fields ? [...parts, bad.key] : at;
+      problem(bad.unknown ? 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY' : 'WRAPT_HOOKS_CONFIG_INVALID', key, `${optionProblem(bad)}.`);
+    }
+    section.trace.push({
+      ...read.parsed,
+      options: read.options,
+      stack: read.options.stack > 0,
+      baseDir,
+      origin: `${where}, key ${keyPath([...prefix, ...at])}`,
+    });
   });
+}
+
+/** "option slow: expected … ; the entry is traced without it" (for messages). */
+export function optionProblem(bad: OptionProblem): string {
+  return `option "${bad.key}": ${bad.message}; the function is traced without it`;
+}
+
+/**
+ * A trace entry: the string form `"<target>#<path>+opt+opt=value"` and, for the object form,
+ * its option keys (which win over the same option as a suffix of "fn").
+ */
+export function parseTraceEntry(
+  text: unknown,
+  baseDir: string,
+  fields: Readonly<Record<string, unknown>> = {},
+): { parsed: { target: string; path: string; spec: string } | string; options: TraceOptions; problems: OptionProblem[] } {
+  const split = typeof text === 'string' ? splitSpec(text.trim()) : { spec: text, raw: {} };
+  const { options, problems } = readOptions({ ...split.raw, ...fields });
+  return { parsed: parseTraceSpec(split.spec, baseDir), options, problems };
 }
 
 /** Parses `"<target>#<path>"`; returns an error message for a bad one. */

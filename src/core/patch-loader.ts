@@ -12,7 +12,7 @@ export type Lazy = { fn: PatchFn } | { error: { code: ErrorCode; message: string
 
 /** Resolves and loads `"<module>#<export>"` from `baseDir`; never throws. */
 export function loadSpecifier(spec: string, baseDir: string, where: string): Lazy {
-  const { module, exportName } = splitSpecifier(spec);
+  const { module } = splitSpecifier(spec);
   const req = createRequire(path.join(baseDir, '__wrapt_hooks__.js'));
   let file: string;
   try {
@@ -43,6 +43,27 @@ export function loadSpecifier(spec: string, baseDir: string, where: string): Laz
         : `patch module ${file} ${where} threw while loading: ${describeCause(error)}.`;
     return { error: { code: 'WRAPT_HOOKS_PATCH_LOAD', message, cause: error } };
   }
+  return exportOf(loaded, spec, file, where);
+}
+
+/**
+ * A patch module bundled with the application by the esbuild plugin: `load` evaluates it (the
+ * bundle holds no file to resolve or to check); the export is picked as for any other. Never throws.
+ */
+export function loadBundled(spec: string, load: () => unknown, where: string): Lazy {
+  const file = `${splitSpecifier(spec).module} (bundled)`;
+  let loaded: any;
+  try {
+    loaded = load();
+  } catch (error) {
+    return { error: { code: 'WRAPT_HOOKS_PATCH_LOAD', message: `patch module ${file} ${where} threw while loading: ${describeCause(error)}.`, cause: error } };
+  }
+  return exportOf(loaded, spec, file, where);
+}
+
+/** The patch function `spec` names in a loaded module, or the problem. */
+function exportOf(loaded: any, spec: string, file: string, where: string): Lazy {
+  const { module, exportName } = splitSpecifier(spec);
   const fn = pickExport(loaded, exportName);
   if (typeof fn === 'function') return { fn: fn as PatchFn };
   const names = exportNames(loaded);

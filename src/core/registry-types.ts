@@ -15,6 +15,8 @@ export interface HookOptions {
   readonly immediate: boolean;
   /** Counted in the exit summary ("never imported"): hooks from config, discovery and traces. */
   readonly planned?: boolean;
+  /** The patch module bundled with the application (esbuild plugin): called instead of resolving the specifier. */
+  readonly load?: (() => unknown) | undefined;
 }
 
 export interface HookRecord {
@@ -49,6 +51,8 @@ export interface DeclaredPatch {
   readonly versions: string | undefined;
   readonly baseDir: string;
   readonly origin: string;
+  /** See HookOptions.load. */
+  readonly load?: (() => unknown) | undefined;
 }
 
 export interface LoadEvent {
@@ -60,6 +64,15 @@ export interface LoadEvent {
   /** The builtin's name, or the loaded file. */
   readonly builtin?: string;
   readonly filename?: string;
+  /** A module inside a bundle (core/bundled.ts): its instance key, and the package details found at build time. */
+  readonly bundled?: BundledDetails;
+}
+
+export interface BundledDetails {
+  readonly instance: string;
+  readonly name: string;
+  readonly baseDir: string | undefined;
+  readonly version: string | undefined;
 }
 
 export interface SummaryRow {

@@ -9,7 +9,7 @@ import { globalSlot, KEYS } from '../global-state';
 import { describeCause, report, warn } from '../errors';
 import { checkSpecifier, parseTarget, type Target } from './targets';
 import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
-import { loadSpecifier, type Lazy } from './patch-loader';
+import { loadBundled, loadSpecifier, type Lazy } from './patch-loader';
 import { mutableCopy, syncView } from './views';
 import { satisfies } from './versions';
 import type { Hook, ModuleInfo, PatchFn } from '../types';
@@ -50,7 +50,7 @@ export class Registry implements TargetTables {
 
   /** Registers a patch declared by a config file or a patch package (its target already parsed). */
   registerPatch(patch: DeclaredPatch, options: { immediate: boolean; planned?: boolean }): () => void {
-    return this.register(patch.spec, patch.parsed, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, ...options });
+    return this.register(patch.spec, patch.parsed, { baseDir: patch.baseDir, origin: patch.origin, versions: patch.versions, load: patch.load, ...options });
   }
 
   /** Registers `hook` for `target` (as written, or parsed); returns its undo function. */
@@ -96,6 +96,11 @@ export class Registry implements TargetTables {
   /** Called by a built-in patch (a trace) that returns normally but could not apply: counted as failed in the summary. */
   notApplied(reason: string): void {
     this.failure = reason;
+  }
+
+  /** Is the declaration at `origin` (a config file and key) already registered for target `key`? A bundle's baked config is, when the same file is also found beside it. */
+  isDeclared(key: string, origin: string): boolean {
+    return this.hooksByTarget.get(key)?.some((record) => record.active && record.options.origin === origin) ?? false;
   }
 
   /** Targets that have at least one active hook. */
@@ -159,14 +164,15 @@ export class Registry implements TargetTables {
   }
 
   private instanceFor(event: LoadEvent): Instance {
-    const key = event.builtin !== undefined ? `node:${event.builtin}` : event.filename!;
+    const key = event.bundled?.instance ?? (event.builtin !== undefined ? `node:${event.builtin}` : event.filename!);
     let instance = this.instances.get(key);
     if (instance !== undefined) return instance;
     const exports = event.via === 'import' && event.format !== 'module' ? event.value.default : event.value;
     let name = event.builtin ?? event.filename!;
     let baseDir: string | undefined;
     let version: string | undefined;
-    if (event.filename !== undefined) {
+    if (event.bundled !== undefined) ({ name, baseDir, version } = event.bundled);
+    else if (event.filename !== undefined) {
       const details = packageOf(event.filename);
       if (details !== undefined) {
         name = details.name;
@@ -300,7 +306,8 @@ export class Registry implements TargetTables {
       return;
     }
     instance.exports = result;
-    if (instance.filename !== undefined) {
+    // A bundled module's filename is where it was on the build machine, not a require.cache entry.
+    if (instance.filename !== undefined && instance.key === instance.filename) {
       const cached = require.cache[instance.filename];
       if (cached !== undefined) cached.exports = result;
     }
@@ -312,7 +319,8 @@ export class Registry implements TargetTables {
     const cacheKey = `${record.options.baseDir}\0${spec}`;
     let lazy = this.lazy.get(cacheKey);
     if (lazy === undefined) {
-      lazy = loadSpecifier(spec, record.options.baseDir, `for "${record.target.written}" (${record.options.origin})`);
+      const where = `for "${record.target.written}" (${record.options.origin})`;
+      lazy = record.options.load === undefined ? loadSpecifier(spec, record.options.baseDir, where) : loadBundled(spec, record.options.load, where);
       this.lazy.set(cacheKey, lazy);
     }
     if ('fn' in lazy) return lazy.fn;

@@ -30,25 +30,58 @@ const SECRET_VALUE = new RegExp(
 );
 
 export function elapsed(start: bigint, end: bigint): string {
-  const ms = Number(end - start) / 1e6;
-  return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)}ms`;
+  return ms(Number(end - start) / 1e6);
 }
 
-export function formatArgs(args: readonly unknown[]): string {
+/** A duration as trace lines show it: `0.04ms`, `12.3ms`. */
+export function ms(value: number): string {
+  return `${value < 10 ? value.toFixed(2) : value.toFixed(1)}ms`;
+}
+
+/** Milliseconds since `start` (a `process.hrtime.bigint()`). */
+export function msSince(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** How much of a value is shown: the defaults, or larger with the `maxString` option. */
+export interface Limits {
+  readonly inspect: Readonly<Record<string, unknown>>;
+  readonly value: number;
+  readonly args: number;
+}
+
+export const DEFAULT_LIMITS: Limits = Object.freeze({ inspect: INSPECT_OPTIONS, value: MAX_VALUE, args: MAX_ARGS });
+
+/** Limits for `maxString: N`: strings up to N characters, and room for them in the line. */
+export function limitsFor(maxString: number | undefined): Limits {
+  if (maxString === undefined) return DEFAULT_LIMITS;
+  return Object.freeze({
+    inspect: Object.freeze({ ...INSPECT_OPTIONS, maxStringLength: maxString }),
+    value: Math.max(MAX_VALUE, maxString + 40),
+    args: Math.max(MAX_ARGS, maxString + 80),
+  });
+}
+
+/** Each argument inspected (for JSON lines). */
+export function formatArgList(args: readonly unknown[], limits: Limits = DEFAULT_LIMITS): string[] {
+  return args.map((arg) => format(arg, limits));
+}
+
+export function formatArgs(args: readonly unknown[], limits: Limits = DEFAULT_LIMITS): string {
   let text = '';
   for (let i = 0; i < args.length; i++) {
-    const next = `${i === 0 ? '' : ', '}${format(args[i])}`;
-    if (text.length + next.length > MAX_ARGS) return `${text}${i === 0 ? '' : ', '}… ${args.length - i} more`;
+    const next = `${i === 0 ? '' : ', '}${format(args[i], limits)}`;
+    if (text.length + next.length > limits.args) return `${text}${i === 0 ? '' : ', '}… ${args.length - i} more`;
     text += next;
   }
   return text;
 }
 
 /** One short line of `util.inspect`: long strings cut, values of secret-looking keys redacted, errors as "Name: message". */
-export function format(value: unknown): string {
+export function format(value: unknown, limits: Limits = DEFAULT_LIMITS): string {
   try {
     if (isError(value)) return describeError(value);
-    return cut(shown(inspect(value, INSPECT_OPTIONS)), MAX_VALUE);
+    return cut(shown(inspect(value, limits.inspect)), limits.value);
   } catch {
     return '[uninspectable]';
   }
@@ -64,6 +97,9 @@ export function format(value: unknown): string {
  */
 function inspect(value: unknown, options: object): string {
   inspectFn ??= (require('node:util') as { inspect: Inspect }).inspect;
+  // A primitive holds no error: no need to touch Error.prototype (which costs every later
+  // property access on errors their fast path for a while).
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return inspectFn(value, options);
   const proto = Error.prototype as unknown as Record<symbol, unknown>;
   let installed = false;
   if (!Object.prototype.hasOwnProperty.call(proto, INSPECT_CUSTOM)) {
@@ -97,9 +133,30 @@ function oneLine(text: string): string {
 /** The password in a URL: `postgres://user:[redacted]@host/db`. */
 const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^\s:/@'"`]*:)[^\s/@'"`]+@/gi;
 
+/** A query parameter named like a secret: `?token=…`, `&api_key=…`, `&password=…`. */
+const SECRET_QUERY = new RegExp(String.raw`([?&;](?:[\w.-]*(?:${SECRET_WORDS}|key|sig(?:nature)?|auth)[\w.-]*)=)[^&#;\s'"\x60]*`, 'gi');
+
+/** A URL (or a path with a query) without its password and secret-looking query values. */
+export function redactUrl(url: string): string {
+  // The patterns run only where they can match: most values hold no URL and no query.
+  let out = url.includes('://') ? url.replace(URL_PASSWORD, '$1[redacted]@') : url;
+  if (out.includes('=')) out = out.replace(SECRET_QUERY, '$1[redacted]');
+  return out;
+}
+
+/** `--password=…`, `PGPASSWORD=…`, `token=…` inside a command line, and `Authorization: Bearer …`. */
+const SECRET_ASSIGNMENT = new RegExp(String.raw`((?:^|[\s"'])-{0,2}[\w.-]*(?:${SECRET_WORDS})[\w.-]*=)[^\s&"']+`, 'gi');
+const AUTH_HEADER = /(authorization:\s*(?:bearer\s+|basic\s+|token\s+)?)[^\s"']+/gi;
+
+/** A command line or one of its arguments, with URL passwords and secret-looking values redacted. */
+export function redactArg(arg: string): string {
+  return redactUrl(arg).replace(SECRET_ASSIGNMENT, '$1[redacted]').replace(AUTH_HEADER, '$1[redacted]');
+}
+
 /** inspect's output on one line, with values under secret-looking keys and URL passwords redacted. */
 export function shown(text: string): string {
-  return oneLine(text).replace(SECRET_VALUE, "$1'[redacted]'").replace(URL_PASSWORD, '$1[redacted]@');
+  const line = text.includes('\n') ? oneLine(text) : text;
+  return redactUrl(line.includes(': ') ? line.replace(SECRET_VALUE, "$1'[redacted]'") : line);
 }
 
 export function cut(text: string, max: number): string {
@@ -129,21 +186,21 @@ export function describeError(error: unknown): string {
  * `resolved <value>` / `rejected <reason>` for a settled promise, undefined while it is pending;
  * read through util.inspect, which does not add a reaction to the promise.
  */
-export function promiseState(promise: Promise<unknown>): string | undefined {
+export function promiseState(promise: Promise<unknown>, limits: Limits = DEFAULT_LIMITS): string | undefined {
   lastShortError = undefined;
-  const text = inspect(promise, { ...INSPECT_OPTIONS, depth: INSPECT_OPTIONS.depth + 1 });
+  const text = inspect(promise, { ...limits.inspect, depth: INSPECT_OPTIONS.depth + 1 });
   const open = text.indexOf('{ ');
   const close = text.lastIndexOf(' }');
-  if (open === -1 || close <= open) return `resolved ${cut(shown(text), MAX_VALUE)}`;
+  if (open === -1 || close <= open) return `resolved ${cut(shown(text), limits.value)}`;
   const body = text.slice(open + 2, close);
   if (body === '<pending>' || body.startsWith('<pending>,')) return undefined;
   if (body.startsWith('<rejected> ')) {
     const reason = body.slice('<rejected> '.length);
     // An error is printed by shortError as "[Name: message]": shown without the brackets.
     const first = lastShortError !== undefined && reason === `[${lastShortError}]` ? lastShortError : shown(reason);
-    return `rejected ${cut(first, MAX_VALUE)}`;
+    return `rejected ${cut(first, limits.value)}`;
   }
-  return `resolved ${cut(shown(body), MAX_VALUE)}`;
+  return `resolved ${cut(shown(body), limits.value)}`;
 }
 
 /** Loads util.inspect and util.types now, before the module hooks exist (see registerTraces). */

@@ -1,0 +1,196 @@
+// The http recipe: one line per incoming request on an http/https server, and one per outgoing
+// request made with http/https, `fetch` (Node's global one) or undici's own API:
+//
+//   wrapt-hooks: http in GET /users/3 -> 200 12.3ms
+//   wrapt-hooks: http [req 1] out GET http://127.0.0.1:8080/rates -> 404 2.5ms
+//
+// Incoming requests get an id, kept in an AsyncLocalStorage for the handler and everything it
+// starts, so every line written meanwhile (any recipe's, any trace's) says `[req N]`.
+// Outgoing requests are observed through Node's and undici's diagnostics_channel events: no
+// listener is added to a request or response that could change how its errors are handled,
+// and Node's bundled undici (global fetch) publishes on the same channels as the npm package.
+// Times are to the response's headers. URLs lose their password and secret-looking query values.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as dc from 'node:diagnostics_channel';
+import { emit, setRequestIdProvider } from '../trace/output';
+import { describeError, msSince, redactUrl } from '../trace/format';
+import { isWrapped } from '../wrap/wrappers';
+import { wrapFunctionWrapper } from '../wrap/patches';
+
+const requests = new AsyncLocalStorage<number>();
+let lastId = 0;
+
+interface ServerPrototype {
+  emit(event: string | symbol, ...args: unknown[]): boolean;
+}
+interface IncomingRequest {
+  method?: string;
+  url?: string;
+}
+interface ServerResponse {
+  statusCode: number;
+  writableFinished?: boolean;
+  once(event: string, listener: () => void): unknown;
+}
+
+/** Patch for `http` (and, through `patchHttps`, `https`): servers and client requests. */
+export function patchHttp(http: { Server: { prototype: ServerPrototype } }): void {
+  instrumentServer(http.Server.prototype);
+  subscribeClient();
+}
+
+export const patchHttps = patchHttp;
+
+/** Patch for the `undici` package: its requests publish on the channels read here. */
+export function patchUndici(): void {
+  subscribeUndici();
+}
+
+/** Called on the first `undici:request:create` event (global fetch needs no import to run). */
+export function onFirstUndiciRequest(message: unknown): void {
+  subscribeUndici();
+  onUndiciCreate(message);
+}
+
+function instrumentServer(proto: ServerPrototype): void {
+  if (isWrapped(Object.getOwnPropertyDescriptor(proto, 'emit')?.value)) return;
+  setRequestIdProvider(() => requests.getStore());
+  wrapFunctionWrapper(proto, 'emit', (wrapped, _server, args) => {
+    if (args[0] !== 'request') return wrapped(...args);
+    const id = ++lastId;
+    const req = args[1] as IncomingRequest;
+    const res = args[2] as ServerResponse;
+    const start = process.hrtime.bigint();
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      const ms = msSince(start);
+      const method = String(req.method ?? '?');
+      const path = redactUrl(String(req.url ?? ''));
+      // 'close' before 'finish': the client went away before the response was sent.
+      const outcome = res.writableFinished === false ? 'aborted' : String(res.statusCode);
+      emit(
+        'http',
+        `in ${method} ${path} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`,
+        { recipe: 'http', event: 'in', method, path, status: outcome === 'aborted' ? null : res.statusCode, aborted: outcome === 'aborted', ms },
+        { req: id },
+      );
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+    return requests.run(id, () => wrapped(...args));
+  });
+}
+
+// ---- outgoing: http/https ---------------------------------------------------------------------
+
+interface Outgoing {
+  readonly method: string;
+  readonly url: string;
+  readonly start: bigint;
+  readonly req: number | undefined;
+}
+
+const outgoing = new WeakMap<object, Outgoing>();
+let clientSubscribed = false;
+
+function subscribeClient(): void {
+  if (clientSubscribed) return;
+  clientSubscribed = true;
+  dc.subscribe('http.client.request.start', (message) => {
+    const request = (message as { request?: ClientRequestLike }).request;
+    if (request === undefined) return;
+    const host = safe(() => request.getHeader('host')) ?? request.host ?? '';
+    outgoing.set(request, {
+      method: String(request.method ?? 'GET'),
+      url: redactUrl(`${request.protocol ?? 'http:'}//${String(host)}${request.path ?? ''}`),
+      start: process.hrtime.bigint(),
+      req: requests.getStore(),
+    });
+  });
+  dc.subscribe('http.client.response.finish', (message) => {
+    const { request, response } = message as { request?: object; response?: { statusCode?: number } };
+    if (request !== undefined) finishOutgoing(request, response?.statusCode, undefined);
+  });
+  // Published by the Node versions that have it; elsewhere an error shows as no line.
+  dc.subscribe('http.client.request.error', (message) => {
+    const { request, error } = message as { request?: object; error?: unknown };
+    if (request !== undefined) finishOutgoing(request, undefined, error);
+  });
+}
+
+interface ClientRequestLike {
+  method?: string;
+  protocol?: string;
+  host?: string;
+  path?: string;
+  getHeader(name: string): unknown;
+}
+
+function finishOutgoing(request: object, status: number | undefined, error: unknown): void {
+  const record = outgoing.get(request);
+  if (record === undefined) return;
+  outgoing.delete(request);
+  const ms = msSince(record.start);
+  const outcome = error === undefined ? String(status ?? '?') : `error ${errorCode(error)}`;
+  emit(
+    'http',
+    `out ${record.method} ${record.url} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`,
+    {
+      recipe: 'http',
+      event: 'out',
+      method: record.method,
+      url: record.url,
+      ...(error === undefined ? { status: status ?? null } : { error: errorCode(error) }),
+      ms,
+    },
+    { req: record.req },
+  );
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof cause === 'string' ? cause : describeError(error);
+}
+
+// ---- outgoing: undici and fetch ---------------------------------------------------------------
+
+interface UndiciRequest {
+  origin?: unknown;
+  path?: string;
+  method?: string;
+}
+
+let undiciSubscribed = false;
+
+function subscribeUndici(): void {
+  if (undiciSubscribed) return;
+  undiciSubscribed = true;
+  dc.subscribe('undici:request:create', onUndiciCreate);
+  dc.subscribe('undici:request:headers', (message) => {
+    const { request, response } = message as { request?: object; response?: { statusCode?: number } };
+    if (request !== undefined) finishOutgoing(request, response?.statusCode, undefined);
+  });
+  dc.subscribe('undici:request:error', (message) => {
+    const { request, error } = message as { request?: object; error?: unknown };
+    if (request !== undefined) finishOutgoing(request, undefined, error);
+  });
+}
+
+function onUndiciCreate(message: unknown): void {
+  const request = (message as { request?: UndiciRequest }).request;
+  if (request === undefined || outgoing.has(request)) return;
+  const url = redactUrl(`${String(request.origin ?? '')}${request.path ?? ''}`);
+  outgoing.set(request, { method: String(request.method ?? 'GET'), url, start: process.hrtime.bigint(), req: requests.getStore() });
+}
+
+function safe<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,56 @@
+// Caller frames for `stack` trace options and the tempfile recipe: the frames outside
+// wrapt-hooks, application frames first (not node_modules, not Node's own), then the rest.
+import * as path from 'node:path';
+
+/** wrapt-hooks' own files: the directory of the bundle this module is part of (dist/). */
+const OWN = `${__dirname}${path.sep}`;
+const OWN_URL = `file://${OWN}`;
+
+function isOwn(frame: string): boolean {
+  return frame.includes(OWN) || frame.includes(OWN_URL);
+}
+
+function isNode(frame: string): boolean {
+  return (
+    frame.includes('(node:') ||
+    frame.startsWith('at node:') ||
+    frame.includes('(internal/') ||
+    frame === 'at <anonymous>' ||
+    frame.startsWith('at new Promise (<anonymous>)')
+  );
+}
+
+/**
+ * Up to `count` frames of the code that called `below` (a function on the current stack),
+ * application frames first. Never throws.
+ */
+export function callerFrames(count: number, below: (...args: never[]) => unknown): string[] {
+  if (count <= 0) return [];
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 50;
+  } catch {
+    // a frozen Error: keep its limit
+  }
+  try {
+    Error.captureStackTrace(holder, below);
+  } catch {
+    return [];
+  } finally {
+    try {
+      Error.stackTraceLimit = limit;
+    } catch {
+      // as above
+    }
+  }
+  if (typeof holder.stack !== 'string') return [];
+  const frames = holder.stack
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at ') && !isOwn(line));
+  const app = frames.filter((line) => !isNode(line) && !line.includes(`${path.sep}node_modules${path.sep}`));
+  const rest = frames.filter((line) => !app.includes(line) && !isNode(line));
+  return [...app, ...rest].slice(0, count);
+}

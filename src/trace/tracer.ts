@@ -1,0 +1,105 @@
+// The wrapper that traces one function: one line per call (or per settled promise), shaped by
+// the entry's options, and counted for the exit summary whether written or not:
+//
+//   wrapt-hooks: trace greeter#shout('x') -> 'X' 0.04ms
+//   wrapt-hooks: trace pg#Client.prototype.query[this=Client {…}]('SELECT 1') -> resolved Result {…} 3.1ms
+//
+// The traced function behaves exactly as before: same result, same exception, same `this`, the
+// same promise object, untouched rejection handling (promises.ts). Nothing here writes to stdout.
+import type { Wrapper } from '../types';
+import { describeError, format, formatArgList, formatArgs, isPromise, limitsFor, ms } from './format';
+import type { TraceOptions } from './options';
+import { currentRequestId, emit, jsonLines } from './output';
+import { observe } from './promises';
+import { callerFrames } from './stack';
+import type { Stats } from './summary';
+
+/** Set while trace lines are being built or written: traced calls made then are not traced. */
+let busy = false;
+
+/** Runs `fn` with tracing of nested calls off; never throws (a trace must not break the app). */
+export function quietly<T>(fn: () => T): T | undefined {
+  const was = busy;
+  busy = true;
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  } finally {
+    busy = was;
+  }
+}
+
+type Outcome = 'returned' | 'threw' | 'resolved' | 'rejected';
+
+/** The wrapper for one traced function, labelled `label` ("greeter#shout"). */
+export function tracer(label: string, options: TraceOptions, stats: Stats | undefined): Wrapper {
+  const limits = limitsFor(options.maxString);
+  // With `slow` or `errors`, most calls are not written: their arguments are inspected only
+  // when the call has ended and is known to be written (as they are then).
+  const late = options.slow !== undefined || options.errors;
+  const sample = options.sample;
+  return (wrapped, instance, args) => {
+    if (busy) return wrapped(...args);
+    stats?.call();
+    const written = sample === undefined || Math.random() < sample;
+    if (!written && stats === undefined) return wrapped(...args);
+    const req = written ? currentRequestId() : undefined;
+    const time = written ? Date.now() : 0;
+    const frames = written && options.stack > 0 ? quietly(() => callerFrames(options.stack, callerFrames)) : undefined;
+    const json = written && jsonLines();
+    let call = written && !late ? quietly(() => describeCall(json)) : undefined;
+    function describeCall(asJson: boolean): CallText {
+      const receiver = options.this ? format(instance, limits) : undefined;
+      if (asJson) return { text: '', args: formatArgList(args, limits), receiver };
+      return { text: `${label}${receiver === undefined ? '' : `[this=${receiver}]`}(${formatArgs(args, limits)})`, args: undefined, receiver };
+    }
+    const start = process.hrtime.bigint();
+    // `shown` is the outcome as text, made only when the line is written.
+    const finish = (outcome: Outcome, shown: () => string, end: bigint): void => {
+      const took = Number(end - start) / 1e6;
+      const failed = outcome === 'threw' || outcome === 'rejected';
+      stats?.done(took, failed);
+      if (!written || (options.errors && !failed) || (options.slow !== undefined && took < options.slow)) return;
+      const value = shown();
+      call ??= describeCall(json);
+      if (json) {
+        const fields: Record<string, unknown> = { fn: label, args: call.args };
+        if (call.receiver !== undefined) fields['this'] = call.receiver;
+        fields[failed ? 'error' : 'result'] = value;
+        if (outcome === 'resolved' || outcome === 'rejected') fields['settled'] = outcome;
+        fields['ms'] = Math.round(took * 1000) / 1000;
+        if (frames !== undefined) fields['stack'] = frames;
+        emit('trace', '', fields, { req, time });
+      } else {
+        emit('trace', `${call.text} -> ${outcome === 'returned' ? value : `${outcome} ${value}`} ${ms(took)}`, {}, { req, extra: frames });
+      }
+    };
+    let result: unknown;
+    try {
+      result = wrapped(...args);
+    } catch (error) {
+      const end = process.hrtime.bigint();
+      quietly(() => finish('threw', () => describeError(error), end));
+      // Node prints the source line of the last `throw` above an uncaught error: say whose it is.
+      throw error; // wrapt-hooks trace: rethrowing, unchanged, what the traced function threw
+    }
+    const end = process.hrtime.bigint();
+    quietly(() => {
+      if (isPromise(result)) {
+        const observed = observe(result as Promise<unknown>, end, limits, (state, failed, settledAt) => {
+          finish(failed ? 'rejected' : 'resolved', () => state.slice(failed ? 'rejected '.length : 'resolved '.length), settledAt);
+        });
+        if (observed) return;
+      }
+      finish('returned', () => format(result, limits), end);
+    });
+    return result;
+  };
+}
+
+interface CallText {
+  readonly text: string;
+  readonly args: string[] | undefined;
+  readonly receiver: string | undefined;
+}

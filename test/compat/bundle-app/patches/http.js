@@ -1,0 +1,3 @@
+module.exports = function patchHttp(http, info) {
+  console.log(`[patch] http ${info.format}`);
+};
