@@ -94,6 +94,43 @@ export function comparePair(a, b, { pairs, warmup }) {
   };
 }
 
+/**
+ * Measures several commands against each other in rounds: every round runs each command once,
+ * in an order that rotates from round to round (so no command always runs first, or always right
+ * after a given other one). `warmup` rounds are discarded. Returns each command's median time and
+ * RSS, and for every ordered pair [i, j] the median of the per-round ratios i/j and differences
+ * i - j, so that "before vs bare", "after vs bare" and "after vs before" come from the same rounds.
+ */
+export function compareRounds(cmds, { rounds, warmup }) {
+  const n = cmds.length;
+  const samples = cmds.map(() => []);
+  for (let r = -warmup; r < rounds; r++) {
+    const order = Array.from({ length: n }, (_, k) => (k + Math.max(r, 0)) % n);
+    if (Math.max(r, 0) % 2 === 1) order.reverse();
+    const got = new Array(n);
+    for (const i of order) got[i] = runOnce(cmds[i]);
+    if (r >= 0) got.forEach((result, i) => samples[i].push(result));
+  }
+  const each = samples.map((list) => ({
+    ms: median(list.map((s) => s.ms)),
+    cpuMs: list[0].cpuMs === undefined ? undefined : median(list.map((s) => s.cpuMs)),
+    rssKiB: list[0].rss === undefined ? undefined : median(list.map((s) => s.rss)),
+  }));
+  const pair = (i, j) => {
+    const ratios = samples[i].map((s, k) => s.ms / samples[j][k].ms);
+    const cpu = samples[i][0].cpuMs === undefined ? undefined : median(samples[i].map((s, k) => s.cpuMs / samples[j][k].cpuMs));
+    const rss = samples[i][0].rss === undefined ? undefined : median(samples[i].map((s, k) => s.rss - samples[j][k].rss));
+    return {
+      ratio: median(ratios),
+      ratioIqr: quartiles(ratios),
+      deltaMs: median(samples[i].map((s, k) => s.ms - samples[j][k].ms)),
+      cpuRatio: cpu,
+      rssDeltaKiB: rss,
+    };
+  };
+  return { rounds, each, pair };
+}
+
 /** The command as a user would type it (env additions first, paths shortened by `shorten`). */
 export function describe(cmd, shorten = (s) => s) {
   const env = Object.entries(cmd.shownEnv ?? {})

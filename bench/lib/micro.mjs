@@ -16,7 +16,6 @@ const [shape, root, benchModules] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const { wrapFunctionWrapper, wrapObject } = require(path.join(root, 'dist', 'index.js'));
 const shimmer = require(path.join(benchModules, 'shimmer'));
-const variants = require('./wrapper-variants.cjs');
 
 const PAIRS = Number(process.env.WRAPT_BENCH_MICRO_PAIRS || 21);
 const ITER = Number(process.env.WRAPT_BENCH_MICRO_ITER || 500_000);
@@ -87,11 +86,8 @@ function install(impl) {
       // The opt-in form for hot paths: the patch writes the replacement itself, as with shimmer.
       wrapObject(holder, name, shimmerArguments);
       break;
-    default: {
-      const make = variants[impl.replace(/^variant /, '')];
-      if (typeof make !== 'function') throw new Error(`unknown implementation ${impl}`);
-      holder[name] = make(holder[name], wraptWrapper());
-    }
+    default:
+      throw new Error(`unknown implementation ${impl}`);
   }
   return holder === mod ? mod : new Target();
 }
@@ -116,7 +112,6 @@ function pollute(impl) {
       );
     else if (impl === 'wrapt-hooks (dist)') wrapFunctionWrapper(Target.prototype, 'm', w);
     else if (impl === 'wrapt-hooks wrapObject (raw)') wrapObject(Target.prototype, 'm', s);
-    else Target.prototype.m = variants[impl.replace(/^variant /, '')](Target.prototype.m, w);
     const o = new Target();
     let sum = 0;
     for (let i = 0; i < 20_000; i++) sum += o.m(i, k);
@@ -153,42 +148,8 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-// Each prototype must keep the contract before its speed means anything: `wrapped` called later,
-// after other calls through the same wrapper, still calls the original with its own `this`.
-for (const [name, make] of Object.entries(variants)) {
-  const saved = [];
-  class C {
-    constructor(id) {
-      this.id = id;
-    }
-    get(x) {
-      return `${this.id}:${x}`;
-    }
-  }
-  C.prototype.get = make(C.prototype.get, (wrapped, instance, args) => {
-    saved.push([wrapped, instance, args]);
-    return wrapped(...args);
-  });
-  const a = new C('a');
-  const b = new C('b');
-  const now = [a.get(1), b.get(2), a.get(3)].join(',');
-  const later = saved.map(([wrapped, instance, args]) => `${wrapped(...args)}@${instance.id}`).join(',');
-  if (now !== 'a:1,b:2,a:3' || later !== 'a:1@a,b:2@b,a:3@a') throw new Error(`variant ${name} breaks the contract: ${now} / ${later}`);
-}
-
 const REFERENCE = 'shimmer (arguments)';
-const IMPLS = [
-  'bare',
-  'shimmer (...args)',
-  'wrapt-hooks (dist)',
-  'wrapt-hooks wrapObject (raw)',
-  'variant split',
-  'variant bound',
-  'variant cache1',
-  'variant argumentsFn',
-  'variant plainOriginal',
-  'variant compiled',
-];
+const IMPLS = ['bare', 'shimmer (...args)', 'wrapt-hooks (dist)', 'wrapt-hooks wrapObject (raw)'];
 
 const reference = bench(REFERENCE);
 const others = IMPLS.map(bench);

@@ -310,7 +310,7 @@ export class Registry implements TargetTables {
     return true;
   }
 
-  /** What a patch returned: nothing, a promise, its own wrapper, or replacement exports (§4). */
+  /** What a patch returned: nothing, a promise, its own wrapper, or replacement exports. */
   private accept(record: HookRecord, instance: Instance, result: unknown): void {
     if (result === undefined || result === instance.exports) return;
     const where = `patch ${record.label} for "${record.target.written}" (${record.options.origin})`;

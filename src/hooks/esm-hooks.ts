@@ -3,9 +3,9 @@
 //
 // import-in-the-middle's hooks are loaded lazily: until the first import of a target, these
 // hooks only ask `isTarget` of each resolved module and pass everything through. Its hook code
-// (create-hook.mjs with es-module-lexer and cjs-module-lexer, ~20 ms) loads at the first import
-// of a target, and never for an application that imports none (a CommonJS application, or one
-// whose targets are all required).
+// (create-hook.mjs with es-module-lexer and cjs-module-lexer: most of what loading it costs)
+// loads at the first import of a target, and never for an application that imports none (a
+// CommonJS application, or one whose targets are all required).
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { describeCause, warn } from '../errors';

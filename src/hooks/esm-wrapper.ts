@@ -4,7 +4,7 @@
 // import-in-the-middle replaces a target ES module by a generated wrapper (URL `…?iitm=true`)
 // that re-exports each name it found, through a setter a patch can rebind. It finds the names
 // by reading the sources of the `export *` graph, and when two `export *` reach the same name
-// through different files it drops the name as ambiguous (its issues #60, #171) — even when
+// through different files it drops the name as ambiguous — even when
 // both files re-export one and the same binding, which the language does not count as a
 // conflict. date-fns 4 loses `longFormatters` this way (`format.js` and `parse.js` both
 // re-export it from `_lib/format/longFormatters.js`), and `import { longFormatters } from

@@ -1,0 +1,222 @@
+// In-process microbenchmark: ns per call through a wrapper, as medians of alternating pairs
+// (implementation X, then shimmer, then shimmer, then X, ...). One process per call shape, so
+// the feedback V8 collects for one shape does not leak into another.
+//
+//   node bench/lib/micro.mjs <shape> <repo root> <bench node_modules>
+//   shapes: method   instance.m(i, 1), m a class method (not constructible)
+//           exports  mod.f(i, 1), f a plain `function` (constructible) called on its module object
+//           plain    f(i, 1), this === undefined
+//           poly     instance.m(i, 1) after 12 other functions were wrapped and called through
+//                    the same implementation (what a process with many patches looks like)
+// Prints one JSON object on stdout.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [shape, root, benchModules] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const { wrapFunctionWrapper, wrapObject } = require(path.join(root, 'dist', 'index.js'));
+const shimmer = require(path.join(benchModules, 'shimmer'));
+const variants = require('./wrapper-variants.cjs');
+
+const PAIRS = Number(process.env.WRAPT_BENCH_MICRO_PAIRS || 21);
+const ITER = Number(process.env.WRAPT_BENCH_MICRO_ITER || 500_000);
+shimmer({ logger() {} });
+
+// A fresh copy of the target for each implementation (fresh code, fresh maps, fresh feedback).
+// Every source is made unique: V8 caches `new Function` by source text, and closures over one
+// cached function would share their type feedback.
+let unique = 0;
+// The original: cheap at run time, but with more bytecode than V8 inlines (a dead branch of
+// ~80 statements), as a real library function has. The wrapper layers can still be inlined
+// into the caller; the original is always a real call, for every implementation alike.
+const BODY = `if (b === undefined) { let t = '';${Array.from({ length: 80 }, (_, i) => ` t += String(a * ${i}) + 'x${i}';`).join('')} return t; } return a + b;`;
+function freshTarget() {
+  return new Function(`// copy ${unique++}
+    class Target { m(a, b) { ${BODY} } }
+    function f(a, b) { ${BODY} }
+    const mod = { f };
+    return { Target, mod };`)();
+}
+// A fresh loop per implementation: its call site's feedback belongs to that implementation alone.
+function freshLoop() {
+  const tag = `// loop ${unique++}\n`;
+  switch (shape) {
+    case 'method':
+    case 'poly':
+      return new Function('o', 'n', tag + 'let s = 0; for (let i = 0; i < n; i++) s += o.m(i, 1); return s;');
+    case 'exports':
+      return new Function('o', 'n', tag + 'let s = 0; for (let i = 0; i < n; i++) s += o.f(i, 1); return s;');
+    case 'plain':
+      return new Function('o', 'n', tag + 'const f = o.f; let s = 0; for (let i = 0; i < n; i++) s += f(i, 1); return s;');
+    default:
+      throw new Error(`unknown shape ${shape}`);
+  }
+}
+
+// The same pass-through wrapper in each style.
+// Each implementation gets its own copy of the wrapper (fresh code): one shared arrow would
+// collect the call feedback of every implementation and make the later ones look slower.
+const wraptWrapper = () => new Function(`// wrapper ${unique++}\nreturn (wrapped, instance, args) => wrapped(...args);`)();
+const shimmerArguments = (original) =>
+  function () {
+    return original.apply(this, arguments);
+  };
+const shimmerRest = (original) =>
+  function (...args) {
+    return original.apply(this, args);
+  };
+
+/** Installs implementation `impl` on a fresh target; returns the receiver the loop calls through. */
+function install(impl) {
+  const { Target, mod } = freshTarget();
+  const holder = shape === 'method' || shape === 'poly' ? Target.prototype : mod;
+  const name = holder === mod ? 'f' : 'm';
+  switch (impl) {
+    case 'bare':
+      break;
+    case 'shimmer (arguments)':
+      shimmer.wrap(holder, name, shimmerArguments);
+      break;
+    case 'shimmer (...args)':
+      shimmer.wrap(holder, name, shimmerRest);
+      break;
+    case 'wrapt-hooks (dist)':
+      wrapFunctionWrapper(holder, name, wraptWrapper());
+      break;
+    case 'wrapt-hooks wrapObject (raw)':
+      // The opt-in form for hot paths: the patch writes the replacement itself, as with shimmer.
+      wrapObject(holder, name, shimmerArguments);
+      break;
+    default: {
+      const make = variants[impl.replace(/^variant /, '')];
+      if (typeof make !== 'function') throw new Error(`unknown implementation ${impl}`);
+      holder[name] = make(holder[name], wraptWrapper());
+    }
+  }
+  return holder === mod ? mod : new Target();
+}
+
+/** For `poly`: 12 other functions wrapped by the same implementation with distinct wrappers, all called. */
+function pollute(impl) {
+  if (shape !== 'poly' || impl === 'bare') return;
+  for (let k = 0; k < 12; k++) {
+    const { Target } = freshTarget();
+    const w = new Function(`// w ${unique++}\nreturn (wrapped, instance, args) => { ${'void 0;'.repeat(k)} return wrapped(...args); }`)();
+    const s = new Function('original', `// s ${unique++}\nreturn function () { ${'void 0;'.repeat(k)} return original.apply(this, arguments); }`);
+    if (impl.startsWith('shimmer'))
+      shimmer.wrap(
+        Target.prototype,
+        'm',
+        impl === 'shimmer (...args)'
+          ? (o) =>
+              function (...a) {
+                return o.apply(this, a);
+              }
+          : s,
+      );
+    else if (impl === 'wrapt-hooks (dist)') wrapFunctionWrapper(Target.prototype, 'm', w);
+    else if (impl === 'wrapt-hooks wrapObject (raw)') wrapObject(Target.prototype, 'm', s);
+    else Target.prototype.m = variants[impl.replace(/^variant /, '')](Target.prototype.m, w);
+    const o = new Target();
+    let sum = 0;
+    for (let i = 0; i < 20_000; i++) sum += o.m(i, k);
+    if (sum === -1) console.log(sum);
+  }
+}
+
+function bench(impl) {
+  pollute(impl);
+  const receiver = install(impl);
+  const loop = freshLoop();
+  const check = loop(receiver, 10);
+  if (check !== 55) throw new Error(`${impl}: the wrapped call returned ${check}, expected 55`);
+  return {
+    impl,
+    run() {
+      const start = cpuNow();
+      const sum = loop(receiver, ITER);
+      const ns = (cpuNow() - start) / ITER;
+      if (sum !== expectedSum) throw new Error(`${impl}: wrong result ${sum}`);
+      return ns;
+    },
+  };
+}
+// Wall clock in ns. (Thread CPU time would ignore other processes, but the kernel accounts it in
+// 4 ms ticks here, far too coarse for samples of a few ms: run this on a quiet machine.)
+const cpuNow = () => Number(process.hrtime.bigint());
+// sum over i of (i + 1)
+const expectedSum = (ITER * (ITER - 1)) / 2 + ITER;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// Each prototype must keep the contract before its speed means anything: `wrapped` called later,
+// after other calls through the same wrapper, still calls the original with its own `this`.
+for (const [name, make] of Object.entries(variants)) {
+  const saved = [];
+  class C {
+    constructor(id) {
+      this.id = id;
+    }
+    get(x) {
+      return `${this.id}:${x}`;
+    }
+  }
+  C.prototype.get = make(C.prototype.get, (wrapped, instance, args) => {
+    saved.push([wrapped, instance, args]);
+    return wrapped(...args);
+  });
+  const a = new C('a');
+  const b = new C('b');
+  const now = [a.get(1), b.get(2), a.get(3)].join(',');
+  const later = saved.map(([wrapped, instance, args]) => `${wrapped(...args)}@${instance.id}`).join(',');
+  if (now !== 'a:1,b:2,a:3' || later !== 'a:1@a,b:2@b,a:3@a') throw new Error(`variant ${name} breaks the contract: ${now} / ${later}`);
+}
+
+const REFERENCE = 'shimmer (arguments)';
+const IMPLS = [
+  'bare',
+  'shimmer (...args)',
+  'wrapt-hooks (dist)',
+  'wrapt-hooks wrapObject (raw)',
+  'variant split',
+  'variant bound',
+  'variant cache1',
+  'variant argumentsFn',
+  'variant plainOriginal',
+  'variant compiled',
+];
+
+const reference = bench(REFERENCE);
+const others = IMPLS.map(bench);
+// Warm-up: every loop optimized before any number is kept.
+for (let w = 0; w < 5; w++) {
+  reference.run();
+  for (const other of others) other.run();
+}
+const refNs = [];
+const results = [];
+for (const other of others) {
+  const ratios = [];
+  const ns = [];
+  for (let p = 0; p < PAIRS; p++) {
+    let a;
+    let b;
+    if (p % 2 === 0) {
+      a = other.run();
+      b = reference.run();
+    } else {
+      b = reference.run();
+      a = other.run();
+    }
+    ratios.push(a / b);
+    ns.push(a);
+    refNs.push(b);
+  }
+  results.push({ impl: other.impl, ns: median(ns), ratio: median(ratios) });
+}
+results.unshift({ impl: REFERENCE, ns: median(refNs), ratio: 1 });
+process.stdout.write(JSON.stringify({ shape, node: process.version, clock: 'wall', pairs: PAIRS, iterations: ITER, reference: REFERENCE, results }) + '\n');

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Instructions executed by a start-up, counted by valgrind's callgrind: a number that load from
+// other processes does not move, for comparing two preloads on a busy machine where wall-time
+// ratios are too noisy to resolve a few percent. Slow (each run takes about 50 times a normal
+// start) and optional: not part of `npm run bench`; valgrind must be installed.
+//
+//   node bench/lib/instructions.mjs [--node /path/to/node] [--runs N] [--esm] <preload>…
+//
+// Each <preload> is `bare` (no preload) or a register file (`register.js`, or a copy of the
+// package elsewhere); every one runs in the start-up app (bench/.work/apps/startup, made by
+// `npm run bench`). Prints one line per preload: the median instruction count, and the same
+// without the instructions spent in functions whose cost varies from run to run by itself
+// (OpenSSL's prime tests and V8's hash seed, together up to ±5 million; see FINDINGS.md).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WORK } from './context.mjs';
+import { median } from './measure.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  if (at === -1) return fallback;
+  return args.splice(at, 2)[1];
+};
+const node = option('--node', process.execPath);
+const runs = Number(option('--runs', '1'));
+const esm = args.includes('--esm') ? args.splice(args.indexOf('--esm'), 1) && true : false;
+const app = path.join(WORK, 'apps', 'startup');
+if (!existsSync(app)) throw new Error('bench/.work/apps/startup is missing: run `npm run bench` once (WRAPT_BENCH_QUICK=1 is enough)');
+const NOISE = /sprp|HashSeed/;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'wrapt-instructions-'));
+
+function count(preload, run) {
+  const out = path.join(tmp, `${run}.out`);
+  const flag = esm ? '--import' : '-r';
+  const nodeArgs = preload === 'bare' ? [] : [flag, path.resolve(preload)];
+  const r = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, node, ...nodeArgs, esm ? 'app.mjs' : 'app.js'], {
+    cwd: app,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`valgrind failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
+  const text = spawnSync('callgrind_annotate', ['--inclusive=no', '--threshold=100', out], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).stdout;
+  rmSync(out, { force: true });
+  let total = 0;
+  let noise = 0;
+  for (const line of text.split('\n')) {
+    const m = /^\s*([\d,]+) \(/.exec(line);
+    if (!m) continue;
+    const n = Number(m[1].replace(/,/g, ''));
+    if (line.includes('PROGRAM TOTALS')) total = n;
+    else if (NOISE.test(line)) noise += n;
+  }
+  return { total, steady: total - noise };
+}
+
+for (const preload of args) {
+  const results = Array.from({ length: runs }, (_, run) => count(preload, run));
+  const m = (key) => (median(results.map((r) => r[key])) / 1e6).toFixed(1);
+  process.stdout.write(`${preload}\t${m('total')} M instructions\t${m('steady')} M without the varying functions\n`);
+}
+rmSync(tmp, { recursive: true, force: true });
