@@ -63,8 +63,28 @@ function noDebug() {
   };
 }
 
+// `internals()` (every module as a namespace, for the in-process tests) is a bundle of its own,
+// dist/internals.js, which the preload requires only when asked: in the preload bundle, the
+// namespace objects of the modules it re-exports would be built at every start, whether or not
+// anything asks for them. It is not published (package.json "files").
+const internalsApart = {
+  name: 'internals-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/internals$/ }, (args) =>
+      args.importer === path.join(src, 'preload.ts') ? { path: './internals.js', external: true } : undefined,
+    );
+  },
+};
+
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: [path.join(src, 'preload.ts')], outfile: path.join(dist, 'preload.js'), format: 'cjs' }),
+  esbuild.build({
+    ...common,
+    entryPoints: [path.join(src, 'preload.ts')],
+    outfile: path.join(dist, 'preload.js'),
+    format: 'cjs',
+    plugins: [...common.plugins, internalsApart],
+  }),
+  esbuild.build({ ...common, entryPoints: [path.join(src, 'internals.ts')], outfile: path.join(dist, 'internals.js'), format: 'cjs' }),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js'), format: 'cjs' }),
   // `wrapt-hooks/esbuild`, the bundler plugin: build-time code, never loaded by the preload.
   esbuild.build({ ...common, entryPoints: [path.join(src, 'bundlers', 'esbuild.ts')], outfile: path.join(dist, 'esbuild.js'), format: 'cjs' }),

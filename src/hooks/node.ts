@@ -14,8 +14,8 @@ export const moduleApi = nodeModule as unknown as ModuleApi;
 
 /**
  * How ES modules are hooked on this Node: `sync` — in-thread `module.registerHooks`, where
- * import-in-the-middle's own `supportsSyncHooks()` says its synchronous hooks work there (the
- * fix of nodejs/node#59929); `async` — the off-thread `module.register` loader (Node 20, older
+ * import-in-the-middle's own `supportsSyncHooks()` says its synchronous hooks work there (where
+ * Node's load hook accepts the nullish CommonJS source it returns); `async` — the off-thread `module.register` loader (Node 20, older
  * 22/24 lines); `none` — neither exists. Node 20 has no `registerHooks`, so it never loads the
  * check (a `require` of an ES module).
  */
@@ -30,7 +30,7 @@ export function esmMode(): EsmMode {
 /** Node's internal loader thread (Node 20's module.register thread runs --require preloads too). */
 export function isLoaderThread(): boolean {
   // Every worker thread has worker_threads loaded by the time preloads run; the main thread has
-  // not (and loading it there costs ~4 ms), so its absence answers the question for free.
+  // not (loading it there would add to every start), so its absence answers the question for free.
   const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
   if (loaded !== undefined && !loaded.includes('NativeModule worker_threads')) return false;
 

@@ -58,10 +58,22 @@ test('the tarball holds what users run and nothing else; nothing runs at their i
   const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }));
   const files = pack.files.map((file) => file.path);
   const top = new Set(['LICENSE', 'README.md', 'package.json', 'register.js', 'register.mjs']);
-  const stray = files.filter((file) => !top.has(file) && !file.startsWith('dist/') && !file.startsWith('bin/'));
+  const stray = files.filter((file) => !top.has(file) && !file.startsWith('dist/') && !file.startsWith('bin/') && !file.startsWith('recipes/'));
   assert.deepEqual(stray, []);
-  for (const file of ['dist/preload.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/hooks/loader.mjs', 'bin/wrapt-hooks.js'])
+  for (const file of [
+    'dist/preload.js',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/cli.js',
+    'dist/esbuild.js',
+    'dist/hooks/loader.mjs',
+    'bin/wrapt-hooks.js',
+    'recipes/http/package.json',
+    'recipes/http/index.js',
+  ])
     assert.ok(files.includes(file), file);
+  // The in-process tests' entry to the internal modules is not published.
+  assert.ok(!files.some((file) => file.startsWith('dist/internals.js')), 'dist/internals.js is not in the tarball');
   const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
   for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
     assert.equal(scripts[hook], undefined, `package.json runs "${hook}" at every install`);
