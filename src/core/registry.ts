@@ -1,22 +1,20 @@
 // The post-import hook registry: which hooks wait for which targets, which module instances
 // have been seen, and firing each hook once per instance. It knows nothing of how modules are
 // intercepted (hooks/*) nor of config files: both call into it.
-import { readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import * as path from 'node:path';
 import { debug } from '../debug';
 import { globalSlot, KEYS } from '../global-state';
-import { describeCause, report, warn } from '../errors';
+import { describeCause, report } from '../errors';
 import { checkSpecifier, parseTarget, type Target } from './targets';
 import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
 import { loadBundled, loadSpecifier, type Lazy } from './patch-loader';
+import { packageVersion, replacesExports } from './patch-result';
 import { mutableCopy, syncView, twinOf } from './views';
 import { satisfies } from './versions';
 import type { Hook, ModuleInfo, PatchFn } from '../types';
 import type { DeclaredPatch, HookOptions, HookRecord, Instance, LoadEvent, SummaryRow } from './registry-types';
 
 export type { DeclaredPatch, Format, HookOptions, LoadEvent, SummaryRow } from './registry-types';
-import { getOriginal, isWrapped } from '../wrap/wrappers';
 
 let nextId = 1;
 
@@ -192,7 +190,7 @@ export class Registry implements TargetTables {
       if (details !== undefined) {
         name = details.name;
         baseDir = details.basedir;
-        version = this.packageVersion(details.basedir);
+        version = packageVersion(this.versions, details.basedir);
       }
     }
     // A re-exporting ES module entry and its CommonJS build are one instance (views.ts twinOf).
@@ -312,32 +310,7 @@ export class Registry implements TargetTables {
 
   /** What a patch returned: nothing, a promise, its own wrapper, or replacement exports. */
   private accept(record: HookRecord, instance: Instance, result: unknown): void {
-    if (result === undefined || result === instance.exports) return;
-    const where = `patch ${record.label} for "${record.target.written}" (${record.options.origin})`;
-    if ((typeof result === 'object' || typeof result === 'function') && result !== null && typeof (result as { then?: unknown }).then === 'function') {
-      // Never leave an unhandled rejection behind in the application.
-      Promise.resolve(result as PromiseLike<unknown>).then(undefined, (error: unknown) =>
-        warn('WRAPT_HOOKS_PATCH_ASYNC', `${where} returned a promise that rejected: ${describeCause(error)}`, error),
-      );
-      report(
-        this.strict,
-        'WRAPT_HOOKS_PATCH_ASYNC',
-        `${where} returned a promise; patches are synchronous, so the exports were not replaced. Make the patch synchronous (start async work without returning it).`,
-      );
-      return;
-    }
-    if (isWrapped(result) && getOriginal(result) !== instance.exports) {
-      debug(`${where} returned a wrapper of something other than the exports: ignored`);
-      return;
-    }
-    if (instance.format === 'module') {
-      report(
-        this.strict,
-        'WRAPT_HOOKS_PATCH_RETURN',
-        `${where} returned a value, but an ES module's namespace cannot be replaced: assign to its exports instead (ns.name = wrapped) and return nothing.`,
-      );
-      return;
-    }
+    if (!replacesExports(record, instance, result, this.strict)) return;
     const before = instance.exports;
     instance.exports = result;
     this.onReplace?.(before, result);
@@ -382,20 +355,6 @@ export class Registry implements TargetTables {
       }
     }
     for (const instance of this.instancesByTarget.get(target.key) ?? []) this.fire(target.key, instance);
-  }
-
-  private packageVersion(baseDir: string): string | undefined {
-    if (this.versions.has(baseDir)) return this.versions.get(baseDir);
-    let version: string | undefined;
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(path.join(baseDir, 'package.json'), 'utf8'));
-      const value = (parsed as { version?: unknown } | null)?.version;
-      if (typeof value === 'string') version = value;
-    } catch {
-      version = undefined;
-    }
-    this.versions.set(baseDir, version);
-    return version;
   }
 
   /** Targets that have hooks declared by config or discovery but no instance yet. */

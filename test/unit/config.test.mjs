@@ -51,11 +51,10 @@ test('the package.json field "wrapt-hooks"', () => {
 });
 
 for (const file of ['.wrapt-hooksrc.ts', 'wrapt-hooks.config.ts']) {
-  test(`${file}: read where TypeScript is installed, ignored where it is not`, () => {
+  // Without TypeScript installed (Node 20: a warning; 22.18+/24: Node strips the types): test/config-ts.test.mjs.
+  test(`${file}: read (by Node where it strips types, with TypeScript elsewhere)`, () => {
     const withTs = makeApp({ real: ['typescript'], files: { [file]: ts('ts') } });
     assert.deepEqual(planOf(withTs), { file: path.join(withTs, file), patches: [['os', './patches/ts.js', withTs]], problems: [] });
-    const withoutTs = makeApp({ files: { [file]: ts('ts') } });
-    assert.deepEqual(planOf(withoutTs), { file: undefined, patches: [], problems: [] });
   });
 }
 
