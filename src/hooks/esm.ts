@@ -35,15 +35,11 @@ export function installEsm(registry: Registry): EsmMode {
   // Before any wrapper of ours can run, and before the copies already loaded are joined: what
   // they wrapped so far (a builtin an agent's own start-up imported) is replayed to it.
   bridge.startBridge(hook, channel === undefined ? undefined : specifierOf);
-  if (channel === undefined) {
-    // In-thread, the resolve hook sees every later copy's lib/register.js, required or imported.
-    const { installSyncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
-    installSyncHooks(moduleApi.registerHooks!, (url, specifier) => isTargetUrl(registry, url, specifier));
-    return mode;
-  }
-  // Off-thread, no hook of ours runs in this thread for an import; the CommonJS hook sees the
-  // lib/register.js of a copy that loads later (another agent's preload after this one) when the
-  // agent's Hook requires it, before any wrapper of theirs can run.
+  // Other agents' copies that load after this point: the CommonJS hook sees their lib/register.js
+  // when the agent's Hook requires it, before any wrapper of theirs can run. In-thread, the resolve
+  // hook sees them too, but not soon enough next to an agent whose loader runs off-thread
+  // (OpenTelemetry's --experimental-loader): without this, loading import-in-the-middle's hook
+  // code failed there (test/compat/agents.test.mjs).
   registry.register(
     function joinImportInTheMiddle(exports: RegisterModule, info) {
       if (info.filename !== undefined) bridge.joinCopy(info.filename, exports);
@@ -51,6 +47,11 @@ export function installEsm(registry: Registry): EsmMode {
     'import-in-the-middle/lib/register.js',
     { baseDir: __dirname, origin: 'wrapt-hooks (import-in-the-middle copies)', immediate: true, planned: false, internal: true },
   );
+  if (channel === undefined) {
+    const { installSyncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
+    installSyncHooks(moduleApi.registerHooks!, (url, specifier) => isTargetUrl(registry, url, specifier));
+    return mode;
+  }
   const previous = registry.onNewTarget;
   registry.onNewTarget = (target) => {
     previous?.(target);
