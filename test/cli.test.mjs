@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { chmodSync, cpSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
-import { FIXTURES, NODE, ROOT, makeApp, path, runCommand, runNode, runNodeAsync, startNode, lines } from './helpers.mjs';
+import { cpSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { NODE, ROOT, makeApp, path, runCommand, runNode, runNodeAsync, startNode, lines } from './helpers.mjs';
+import { BROKEN_CODES, brokenApp, healthyApp } from './doctor-fixtures.mjs';
 
 const BIN = path.join(ROOT, 'bin', 'wrapt-hooks.js');
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -15,11 +16,6 @@ const ANSI = /\u001b\[\d+m/;
 const cli = (cwd, args, options) => runNode(cwd, [BIN, ...args], options);
 /** The same, without waiting: tests start several side by side. */
 const cliAsync = (cwd, args, options) => runNodeAsync(cwd, [BIN, ...args], options);
-
-const LAZY_TARGET = {
-  'package.json': { name: 'lazy-target', version: '1.2.3', main: 'index.js' },
-  'index.js': "'use strict';\nexports.hello = (name) => `hello ${name}`;\n",
-};
 
 /** An app whose config patches `os`; the patch says in which script it ran. */
 function osApp(files = {}) {
@@ -211,68 +207,6 @@ test('run: SIGTERM to the CLI of a command that does not handle it: both die of 
 // doctor
 
 /** A healthy setup: every kind of target, a version range that matches and one that does not, a patch package, traces. */
-function healthyApp() {
-  const dir = makeApp({
-    packages: { 'lazy-target': LAZY_TARGET },
-    files: {
-      '.wrapt-hooksrc.json': {
-        patches: {
-          fs: './patches/fs.js#patchFs',
-          'lazy-target': [
-            { patch: './patches/target.js', versions: '^1.2.0' },
-            { patch: './patches/target.js#forTwo', versions: '>=2' },
-          ],
-          './src/db.js': './patches/db.mjs',
-        },
-        packages: ['wrapt-patches-lazy'],
-        trace: ['lazy-target#hello', { fn: 'fs#mkdtempSync', stack: true }],
-      },
-      'patches/fs.js': "console.log('fs patch module: loaded');\nexports.patchFs = () => console.log('PATCH CALLED');\n",
-      'patches/target.js': "module.exports = () => console.log('PATCH CALLED');\nmodule.exports.forTwo = () => console.log('PATCH CALLED');\n",
-      'patches/db.mjs': "export default function patchDb() { console.log('PATCH CALLED'); }\n",
-      'src/db.js': 'exports.query = () => [];\n',
-    },
-  });
-  cpSync(path.join(FIXTURES, 'node_modules', 'wrapt-patches-lazy'), path.join(dir, 'node_modules', 'wrapt-patches-lazy'), { recursive: true });
-  return realpathSync(dir);
-}
-
-/** A broken setup: one of each problem doctor finds. */
-function brokenApp() {
-  const dir = makeApp({
-    packages: { 'lazy-target': LAZY_TARGET },
-    files: {
-      '.wrapt-hooksrc.json': {
-        patches: {
-          'lazy-target': ['./patches/missing.js', './patches/target.js#nope', './patches/untrusted.js'],
-          './src/missing.js': './patches/target.js',
-        },
-        packages: ['wrapt-patches-missing', 'wrapt-patches-nofield', 'wrapt-patches-malformed'],
-        trace: ['lazy-target#goodbye'],
-        bogus: true,
-      },
-      'patches/target.js': 'module.exports = () => {};\n',
-      'patches/untrusted.js': 'module.exports = () => {};\n',
-    },
-  });
-  chmodSync(path.join(dir, 'patches', 'untrusted.js'), 0o666);
-  for (const name of ['wrapt-patches-nofield', 'wrapt-patches-malformed'])
-    cpSync(path.join(FIXTURES, 'node_modules', name), path.join(dir, 'node_modules', name), { recursive: true });
-  return realpathSync(dir);
-}
-
-const BROKEN_CODES = [
-  'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
-  // A missing application file is found by the config's validation, right after its keys.
-  'WRAPT_HOOKS_TARGET_NOT_FOUND',
-  'WRAPT_HOOKS_PACKAGE_NOT_FOUND',
-  'WRAPT_HOOKS_PACKAGE_INVALID',
-  'WRAPT_HOOKS_CONFIG_INVALID',
-  'WRAPT_HOOKS_PATCH_NOT_FOUND',
-  'WRAPT_HOOKS_PATCH_EXPORT',
-  'WRAPT_HOOKS_UNTRUSTED_FILE',
-  'WRAPT_HOOKS_TRACE_PATH',
-];
 
 // test/unit/doctor.test.mjs checks the report and its text in process; here, the command.
 
