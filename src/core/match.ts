@@ -53,8 +53,8 @@ export function packageOf(filename: string): { name: string; basedir: string; pa
 
 const NODE_MODULES = `${sep}node_modules${sep}`;
 
-/** The package a file belongs to, by its path alone: cheap, for turning away non-targets. */
-function packageNameOf(filename: string): string | undefined {
+/** The package a file belongs to, by its path alone (the last node_modules segment): cheap, for turning away non-targets. */
+export function packageNameOf(filename: string): string | undefined {
   const at = filename.lastIndexOf(NODE_MODULES);
   if (at === -1) return undefined;
   const start = at + NODE_MODULES.length;

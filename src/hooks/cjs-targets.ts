@@ -7,6 +7,7 @@
 import { parse, sep } from 'node:path';
 import type { Target } from '../core/targets';
 import { splitBare } from '../core/targets';
+import { packageNameOf } from '../core/match';
 
 export class TargetList extends Array<string> {
   /** Methods that build new arrays (map, filter) build plain ones. */
@@ -35,7 +36,7 @@ export class TargetList extends Array<string> {
         return;
       case 'file': {
         this.addName(target.key);
-        if (target.key.includes(NODE_MODULES)) this.fileInPackages = true;
+        if (target.key.includes(`${sep}node_modules${sep}`)) this.fileInPackages = true;
         const { dir, name } = parse(target.key);
         const id = dir + sep + name;
         const list = this.files.get(id);
@@ -60,7 +61,7 @@ export class TargetList extends Array<string> {
     if (this.fileInPackages || !id.startsWith('./') || id.includes('..') || id.includes('node_modules')) return false;
     let outside = this.outside.get(parent);
     if (outside === undefined) {
-      const name = packageName(parent);
+      const name = packageNameOf(parent);
       outside = name !== undefined && !this.names.has(name);
       this.outside.set(parent, outside);
     }
@@ -80,16 +81,4 @@ export class TargetList extends Array<string> {
     this.push(name);
     this.outside.clear();
   }
-}
-
-const NODE_MODULES = `${sep}node_modules${sep}`;
-
-/** The package a file is in, by its path (the last node_modules segment), or undefined outside node_modules. */
-function packageName(file: string): string | undefined {
-  const at = file.lastIndexOf(NODE_MODULES);
-  if (at === -1) return undefined;
-  const start = at + NODE_MODULES.length;
-  let end = file.indexOf(sep, start);
-  if (end !== -1 && file.charCodeAt(start) === 64 /* @ */) end = file.indexOf(sep, end + 1);
-  return end === -1 ? undefined : file.slice(start, end);
 }
