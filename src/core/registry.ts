@@ -294,7 +294,7 @@ export class Registry implements TargetTables {
       report(
         this.strict,
         'WRAPT_HOOKS_PATCH_FAILED',
-        `patch ${label} for "${target.written}" (${options.origin}) threw ${describeCause(error)}. "${target.written}" loads without the rest of this patch; fix the patch or turn it off with WRAPT_HOOKS_DISABLE=${target.written}.`,
+        `patch ${label} for "${target.written}" (${options.origin}) threw ${describeCause(error).replace(/\.$/, '')}. "${target.written}" loads without the rest of this patch; fix the patch or turn it off with WRAPT_HOOKS_DISABLE=${target.written}.`,
         error,
       );
       return true;
