@@ -73,9 +73,16 @@ test(
     const app = makeTsApp();
     const before = { files: listing(app), mtime: statSync(app).mtimeMs };
     chmodSync(app, 0o555);
-    // As root a mode bit stops no write, so the application runs as an unprivileged user there.
-    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const child = spawnSync(process.execPath, ['--require', 'wrapt-hooks/register', 'app.js'], {
+    // As root a mode bit stops no write, so the application runs as an unprivileged user there,
+    // with a copy of this node that user can reach (CI keeps its Node binaries under /root).
+    const asRoot = process.getuid?.() === 0;
+    const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+    const node = asRoot ? path.join(path.dirname(app), 'node') : process.execPath;
+    if (asRoot) {
+      cpSync(process.execPath, node);
+      chmodSync(node, 0o755);
+    }
+    const child = spawnSync(node, ['--require', 'wrapt-hooks/register', 'app.js'], {
       cwd: app,
       env: childEnv({ NODE_PATH: '' }),
       encoding: 'utf8',
