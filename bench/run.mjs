@@ -46,7 +46,7 @@ function ensureBenchDependencies() {
 function sanity(node, apps, what) {
   const check = (dir, args, applied, name) => {
     const r = runOnce(cmd(node, dir, args, { WRAPT_HOOKS_DEBUG: '1' }));
-    const m = /summary: (\d+) applied, (\d+) failed/.exec(r.stderr);
+    const m = /summary(?: for pid \d+ \([^\n]*?\))?: (\d+) applied, (\d+) failed/.exec(r.stderr);
     if (!m || Number(m[1]) !== applied || Number(m[2]) !== 0)
       throw new Error(
         `${node.label}, ${what}: ${name}: expected ${applied} patches applied and none failed, got: ${m ? m[0] : 'no summary'}\n${r.stderr.slice(0, 3000)}`,

@@ -80,7 +80,7 @@ export async function measureBuild({ work, root, benchModules, apps, pairs, warm
 /** Start-up of the bundle built with the plugin (run with the preload) against the one built without (run bare), on `node`. */
 export function measureRun({ node, cmd, withDir, withoutDir, pairs, warmup }) {
   const check = runOnce(cmd(node, withDir, ['-r', 'wrapt-hooks/register', 'app.js'], { WRAPT_HOOKS_DEBUG: '1' }));
-  const summary = /summary: (\d+) applied, (\d+) failed/.exec(check.stderr);
+  const summary = /summary(?: for pid \d+ \([^\n]*?\))?: (\d+) applied, (\d+) failed/.exec(check.stderr);
   if (!summary || summary[1] !== '2' || summary[2] !== '0')
     throw new Error(`${node.label}: the bundle built with the plugin did not apply its 2 patches:\n${check.stderr.slice(0, 2000)}`);
   const a = cmd(node, withDir, ['-r', 'wrapt-hooks/register', 'app.js']);

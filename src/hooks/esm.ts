@@ -4,7 +4,6 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isModuleNamespaceObject } from 'node:util/types';
-import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { builtinName, type Target } from '../core/targets';
 import { isTargetUrl, matchFile } from '../core/match';
 import type { Format, Registry } from '../core/registry';
@@ -22,11 +21,13 @@ export function installEsm(registry: Registry): EsmMode {
   const hook: ImportHook = (url, namespace, specifier, format) => dispatch(registry, url, namespace, specifier ?? '', format);
   // Off-thread, the port carries new targets to the loader (which reads them before each
   // resolve) and brings back the specifier of each URL the loader marked.
-  const channel = mode === 'async' ? new MessageChannel() : undefined;
+  // worker_threads only where the off-thread loader needs it: loading it costs every start.
+  const threads = mode === 'async' ? (require('node:worker_threads') as typeof import('node:worker_threads')) : undefined;
+  const channel = threads === undefined ? undefined : new threads.MessageChannel();
   channel?.port1.unref();
   const marked = new Map<string, string>();
   const specifierOf = (url: string): string | undefined => {
-    for (let entry = receiveMessageOnPort(channel!.port1); entry !== undefined; entry = receiveMessageOnPort(channel!.port1)) {
+    for (let entry = threads!.receiveMessageOnPort(channel!.port1); entry !== undefined; entry = threads!.receiveMessageOnPort(channel!.port1)) {
       const message = entry.message as MarkedSpecifier;
       marked.set(message.url, message.specifier);
     }
