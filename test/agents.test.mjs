@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { makeApp, childEnv, parseWarnings, NODE, ROOT, path, lines, assertClean } from './helpers.mjs';
+import { makeApp, childEnv, parseWarnings, NODE, ROOT, path, lines, assertClean, pool } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const { supportsSyncHooks } = require('import-in-the-middle/supports-sync-hooks.mjs');
@@ -22,20 +22,6 @@ function run(cwd, args, { env = {} } = {}) {
       resolve({ code, stdout, stderr, warnings: parseWarnings(stderr) });
     });
   });
-}
-
-/** Runs `jobs` (functions returning promises) at most `limit` at a time; results in order. */
-async function pool(jobs, limit = 4) {
-  const results = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const at = next++;
-      results[at] = await jobs[at]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return results;
 }
 
 describe('another agent with its own copy of import-in-the-middle', () => {

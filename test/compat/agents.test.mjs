@@ -17,6 +17,10 @@ import { cpSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pool as poolOf } from '../helpers.mjs';
+
+/** Two agent runs at a time: each starts several Node processes of its own. */
+const pool = (jobs) => poolOf(jobs, 2);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..');
@@ -108,19 +112,6 @@ function run(node, cwd, args, agentEnv = {}) {
       resolve({ code: error === null ? 0 : (error.code ?? null), stdout, stderr });
     });
   });
-}
-
-async function pool(jobs, limit = 2) {
-  const results = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const at = next++;
-      results[at] = await jobs[at]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return results;
 }
 
 const section = (stdout, prefix) => stdout.split('\n').filter((line) => line.startsWith(prefix));
