@@ -22,6 +22,16 @@ export default tseslint.config(
       '@typescript-eslint/no-this-alias': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      // In the bundle, `import * as fs from 'node:fs'` (or a default import) becomes a copy of
+      // every export of the builtin, made when the module is first evaluated: at start-up for most.
+      // `import fs = require('node:fs')` and named imports use Node's object as it is.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value=/^node:/] > :matches(ImportNamespaceSpecifier, ImportDefaultSpecifier)",
+          message: "Use `import x = require('node:…')` or named imports: the bundle copies a builtin's exports for a namespace or default import.",
+        },
+      ],
     },
   },
   {

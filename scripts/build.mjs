@@ -42,8 +42,19 @@ const common = {
     'cjs-module-lexer',
     'es-module-lexer',
   ],
-  plugins: [noDebug()],
+  plugins: [noDebug(), bundledFromIitm()],
 };
+
+// import-in-the-middle's supports-sync-hooks.mjs, a version check with no imports, is bundled:
+// requiring it from the package costs every start on Node 22/24 a require() of an ES module.
+function bundledFromIitm() {
+  return {
+    name: 'bundled-from-iitm',
+    setup(build) {
+      build.onResolve({ filter: /^import-in-the-middle\/supports-sync-hooks\.mjs$/ }, (args) => ({ path: require.resolve(args.path) }));
+    },
+  };
+}
 
 // require-in-the-middle is bundled, and its `debug` dependency is replaced by a function that
 // logs nothing: the real one loads tty and supports-color at start-up, and wrapt-hooks has its
@@ -76,14 +87,108 @@ const internalsApart = {
   },
 };
 
+// The preload is two files. dist/preload.js holds what a start needs (config, registry, module
+// hooks); dist/on-demand.js holds what only some processes need, loaded at its first use: the
+// library (a patch's `require('wrapt-hooks')`), tracing, the recipes, discovery, a bundled app's
+// runtime, the exit summary. Node parses every byte of a file it loads, unused functions
+// included, so the split keeps the rest out of every start (bench/FINDINGS.md). Each module is in
+// exactly one of them: a module of one that the other imports is reached through the first's
+// `sharedModule(id)`, so there is one copy of each module at run time (the build checks).
+const ON_DEMAND = [
+  'index.ts',
+  'recipes/index.ts',
+  'recipes/discover.ts',
+  'config/discovery.ts',
+  'trace/register.ts',
+  'bundlers/runtime.ts',
+  'bundlers/detect.ts',
+  'core/summary.ts',
+  'trace/writer.ts',
+  'near-miss.ts',
+].map((file) => path.join(src, file));
+
+/** A module id: its path under src/ (node_modules paths as they are). */
+const idOf = (file) => path.relative(src, file).split(path.sep).join('/');
+
+/**
+ * Resolves a relative import to `targets` (absolute paths) into a stub that gets the module from
+ * the other file (`${file}`'s sharedModule); `found` collects the ids and who imports them how.
+ */
+function crossing(name, targets, file, found) {
+  const namespace = `wrapt-hooks-${name}`;
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+        if (args.namespace !== 'file' || args.pluginData?.crossing) return undefined;
+        const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { crossing: true } });
+        if (resolved.errors.length > 0 || !targets.has(resolved.path)) return undefined;
+        const id = idOf(resolved.path);
+        found.set(id, [...(found.get(id) ?? []), { importer: idOf(args.importer), kind: args.kind }]);
+        return { path: id, namespace };
+      });
+      build.onResolve({ filter: /.*/, namespace }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`./${file}`)}).sharedModule(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+// An entry read from stdin gets no tsconfig, so not its strict mode (the sources are modules,
+// strict by definition): the directive is written as a banner.
+const STRICT = { js: '"use strict";' };
+
+/** An entry that re-exports `entry` (if any) and adds `sharedModule(id)` for `ids`. */
+function withShared(entry, ids) {
+  const cases = ids.map((id) => `    case ${JSON.stringify(id)}: return require(${JSON.stringify(path.join(src, id))});`).join('\n');
+  return {
+    contents: `${entry === undefined ? '' : `export * from ${JSON.stringify(entry)};\n`}export function sharedModule(id) {\n  switch (id) {\n${cases}\n  }\n  throw new Error('wrapt-hooks: no module ' + id + ' in this file (a build from mixed versions?)');\n}\n`,
+    resolveDir: src,
+    loader: 'ts',
+    sourcefile: entry === undefined ? 'on-demand-entry.ts' : 'preload-entry.ts',
+  };
+}
+
+const preloadOptions = (shared, found) => ({
+  ...common,
+  stdin: withShared(path.join(src, 'preload.ts'), shared),
+  outfile: path.join(dist, 'preload.js'),
+  format: 'cjs',
+  banner: STRICT,
+  metafile: true,
+  plugins: [...common.plugins, internalsApart, crossing('on-demand', new Set(ON_DEMAND), 'on-demand.js', found)],
+});
+const inputs = (result) =>
+  new Set(
+    Object.keys(result.metafile.inputs)
+      .filter((input) => !input.includes(':'))
+      .map((input) => path.resolve(root, input)),
+  );
+
+// 1. What the start-up file holds, and which on-demand modules it reaches (only by require()).
+const toOnDemand = new Map();
+const startup = inputs(await esbuild.build({ ...preloadOptions([], toOnDemand), write: false }));
+const imported = [...toOnDemand].flatMap(([id, uses]) => uses.filter((use) => use.kind !== 'require-call').map((use) => `${use.importer} imports ${id}`));
+if (imported.length > 0) throw new Error(`build: on-demand modules must be require()d where they are used, not imported:\n  ${imported.join('\n  ')}`);
+// 2. The on-demand file; what it imports from the start-up file is taken from there.
+const toStartup = new Map();
+const onDemand = await esbuild.build({
+  ...common,
+  stdin: withShared(undefined, [...toOnDemand.keys()].sort()),
+  outfile: path.join(dist, 'on-demand.js'),
+  format: 'cjs',
+  banner: STRICT,
+  metafile: true,
+  plugins: [...common.plugins, crossing('startup', startup, 'preload.js', toStartup)],
+});
+// 3. The start-up file, now also serving what the on-demand file takes from it.
+const preload = await esbuild.build(preloadOptions([...toStartup.keys()].sort(), new Map()));
+const twice = [...inputs(preload)].filter((file) => inputs(onDemand).has(file));
+if (twice.length > 0) throw new Error(`build: modules in both dist/preload.js and dist/on-demand.js:\n  ${twice.map(idOf).join('\n  ')}`);
+
 await Promise.all([
-  esbuild.build({
-    ...common,
-    entryPoints: [path.join(src, 'preload.ts')],
-    outfile: path.join(dist, 'preload.js'),
-    format: 'cjs',
-    plugins: [...common.plugins, internalsApart],
-  }),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'internals.ts')], outfile: path.join(dist, 'internals.js'), format: 'cjs' }),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js'), format: 'cjs' }),
   // `wrapt-hooks/esbuild`, the bundler plugin: build-time code, never loaded by the preload.

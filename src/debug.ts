@@ -2,7 +2,6 @@
 // (trace/writer.ts): in order with trace and recipe lines, none lost when stderr is a slow pipe
 // or the process exits, and no stream is created when debugging is off.
 import { flag } from './env';
-import { stderrSink } from './trace/writer';
 
 export const debugEnabled = flag(process.env['WRAPT_HOOKS_DEBUG']);
 
@@ -13,5 +12,7 @@ export function debug(message: string): void {
 
 /** Writes one line to stderr; a closed stderr is not an error of ours (the writer drops it). */
 export function writeLine(line: string): void {
+  // Required here, not imported: the writer loads with the first line, not at every start.
+  const { stderrSink } = require('./trace/writer') as typeof import('./trace/writer');
   stderrSink().write(line.endsWith('\n') ? line : `${line}\n`);
 }

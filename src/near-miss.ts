@@ -3,7 +3,7 @@
 // which the preload never does at start-up.
 import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 
 /** Edit distance with transpositions (optimal string alignment), stopping early past `limit`. */
 export function distance(a: string, b: string, limit = Infinity): number {

@@ -3,7 +3,7 @@
 // post-import hook can see it. Used by the exit summary (WRAPT_HOOKS_DEBUG) and `doctor` only:
 // it reads files the preload never reads at start-up.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { findPackageRoot } from '../config/discovery';
 import { splitBare } from '../core/targets';
 import { bundlesInstalled } from './runtime';

@@ -8,7 +8,7 @@
 //   module behind a loader that runs only when its target fires;
 // - `wrapt-hooks` itself stays outside the bundle: the copy installed beside it runs the preload.
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import type { Message, OnLoadArgs, OnLoadResult, PartialMessage, Plugin, PluginBuild } from 'esbuild';
 import { discover } from '../config/discovery';
 import { loadPlan } from '../config/plan';

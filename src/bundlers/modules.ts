@@ -3,7 +3,7 @@
 // `export *` too), and its package's version. Asked of esbuild itself, so that the answer is the
 // one the bundle is built with.
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import type { Loader, PluginBuild } from 'esbuild';
 
 /** The extensions of the modules the plugin can replace, with their esbuild loaders. */

@@ -2,7 +2,7 @@
 // this thread's registry, as a config file's would (builtin targets, traces and targets the
 // bundle left outside included), and each bundled target module, when the bundle evaluates it,
 // becomes a module instance of the registry (core/bundled.ts).
-import * as path from 'node:path';
+import path = require('node:path');
 import { bundledLoad } from '../core/bundled';
 import { getRegistry, type Registry } from '../core/registry';
 import { parseTarget } from '../core/targets';

@@ -3,7 +3,7 @@
 // the lexers (static-exports.ts). Application and patch code never runs here.
 import { readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 import { compileFunction } from 'node:vm';
 import type { PlanPatch, PlanTrace } from '../config/types';
 import { checkSyntax, nodeStripsTypes } from '../core/load-error';

@@ -1,5 +1,5 @@
 // `wrapt-hooks doctor` for people: the report as aligned, optionally coloured text.
-import * as path from 'node:path';
+import path = require('node:path');
 import type { DoctorReport } from './doctor-report';
 import type { EsmMode } from '../hooks/esm';
 

@@ -3,7 +3,7 @@
 // application or patch code (doctor-checks.ts reads them statically).
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 import { parseArgs } from 'node:util';
 import { loadPlan } from '../config/plan';
 import type { Plan, PlanPatch, PlanTrace } from '../config/types';

@@ -2,7 +2,7 @@
 // the exit code and signals pass through.
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import * as path from 'node:path';
+import path = require('node:path');
 import { optionProblem, parseTraceEntry } from '../config/validate';
 import { RECIPE_PREFIX, recipeNames } from '../recipes/discover';
 import { describeCause } from '../errors';

@@ -5,7 +5,7 @@
 // at load time does nothing).
 import { readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 
 export type StaticFormat = 'commonjs' | 'module' | 'json' | 'builtin' | 'typescript';
 

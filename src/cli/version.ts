@@ -1,6 +1,6 @@
 // The version of this installed copy of wrapt-hooks, from its package.json.
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 
 export function packageVersion(): string {
   try {

@@ -2,7 +2,7 @@
 // "wrapt-hooks" (the config's shape). Discovery reads package.json files only; no patch code
 // loads until its target is imported.
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { describeCause } from '../errors';
 import { forThisNode, RECIPE_PREFIX, recipeRoot } from '../recipes/discover';
 import { MODULE_NAME } from './search';

@@ -2,7 +2,7 @@
 // (WRAPT_PATCHES, WRAPT_TRACE, WRAPT_HOOKS_STRICT). Reading a plan has no side effects:
 // problems are returned, not reported, so that the preload, `doctor` and tests all see the
 // same list.
-import * as path from 'node:path';
+import path = require('node:path');
 import { flag, list, type Env } from '../env';
 import { findConfig, MODULE_NAME } from './search';
 import type { Plan, Problem, Section } from './types';

@@ -5,7 +5,7 @@
 // it needs no TypeScript package and writes nothing to disk; elsewhere cosmiconfig's TypeScript
 // loader (the typescript package, a temporary file beside the config).
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 import { untrustedReason } from '../core/trust';
 import { describeParseError, type ErrorCode } from '../errors';
 

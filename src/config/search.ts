@@ -7,7 +7,7 @@
 // searches when the working directory holds a cosmiconfig meta config (which can change the
 // places), and loads a config that uses `$import`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { debug } from '../debug';
 import { describeCause } from '../errors';
 import type { Env } from '../env';
@@ -42,13 +42,14 @@ export interface Found {
 export function findConfig(cwd: string, env: Env = process.env): Found {
   const explicit = env['WRAPT_HOOKS_CONFIG'];
   if (explicit !== undefined) return loadExplicit(cwd, explicit);
-  const { dirs, boundary } = projectDirs(cwd);
-  if (META_PLACES.some((place) => exists(path.join(cwd, place))) || hasMetaField(path.join(cwd, 'package.json'))) {
+  const seen = new Listings();
+  const { dirs, boundary } = projectDirs(cwd, seen);
+  if (META_PLACES.some((place) => seen.has(cwd, place)) || hasMetaField(path.join(cwd, 'package.json'), seen)) {
     debug(`searched for a config with cosmiconfig: ${cwd} holds a cosmiconfig meta config`);
     return withProblems(() => cosmiconfigExplorer(boundary === undefined ? 'none' : 'project').search(cwd));
   }
   for (const dir of dirs) {
-    const found = searchDir(dir);
+    const found = searchDir(dir, seen);
     if (found === undefined) continue;
     const at = dirs.slice(0, dirs.indexOf(dir) + 1).join(', ');
     debug(
@@ -68,13 +69,13 @@ export function findConfig(cwd: string, env: Env = process.env): Found {
  * only the working directory is searched (cosmiconfig's "none"), so that a file in a shared
  * parent such as /tmp never configures the process.
  */
-function projectDirs(cwd: string): { dirs: string[]; boundary: string | undefined } {
+function projectDirs(cwd: string, seen: Listings): { dirs: string[]; boundary: string | undefined } {
   const start = path.resolve(cwd);
   const dirs: string[] = [];
   for (let dir = start; ;) {
     dirs.push(dir);
-    const boundary = ['package.json', 'package.yaml'].map((name) => path.join(dir, name)).find(exists);
-    if (boundary !== undefined) return { dirs, boundary };
+    const name = ['package.json', 'package.yaml'].find((place) => seen.has(dir, place));
+    if (name !== undefined) return { dirs, boundary: path.join(dir, name) };
     const parent = path.dirname(dir);
     if (parent === dir) return { dirs: [start], boundary: undefined };
     dir = parent;
@@ -82,18 +83,15 @@ function projectDirs(cwd: string): { dirs: string[]; boundary: string | undefine
 }
 
 /** The first place in `dir` that holds a config, as cosmiconfig reads them; undefined when none does. */
-function searchDir(dir: string): Found | undefined {
-  if (!isDirectory(dir)) return undefined;
-  const names = listing(dir);
-  const inConfig = names === undefined || names.has('.config') ? listing(path.join(dir, '.config')) : new Set<string>();
+function searchDir(dir: string, seen: Listings): Found | undefined {
+  if (seen.list(dir) === undefined && !seen.isDirectory(dir)) return undefined;
   for (const place of SEARCH_PLACES) {
     // A directory listing answers "not there" for most places without a failed read each.
-    const listed = place.startsWith('.config/') ? inConfig?.has(place.slice(8)) : names?.has(place);
-    if (listed === false) continue;
+    if (seen.listed(dir, place) === false) continue;
     const file = path.join(dir, place);
     let content: string;
     try {
-      content = readFileSync(file, 'utf8');
+      content = seen.read(file);
     } catch (error) {
       if (NOT_THERE.has((error as { code?: string }).code ?? '')) continue;
       return { file: undefined, problems: [problem(file, error, 'cannot read')] };
@@ -106,6 +104,68 @@ function searchDir(dir: string): Found | undefined {
     if (found.file !== undefined || found.problems.length > 0) return found;
   }
   return undefined;
+}
+
+/**
+ * What one search has seen of the file system: each directory is listed once and each file read
+ * once (the working directory's package.json is both the meta-config check and the first place),
+ * and "is it there" is answered from a listing, without a failed stat (an exception) per place.
+ */
+class Listings {
+  private readonly listings = new Map<string, Set<string> | undefined>();
+  private readonly texts = new Map<string, string>();
+
+  /** The names in `dir`; undefined when it cannot be listed. */
+  list(dir: string): Set<string> | undefined {
+    if (!this.listings.has(dir)) {
+      let names: Set<string> | undefined;
+      try {
+        names = new Set(readdirSync(dir));
+      } catch {
+        names = undefined; // unlistable: every place is tried by reading it
+      }
+      this.listings.set(dir, names);
+    }
+    return this.listings.get(dir);
+  }
+
+  /** Whether a listing shows `place` (a name, or `.config/name`) in `dir`; undefined when no listing can tell. */
+  listed(dir: string, place: string): boolean | undefined {
+    const slash = place.indexOf('/');
+    const names = this.list(dir);
+    if (slash === -1) return names?.has(place);
+    if (names !== undefined && !names.has(place.slice(0, slash))) return false;
+    return this.list(path.join(dir, place.slice(0, slash)))?.has(place.slice(slash + 1));
+  }
+
+  /** Whether `place` exists in `dir`. */
+  has(dir: string, place: string): boolean {
+    const listed = this.listed(dir, place);
+    if (listed !== undefined) return listed;
+    try {
+      return statSync(path.join(dir, place), { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return false; // ENOTDIR, EACCES: not a place that holds a file
+    }
+  }
+
+  isDirectory(dir: string): boolean {
+    try {
+      return statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The text of `file` (read once); throws as readFileSync does. */
+  read(file: string): string {
+    let text = this.texts.get(file);
+    if (text === undefined) {
+      text = readFileSync(file, 'utf8');
+      this.texts.set(file, text);
+    }
+    return text;
+  }
 }
 
 /** `WRAPT_HOOKS_CONFIG`: the file named, no search; empty or /dev/null: no config file. */
@@ -185,36 +245,12 @@ export function cosmiconfigExplorer(searchStrategy: 'project' | 'none'): Explore
   return cosmiconfigSync(MODULE_NAME, { searchPlaces: [...SEARCH_PLACES], loaders: LOADERS, searchStrategy, cache: false });
 }
 
-function hasMetaField(file: string): boolean {
+function hasMetaField(file: string, seen: Listings): boolean {
+  if (seen.listed(path.dirname(file), path.basename(file)) === false) return false;
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = seen.read(file);
     return text.includes('"cosmiconfig"') && Object.prototype.hasOwnProperty.call(JSON.parse(text) ?? {}, 'cosmiconfig');
   } catch {
     return false; // no package.json, or a broken one: the search reports it where it matters
-  }
-}
-
-function listing(dir: string): Set<string> | undefined {
-  try {
-    return new Set(readdirSync(dir));
-  } catch {
-    return undefined; // unlistable: every place is tried by reading it
-  }
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function exists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -6,10 +6,9 @@
 // No directory is listed here (near-miss names are doctor's and the exit summary's business).
 import { existsSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 import type { Target } from '../core/targets';
 import { satisfies } from '../core/versions';
-import { didYouMean } from '../near-miss';
 
 const FILE_LIKE = /\.(?:[cm]?[jt]s|json|node)$/;
 
@@ -75,7 +74,7 @@ export function unknownDisabled(disabled: ReadonlySet<string>, configured: Reado
   const messages: string[] = [];
   for (const key of disabled) {
     if (configured.has(key)) continue;
-    const hint = didYouMean(key, written);
+    const hint = (require('../near-miss') as typeof import('../near-miss')).didYouMean(key, written);
     messages.push(
       `WRAPT_HOOKS_DISABLE names "${key}", which is not a configured target, so it turns nothing off${hint === '' ? '' : `: ${hint}`} (targets: ${written.join(', ') || 'none'}). Fix the name, or remove it from WRAPT_HOOKS_DISABLE.`,
     );

@@ -5,7 +5,6 @@ import { checkSpecifier, parseTarget, type Target } from '../core/targets';
 import { debug } from '../debug';
 import type { ErrorCode } from '../errors';
 import { isRange } from '../core/versions';
-import { builtinNames, didYouMean } from '../near-miss';
 import { missingBuiltin, targetMistake } from './target-checks';
 import type { Section } from './types';
 import { OPTION_KEYS, readOptions, splitSpec, type OptionProblem, type TraceOptions } from '../trace/options';
@@ -89,7 +88,7 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
     if (missingBuiltinEntries(target, entries, problem)) continue;
     const parsed = parseTarget(target, baseDir);
     if (typeof parsed === 'string') {
-      const hint = target.startsWith('node:') ? didYouMean(target, builtinNames()) : '';
+      const hint = target.startsWith('node:') ? nearMiss().didYouMean(target, nearMiss().builtinNames()) : '';
       problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${parsed}${hint === '' ? '' : `: ${hint}`}.`);
       continue;
     }
@@ -221,7 +220,7 @@ export function parseTraceSpec(spec: unknown, baseDir: string): { target: string
 function unknownKeys(object: Record<string, unknown>, known: readonly string[], parts: readonly (string | number)[], problem: ProblemFn, after = ''): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
-    const hint = didYouMean(key, known);
+    const hint = nearMiss().didYouMean(key, known);
     problem(
       'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
       [...parts, key],
@@ -253,4 +252,9 @@ function missingBuiltinEntries(target: string, entries: readonly unknown[], prob
 export function traceTargetMistake(written: string, baseDir: string): string | undefined {
   const target: Target | string = parseTarget(written, baseDir);
   return typeof target === 'string' ? undefined : targetMistake(target, baseDir);
+}
+
+/** The "did you mean" helpers, loaded only when a name is wrong. */
+function nearMiss(): typeof import('../near-miss') {
+  return require('../near-miss') as typeof import('../near-miss');
 }

@@ -2,7 +2,7 @@
 // column of a syntax error (for ES modules too, whose errors do not carry them), and for a
 // TypeScript file on a Node.js that cannot strip types, that this Node cannot load TypeScript.
 // Runs only once a load has already failed.
-import * as path from 'node:path';
+import path = require('node:path');
 import { describeCause, syntaxLocation, type SourceLocation } from '../errors';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts']);

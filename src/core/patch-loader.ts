@@ -2,7 +2,7 @@
 // resolution from the declaring directory, the trust check, loading, and picking the export.
 // Never throws: a problem comes back as a coded message for the registry to report.
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 import { describeCause, type ErrorCode } from '../errors';
 import type { PatchFn } from '../types';
 import { describeLoadError } from './load-error';

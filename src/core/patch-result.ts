@@ -2,7 +2,7 @@
 // thenable never replaces, our own wrapper of something else is ignored, anything else replaces
 // CommonJS exports), and the package version a module instance reports.
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { debug } from '../debug';
 import { describeCause, report, warn } from '../errors';
 import { getOriginal, isWrapped } from '../wrap/wrappers';

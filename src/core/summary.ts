@@ -5,7 +5,7 @@
 // packages are listed (for "did you mean express?").
 import { realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 import { writeLine } from '../debug';
 import { didYouMean, installedPackages } from '../near-miss';
 import type { Registry } from './registry';

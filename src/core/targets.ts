@@ -2,7 +2,7 @@
 // the application. Pure functions over strings (and one optional resolve for extensionless
 // application files); used by the config, the registry and the module hooks alike.
 import { isBuiltin } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 
 export type TargetKind = 'builtin' | 'package' | 'deep' | 'file';
 

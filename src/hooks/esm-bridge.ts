@@ -49,15 +49,26 @@ function bridge(): Bridge {
   return globalSlot<Bridge>(KEYS.iitmBridge, () => ({ files: new Set(), copies: [], loading: new Set(), dispatch: undefined, specifierOf: undefined }));
 }
 
-/** Starts the bridge with this library's dispatch and joins the copies loaded so far. */
-export function startBridge(dispatch: ImportHook, specifierOf?: SpecifierSource): void {
+/**
+ * Starts the bridge with this library's dispatch and joins the copies loaded so far. Our own copy
+ * is joined now only when `joinOwn` (the off-thread loader's wrappers import it where no resolve
+ * hook of ours sees them); in-thread, `joinOwnCopy` joins it when import-in-the-middle's hooks
+ * load, so an application that imports no target never loads it.
+ */
+export function startBridge(dispatch: ImportHook, specifierOf?: SpecifierSource, joinOwn = true): void {
   const state = bridge();
   if (state.dispatch !== undefined) return;
   state.dispatch = dispatch;
   state.specifierOf = specifierOf;
+  if (joinOwn) joinOwnCopy();
+  scan();
+}
+
+/** Joins this library's own copy of import-in-the-middle (a no-op before `startBridge`). */
+export function joinOwnCopy(): void {
+  if (bridge().dispatch === undefined) return;
   const own = require.resolve('import-in-the-middle/lib/register.js');
   joinCopy(own, require(own) as RegisterModule);
-  scan();
 }
 
 /** The copies joined so far (for the debug line and tests). */

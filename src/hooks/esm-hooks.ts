@@ -6,10 +6,10 @@
 // (create-hook.mjs with es-module-lexer and cjs-module-lexer: most of what loading it costs)
 // loads at the first import of a target, and never for an application that imports none (a
 // CommonJS application, or one whose targets are all required).
-import * as nodeModule from 'node:module';
+import nodeModule = require('node:module');
 import { pathToFileURL } from 'node:url';
 import { describeCause, warn } from '../errors';
-import { noteResolved } from './esm-bridge';
+import { joinOwnCopy, noteResolved } from './esm-bridge';
 import { completeWrapper } from './esm-wrapper';
 
 export interface ResolveResult {
@@ -92,6 +92,8 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
         iitm = createIitm(isTarget);
         state = iitm === undefined ? 'failed' : 'active';
         if (iitm === undefined) return result;
+        // Before the first wrapper runs: the copy its code imports is joined to the bridge.
+        joinOwnCopy();
         const active = iitm;
         // Hooks registered later run first: this load hook sees import-in-the-middle's wrapper URLs.
         registerHooks({

@@ -35,7 +35,7 @@ export function installEsm(registry: Registry): EsmMode {
   };
   // Before any wrapper of ours can run, and before the copies already loaded are joined: what
   // they wrapped so far (a builtin an agent's own start-up imported) is replayed to it.
-  bridge.startBridge(hook, channel === undefined ? undefined : specifierOf);
+  bridge.startBridge(hook, channel === undefined ? undefined : specifierOf, channel !== undefined);
   // Other agents' copies that load after this point: the CommonJS hook sees their lib/register.js
   // when the agent's Hook requires it, before any wrapper of theirs can run. In-thread, the resolve
   // hook sees them too, but not soon enough next to an agent whose loader runs off-thread

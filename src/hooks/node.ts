@@ -1,6 +1,6 @@
 // Every branch on the running Node's version or abilities, in one place. The rest of the code
 // asks these questions and never reads `process.versions` itself.
-import * as nodeModule from 'node:module';
+import nodeModule = require('node:module');
 
 export type EsmMode = 'sync' | 'async' | 'none';
 

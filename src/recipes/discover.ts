@@ -9,7 +9,7 @@
 // that loads the recipe's function at the channel's first message, and hands it that message.
 import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import * as path from 'node:path';
+import path = require('node:path');
 import { satisfies } from '../core/versions';
 
 export const RECIPE_PREFIX = 'wrapt-hooks/recipes/';

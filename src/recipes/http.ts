@@ -11,7 +11,7 @@
 // and Node's bundled undici (global fetch) publishes on the same channels as the npm package.
 // Times are to the response's headers. URLs lose their password and secret-looking query values.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import * as dc from 'node:diagnostics_channel';
+import dc = require('node:diagnostics_channel');
 import { emit, setRequestIdProvider } from '../trace/output';
 import { describeError, msSince, redactUrl } from '../trace/format';
 import { isWrapped } from '../wrap/wrappers';

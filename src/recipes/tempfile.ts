@@ -7,8 +7,8 @@
 // Every mkdtemp form is wrapped: fs.mkdtempSync, fs.mkdtemp (callback), fs.promises.mkdtemp
 // (the same function as `fs/promises`), and the disposable forms where Node has them. The
 // creator is the first stack frame in the application (else outside wrapt-hooks and Node).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { emit } from '../trace/output';
 import { callerFrames } from '../trace/stack';
 import { wrapFunctionWrapper } from '../wrap/patches';

@@ -2,7 +2,7 @@
 // with WRAPT_TRACE_FORMAT=json, one JSON object per line; to WRAPT_TRACE_FILE or stderr,
 // through the one writer (writer.ts). While the http recipe is on, a line written during an
 // incoming request carries that request's id (`[req 7]`, JSON `"req": 7`).
-import * as path from 'node:path';
+import path = require('node:path');
 import { describeCause, warn } from '../errors';
 import { globalSlot, KEYS } from '../global-state';
 import { fileSink, stderrSink, type Sink } from './writer';

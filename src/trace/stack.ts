@@ -1,6 +1,6 @@
 // Caller frames for `stack` trace options and the tempfile recipe: the frames outside
 // wrapt-hooks, application frames first (not node_modules, not Node's own), then the rest.
-import * as path from 'node:path';
+import path = require('node:path');
 
 /** wrapt-hooks' own files: the directory of the bundle this module is part of (dist/). */
 const OWN = `${__dirname}${path.sep}`;

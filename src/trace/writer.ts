@@ -18,7 +18,7 @@
 // The application is blocked only then, and when the queue grows past HIGH_WATER (memory is
 // bounded). A worker thread writes synchronously, waiting on EAGAIN: a worker can be terminated
 // (or the process exit) at any moment without an 'exit' event in that thread, so nothing may wait.
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { globalSlot, KEYS } from '../global-state';
 
 // Taken before any patch can wrap them: tracing `fs#writeSync` must not trace its own output.
