@@ -28,7 +28,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportDeclaration[source.value=/^node:/] > :matches(ImportNamespaceSpecifier, ImportDefaultSpecifier)",
+          selector: 'ImportDeclaration[source.value=/^node:/] > :matches(ImportNamespaceSpecifier, ImportDefaultSpecifier)',
           message: "Use `import x = require('node:…')` or named imports: the bundle copies a builtin's exports for a namespace or default import.",
         },
       ],
