@@ -2,11 +2,12 @@
 // test/unit/bad-input.test.mjs runs every case in process), one per stage where a problem is
 // found: the config file (JSON, JavaScript), patch package discovery (from the environment), the
 // patch module when its target loads (CommonJS and ES module patches). With --require and with
-// --import (both for one config and one patch module case, one each for the rest), the application's stdout and exit code are exactly those of the same app run without
-// the preload, and its stderr gains nothing but one WraptHooksWarning (with a WRAPT_HOOKS_ code)
-// naming the file and the key (or the target / specifier); in strict mode (WRAPT_HOOKS_STRICT=1)
-// the process fails with a WraptHooksError that says what to fix. No case may pollute
-// Object.prototype (the app prints what it sees of it).
+// --import (both for one config and one patch module case, one each for the rest), the
+// application's stdout and exit code are exactly those of the same app run without the preload,
+// and its stderr gains nothing but one WraptHooksWarning (with a WRAPT_HOOKS_ code) naming the
+// file and the key (or the target / specifier); in strict mode (WRAPT_HOOKS_STRICT=1) the process
+// fails with a WraptHooksError that says what to fix. No case may pollute Object.prototype (the
+// app prints what it sees of it).
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync } from 'node:fs';
