@@ -153,23 +153,36 @@ describe('a package whose ES module entry re-exports its CommonJS build (pg, ws)
 
 describe("Node 20's off-thread loader", () => {
   // Registered from application code, then imported at once: the loader thread must know the
-  // target before it resolves the import. Many runs, because a race loses only some of them.
+  // target before it resolves the import. Many registrations, because a race loses only some of
+  // them: each process registers and at once imports several packages in turn (every one a target
+  // the loader has not seen), and several processes start cold.
   test('registerPostImportHook followed at once by import() is patched, run after run', async () => {
+    const TARGETS = 5;
+    const packages = {};
+    for (let i = 0; i < TARGETS; i++) {
+      packages[`greeter-${i}`] = {
+        'package.json': { name: `greeter-${i}`, version: '1.0.0', type: 'module', exports: './index.js' },
+        'index.js': `export function greet(name) { return 'hello ' + name; }\n`,
+      };
+    }
     const app = makeApp({
-      packages: ['esm-greeter'],
+      packages,
       files: {
         'app.mjs': `
           import { registerPostImportHook } from 'wrapt-hooks';
-          registerPostImportHook((ns) => { ns.greet = () => 'patched'; }, 'esm-greeter');
-          const { greet } = await import('esm-greeter');
-          console.log(greet('x'));
+          for (let i = 0; i < ${TARGETS}; i++) {
+            registerPostImportHook((ns) => { ns.greet = () => 'patched ' + i; }, 'greeter-' + i);
+            const { greet } = await import('greeter-' + i);
+            console.log(greet('x'));
+          }
         `,
       },
     });
-    // In-thread hooks (Node 22/24) have no thread to reach: a few runs there, many on Node 20.
-    const runs = supportsSyncHooks() ? 4 : 20;
+    // In-thread hooks (Node 22/24) have no thread to reach: a few runs there, more on Node 20.
+    const runs = supportsSyncHooks() ? 2 : 5;
     const results = await pool(Array.from({ length: runs }, () => () => run(app, ['--import', 'wrapt-hooks/register', 'app.mjs'])));
+    const expected = `0 ${Array.from({ length: TARGETS }, (_, i) => `patched ${i}`).join('\n')}`;
     const outputs = results.map((result) => `${result.code} ${result.stdout.trim()}`);
-    assert.deepEqual(outputs, Array(runs).fill('0 patched'));
+    assert.deepEqual(outputs, Array(runs).fill(expected));
   });
 });

@@ -1,7 +1,7 @@
 // The bad-input corpus (§8): malformed configs and patch specifiers, and files another user
 // could have planted. test/unit/bad-input.test.mjs runs every case in process (the plan, patch
 // package discovery and the registry, as the preload calls them); test/bad-input.test.mjs runs
-// representatives of each stage as users do, with both preload flags and in strict mode.
+// representatives of each stage as users do, with the preload flags and in strict mode.
 import { makeApp } from './helpers.mjs';
 
 // The application: loads its target (a small package) and a builtin, prints what it sees of

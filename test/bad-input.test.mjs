@@ -2,26 +2,35 @@
 // test/unit/bad-input.test.mjs runs every case in process), one per stage where a problem is
 // found: the config file (JSON, JavaScript), patch package discovery (from the environment), the
 // patch module when its target loads (CommonJS and ES module patches). With --require and with
-// --import, the application's stdout and exit code are exactly those of the same app run without
-// the preload, and its stderr gains nothing but one WraptHooksWarning (with a WRAPT_HOOKS_ code)
-// naming the file and the key (or the target / specifier); in strict mode (WRAPT_HOOKS_STRICT=1)
-// the process fails with a WraptHooksError that says what to fix. No case may pollute
-// Object.prototype (the app prints what it sees of it).
+// --import (both for one config and one patch module case, one each for the rest), the
+// application's stdout and exit code are exactly those of the same app run without the preload,
+// and its stderr gains nothing but one WraptHooksWarning (with a WRAPT_HOOKS_ code) naming the
+// file and the key (or the target / specifier); in strict mode (WRAPT_HOOKS_STRICT=1) the process
+// fails with a WraptHooksError that says what to fix. No case may pollute Object.prototype (the
+// app prints what it sees of it).
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync } from 'node:fs';
 import { makeApp, runNode, runNodeAsync, path } from './helpers.mjs';
 import { CASES, IS_ROOT, NOBODY, PLANTED, RC, VICTIM, VISIBLE_PATCH, expand, json, setupCase } from './bad-input-corpus.mjs';
 
-// One case per stage and loader; the names are the corpus's.
-const REPRESENTATIVES = [
-  '"__proto__" top-level key',
-  'JavaScript config that throws',
-  'WRAPT_PATCHES names a package that is not installed',
-  'named export is missing',
-  'ES module patch with top-level await',
-];
-const PLANTED_REPRESENTATIVES = ['world-writable .wrapt-hooksrc.json', 'patch module owned by another user'];
+const REQUIRE = ['--require'];
+const IMPORT = ['--import'];
+const FLAGS = [REQUIRE, IMPORT];
+
+// One case per stage and loader (the names are the corpus's), with the preload flags each runs
+// with: both for a config and a patch module problem, one for the others.
+const REPRESENTATIVES = new Map([
+  ['"__proto__" top-level key', FLAGS],
+  ['JavaScript config that throws', [IMPORT]],
+  ['WRAPT_PATCHES names a package that is not installed', [REQUIRE]],
+  ['named export is missing', [IMPORT]],
+  ['ES module patch with top-level await', FLAGS],
+]);
+const PLANTED_REPRESENTATIVES = new Map([
+  ['world-writable .wrapt-hooksrc.json', [REQUIRE]],
+  ['patch module owned by another user', [IMPORT]],
+]);
 
 /** The corpus entries called `names`; fails when one is missing (so a renamed case cannot drop out). */
 function pick(list, names) {
@@ -31,8 +40,6 @@ function pick(list, names) {
     return found;
   });
 }
-
-const FLAGS = [['--require'], ['--import']];
 
 /** stderr without the one warning (its line, detail lines, and Node's "--trace-warnings" hint). */
 function otherStderr(stderr) {
@@ -54,19 +61,20 @@ function otherStderr(stderr) {
 }
 
 describe('bad input: fail-open, one coded warning, strict mode explains', { concurrency: 2 }, () => {
-  for (const testCase of pick(CASES, REPRESENTATIVES)) {
-    it(testCase.name, async () => {
+  for (const testCase of pick(CASES, [...REPRESENTATIVES.keys()])) {
+    const flags = REPRESENTATIVES.get(testCase.name);
+    it(`${testCase.name} (${flags.map(([flag]) => flag).join(', ')})`, async () => {
       const dir = setupCase(testCase);
       const env = testCase.env ?? {};
       const [baseline, strict, ...results] = await Promise.all([
         runNodeAsync(dir, ['app.js'], { env }),
         runNodeAsync(dir, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { ...env, WRAPT_HOOKS_STRICT: '1' } }),
-        ...FLAGS.map((flag) => runNodeAsync(dir, [...flag, 'wrapt-hooks/register', 'app.js'], { env })),
+        ...flags.map((flag) => runNodeAsync(dir, [...flag, 'wrapt-hooks/register', 'app.js'], { env })),
       ]);
       assert.equal(baseline.code, 3, `the app itself must run: ${baseline.stderr}`);
       assert.match(baseline.stdout, /^hello app function\npolluted: undefined undefined function /);
 
-      for (const [index, flag] of FLAGS.entries()) {
+      for (const [index, flag] of flags.entries()) {
         const label = `${flag[0]}:`;
         const result = results[index];
         assert.equal(result.stdout, baseline.stdout, `${label} stdout differs; stderr:\n${result.stderr}`);
@@ -118,12 +126,10 @@ test('targets named like Object.prototype members are plain package names', () =
       'app.js': `${names.map((name) => `console.log(require(${JSON.stringify(name)}).name);`).join('\n')}\nconsole.log(({}).polluted, typeof ({}).constructor);\n`,
     },
   });
-  for (const flag of FLAGS) {
-    const result = runNode(dir, [...flag, 'wrapt-hooks/register', 'app.js']);
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(result.warnings, []);
-    assert.equal(result.stdout, `${names.map((name) => `${name} patched(${name})`).join('\n')}\nundefined function\n`);
-  }
+  const result = runNode(dir, ['--require', 'wrapt-hooks/register', 'app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, []);
+  assert.equal(result.stdout, `${names.map((name) => `${name} patched(${name})`).join('\n')}\nundefined function\n`);
 });
 
 // ---- files another user could have planted (§8) ----------------------------------------------
@@ -132,9 +138,10 @@ test('targets named like Object.prototype members are plain package names', () =
 // The patch here is visible in the output: "refused" means the output is the bare app's.
 
 describe('planted files are refused', { concurrency: 2 }, () => {
-  for (const testCase of pick(PLANTED, PLANTED_REPRESENTATIVES)) {
+  for (const testCase of pick(PLANTED, [...PLANTED_REPRESENTATIVES.keys()])) {
+    const flags = PLANTED_REPRESENTATIVES.get(testCase.name);
     const skip = testCase.how === 'chown' && !IS_ROOT ? 'chown needs root (CI runs as root)' : false;
-    it(testCase.name, { skip }, async () => {
+    it(`${testCase.name} (${flags.map(([flag]) => flag).join(', ')})`, { skip }, async () => {
       const dir = setupCase(testCase, { patch: VISIBLE_PATCH });
       const env = testCase.env ?? {};
       const file = path.join(dir, testCase.planted);
@@ -149,10 +156,10 @@ describe('planted files are refused', { concurrency: 2 }, () => {
       const [baseline, strict, ...results] = await Promise.all([
         runNodeAsync(dir, ['app.js'], { env }),
         runNodeAsync(dir, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { ...env, WRAPT_HOOKS_STRICT: '1' } }),
-        ...FLAGS.map((flag) => runNodeAsync(dir, [...flag, 'wrapt-hooks/register', 'app.js'], { env })),
+        ...flags.map((flag) => runNodeAsync(dir, [...flag, 'wrapt-hooks/register', 'app.js'], { env })),
       ]);
       for (const [index, result] of results.entries()) {
-        const label = `${FLAGS[index][0]}:`;
+        const label = `${flags[index][0]}:`;
         assert.equal(result.stdout, baseline.stdout, `${label} the planted file must not run; stderr:\n${result.stderr}`);
         assert.equal(result.code, baseline.code, label);
         assert.equal(result.warnings.length, 1, `${label} ${result.stderr}`);

@@ -1,10 +1,11 @@
 // The config file (§3) in preloaded apps: one search place per loader (JSON, YAML, ES module,
 // TypeScript, the package.json field), the search from a subdirectory, WRAPT_HOOKS_CONFIG, no
 // config at all, `versions`, several patches per target, `enabled`, and the "#" split rule.
-// test/unit/config.test.mjs checks every search place, the order and the boundary in process.
+// test/unit/config.test.mjs checks every search place, the order and the boundary in process
+// (test/unit/config-search.test.mjs the .config/ places); here one place per loader, .config/
+// once, and the search as the preload runs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
 import { makeApp, path, lines, assertClean, runApp } from './helpers.mjs';
 
 const APP = "console.log('start'); require('os'); console.log('end');";
@@ -19,14 +20,14 @@ const yaml = (label) => `# YAML config\npatches:\n  os: ./patches/${label}.js\n`
 const cjs = (label) => `module.exports = { patches: { os: './patches/${label}.js' } };\n`;
 const esm = (label) => `export default { patches: { os: './patches/${label}.js' } };\n`;
 
+// One per loader (YAML, JSON in .config/, CommonJS, ES module; TypeScript and package.json below);
+// .wrapt-hooksrc.json is most other spawned suites' config.
 const PLACES = [
   ['.wrapt-hooksrc (YAML)', '.wrapt-hooksrc', yaml],
-  ['.wrapt-hooksrc.json', '.wrapt-hooksrc.json', json],
   ['.wrapt-hooksrc.cjs', '.wrapt-hooksrc.cjs', cjs],
   ['wrapt-hooks.config.mjs', 'wrapt-hooks.config.mjs', esm],
   // The rest of cosmiconfig's .config/ places are held to cosmiconfig in-process (test/unit/config-search.test.mjs).
   ['.config/wrapt-hooksrc.json', '.config/wrapt-hooksrc.json', json],
-  ['.config/wrapt-hooksrc (YAML)', '.config/wrapt-hooksrc', yaml],
 ];
 
 for (const [title, file, content] of PLACES) {
@@ -51,33 +52,24 @@ test('config search place: the package.json field "wrapt-hooks"', () => {
   assert.deepEqual(lines(result.stdout), ['start', 'patch os package.json', 'end']);
 });
 
-for (const file of ['.wrapt-hooksrc.ts', 'wrapt-hooks.config.ts', '.config/wrapt-hooksrc.ts']) {
-  test(`config search place: ${file} (Node strips its types where it can, TypeScript elsewhere)`, () => {
-    const files = {
-      [file]:
-        "import { defineConfig } from 'wrapt-hooks';\nconst target: string = 'os';\nexport default defineConfig({ patches: { [target]: './patches/ts.js' } });\n",
-      [file.startsWith('.config/') ? '.config/patches/ts.js' : 'patches/ts.js']: patchFile('ts'),
-      'app.js': APP,
-    };
-    const result = runApp(makeApp({ real: ['typescript'], files }));
-    assertClean(result);
-    assert.deepEqual(lines(result.stdout), ['start', 'patch os ts', 'end']);
-  });
-}
-
-test('the search starts at the working directory and goes up to the nearest package.json', () => {
-  const app = makeApp({ files: { '.wrapt-hooksrc.json': json('root'), 'patches/root.js': patchFile('root'), 'app.js': APP } });
-  const deeper = path.join(app, 'src', 'deeper');
-  mkdirSync(deeper, { recursive: true });
-  const result = runApp(deeper, { script: path.join(app, 'app.js') });
+// .wrapt-hooksrc.ts and wrapt-hooks.config.ts are read in process by test/unit/config.test.mjs.
+test('config search place: .config/wrapt-hooksrc.ts (Node strips its types where it can, TypeScript elsewhere)', () => {
+  const files = {
+    '.config/wrapt-hooksrc.ts':
+      "import { defineConfig } from 'wrapt-hooks';\nconst target: string = 'os';\nexport default defineConfig({ patches: { [target]: './patches/ts.js' } });\n",
+    '.config/patches/ts.js': patchFile('ts'),
+    'app.js': APP,
+  };
+  const result = runApp(makeApp({ real: ['typescript'], files }));
   assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['start', 'patch os root', 'end'], 'found from a subdirectory; the patch resolved against the config file');
+  assert.deepEqual(lines(result.stdout), ['start', 'patch os ts', 'end']);
 });
 
-test('WRAPT_HOOKS_DEBUG says where the search looked and where it stopped', () => {
+test('the search starts at the working directory and goes up to the nearest package.json; WRAPT_HOOKS_DEBUG says where it looked and where it stopped', () => {
   const app = makeApp({ files: { '.config/wrapt-hooksrc.json': json('dbg'), '.config/patches/dbg.js': patchFile('dbg'), 'app.js': APP, 'sub/.keep': '' } });
   const found = runApp(path.join(app, 'sub'), { script: path.join(app, 'app.js'), env: { WRAPT_HOOKS_DEBUG: '1' } });
   assertClean(found);
+  assert.deepEqual(lines(found.stdout), ['start', 'patch os dbg', 'end'], 'found from a subdirectory; the patch resolved against the config file');
   const sub = path.join(app, 'sub');
   const file = path.join(app, '.config', 'wrapt-hooksrc.json');
   assert.ok(found.stderr.includes(`wrapt-hooks: searched for a config from ${sub}: looked in ${sub}, ${app}; found ${file}`), found.stderr);
@@ -87,27 +79,8 @@ test('WRAPT_HOOKS_DEBUG says where the search looked and where it stopped', () =
   assert.ok(result.stderr.includes(`looked in ${none}; no config file. Stopped at ${path.join(none, 'package.json')}, the project boundary`), result.stderr);
 });
 
-test('a config above the nearest package.json is not used', () => {
-  const app = makeApp({
-    files: {
-      '.wrapt-hooksrc.json': json('outer'),
-      'patches/outer.js': patchFile('outer'),
-      'app.js': APP,
-      'packages/inner/package.json': { name: 'inner', version: '1.0.0' },
-      'packages/inner/lib/.keep': '',
-    },
-  });
-  const inner = path.join(app, 'packages', 'inner');
-  const script = path.join(app, 'app.js');
-  const blocked = runApp(path.join(inner, 'lib'), { script });
-  assertClean(blocked);
-  assert.deepEqual(lines(blocked.stdout), ['start', 'end'], 'the search stopped at packages/inner/package.json');
-  // The same layout without the inner package.json finds the outer config: the stop was the reason.
-  rmSync(path.join(inner, 'package.json'));
-  const found = runApp(path.join(inner, 'lib'), { script });
-  assertClean(found);
-  assert.deepEqual(lines(found.stdout), ['start', 'patch os outer', 'end']);
-});
+// A config above the nearest package.json (and the same layout without it, as the control) is
+// test/unit/config.test.mjs's; the stop at the boundary as the preload reports it is above.
 
 test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {
   const app = makeApp({

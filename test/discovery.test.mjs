@@ -28,16 +28,16 @@ function app({ fixtures = [], files = {}, config } = {}) {
 
 const PATCHED = ['app: start', 'lazy: patch module loaded', 'lazy: patching lazy-target@1.2.3', 'app: hello world (patched)'];
 
-for (const [name, preload] of Object.entries(PRELOADS)) {
-  test(`WRAPT_PATCHES (--${name === 'NODE_OPTIONS' ? 'NODE_OPTIONS' : name}): the patch module loads only when its target is imported`, () => {
-    const dir = app({ fixtures: ['wrapt-patches-lazy'] });
-    const { args, env } = preload({ WRAPT_PATCHES: 'wrapt-patches-lazy' });
-    const result = runNode(dir, [...args, 'app.js'], { env });
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(lines(result.stdout), PATCHED);
-    assert.deepEqual(result.warnings, []);
-  });
-}
+// WRAPT_PATCHES with NODE_OPTIONS here; with --require in the tests below (and the examples in
+// test/cli.test.mjs), with --import for the ES module app.
+test('WRAPT_PATCHES (NODE_OPTIONS): the patch module loads only when its target is imported', () => {
+  const dir = app({ fixtures: ['wrapt-patches-lazy'] });
+  const { args, env } = PRELOADS.NODE_OPTIONS({ WRAPT_PATCHES: 'wrapt-patches-lazy' });
+  const result = runNode(dir, [...args, 'app.js'], { env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(lines(result.stdout), PATCHED);
+  assert.deepEqual(result.warnings, []);
+});
 
 test('a patch package whose target is never imported loads no patch code (discovery reads package.json only)', () => {
   const dir = app({ fixtures: ['wrapt-patches-lazy'], files: { 'quiet.js': "console.log('app: start');\nrequire('node:os');\nconsole.log('app: end');\n" } });
@@ -57,16 +57,15 @@ test('an ES module app importing the target gets the patched exports', () => {
         "console.log('app: start');\nconst { default: target, hello } = await import('lazy-target');\nconsole.log('app: ' + hello('esm') + ' / ' + target.hello('esm'));\n",
     },
   });
-  for (const flag of ['--require', '--import']) {
-    const result = runNode(dir, [flag, 'wrapt-hooks/register', 'app.mjs'], { env: { WRAPT_PATCHES: 'wrapt-patches-lazy' } });
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(
-      lines(result.stdout),
-      ['app: start', 'lazy: patch module loaded', 'lazy: patching lazy-target@1.2.3', 'app: hello esm (patched) / hello esm (patched)'],
-      flag,
-    );
-    assert.deepEqual(result.warnings, []);
-  }
+  const result = runNode(dir, ['--import', 'wrapt-hooks/register', 'app.mjs'], { env: { WRAPT_PATCHES: 'wrapt-patches-lazy' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(lines(result.stdout), [
+    'app: start',
+    'lazy: patch module loaded',
+    'lazy: patching lazy-target@1.2.3',
+    'app: hello esm (patched) / hello esm (patched)',
+  ]);
+  assert.deepEqual(result.warnings, []);
 });
 
 test('the config\'s "packages" discovers patch packages too', () => {

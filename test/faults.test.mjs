@@ -10,6 +10,9 @@ const FLAGS = [
   ['--require', 'wrapt-hooks/register'],
   ['--import', 'wrapt-hooks/register'],
 ];
+const [REQUIRE, IMPORT] = FLAGS;
+// A patch that throws runs with both flags; the other faults with one each, spread over the two
+// (test/workers.test.mjs and test/esm.test.mjs hold the flags to threads and ES module apps).
 
 const VICTIM = {
   'package.json': { name: 'victim', version: '1.2.3', main: 'index.js' },
@@ -28,11 +31,11 @@ function app(files, packages = { victim: VICTIM }) {
   return makeApp({ packages, files });
 }
 
-/** Runs the app bare and with each preload, side by side; resolves to { baseline, results: [{flag, ...}] }. */
-async function runAll(dir, script = 'app.js', env = {}) {
+/** Runs the app bare and with each preload in `flags`, side by side; resolves to { baseline, results: [{flag, ...}] }. */
+async function runAll(dir, flags = FLAGS, script = 'app.js', env = {}) {
   const [baseline, ...results] = await Promise.all([
     runNodeAsync(dir, [script], { env }),
-    ...FLAGS.map(async (flag) => ({ flag: flag[0], ...(await runNodeAsync(dir, [...flag, script], { env })) })),
+    ...flags.map(async (flag) => ({ flag: flag[0], ...(await runNodeAsync(dir, [...flag, script], { env })) })),
   ]);
   return { baseline, results };
 }
@@ -73,7 +76,7 @@ describe('patches that return a promise', () => {
       'patch.js': "module.exports = function rejects() { return Promise.reject(new Error('async patch failed')); };\n",
       'app.js': `${APP}setTimeout(() => console.log('still running'), 20);\n`,
     });
-    const { baseline, results } = await runAll(dir);
+    const { baseline, results } = await runAll(dir, [IMPORT]);
     assert.match(baseline.stdout, /still running/);
     for (const result of results) {
       assert.equal(result.stdout, baseline.stdout, result.stderr);
@@ -97,6 +100,7 @@ console.log(victim.hello('app'), victim === again, globalThis.fired);
   const cases = [
     [
       'requires the target inside the patch function',
+      REQUIRE,
       `module.exports = function selfRequire(exports) {
   globalThis.fired = (globalThis.fired || 0) + 1;
   const inner = require('victim');
@@ -107,6 +111,7 @@ console.log(victim.hello('app'), victim === again, globalThis.fired);
     ],
     [
       'requires the target at the top of the patch module',
+      IMPORT,
       `const inner = require('victim');
 module.exports = function topRequire(exports) {
   globalThis.fired = (globalThis.fired || 0) + 1;
@@ -116,30 +121,26 @@ module.exports = function topRequire(exports) {
 `,
     ],
   ];
-  for (const [title, patch] of cases) {
+  for (const [title, flag, patch] of cases) {
     it(`${title}: no recursion, fires once`, () => {
       const dir = app({ '.wrapt-hooksrc.json': config({ victim: './patch.js' }), 'patch.js': patch, 'app.js': COUNTING_APP });
-      for (const flag of FLAGS) {
-        const result = runNode(dir, [...flag, 'app.js']);
-        assert.equal(result.code, 0, result.stderr);
-        assert.deepEqual(result.warnings, [], result.stderr);
-        assert.equal(result.stdout, 'hello app (inner saw function) true 1\n', result.stderr);
-      }
+      const result = runNode(dir, [...flag, 'app.js']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(result.warnings, [], result.stderr);
+      assert.equal(result.stdout, 'hello app (inner saw function) true 1\n', result.stderr);
     });
   }
 
   it('an ES module app, the patch requires the target: fires once', () => {
     const dir = app({
       '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
-      'patch.js': cases[0][1],
+      'patch.js': cases[0][2],
       'app.mjs': "import victim from 'victim';\nimport { hello } from 'victim';\nconsole.log(victim.hello('app'), hello === victim.hello, globalThis.fired);\n",
     });
-    for (const flag of FLAGS) {
-      const result = runNode(dir, [...flag, 'app.mjs']);
-      assert.equal(result.code, 0, result.stderr);
-      assert.deepEqual(result.warnings, [], result.stderr);
-      assert.equal(result.stdout, 'hello app (inner saw function) true 1\n', `${flag[0]}: ${result.stderr}`);
-    }
+    const result = runNode(dir, [...IMPORT, 'app.mjs']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.warnings, [], result.stderr);
+    assert.equal(result.stdout, 'hello app (inner saw function) true 1\n', result.stderr);
   });
 });
 
@@ -152,12 +153,10 @@ module.exports = function slow(exports) { const original = exports.hello; export
 `,
     'app.js': "console.log('before'); console.log(require('victim').hello('app')); console.log('after'); process.exitCode = 4;\n",
   });
-  for (const flag of FLAGS) {
-    const result = runNode(dir, [...flag, 'app.js']);
-    assert.equal(result.code, 4, result.stderr);
-    assert.deepEqual(result.warnings, []);
-    assert.equal(result.stdout, 'before\nhello app (slowly patched)\nafter\n');
-  }
+  const result = runNode(dir, [...REQUIRE, 'app.js']);
+  assert.equal(result.code, 4, result.stderr);
+  assert.deepEqual(result.warnings, []);
+  assert.equal(result.stdout, 'before\nhello app (slowly patched)\nafter\n');
 });
 
 describe('patches on frozen and non-configurable properties', () => {
@@ -183,7 +182,7 @@ module.exports = function wrapLocked(exports) { wrapFunctionWrapper(exports, ${J
           'app.js': "const f = require('frozen'); console.log(f.hello('x'), f.locked(), f.inner.deep()); process.exitCode = 5;\n",
         },
       });
-      const { baseline, results } = await runAll(dir);
+      const { baseline, results } = await runAll(dir, [IMPORT]);
       assert.equal(baseline.stdout, 'hello x locked deep\n');
       for (const result of results) {
         assert.equal(result.stdout, baseline.stdout, result.stderr);
@@ -229,14 +228,12 @@ if (isMainThread) {
 }
 `,
   });
-  for (const flag of FLAGS) {
-    const result = runNode(dir, [...flag, 'app.js']);
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(result.warnings, [], result.stderr);
-    const lines = result.stdout.trim().split('\n');
-    assert.deepEqual(lines.slice(0, 8), Array(8).fill('hello worker patched fired=1'), result.stdout);
-    assert.equal(lines[8], 'main hello main patched 1');
-  }
+  const result = runNode(dir, [...IMPORT, 'app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  const lines = result.stdout.trim().split('\n');
+  assert.deepEqual(lines.slice(0, 8), Array(8).fill('hello worker patched fired=1'), result.stdout);
+  assert.equal(lines[8], 'main hello main patched 1');
 });
 
 test('child processes via NODE_OPTIONS: the spawned grandchild is patched', () => {
@@ -288,8 +285,8 @@ describe('a config with thousands of targets', { concurrency: 2 }, () => {
   });
   // A CommonJS app with --require and an ES module app with --import: the two hook paths.
   for (const [script, flag] of [
-    ['app.js', FLAGS[0]],
-    ['app.mjs', FLAGS[1]],
+    ['app.js', REQUIRE],
+    ['app.mjs', IMPORT],
   ]) {
     it(`${script} with ${flag[0]}: the one imported target is patched, once`, async () => {
       const result = await runNodeAsync(dir, [...flag, script]);

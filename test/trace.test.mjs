@@ -333,26 +333,25 @@ console.log(path.basename(a).slice(0, 6), path.basename(b).slice(0, 8));
       'tmp/.keep': '',
     },
   });
-  for (const preload of [REQUIRE, IMPORT]) {
-    const cjs = runNode(app, [...preload, 'app.js'], { env: { WRAPT_TRACE: 'fs#mkdtempSync+stack' } });
-    assertClean(cjs, 'CommonJS app');
-    assert.equal(cjs.stdout, 'cjs-\n');
-    const lines = traces(cjs.stderr);
-    assert.equal(lines.length, 2, cjs.stderr);
-    assert.match(lines[0], new RegExp(`^wrapt-hooks: trace fs#mkdtempSync\\('.*/tmp/cjs-'\\) -> '.*/tmp/cjs-\\w{6}' Nms$`));
-    assert.ok(lines[1].startsWith(`wrapt-hooks:   at Object.<anonymous> (${path.join(app, 'app.js')}:4:`), lines[1]);
+  // A CommonJS app with --require and an ES module app with --import: the two hook paths.
+  const cjs = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_TRACE: 'fs#mkdtempSync+stack' } });
+  assertClean(cjs, 'CommonJS app');
+  assert.equal(cjs.stdout, 'cjs-\n');
+  const lines = traces(cjs.stderr);
+  assert.equal(lines.length, 2, cjs.stderr);
+  assert.match(lines[0], new RegExp(`^wrapt-hooks: trace fs#mkdtempSync\\('.*/tmp/cjs-'\\) -> '.*/tmp/cjs-\\w{6}' Nms$`));
+  assert.ok(lines[1].startsWith(`wrapt-hooks:   at Object.<anonymous> (${path.join(app, 'app.js')}:4:`), lines[1]);
 
-    const esm = runNode(app, [...preload, 'app.mjs'], { env: { WRAPT_TRACE: 'node:fs#mkdtempSync+stack' } });
-    assertClean(esm, 'ESM app');
-    assert.equal(esm.stdout, 'named- default-\n');
-    const esmLines = traces(esm.stderr);
-    assert.equal(esmLines.length, 4, esm.stderr);
-    assert.match(esmLines[0], /^wrapt-hooks: trace node:fs#mkdtempSync\('.*\/tmp\/named-'\) -> '.*\/tmp\/named-\w{6}' Nms$/);
-    assert.equal(esmLines[1], `wrapt-hooks:   at file://${path.join(app, 'app.mjs')}:5:11`);
-    assert.match(esmLines[2], /^wrapt-hooks: trace node:fs#mkdtempSync\('.*\/tmp\/default-'\) -> '.*\/tmp\/default-\w{6}' Nms$/);
-    assert.equal(esmLines[3], `wrapt-hooks:   at file://${path.join(app, 'app.mjs')}:6:14`);
-    for (const line of [...lines, ...esmLines]) assert.ok(!line.includes(path.join(ROOT, 'dist')), line);
-  }
+  const esm = runNode(app, [...IMPORT, 'app.mjs'], { env: { WRAPT_TRACE: 'node:fs#mkdtempSync+stack' } });
+  assertClean(esm, 'ESM app');
+  assert.equal(esm.stdout, 'named- default-\n');
+  const esmLines = traces(esm.stderr);
+  assert.equal(esmLines.length, 4, esm.stderr);
+  assert.match(esmLines[0], /^wrapt-hooks: trace node:fs#mkdtempSync\('.*\/tmp\/named-'\) -> '.*\/tmp\/named-\w{6}' Nms$/);
+  assert.equal(esmLines[1], `wrapt-hooks:   at file://${path.join(app, 'app.mjs')}:5:11`);
+  assert.match(esmLines[2], /^wrapt-hooks: trace node:fs#mkdtempSync\('.*\/tmp\/default-'\) -> '.*\/tmp\/default-\w{6}' Nms$/);
+  assert.equal(esmLines[3], `wrapt-hooks:   at file://${path.join(app, 'app.mjs')}:6:14`);
+  for (const line of [...lines, ...esmLines]) assert.ok(!line.includes(path.join(ROOT, 'dist')), line);
 });
 
 test('ESM package targets: functions, async functions, prototype and static methods, with --import and --require', () => {
