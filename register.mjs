@@ -1,4 +1,5 @@
 // `node --import wrapt-hooks/register`: the same bootstrap as register.js (installs once).
 import { createRequire } from 'node:module';
 
-createRequire(import.meta.url)('./dist/preload.js').bootstrap('import');
+const require = createRequire(import.meta.url);
+if (!require('./dist/thread.js').isLoaderThread()) require('./dist/preload.js').bootstrap('import');

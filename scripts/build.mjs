@@ -74,16 +74,26 @@ function noDebug() {
   };
 }
 
-// `internals()` (every module as a namespace, for the in-process tests) is a bundle of its own,
-// dist/internals.js, which the preload requires only when asked: in the preload bundle, the
-// namespace objects of the modules it re-exports would be built at every start, whether or not
-// anything asks for them. It is not published (package.json "files").
-const internalsApart = {
-  name: 'internals-apart',
+// Two modules of the preload are files of their own, which it requires when it needs them:
+// - src/internals.ts, `internals()` (every module as a namespace, for the in-process tests), is
+//   dist/internals.js: in the preload bundle, the namespace objects of the modules it re-exports
+//   would be built at every start, whether or not anything asks for them. It is not published
+//   (package.json "files").
+// - src/hooks/thread.ts is dist/thread.js, which register.js and register.mjs ask before they read
+//   the preload (Node 20's loader thread runs preloads too, and skips the rest).
+const APART = new Map([
+  [path.join(src, 'internals.ts'), './internals.js'],
+  [path.join(src, 'hooks', 'thread.ts'), './thread.js'],
+]);
+const apart = {
+  name: 'apart',
   setup(build) {
-    build.onResolve({ filter: /^\.\/internals$/ }, (args) =>
-      args.importer === path.join(src, 'preload.ts') ? { path: './internals.js', external: true } : undefined,
-    );
+    build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData?.inner) return undefined;
+      const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { inner: true } });
+      const file = APART.get(resolved.path);
+      return file === undefined ? undefined : { path: file, external: true };
+    });
   },
 };
 
@@ -120,8 +130,8 @@ function crossing(name, targets, file, found) {
     name,
     setup(build) {
       build.onResolve({ filter: /^\.\.?\// }, async (args) => {
-        if (args.namespace !== 'file' || args.pluginData?.crossing) return undefined;
-        const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { crossing: true } });
+        if (args.namespace !== 'file' || args.pluginData?.inner) return undefined;
+        const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { inner: true } });
         if (resolved.errors.length > 0 || !targets.has(resolved.path)) return undefined;
         const id = idOf(resolved.path);
         found.set(id, [...(found.get(id) ?? []), { importer: idOf(args.importer), kind: args.kind }]);
@@ -158,7 +168,7 @@ const preloadOptions = (shared, found) => ({
   format: 'cjs',
   banner: STRICT,
   metafile: true,
-  plugins: [...common.plugins, internalsApart, crossing('on-demand', new Set(ON_DEMAND), 'on-demand.js', found)],
+  plugins: [...common.plugins, apart, crossing('on-demand', new Set(ON_DEMAND), 'on-demand.js', found)],
 });
 const inputs = (result) =>
   new Set(
@@ -190,6 +200,7 @@ if (twice.length > 0) throw new Error(`build: modules in both dist/preload.js an
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: [path.join(src, 'internals.ts')], outfile: path.join(dist, 'internals.js'), format: 'cjs' }),
+  esbuild.build({ ...common, entryPoints: [path.join(src, 'hooks', 'thread.ts')], outfile: path.join(dist, 'thread.js'), format: 'cjs' }),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js'), format: 'cjs' }),
   // `wrapt-hooks/esbuild`, the bundler plugin: build-time code, never loaded by the preload.
   esbuild.build({ ...common, entryPoints: [path.join(src, 'bundlers', 'esbuild.ts')], outfile: path.join(dist, 'esbuild.js'), format: 'cjs' }),

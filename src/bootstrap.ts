@@ -7,7 +7,7 @@ import { exposeBundleApi } from './bundlers/expose';
 import { disabledTargets } from './core/disable';
 import { KEYS } from './global-state';
 import type { Registry } from './core/registry';
-import { isLoaderThread } from './hooks/node';
+import { isLoaderThread } from './hooks/thread';
 
 const BOOTED = KEYS.bootstrapped;
 

@@ -1,11 +1,12 @@
-// The preload's two files (scripts/build.mjs): a start reads dist/preload.js only; the rest
-// (dist/on-demand.js: the library, tracing, recipes, discovery, ...) loads at its first use and
-// takes every module it shares with the first file from it, so there is one copy of each.
+// The preload's files (scripts/build.mjs): a start reads dist/thread.js (which thread is this?)
+// and dist/preload.js only; the rest (dist/on-demand.js: the library, tracing, recipes,
+// discovery, ...) loads at its first use and takes every module it shares with the first file
+// from it, so there is one copy of each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeApp, runNode, ROOT, path, lines } from './helpers.mjs';
 
-test('a start reads dist/preload.js only; a patch that requires the library loads dist/on-demand.js, which uses the same modules', () => {
+test('a start reads dist/thread.js and dist/preload.js only; a patch that requires the library loads dist/on-demand.js, which uses the same modules', () => {
   const app = makeApp({
     files: {
       '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
@@ -30,8 +31,8 @@ test('a start reads dist/preload.js only; a patch that requires the library load
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(result.warnings, [], result.stderr);
   assert.deepEqual(lines(result.stdout), [
-    'at start preload.js',
-    'after the patch index.js on-demand.js preload.js',
+    'at start preload.js thread.js',
+    'after the patch index.js on-demand.js preload.js thread.js',
     'one error class true',
     'one wrappers module true',
   ]);
