@@ -78,22 +78,38 @@ const app = makeApp({
 });
 
 const WORKER_LINE = 'worker [W!] patched true';
+const DEBUG = { WRAPT_HOOKS_DEBUG: '1' };
 
-describe('user worker threads', () => {
-  const cases = [
-    ['--import, ESM main and worker', ['--import', 'wrapt-hooks/register', 'main.mjs'], {}],
-    ['--require, ESM main and worker', ['--require', 'wrapt-hooks/register', 'main.mjs'], {}],
-    ['--import, ESM main, CommonJS worker', ['--import', 'wrapt-hooks/register', 'main.mjs', 'worker.cjs'], {}],
-    ['--require, CommonJS main and worker', ['--require', 'wrapt-hooks/register', 'main.cjs'], {}],
-    ['both flags', ['--require', 'wrapt-hooks/register', '--import', 'wrapt-hooks/register', 'main.mjs'], {}],
-    ['NODE_OPTIONS=--require', ['main.cjs', 'worker.mjs'], { NODE_OPTIONS: '--require wrapt-hooks/register' }],
-    ['NODE_OPTIONS=--import', ['main.mjs'], { NODE_OPTIONS: '--import wrapt-hooks/register' }],
-  ];
+// The --require case runs with WRAPT_HOOKS_DEBUG on: its result is also the one the loader
+// thread's "with a user worker as well" test reads (debug lines go to stderr only).
+const USER_WORKER_CASES = [
+  ['--import, ESM main and worker', ['--import', 'wrapt-hooks/register', 'main.mjs'], {}],
+  ['--require, ESM main and worker', ['--require', 'wrapt-hooks/register', 'main.mjs'], DEBUG],
+  ['--import, ESM main, CommonJS worker', ['--import', 'wrapt-hooks/register', 'main.mjs', 'worker.cjs'], {}],
+  ['--require, CommonJS main and worker', ['--require', 'wrapt-hooks/register', 'main.cjs'], {}],
+  ['both flags', ['--require', 'wrapt-hooks/register', '--import', 'wrapt-hooks/register', 'main.mjs'], {}],
+  ['NODE_OPTIONS=--require', ['main.cjs', 'worker.mjs'], { NODE_OPTIONS: '--require wrapt-hooks/register' }],
+  ['NODE_OPTIONS=--import', ['main.mjs'], { NODE_OPTIONS: '--import wrapt-hooks/register' }],
+];
 
-  test('that inherit the preload get the hooks: every patch fires in the worker too, once per thread', async () => {
+/** The user-worker cases' results, run once for the two tests that read them. */
+let userWorkerResults;
+function userWorkerRuns() {
+  userWorkerResults ??= (async () => {
     const results = [];
     // Two at a time: each child starts two threads, and Node 20 a loader thread per thread.
-    for (let i = 0; i < cases.length; i += 2) results.push(...(await Promise.all(cases.slice(i, i + 2).map(([, args, env]) => run(app, args, { env })))));
+    for (let i = 0; i < USER_WORKER_CASES.length; i += 2)
+      results.push(...(await Promise.all(USER_WORKER_CASES.slice(i, i + 2).map(([, args, env]) => run(app, args, { env })))));
+    return results;
+  })();
+  return userWorkerResults;
+}
+
+describe('user worker threads', () => {
+  const cases = USER_WORKER_CASES;
+
+  test('that inherit the preload get the hooks: every patch fires in the worker too, once per thread', async () => {
+    const results = await userWorkerRuns();
     cases.forEach(([label], i) => {
       const result = results[i];
       assertClean(result, label);
@@ -128,7 +144,6 @@ describe('user worker threads', () => {
 });
 
 describe("Node's internal loader thread", () => {
-  const DEBUG = { WRAPT_HOOKS_DEBUG: '1' };
   const cases = [
     ['--require', ['--require', 'wrapt-hooks/register', 'plain.mjs'], DEBUG],
     ['--import', ['--import', 'wrapt-hooks/register', 'plain.mjs'], DEBUG],
@@ -154,7 +169,9 @@ describe("Node's internal loader thread", () => {
   });
 
   test('with a user worker as well: two copies (main and worker), not three', async () => {
-    const result = await run(app, ['--require', 'wrapt-hooks/register', 'main.mjs'], { env: DEBUG });
+    // The user-worker case "--require, ESM main and worker", which runs with WRAPT_HOOKS_DEBUG on.
+    const at = USER_WORKER_CASES.findIndex(([label]) => label === '--require, ESM main and worker');
+    const result = (await userWorkerRuns())[at];
     assertClean(result, '--require with a worker');
     assert.equal(count(result.stderr, 'wrapt-hooks: config '), 2, result.stderr);
     assert.equal(count(result.stderr, 'wrapt-hooks: hooks installed:'), 2, result.stderr);
