@@ -48,19 +48,26 @@ test('the bin prints the usage; a usage error exits 2 with a message on stderr',
 // ---------------------------------------------------------------------------------------------
 // run
 
-test('run: the command runs with the preload in NODE_OPTIONS, by absolute path', () => {
-  const dir = osApp({ 'show.js': "require('node:os');\nconsole.log('NODE_OPTIONS=' + process.env.NODE_OPTIONS);\n" });
-  const result = cli(dir, ['run', NODE, 'show.js']);
-  assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(lines(result.stdout), ['patch: os patched in show.js', `NODE_OPTIONS=--require ${path.join(ROOT, 'register.js')}`]);
+// One `run` serves the two tests after it: show.js prints what it was started with and sets
+// an exit code.
+let showRun;
+function runShow() {
+  showRun ??= (() => {
+    const dir = osApp({ 'show.js': "require('node:os');\nconsole.log('NODE_OPTIONS=' + process.env.NODE_OPTIONS);\nprocess.exitCode = 3;\n" });
+    return cliAsync(dir, ['run', NODE, 'show.js']);
+  })();
+  return showRun;
+}
+
+test('run: the command runs with the preload in NODE_OPTIONS, by absolute path', async () => {
+  const result = await runShow();
+  assert.deepEqual(lines(result.stdout), ['patch: os patched in show.js', `NODE_OPTIONS=--require ${path.join(ROOT, 'register.js')}`], result.stderr);
   assert.deepEqual(result.warnings, []);
 });
 
-test('run: the exit code passes through', () => {
-  const dir = osApp();
-  const result = cli(dir, ['run', NODE, '-e', `require('node:os'); process.exitCode = 3`]);
+test('run: the exit code passes through', async () => {
+  const result = await runShow();
   assert.equal(result.code, 3, result.stderr);
-  assert.deepEqual(lines(result.stdout), ['patch: os patched in -e']);
 });
 
 test('run: existing NODE_OPTIONS are kept, before the preload', () => {
@@ -106,18 +113,25 @@ test('run: a preload path with spaces, quotes and backslashes is quoted for NODE
   assert.deepEqual(lines(result.stdout), ['patch: os patched in show.js', `NODE_OPTIONS=--require ${quoted}`]);
 });
 
-test('run: options end at the command (its own options are passed on), and "--" works too', () => {
-  const dir = makeApp();
-  const result = cli(dir, ['run', '--', NODE, '--no-warnings', '-p', 'process.execArgv.join(" ")']);
+// One `run` serves the two tests after it: a command with options of its own, after "--",
+// that echoes its stdin.
+const ECHO = "console.log(process.execArgv.join(' ')); process.stdin.on('data', (d) => process.stdout.write('got ' + d))";
+let echoRun;
+function runEcho() {
+  echoRun ??= cliAsync(makeApp(), ['run', '--', NODE, '--no-warnings', '-e', ECHO], { input: 'ping' });
+  return echoRun;
+}
+
+test('run: options end at the command (its own options are passed on), and "--" works too', async () => {
+  const result = await runEcho();
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, '--no-warnings -p process.execArgv.join(" ")\n');
+  assert.equal(lines(result.stdout)[0], `--no-warnings -e ${ECHO}`);
 });
 
-test('run: stdin passes through to the command', () => {
-  const dir = makeApp();
-  const result = runNode(dir, [BIN, 'run', NODE, '-e', "process.stdin.on('data', (d) => process.stdout.write('got ' + d))"], { input: 'ping' });
+test('run: stdin passes through to the command', async () => {
+  const result = await runEcho();
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, 'got ping');
+  assert.equal(result.stdout.slice(result.stdout.indexOf('\n') + 1), 'got ping');
 });
 
 test('run: a command that is not found exits 127, one that cannot be executed 126', () => {
