@@ -1,6 +1,7 @@
 // Tracing without a patch file (CONTRACT §9, issue #7): `trace` config entries, WRAPT_TRACE,
 // WRAPT_TRACE_FILE, the line format, promises, stacks, and that the traced program behaves
-// exactly as it does without tracing. Every test spawns the application the way users run it.
+// exactly as it does without tracing. Every test spawns the application the way users run it;
+// scenarios that share an app and a WRAPT_TRACE share one child, each test reading its section.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -142,32 +143,139 @@ console.log(g.echo(1, 2));
   assert.ok(lines[at + 1].startsWith(`wrapt-hooks:   at Object.<anonymous> (${path.join(app, 'app.js')}:5:`), lines[at + 1]);
 });
 
-test('WRAPT_TRACE=a,b is lazy: a target never imported loads nothing, prints nothing, and is listed as never imported', () => {
-  const app = makeApp({
-    packages: PACKAGES,
-    files: {
-      'app.js': `'use strict';
+// ---- several scenarios in one traced child ---------------------------------------------------
+// The next tests share the greeter app, the --require preload and one WRAPT_TRACE: one script
+// runs their scenarios in turn, each after a "== name" line on stdout and on stderr, once traced
+// and once without the preload, and each test reads its own section of the output.
+
+const SCENARIOS = {
+  lazy: `
 const loaded = () => Object.keys(require.cache).some((file) => file.includes('greeter'));
 console.log('before', loaded());
 const g = require('greeter');
 console.log('after', loaded(), g.shout('hi'));
 `,
-    },
-  });
-  const env = { WRAPT_TRACE: 'greeter#shout, untouched#f' };
-  const traced = runNode(app, [...REQUIRE, 'app.js'], { env });
-  assertClean(traced, 'traced run');
-  assert.equal(traced.stdout, 'before false\nafter true HI\n');
-  assert.deepEqual(traces(traced.stderr), ["wrapt-hooks: trace greeter#shout('hi') -> 'HI' Nms"]);
-  assert.doesNotMatch(traced.stderr, /untouched was loaded/);
-  assert.equal(traced.stderr, "wrapt-hooks: trace greeter#shout('hi') -> 'HI' Nms\n".replace(' Nms', traced.stderr.match(/ \d+\.\d+ms/)[0]));
+  redaction: `
+const g = require('greeter');
+const token = 'sk_live_' + 'A'.repeat(40) + 'SECRETTAIL' + 'B'.repeat(10);
+console.log(g.echo(token, { user: 'bob', password: 'hunter2', headers: { authorization: 'Bearer abc' } }, 'postgres://bob:pw123@db/app'));
+console.log(g.long().length);
+console.log(g.echo('one\\ntwo', [1, 2, 3, 4, 5, 6, 7], { a: { b: { c: { d: 1 } } } }));
+`,
+  promises: `
+const g = require('greeter');
+let late;
+process.on('unhandledRejection', (reason, promise) => console.log('unhandledRejection', reason.message, promise === late));
+process.on('rejectionHandled', (promise) => console.log('rejectionHandled', promise === late));
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+await (async () => {
+  console.log('later', await g.later('v'));
+  try { await g.reject('awaited'); } catch (error) { console.log('caught', error.constructor.name, error.message); }
+  await g.rejectNow('now').catch((error) => console.log('caught', error.constructor.name, error.message));
+  const p = g.same();
+  console.log('same promise', p === g.kept, await p);
+  late = g.reject('late');
+  await tick(); await tick();
+  late.catch((error) => console.log('caught late', error.message));
+  await tick(); await tick();
+  console.log('done');
+})();
+`,
+};
 
-  const debug = runNode(app, [...REQUIRE, 'app.js'], { env: { ...env, WRAPT_HOOKS_DEBUG: '1' } });
+const SCENARIO_TRACE = ['greeter#shout, untouched#f', 'greeter#echo,greeter#long', 'greeter#later,greeter#reject,greeter#rejectNow,greeter#same'].join(',');
+
+let scenarioRuns;
+/** { traced, plain }: the scenarios' script run with the preload and WRAPT_TRACE, and without. */
+function runScenarios() {
+  scenarioRuns ??= (() => {
+    const body = Object.entries(SCENARIOS)
+      .map(([name, code]) => `  console.log('== ${name}');\n  process.stderr.write('== ${name}\\n');\n  {${code}  }\n`)
+      .join('');
+    const app = makeApp({
+      packages: PACKAGES,
+      files: {
+        'app.js': `'use strict';\n(async () => {\n${body}})();\n`,
+        'lazy.js': `'use strict';\n${SCENARIOS.lazy}`,
+      },
+    });
+    return {
+      app,
+      traced: runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_TRACE: SCENARIO_TRACE } }),
+      plain: runNode(app, ['app.js']),
+    };
+  })();
+  return scenarioRuns;
+}
+
+/** The part of `text` after the "== name" line, up to the next scenario's. */
+function section(text, name) {
+  const start = text.indexOf(`== ${name}\n`);
+  assert.notEqual(start, -1, `no section ${name} in:\n${text}`);
+  const from = start + `== ${name}\n`.length;
+  const end = text.indexOf('\n== ', from - 1);
+  return end === -1 ? text.slice(from) : text.slice(from, end + 1);
+}
+
+test('the scenarios run clean, and without tracing print nothing on stderr but their names', () => {
+  const { traced, plain } = runScenarios();
+  assertClean(plain, 'plain run');
+  assertClean(traced, 'traced run');
+  assert.equal(
+    plain.stderr,
+    Object.keys(SCENARIOS)
+      .map((name) => `== ${name}\n`)
+      .join(''),
+  );
+  assert.equal(traced.stderr.slice(0, traced.stderr.indexOf('== ')), '', 'nothing on stderr before the first scenario');
+});
+
+test('WRAPT_TRACE=a,b is lazy: a target never imported loads nothing, prints nothing, and is listed as never imported', () => {
+  const { app, traced } = runScenarios();
+  assert.equal(section(traced.stdout, 'lazy'), 'before false\nafter true HI\n');
+  const stderr = section(traced.stderr, 'lazy');
+  assert.deepEqual(traces(stderr), ["wrapt-hooks: trace greeter#shout('hi') -> 'HI' Nms"]);
+  assert.doesNotMatch(traced.stderr, /untouched was loaded/);
+  assert.equal(stderr, "wrapt-hooks: trace greeter#shout('hi') -> 'HI' Nms\n".replace(' Nms', stderr.match(/ \d+\.\d+ms/)[0]));
+
+  const debug = runNode(app, [...REQUIRE, 'lazy.js'], { env: { WRAPT_TRACE: 'greeter#shout, untouched#f', WRAPT_HOOKS_DEBUG: '1' } });
   assertClean(debug, 'debug run');
+  assert.equal(debug.stdout, 'before false\nafter true HI\n');
   assert.match(debug.stderr, /^wrapt-hooks: {3}never imported untouched \(trace untouched#f.*\)$/m);
   assert.doesNotMatch(debug.stderr, /never imported greeter/);
   assert.doesNotMatch(debug.stderr, /untouched was loaded/);
 });
+
+test('long strings are cut, secret-looking keys and URL passwords redacted', () => {
+  const { traced, plain } = runScenarios();
+  assert.equal(section(plain.stdout, 'redaction'), '3\n70\n3\n');
+  assert.equal(section(traced.stdout, 'redaction'), '3\n70\n3\n');
+  for (const secret of ['SECRETTAIL', 'hunter2', 'Bearer abc', 'pw123', 'TAILSECRET'])
+    assert.ok(!traced.stderr.includes(secret), `${secret} leaked:\n${traced.stderr}`);
+  assert.deepEqual(calls(section(traced.stderr, 'redaction')), [
+    `greeter#echo('sk_live_${'A'.repeat(40)}'... 20 more characters, { user: 'bob', password: '[redacted]', headers: { authorization: '[redacted]' } }, 'postgres://bob:[redacted]@db/app') -> 3`,
+    `greeter#long() -> '${'L'.repeat(48)}'... 22 more characters`,
+    "greeter#echo('one\\ntwo', [ 1, 2, 3, 4, 5, ... 2 more items ], { a: { b: [Object] } }) -> 3",
+  ]);
+});
+
+test('promises: logged when they settle, the same object returned, rejections handled or not exactly as without tracing', () => {
+  const { traced, plain } = runScenarios();
+  assert.equal(section(traced.stdout, 'promises'), section(plain.stdout, 'promises'));
+  assert.equal(
+    section(plain.stdout, 'promises'),
+    'later v\ncaught TypeError awaited\ncaught RangeError now\nsame promise true kept\nunhandledRejection late true\ncaught late late\nrejectionHandled true\ndone\n',
+  );
+  assert.deepEqual(calls(section(traced.stderr, 'promises')), [
+    "greeter#later('v') -> resolved 'v'",
+    "greeter#reject('awaited') -> rejected TypeError: awaited",
+    "greeter#rejectNow('now') -> rejected RangeError: now",
+    "greeter#same() -> resolved 'kept'",
+    "greeter#reject('late') -> rejected TypeError: late",
+  ]);
+});
+
+// ---- one process each ---------------------------------------------------------------------------
 
 test('a throw is logged as "threw Name: message" and rethrown unchanged', () => {
   const app = makeApp({
@@ -195,50 +303,6 @@ g.fail('fatal');
     'greeter#Client() -> Client { name: undefined }',
     "greeter#Client() -> threw TypeError: Class constructor Client cannot be invoked without 'new'",
     "greeter#fail('fatal') -> threw Error: fatal",
-  ]);
-});
-
-test('promises: logged when they settle, the same object returned, rejections handled or not exactly as without tracing', () => {
-  const app = makeApp({
-    packages: PACKAGES,
-    files: {
-      'app.js': `'use strict';
-const g = require('greeter');
-let late;
-process.on('unhandledRejection', (reason, promise) => console.log('unhandledRejection', reason.message, promise === late));
-process.on('rejectionHandled', (promise) => console.log('rejectionHandled', promise === late));
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-(async () => {
-  console.log('later', await g.later('v'));
-  try { await g.reject('awaited'); } catch (error) { console.log('caught', error.constructor.name, error.message); }
-  await g.rejectNow('now').catch((error) => console.log('caught', error.constructor.name, error.message));
-  const p = g.same();
-  console.log('same promise', p === g.kept, await p);
-  late = g.reject('late');
-  await tick(); await tick();
-  late.catch((error) => console.log('caught late', error.message));
-  await tick(); await tick();
-  console.log('done');
-})();
-`,
-    },
-  });
-  const plain = runNode(app, ['app.js']);
-  assertClean(plain, 'plain run');
-  const env = { WRAPT_TRACE: 'greeter#later,greeter#reject,greeter#rejectNow,greeter#same' };
-  const traced = runNode(app, [...REQUIRE, 'app.js'], { env });
-  assertClean(traced, 'traced run');
-  assert.equal(traced.stdout, plain.stdout);
-  assert.equal(
-    plain.stdout,
-    'later v\ncaught TypeError awaited\ncaught RangeError now\nsame promise true kept\nunhandledRejection late true\ncaught late late\nrejectionHandled true\ndone\n',
-  );
-  assert.deepEqual(calls(traced.stderr), [
-    "greeter#later('v') -> resolved 'v'",
-    "greeter#reject('awaited') -> rejected TypeError: awaited",
-    "greeter#rejectNow('now') -> rejected RangeError: now",
-    "greeter#same() -> resolved 'kept'",
-    "greeter#reject('late') -> rejected TypeError: late",
   ]);
 });
 
@@ -286,31 +350,6 @@ test('a traced promise is logged before the handlers of the application run (pro
   assert.equal(traced.code, 3);
   assert.equal(traced.stdout, 'bye\n');
   assert.deepEqual(calls(traced.stderr), ["greeter#later('bye') -> resolved 'bye'"]);
-});
-
-test('long strings are cut, secret-looking keys and URL passwords redacted', () => {
-  const app = makeApp({
-    packages: PACKAGES,
-    files: {
-      'app.js': `'use strict';
-const g = require('greeter');
-const token = 'sk_live_' + 'A'.repeat(40) + 'SECRETTAIL' + 'B'.repeat(10);
-console.log(g.echo(token, { user: 'bob', password: 'hunter2', headers: { authorization: 'Bearer abc' } }, 'postgres://bob:pw123@db/app'));
-console.log(g.long().length);
-console.log(g.echo('one\\ntwo', [1, 2, 3, 4, 5, 6, 7], { a: { b: { c: { d: 1 } } } }));
-`,
-    },
-  });
-  const traced = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_TRACE: 'greeter#echo,greeter#long' } });
-  assertClean(traced, 'traced run');
-  assert.equal(traced.stdout, '3\n70\n3\n');
-  for (const secret of ['SECRETTAIL', 'hunter2', 'Bearer abc', 'pw123', 'TAILSECRET'])
-    assert.ok(!traced.stderr.includes(secret), `${secret} leaked:\n${traced.stderr}`);
-  assert.deepEqual(calls(traced.stderr), [
-    `greeter#echo('sk_live_${'A'.repeat(40)}'... 20 more characters, { user: 'bob', password: '[redacted]', headers: { authorization: '[redacted]' } }, 'postgres://bob:[redacted]@db/app') -> 3`,
-    `greeter#long() -> '${'L'.repeat(48)}'... 22 more characters`,
-    "greeter#echo('one\\ntwo', [ 1, 2, 3, 4, 5, ... 2 more items ], { a: { b: [Object] } }) -> 3",
-  ]);
 });
 
 test('stack: the caller frame follows and points into the app (CommonJS and ESM apps, builtin target)', () => {
