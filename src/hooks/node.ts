@@ -16,8 +16,9 @@ export const moduleApi = nodeModule as unknown as ModuleApi;
  * How ES modules are hooked on this Node: `sync` — in-thread `module.registerHooks`, where
  * import-in-the-middle's own `supportsSyncHooks()` says its synchronous hooks work there (where
  * Node's load hook accepts the nullish CommonJS source it returns); `async` — the off-thread `module.register` loader (Node 20, older
- * 22/24 lines); `none` — neither exists. Node 20 has no `registerHooks`, so it never loads the
- * check (a `require` of an ES module).
+ * 22/24 lines); `none` — neither exists. The check, an ES module with no imports, is bundled
+ * (scripts/build.mjs): requiring it from the package would cost every start a `require` of an ES
+ * module.
  */
 export function esmMode(): EsmMode {
   if (typeof moduleApi.registerHooks === 'function') {
