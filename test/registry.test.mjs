@@ -40,56 +40,67 @@ test('fires once per module instance: two installed copies of a package each fir
   ]);
 });
 
+// One app for the two builtin scenarios, in turn: fs and node:fs, then os (not loaded before).
+let builtinRun;
+function builtinSection(name) {
+  if (builtinRun === undefined) {
+    const app = makeApp({
+      files: {
+        '.wrapt-hooksrc.json': { patches: { fs: './patches/fs.js', 'node:fs': './patches/fs.js#second', os: './patches/os.js' } },
+        'patches/fs.js': `
+          module.exports = (fs, info) => {
+            console.log('patch', info.target, info.name, info.format);
+            fs.patchCount = (fs.patchCount || 0) + 1;
+          };
+          module.exports.second = (fs, info) => {
+            console.log('second', info.target, info.name, info.format);
+            fs.patchCount += 1;
+          };
+        `,
+        'patches/os.js': `
+          const { wrapFunctionWrapper } = require('wrapt-hooks');
+          module.exports = (os) => {
+            console.log('patch os');
+            wrapFunctionWrapper(os, 'platform', (wrapped) => 'patched ' + wrapped());
+          };
+        `,
+        'app.js': `
+          console.log('--- fs');
+          const a = require('fs');
+          const b = require('node:fs');
+          const c = process.getBuiltinModule('node:fs');
+          const d = process.getBuiltinModule('fs');
+          console.log(a === b, b === c, c === d, a.patchCount);
+          console.log('--- os');
+          console.log('start');
+          const os = process.getBuiltinModule('node:os');
+          console.log(os.platform() === 'patched ' + process.platform);
+          console.log(require('os') === os);
+        `,
+      },
+    });
+    builtinRun = runApp(app);
+  }
+  assertClean(builtinRun);
+  return section(builtinRun.stdout, name);
+}
+
+/** The lines of stdout after "--- name", up to the next "--- " line. */
+function section(stdout, name) {
+  const all = lines(stdout);
+  const at = all.indexOf(`--- ${name}`);
+  assert.notEqual(at, -1, `no section ${name} in:\n${stdout}`);
+  const rest = all.slice(at + 1);
+  const next = rest.findIndex((line) => line.startsWith('--- '));
+  return next === -1 ? rest : rest.slice(0, next);
+}
+
 test('a builtin fires once however it is loaded: fs, node:fs, process.getBuiltinModule', () => {
-  const app = makeApp({
-    files: {
-      '.wrapt-hooksrc.json': { patches: { fs: './patches/fs.js', 'node:fs': './patches/fs.js#second' } },
-      'patches/fs.js': `
-        module.exports = (fs, info) => {
-          console.log('patch', info.target, info.name, info.format);
-          fs.patchCount = (fs.patchCount || 0) + 1;
-        };
-        module.exports.second = (fs, info) => {
-          console.log('second', info.target, info.name, info.format);
-          fs.patchCount += 1;
-        };
-      `,
-      'app.js': `
-        const a = require('fs');
-        const b = require('node:fs');
-        const c = process.getBuiltinModule('node:fs');
-        const d = process.getBuiltinModule('fs');
-        console.log(a === b, b === c, c === d, a.patchCount);
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['patch fs fs builtin', 'second node:fs fs builtin', 'true true true 2']);
+  assert.deepEqual(builtinSection('fs'), ['patch fs fs builtin', 'second node:fs fs builtin', 'true true true 2']);
 });
 
 test('process.getBuiltinModule as the first access fires the patch before it returns', () => {
-  const app = makeApp({
-    files: {
-      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
-      'patches/os.js': `
-        const { wrapFunctionWrapper } = require('wrapt-hooks');
-        module.exports = (os) => {
-          console.log('patch os');
-          wrapFunctionWrapper(os, 'platform', (wrapped) => 'patched ' + wrapped());
-        };
-      `,
-      'app.js': `
-        console.log('start');
-        const os = process.getBuiltinModule('node:os');
-        console.log(os.platform() === 'patched ' + process.platform);
-        console.log(require('os') === os);
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['start', 'patch os', 'true', 'true']);
+  assert.deepEqual(builtinSection('os'), ['start', 'patch os', 'true', 'true']);
 });
 
 test('a patch runs before the importing code receives the module, also for files required inside a package', () => {
@@ -178,12 +189,37 @@ const IMMEDIATE_EXPECTED = [
   'end',
 ];
 
+// The preloaded run goes on to the whenImported scenario, on a target not loaded before (classy).
+const WHEN_IMPORTED_APP = `
+  require('./immediate.js');
+  console.log('--- whenImported');
+  const { whenImported } = require('wrapt-hooks');
+  const hook = (m, info) => console.log('when', info.name, m.Widget.VERSION);
+  console.log('same', whenImported('classy')(hook) === hook);
+  console.log('string', whenImported('classy')('./patches/lazy.js#apply'));
+  require('classy');
+`;
+let apiApp;
+const apiRuns = new Map();
+function apiRun(preload) {
+  apiApp ??= makeApp({
+    packages: ['twin', 'deep-pkg', 'classy'],
+    files: {
+      'immediate.js': IMMEDIATE_APP,
+      'app.js': WHEN_IMPORTED_APP,
+      'patches/lazy.js': "exports.apply = (m) => console.log('lazy when', m.Widget.VERSION);",
+    },
+  });
+  if (!apiRuns.has(preload)) apiRuns.set(preload, runApp(apiApp, { preload, script: preload ? 'app.js' : 'immediate.js' }));
+  const result = apiRuns.get(preload);
+  assertClean(result);
+  return result;
+}
+
 for (const preload of [false, true]) {
   test(`API hooks fire at once when the target is already loaded (require.cache, builtins Node loaded) — ${preload ? 'with' : 'without'} the preload`, () => {
-    const app = makeApp({ packages: ['twin', 'deep-pkg'], files: { 'app.js': IMMEDIATE_APP } });
-    const result = runApp(app, { preload });
-    assertClean(result);
-    assert.deepEqual(lines(result.stdout), IMMEDIATE_EXPECTED);
+    const out = lines(apiRun(preload).stdout);
+    assert.deepEqual(preload ? out.slice(0, out.indexOf('--- whenImported')) : out, IMMEDIATE_EXPECTED);
   });
 }
 
@@ -210,22 +246,7 @@ test('config hooks fire at the first require, even for builtins Node loaded at s
 });
 
 test('whenImported(target)(hook) registers the hook and returns it', () => {
-  const app = makeApp({
-    packages: ['twin'],
-    files: {
-      'patches/lazy.js': "exports.apply = (m) => console.log('lazy when', m.version);",
-      'app.js': `
-        const { whenImported } = require('wrapt-hooks');
-        const hook = (m, info) => console.log('when', info.name, m.version);
-        console.log('same', whenImported('twin')(hook) === hook);
-        console.log('string', whenImported('twin')('./patches/lazy.js#apply'));
-        require('twin');
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['same true', 'string ./patches/lazy.js#apply', 'when twin 1.0.0', 'lazy when 1.0.0']);
+  assert.deepEqual(section(apiRun(true).stdout, 'whenImported'), ['same true', 'string ./patches/lazy.js#apply', 'when classy 2.0.0', 'lazy when 2.0.0']);
 });
 
 test('replacement exports from a hook registered after the target was loaded are what later requires return', () => {
