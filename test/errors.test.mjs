@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chownSync, cpSync, symlinkSync } from 'node:fs';
-import { makeApp, runNode, chmodSync, path, ROOT, lines, runApp, PRELOAD } from './helpers.mjs';
+import { makeApp, chmodSync, path, ROOT, lines, runApp, PRELOAD } from './helpers.mjs';
 
 // The application of the fail-open tests: prints, and exits with a code of its own.
 const APP = `
