@@ -70,15 +70,8 @@ test('strict mode ("strict": true): a config problem throws WraptHooksError at s
   assert.deepEqual(result.warnings, []);
 });
 
-test('strict mode (WRAPT_HOOKS_STRICT=1): a config problem throws at start-up too', () => {
-  const app = makeApp({ packages: ['twin'], files: { 'app.js': APP, '.wrapt-hooksrc.json': '{ "patches": ' } });
-  const result = runApp(app, { env: { WRAPT_HOOKS_STRICT: '1' } });
-  assert.notEqual(result.code, 0);
-  assert.equal(result.stdout, '');
-  assert.match(result.stderr, /WraptHooksError/);
-  assert.match(result.stderr, /WRAPT_HOOKS_CONFIG_PARSE/);
-  assert.match(result.stderr, /\.wrapt-hooksrc\.json/);
-});
+// WRAPT_HOOKS_STRICT=1 with a config problem: test/bad-input.test.mjs starts strict children that
+// fail at start-up, and test/unit/bad-input.test.mjs holds every config problem's strict plan.
 
 const STRICT_APP = `
   const { WraptHooksError } = require('wrapt-hooks');
