@@ -8,45 +8,87 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeApp, runNode, lines, assertClean, runApp } from './helpers.mjs';
 
-const COUNTER = {
-  'package.json': { name: 'counter', version: '3.1.4', main: 'index.js' },
-  'index.js': 'globalThis.evaluations = (globalThis.evaluations ?? 0) + 1; exports.evaluation = globalThis.evaluations; exports.inc = (n) => n + 1;',
-};
+/** A package that counts its evaluations in globalThis[global]. */
+const counter = (name, global) => ({
+  'package.json': { name, version: '3.1.4', main: 'index.js' },
+  'index.js': `globalThis.${global} = (globalThis.${global} ?? 0) + 1; exports.evaluation = globalThis.${global}; exports.inc = (n) => n + 1;`,
+});
+const COUNTER = counter('counter', 'evaluations');
 const MARK = `module.exports = (exports, info) => {
   console.log('patch ' + info.target + ' evaluation=' + exports.evaluation + ' ' + require('node:path').basename(info.filename));
   return { ...exports, patched: exports.evaluation };
 };`;
 
+// One app for the three require.cache scenarios (evaluated again, put back, an application file
+// required three ways), in turn, each on targets of its own; each test reads its own section.
+let cacheRun;
+function cacheSection(name) {
+  if (cacheRun === undefined) {
+    const app = makeApp({
+      packages: { counter: COUNTER, 'counter-b': counter('counter-b', 'evaluationsB') },
+      files: {
+        '.wrapt-hooksrc.json': {
+          patches: { counter: './patches/mark.js', './src/db.js': './patches/mark.js', 'counter-b': './patches/mark.js', './src/lib.js': './patches/mark.js' },
+        },
+        'patches/mark.js': MARK,
+        'src/db.js': 'globalThis.dbEvaluations = (globalThis.dbEvaluations ?? 0) + 1; exports.evaluation = globalThis.dbEvaluations;',
+        'src/lib.js': 'exports.evaluation = 1;',
+        'src/lib.json': '{ "evaluation": "json" }',
+        'app.js': `
+          console.log('--- again');
+          {
+            const file = require.resolve('counter');
+            const first = require('counter');
+            console.log('first', first.patched, require('counter') === first);
+            delete require.cache[file];
+            const second = require('counter');
+            console.log('second', second.patched, second !== first, require('counter') === second, require.cache[file].exports === second);
+            // stealthy-require: the first module object swapped back in is the first instance again.
+            const secondModule = require.cache[file];
+            require.cache[file] = { ...secondModule, exports: first, loaded: true };
+            delete require.cache[file];
+            const third = require('counter');
+            console.log('third', third.patched);
+            const db = require('./src/db');
+            delete require.cache[require.resolve('./src/db')];
+            const db2 = require('./src/db.js');
+            console.log('db', db.patched, db2.patched, db2 !== db);
+          }
+          console.log('--- put back');
+          {
+            const file = require.resolve('counter-b');
+            const first = require('counter-b');
+            const saved = require.cache[file];
+            delete require.cache[file];
+            const second = require('counter-b');
+            require.cache[file] = saved;
+            const again = require('counter-b');
+            console.log(first.patched, second.patched, again === first);
+          }
+          console.log('--- app file');
+          {
+            const a = require('./src/lib');
+            const b = require(require('node:path').join(__dirname, 'src', 'lib.js'));
+            const c = require('./src/lib.js');
+            const json = require('./src/lib.json');
+            console.log(a.patched, a === b && b === c, json.patched);
+          }
+        `,
+      },
+    });
+    cacheRun = runApp(app);
+  }
+  assertClean(cacheRun);
+  const all = lines(cacheRun.stdout);
+  const at = all.indexOf(`--- ${name}`);
+  assert.notEqual(at, -1, cacheRun.stdout);
+  const rest = all.slice(at + 1);
+  const next = rest.findIndex((line) => line.startsWith('--- '));
+  return next === -1 ? rest : rest.slice(0, next);
+}
+
 test('a module evaluated again after delete require.cache[file] is a new instance: the patch fires again and require returns the new patched exports', () => {
-  const app = makeApp({
-    packages: { counter: COUNTER },
-    files: {
-      '.wrapt-hooksrc.json': { patches: { counter: './patches/mark.js', './src/db.js': './patches/mark.js' } },
-      'patches/mark.js': MARK,
-      'src/db.js': 'globalThis.dbEvaluations = (globalThis.dbEvaluations ?? 0) + 1; exports.evaluation = globalThis.dbEvaluations;',
-      'app.js': `
-        const file = require.resolve('counter');
-        const first = require('counter');
-        console.log('first', first.patched, require('counter') === first);
-        delete require.cache[file];
-        const second = require('counter');
-        console.log('second', second.patched, second !== first, require('counter') === second, require.cache[file].exports === second);
-        // stealthy-require: the first module object swapped back in is the first instance again.
-        const secondModule = require.cache[file];
-        require.cache[file] = { ...secondModule, exports: first, loaded: true };
-        delete require.cache[file];
-        const third = require('counter');
-        console.log('third', third.patched);
-        const db = require('./src/db');
-        delete require.cache[require.resolve('./src/db')];
-        const db2 = require('./src/db.js');
-        console.log('db', db.patched, db2.patched, db2 !== db);
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), [
+  assert.deepEqual(cacheSection('again'), [
     'patch counter evaluation=1 index.js',
     'first 1 true',
     'patch counter evaluation=2 index.js',
@@ -60,26 +102,7 @@ test('a module evaluated again after delete require.cache[file] is a new instanc
 });
 
 test('a module object put back into require.cache is the instance it was: no second patch, its patched exports', () => {
-  const app = makeApp({
-    packages: { counter: COUNTER },
-    files: {
-      '.wrapt-hooksrc.json': { patches: { counter: './patches/mark.js' } },
-      'patches/mark.js': MARK,
-      'app.js': `
-        const file = require.resolve('counter');
-        const first = require('counter');
-        const saved = require.cache[file];
-        delete require.cache[file];
-        const second = require('counter');
-        require.cache[file] = saved;
-        const again = require('counter');
-        console.log(first.patched, second.patched, again === first);
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['patch counter evaluation=1 index.js', 'patch counter evaluation=2 index.js', '1 2 true']);
+  assert.deepEqual(cacheSection('put back'), ['patch counter-b evaluation=1 index.js', 'patch counter-b evaluation=2 index.js', '1 2 true']);
 });
 
 // module-alias and tsconfig-paths wrap Module._resolveFilename; some load a helper on their first
@@ -181,22 +204,5 @@ test('require-in-the-middle edge cases: circular packages, replacement values, a
 });
 
 test('an application file target fires once however it is required: relative, extensionless, absolute', () => {
-  const app = makeApp({
-    files: {
-      '.wrapt-hooksrc.json': { patches: { './src/db.js': './patches/mark.js' } },
-      'patches/mark.js': MARK,
-      'src/db.js': 'exports.evaluation = 1;',
-      'src/db.json': '{ "evaluation": "json" }',
-      'app.js': `
-        const a = require('./src/db');
-        const b = require(require('node:path').join(__dirname, 'src', 'db.js'));
-        const c = require('./src/db.js');
-        const json = require('./src/db.json');
-        console.log(a.patched, a === b && b === c, json.patched);
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['patch ./src/db.js evaluation=1 db.js', '1 true undefined']);
+  assert.deepEqual(cacheSection('app file'), ['patch ./src/lib.js evaluation=1 lib.js', '1 true undefined']);
 });

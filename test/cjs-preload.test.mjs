@@ -38,14 +38,48 @@ const TWIN_APP = {
   `,
 };
 
-for (const [name, preload] of Object.entries(PRELOADS)) {
+const TWIN_EXPECTED = ['patch twin 1.0.0', 'twin 1 says hello to app (patched)', 'patch fs', 'fs true'];
+
+// One app for the three preload flavours and for what inherits them: with --require, app.js
+// goes on to start a worker thread (worker.js); with NODE_OPTIONS, a child process (child.js).
+let twinApp;
+const twinRuns = new Map();
+function twinRun(name) {
+  twinApp ??= makeApp({
+    packages: ['twin'],
+    files: {
+      ...TWIN_APP,
+      'with-worker.js': `
+        require('./app.js');
+        const { Worker } = require('node:worker_threads');
+        const worker = new Worker(require('node:path').join(__dirname, 'worker.js'));
+        worker.on('exit', (code) => console.log('worker exit', code));
+      `,
+      'worker.js': "console.log('worker', require('twin').hello('worker'), require('twin').hello('again'));",
+      'with-child.js': `
+        require('./app.js');
+        const { execFileSync } = require('node:child_process');
+        process.stdout.write(execFileSync(process.execPath, ['child.js'], { encoding: 'utf8' }));
+      `,
+      'child.js': "console.log('child', require('twin').hello('child'));",
+    },
+  });
+  if (!twinRuns.has(name)) {
+    const { args, env } = PRELOADS[name]();
+    const script = { require: 'with-worker.js', NODE_OPTIONS: 'with-child.js' }[name] ?? 'app.js';
+    twinRuns.set(name, runNode(twinApp, [...args, script], { env }));
+  }
+  const result = twinRuns.get(name);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  return lines(result.stdout);
+}
+
+for (const name of Object.keys(PRELOADS)) {
   test(`a CommonJS app is patched the same way with ${name === 'NODE_OPTIONS' ? 'NODE_OPTIONS' : `--${name}`}`, () => {
-    const app = makeApp({ packages: ['twin'], files: TWIN_APP });
-    const { args, env } = preload();
-    const result = runNode(app, [...args, 'app.js'], { env });
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(result.warnings, [], result.stderr);
-    assert.deepEqual(lines(result.stdout), ['patch twin 1.0.0', 'twin 1 says hello to app (patched)', 'patch fs', 'fs true']);
+    const out = twinRun(name);
+    assert.deepEqual(out.slice(0, TWIN_EXPECTED.length), TWIN_EXPECTED);
+    if (name === 'import') assert.equal(out.length, TWIN_EXPECTED.length);
   });
 }
 
@@ -71,49 +105,12 @@ test('require("wrapt-hooks") alone installs nothing, even with a config file pre
 });
 
 test('a child process started by the app inherits the preload through NODE_OPTIONS', () => {
-  const app = makeApp({
-    packages: ['twin'],
-    files: {
-      ...TWIN_APP,
-      'app.js': `
-        const { execFileSync } = require('node:child_process');
-        console.log('parent', require('twin').hello('parent'));
-        process.stdout.write(execFileSync(process.execPath, ['child.js'], { encoding: 'utf8' }));
-      `,
-      'child.js': "console.log('child', require('twin').hello('child'));",
-    },
-  });
-  const result = runNode(app, ['app.js'], { env: { NODE_OPTIONS: '--require wrapt-hooks/register' } });
-  assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(lines(result.stdout), [
-    'patch twin 1.0.0',
-    'parent twin 1 says hello to parent (patched)',
-    'patch twin 1.0.0',
-    'child twin 1 says hello to child (patched)',
-  ]);
+  assert.deepEqual(twinRun('NODE_OPTIONS').slice(TWIN_EXPECTED.length), ['patch twin 1.0.0', 'child twin 1 says hello to child (patched)']);
 });
 
 test('a worker thread inherits the --require preload and patches in its own thread, once', () => {
-  const app = makeApp({
-    packages: ['twin'],
-    files: {
-      ...TWIN_APP,
-      'app.js': `
-        const { Worker } = require('node:worker_threads');
-        console.log('main', require('twin').hello('main'));
-        const worker = new Worker(require('node:path').join(__dirname, 'worker.js'));
-        worker.on('exit', (code) => console.log('worker exit', code));
-      `,
-      'worker.js': "console.log('worker', require('twin').hello('worker'), require('twin').hello('again'));",
-    },
-  });
-  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js']);
-  assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(result.warnings, [], result.stderr);
-  const out = lines(result.stdout);
-  assert.deepEqual(out.slice(0, 2), ['patch twin 1.0.0', 'main twin 1 says hello to main (patched)']);
   // The worker's stdout is forwarded asynchronously: compare its lines as a set.
-  assert.deepEqual(out.slice(2).sort(), [
+  assert.deepEqual(twinRun('require').slice(TWIN_EXPECTED.length).sort(), [
     'patch twin 1.0.0',
     'worker exit 0',
     'worker twin 1 says hello to worker (patched) twin 1 says hello to again (patched)',

@@ -73,8 +73,7 @@ test('the search starts at the working directory and goes up to the nearest pack
   const sub = path.join(app, 'sub');
   const file = path.join(app, '.config', 'wrapt-hooksrc.json');
   assert.ok(found.stderr.includes(`wrapt-hooks: searched for a config from ${sub}: looked in ${sub}, ${app}; found ${file}`), found.stderr);
-  const none = makeApp({ files: { 'app.js': APP } });
-  const result = runApp(none, { env: { WRAPT_HOOKS_DEBUG: '1' } });
+  const { app: none, debug: result } = noConfigRuns();
   assertClean(result);
   assert.ok(result.stderr.includes(`looked in ${none}; no config file. Stopped at ${path.join(none, 'package.json')}, the project boundary`), result.stderr);
 });
@@ -100,27 +99,40 @@ test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {
   assert.deepEqual(lines(absolute.stdout), ['start', 'patch os explicit', 'end']);
 });
 
+// An app without a config that shows whether anything was intercepted; run bare, with the
+// preload, and with the preload and WRAPT_HOOKS_DEBUG (the search test above reads that run too).
+let noConfig;
+function noConfigRuns() {
+  if (noConfig === undefined) {
+    const probe = `
+      const Module = require('node:module');
+      const { createHash } = require('node:crypto');
+      const fingerprint = (fn) => createHash('sha1').update(fn.toString()).digest('hex').slice(0, 12);
+      require('os');
+      console.log('require', fingerprint(Module.prototype.require));
+      console.log('_load', fingerprint(Module._load));
+      console.log('getBuiltinModule', fingerprint(process.getBuiltinModule));
+      const loaded = Object.keys(require.cache).filter((file) => /[\\/\\\\](require|import)-in-the-middle[\\/\\\\]/.test(file));
+      console.log('interception modules loaded:', loaded.length);
+    `;
+    const app = makeApp({ files: { 'app.js': probe } });
+    noConfig = {
+      app,
+      without: runApp(app, { preload: false }),
+      withPreload: runApp(app),
+      debug: runApp(app, { env: { WRAPT_HOOKS_DEBUG: '1' } }),
+    };
+  }
+  return noConfig;
+}
+
 test('no config file: the preload does nothing and installs no hooks', () => {
-  const probe = `
-    const Module = require('node:module');
-    const { createHash } = require('node:crypto');
-    const fingerprint = (fn) => createHash('sha1').update(fn.toString()).digest('hex').slice(0, 12);
-    require('os');
-    console.log('require', fingerprint(Module.prototype.require));
-    console.log('_load', fingerprint(Module._load));
-    console.log('getBuiltinModule', fingerprint(process.getBuiltinModule));
-    const loaded = Object.keys(require.cache).filter((file) => /[\\/\\\\](require|import)-in-the-middle[\\/\\\\]/.test(file));
-    console.log('interception modules loaded:', loaded.length);
-  `;
-  const app = makeApp({ files: { 'app.js': probe } });
-  const without = runApp(app, { preload: false });
+  const { without, withPreload, debug } = noConfigRuns();
   assertClean(without);
   assert.match(without.stdout, /interception modules loaded: 0/);
-  const withPreload = runApp(app);
   assertClean(withPreload);
   assert.equal(withPreload.stdout, without.stdout, 'Module.prototype.require, Module._load and process.getBuiltinModule are untouched');
   assert.equal(withPreload.stderr, '');
-  const debug = runApp(app, { env: { WRAPT_HOOKS_DEBUG: '1' } });
   assert.equal(debug.stdout, without.stdout);
   for (const line of lines(debug.stderr)) assert.match(line, /^wrapt-hooks: /);
 });
@@ -194,32 +206,28 @@ test('several patches for one target run in declaration order, strings and objec
   assert.deepEqual(lines(result.stdout), ['first second third', 'os patch']);
 });
 
+// One app for the "#" rule and for "enabled" (on other targets: callable and util), in turn.
+let specRun;
+function specSection(name) {
+  specRun ??= runApp(specApp());
+  assertClean(specRun);
+  const all = lines(specRun.stdout);
+  const at = all.indexOf('--- enabled');
+  assert.notEqual(at, -1, specRun.stdout);
+  return name === 'enabled' ? all.slice(at + 1) : all.slice(0, at);
+}
+
 test('"enabled": false turns an entry off without loading it; true keeps it', () => {
-  const app = makeApp({
-    packages: ['twin'],
-    files: {
-      '.wrapt-hooksrc.json': {
-        patches: {
-          twin: [
-            { patch: './patches/missing.js', enabled: false },
-            { patch: './patches/on.js', enabled: true },
-          ],
-          os: { patch: './patches/off.js', enabled: false },
-        },
-      },
-      'patches/on.js': "module.exports = () => console.log('on');",
-      'patches/off.js': "console.log('off module loaded'); module.exports = () => console.log('off');",
-      'app.js': "require('twin'); require('os'); console.log('end');",
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['on', 'end']);
+  assert.deepEqual(specSection('enabled'), ['on', 'end']);
 });
 
 test('the "#" that splits off the export is the last one not at position 0', () => {
-  const app = makeApp({
-    packages: ['twin', 'deep-pkg', 'classy'],
+  assert.deepEqual(specSection('#'), ['a#b.js apply', 'imports map default', 'imports map named', 'package lib#x.js apply']);
+});
+
+function specApp() {
+  return makeApp({
+    packages: ['twin', 'deep-pkg', 'classy', 'callable'],
     packageJson: { name: 'app', version: '1.0.0', private: true, imports: { '#patches/*': './patches/*' } },
     files: {
       '.wrapt-hooksrc.json': {
@@ -228,16 +236,21 @@ test('the "#" that splits off the export is the last one not at position 0', () 
           twin: '#patches/imported.js',
           'deep-pkg': '#patches/imported.js#named',
           classy: 'my-patches/lib#x.js#apply',
+          callable: [
+            { patch: './patches/missing.js', enabled: false },
+            { patch: './patches/on.js', enabled: true },
+          ],
+          util: { patch: './patches/off.js', enabled: false },
         },
       },
+      'patches/on.js': "module.exports = () => console.log('on');",
+      'patches/off.js': "console.log('off module loaded'); module.exports = () => console.log('off');",
       'patches/a#b.js': "exports.apply = () => console.log('a#b.js apply');",
       'patches/imported.js': "module.exports = () => console.log('imports map default'); module.exports.named = () => console.log('imports map named');",
       'node_modules/my-patches/package.json': { name: 'my-patches', version: '1.0.0' },
       'node_modules/my-patches/lib#x.js': "exports.apply = () => console.log('package lib#x.js apply');",
-      'app.js': "require('os'); require('twin'); require('deep-pkg'); require('classy');",
+      'app.js':
+        "require('os'); require('twin'); require('deep-pkg'); require('classy'); console.log('--- enabled'); require('callable'); require('util'); console.log('end');",
     },
   });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['a#b.js apply', 'imports map default', 'imports map named', 'package lib#x.js apply']);
-});
+}

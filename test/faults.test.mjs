@@ -4,7 +4,7 @@
 // as users run them, and what needs real processes and threads.
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeApp, runNode, runNodeAsync } from './helpers.mjs';
+import { lines, makeApp, runNode, runNodeAsync } from './helpers.mjs';
 
 const FLAGS = [
   ['--require', 'wrapt-hooks/register'],
@@ -91,72 +91,84 @@ describe('patches that return a promise', () => {
   });
 });
 
-describe('patches that load their own target', () => {
-  const COUNTING_APP = `'use strict';
-const victim = require('victim');
-const again = require('victim');
-console.log(victim.hello('app'), victim === again, globalThis.fired);
+// Patches that load their own target, and a patch module that loads slowly: each scenario on a
+// target of its own (copies of the victim), so that scenarios with the same preload flag share a
+// child, one printed line each.
+describe('patches that load their own target, and one that loads slowly', () => {
+  const victim = (name) => ({ ...VICTIM, 'package.json': { ...VICTIM['package.json'], name } });
+  /** Requires the target twice: one instance, patched once (the patch counts in globalThis[counter]). */
+  const counting = (label, target, counter) => `const victim = require('${target}');
+const again = require('${target}');
+console.log('${label}', victim.hello('app'), victim === again, globalThis.${counter});
 `;
-  const cases = [
-    [
-      'requires the target inside the patch function',
-      REQUIRE,
-      `module.exports = function selfRequire(exports) {
+  let dir;
+  const runs = new Map();
+  /** The one line starting with `label` of `script`'s run with `flag` (one run per flag and script). */
+  function lineOf(flag, script, label) {
+    dir ??= makeApp({
+      packages: { victim: VICTIM, 'victim-top': victim('victim-top'), 'victim-slow': victim('victim-slow') },
+      files: {
+        '.wrapt-hooksrc.json': config({ victim: './inside.js', 'victim-top': './top.js', 'victim-slow': './slow.js' }),
+        'inside.js': `module.exports = function selfRequire(exports) {
   globalThis.fired = (globalThis.fired || 0) + 1;
   const inner = require('victim');
   const original = exports.hello;
   exports.hello = (who) => original(who) + ' (inner saw ' + typeof inner.hello + ')';
 };
 `,
-    ],
-    [
-      'requires the target at the top of the patch module',
-      IMPORT,
-      `const inner = require('victim');
+        'top.js': `const inner = require('victim-top');
 module.exports = function topRequire(exports) {
-  globalThis.fired = (globalThis.fired || 0) + 1;
+  globalThis.firedTop = (globalThis.firedTop || 0) + 1;
   const original = exports.hello;
   exports.hello = (who) => original(who) + ' (inner saw ' + typeof inner.hello + ')';
 };
 `,
-    ],
-  ];
-  for (const [title, flag, patch] of cases) {
-    it(`${title}: no recursion, fires once`, () => {
-      const dir = app({ '.wrapt-hooksrc.json': config({ victim: './patch.js' }), 'patch.js': patch, 'app.js': COUNTING_APP });
-      const result = runNode(dir, [...flag, 'app.js']);
-      assert.equal(result.code, 0, result.stderr);
-      assert.deepEqual(result.warnings, [], result.stderr);
-      assert.equal(result.stdout, 'hello app (inner saw function) true 1\n', result.stderr);
-    });
-  }
-
-  it('an ES module app, the patch requires the target: fires once', () => {
-    const dir = app({
-      '.wrapt-hooksrc.json': config({ victim: './patch.js' }),
-      'patch.js': cases[0][2],
-      'app.mjs': "import victim from 'victim';\nimport { hello } from 'victim';\nconsole.log(victim.hello('app'), hello === victim.hello, globalThis.fired);\n",
-    });
-    const result = runNode(dir, [...IMPORT, 'app.mjs']);
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(result.warnings, [], result.stderr);
-    assert.equal(result.stdout, 'hello app (inner saw function) true 1\n', result.stderr);
-  });
-});
-
-test('a patch module that loads slowly (200 ms busy-wait): still patched, output intact', () => {
-  const dir = app({
-    '.wrapt-hooksrc.json': config({ victim: './slow.js' }),
-    'slow.js': `const until = Date.now() + 200;
+        'slow.js': `const until = Date.now() + 200;
 while (Date.now() < until) {}
 module.exports = function slow(exports) { const original = exports.hello; exports.hello = (who) => original(who) + ' (slowly patched)'; };
 `,
-    'app.js': "console.log('before'); console.log(require('victim').hello('app')); console.log('after'); process.exitCode = 4;\n",
+        // --require, a CommonJS app: the patch requires its target inside the patch function;
+        // then the slow patch module, and an exit code of the app's own.
+        'app.js': `'use strict';
+${counting('inside', 'victim', 'fired')}console.log('slow before', require('victim-slow').hello('app'), 'after');
+process.exitCode = 4;
+`,
+        // --import, an ES module app: the patch requires the target inside the patch function;
+        // then a CommonJS module whose target's patch module requires the target at its top.
+        'app.mjs': `import victim from 'victim';
+import { hello } from 'victim';
+console.log('esm', victim.hello('app'), hello === victim.hello, globalThis.fired);
+await import('./top.cjs');
+`,
+        'top.cjs': `'use strict';\n${counting('top', 'victim-top', 'firedTop')}`,
+      },
+    });
+    const key = `${flag[0]} ${script}`;
+    if (!runs.has(key)) runs.set(key, runNode(dir, [...flag, script]));
+    const result = runs.get(key);
+    assert.deepEqual(result.warnings, [], result.stderr);
+    assert.equal(result.code, script === 'app.js' ? 4 : 0, result.stderr);
+    assert.equal(lines(result.stdout).length, 2, result.stdout);
+    const found = lines(result.stdout).filter((line) => line.startsWith(`${label} `));
+    assert.equal(found.length, 1, `${label}:\n${result.stdout}`);
+    return found[0];
+  }
+
+  it('requires the target inside the patch function: no recursion, fires once', () => {
+    assert.equal(lineOf(REQUIRE, 'app.js', 'inside'), 'inside hello app (inner saw function) true 1');
   });
-  const result = runNode(dir, [...REQUIRE, 'app.js']);
-  assert.equal(result.code, 4, result.stderr);
-  assert.deepEqual(result.warnings, []);
-  assert.equal(result.stdout, 'before\nhello app (slowly patched)\nafter\n');
+
+  it('requires the target at the top of the patch module: no recursion, fires once', () => {
+    assert.equal(lineOf(IMPORT, 'app.mjs', 'top'), 'top hello app (inner saw function) true 1');
+  });
+
+  it('an ES module app, the patch requires the target: fires once', () => {
+    assert.equal(lineOf(IMPORT, 'app.mjs', 'esm'), 'esm hello app (inner saw function) true 1');
+  });
+
+  it('a patch module that loads slowly (200 ms busy-wait): still patched, output intact', () => {
+    assert.equal(lineOf(REQUIRE, 'app.js', 'slow'), 'slow before hello app (slowly patched) after');
+  });
 });
 
 describe('patches on frozen and non-configurable properties', () => {
@@ -182,16 +194,14 @@ module.exports = function wrapLocked(exports) { wrapFunctionWrapper(exports, ${J
           'app.js': "const f = require('frozen'); console.log(f.hello('x'), f.locked(), f.inner.deep()); process.exitCode = 5;\n",
         },
       });
-      const { baseline, results } = await runAll(dir, [IMPORT]);
-      assert.equal(baseline.stdout, 'hello x locked deep\n');
-      for (const result of results) {
-        assert.equal(result.stdout, baseline.stdout, result.stderr);
-        assert.equal(result.code, 5);
-        assert.equal(result.warnings.length, 1, result.stderr);
-        assert.equal(result.warnings[0].code, 'WRAPT_HOOKS_PATCH_FAILED');
-        assert.match(result.warnings[0].message, names);
-        assert.match(result.warnings[0].message, /WRAPT_HOOKS_READ_ONLY|frozen|read-only/);
-      }
+      // The app's own output: nothing wrapped, nothing lost.
+      const result = await runNodeAsync(dir, [...IMPORT, 'app.js']);
+      assert.equal(result.stdout, 'hello x locked deep\n', result.stderr);
+      assert.equal(result.code, 5);
+      assert.equal(result.warnings.length, 1, result.stderr);
+      assert.equal(result.warnings[0].code, 'WRAPT_HOOKS_PATCH_FAILED');
+      assert.match(result.warnings[0].message, names);
+      assert.match(result.warnings[0].message, /WRAPT_HOOKS_READ_ONLY|frozen|read-only/);
     });
   }
 });

@@ -40,56 +40,67 @@ test('fires once per module instance: two installed copies of a package each fir
   ]);
 });
 
+// One app for the two builtin scenarios, in turn: fs and node:fs, then os (not loaded before).
+let builtinRun;
+function builtinSection(name) {
+  if (builtinRun === undefined) {
+    const app = makeApp({
+      files: {
+        '.wrapt-hooksrc.json': { patches: { fs: './patches/fs.js', 'node:fs': './patches/fs.js#second', os: './patches/os.js' } },
+        'patches/fs.js': `
+          module.exports = (fs, info) => {
+            console.log('patch', info.target, info.name, info.format);
+            fs.patchCount = (fs.patchCount || 0) + 1;
+          };
+          module.exports.second = (fs, info) => {
+            console.log('second', info.target, info.name, info.format);
+            fs.patchCount += 1;
+          };
+        `,
+        'patches/os.js': `
+          const { wrapFunctionWrapper } = require('wrapt-hooks');
+          module.exports = (os) => {
+            console.log('patch os');
+            wrapFunctionWrapper(os, 'platform', (wrapped) => 'patched ' + wrapped());
+          };
+        `,
+        'app.js': `
+          console.log('--- fs');
+          const a = require('fs');
+          const b = require('node:fs');
+          const c = process.getBuiltinModule('node:fs');
+          const d = process.getBuiltinModule('fs');
+          console.log(a === b, b === c, c === d, a.patchCount);
+          console.log('--- os');
+          console.log('start');
+          const os = process.getBuiltinModule('node:os');
+          console.log(os.platform() === 'patched ' + process.platform);
+          console.log(require('os') === os);
+        `,
+      },
+    });
+    builtinRun = runApp(app);
+  }
+  assertClean(builtinRun);
+  return section(builtinRun.stdout, name);
+}
+
+/** The lines of stdout after "--- name", up to the next "--- " line. */
+function section(stdout, name) {
+  const all = lines(stdout);
+  const at = all.indexOf(`--- ${name}`);
+  assert.notEqual(at, -1, `no section ${name} in:\n${stdout}`);
+  const rest = all.slice(at + 1);
+  const next = rest.findIndex((line) => line.startsWith('--- '));
+  return next === -1 ? rest : rest.slice(0, next);
+}
+
 test('a builtin fires once however it is loaded: fs, node:fs, process.getBuiltinModule', () => {
-  const app = makeApp({
-    files: {
-      '.wrapt-hooksrc.json': { patches: { fs: './patches/fs.js', 'node:fs': './patches/fs.js#second' } },
-      'patches/fs.js': `
-        module.exports = (fs, info) => {
-          console.log('patch', info.target, info.name, info.format);
-          fs.patchCount = (fs.patchCount || 0) + 1;
-        };
-        module.exports.second = (fs, info) => {
-          console.log('second', info.target, info.name, info.format);
-          fs.patchCount += 1;
-        };
-      `,
-      'app.js': `
-        const a = require('fs');
-        const b = require('node:fs');
-        const c = process.getBuiltinModule('node:fs');
-        const d = process.getBuiltinModule('fs');
-        console.log(a === b, b === c, c === d, a.patchCount);
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['patch fs fs builtin', 'second node:fs fs builtin', 'true true true 2']);
+  assert.deepEqual(builtinSection('fs'), ['patch fs fs builtin', 'second node:fs fs builtin', 'true true true 2']);
 });
 
 test('process.getBuiltinModule as the first access fires the patch before it returns', () => {
-  const app = makeApp({
-    files: {
-      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
-      'patches/os.js': `
-        const { wrapFunctionWrapper } = require('wrapt-hooks');
-        module.exports = (os) => {
-          console.log('patch os');
-          wrapFunctionWrapper(os, 'platform', (wrapped) => 'patched ' + wrapped());
-        };
-      `,
-      'app.js': `
-        console.log('start');
-        const os = process.getBuiltinModule('node:os');
-        console.log(os.platform() === 'patched ' + process.platform);
-        console.log(require('os') === os);
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['start', 'patch os', 'true', 'true']);
+  assert.deepEqual(builtinSection('os'), ['start', 'patch os', 'true', 'true']);
 });
 
 test('a patch runs before the importing code receives the module, also for files required inside a package', () => {
@@ -178,54 +189,99 @@ const IMMEDIATE_EXPECTED = [
   'end',
 ];
 
+// The preloaded run goes on to the whenImported scenario, on a target not loaded before (classy).
+const WHEN_IMPORTED_APP = `
+  require('./immediate.js');
+  console.log('--- whenImported');
+  const { whenImported } = require('wrapt-hooks');
+  const hook = (m, info) => console.log('when', info.name, m.Widget.VERSION);
+  console.log('same', whenImported('classy')(hook) === hook);
+  console.log('string', whenImported('classy')('./patches/lazy.js#apply'));
+  require('classy');
+`;
+let apiApp;
+const apiRuns = new Map();
+function apiRun(preload) {
+  apiApp ??= makeApp({
+    packages: ['twin', 'deep-pkg', 'classy'],
+    files: {
+      'immediate.js': IMMEDIATE_APP,
+      'app.js': WHEN_IMPORTED_APP,
+      'patches/lazy.js': "exports.apply = (m) => console.log('lazy when', m.Widget.VERSION);",
+    },
+  });
+  if (!apiRuns.has(preload)) apiRuns.set(preload, runApp(apiApp, { preload, script: preload ? 'app.js' : 'immediate.js' }));
+  const result = apiRuns.get(preload);
+  assertClean(result);
+  return result;
+}
+
 for (const preload of [false, true]) {
   test(`API hooks fire at once when the target is already loaded (require.cache, builtins Node loaded) — ${preload ? 'with' : 'without'} the preload`, () => {
-    const app = makeApp({ packages: ['twin', 'deep-pkg'], files: { 'app.js': IMMEDIATE_APP } });
-    const result = runApp(app, { preload });
-    assertClean(result);
-    assert.deepEqual(lines(result.stdout), IMMEDIATE_EXPECTED);
+    const out = lines(apiRun(preload).stdout);
+    assert.deepEqual(preload ? out.slice(0, out.indexOf('--- whenImported')) : out, IMMEDIATE_EXPECTED);
   });
 }
 
-test('config hooks fire at the first require, even for builtins Node loaded at start-up, and never without one', () => {
-  const files = {
-    '.wrapt-hooksrc.json': { patches: { fs: './patches/fs.js', twin: './patches/twin.js' } },
-    'patches/fs.js': "console.log('fs patch module loaded'); module.exports = () => console.log('patch fs');",
-    'patches/twin.js': "console.log('twin patch module loaded'); module.exports = () => console.log('patch twin');",
-  };
-  const app = makeApp({
-    packages: ['twin'],
+// One app for the first-require and lazy-string scenarios, in turn (twin is never imported in
+// it; the lazy API hook is on callable); none.js imports nothing.
+let firstApp;
+const firstRuns = new Map();
+function firstRun(script) {
+  firstApp ??= makeApp({
+    packages: ['twin', 'deep-pkg', 'callable'],
     files: {
-      ...files,
-      'app.js': "console.log('start'); require('fs'); console.log('end');",
+      '.wrapt-hooksrc.json': {
+        patches: { fs: './patches/fs.js', twin: './patches/twin.js', 'deep-pkg': './patches/shared.js#deep', os: './patches/shared.js#os' },
+      },
+      'patches/fs.js': "console.log('fs patch module loaded'); module.exports = () => console.log('patch fs');",
+      'patches/twin.js': "console.log('twin patch module loaded'); module.exports = () => console.log('patch twin');",
+      'patches/lazy.js': "console.log('lazy patch module loaded'); exports.apply = (m) => { console.log('lazy apply'); m.lazy = 'yes'; };",
+      'patches/shared.js': "console.log('shared patch module loaded'); exports.deep = () => console.log('deep'); exports.os = () => console.log('os');",
+      'app.js': `
+        console.log('--- first');
+        console.log('start'); require('fs'); console.log('end');
+        console.log('--- lazy');
+        const { registerPostImportHook } = require('wrapt-hooks');
+        registerPostImportHook('./patches/lazy.js#apply', 'callable');
+        console.log('registered');
+        console.log('requiring callable');
+        console.log('got', require('callable').lazy);
+        require('deep-pkg');
+        require('os');
+      `,
       'none.js': "console.log('start'); process.nextTick(() => console.log('end'));",
     },
   });
-  const first = runApp(app);
-  assertClean(first);
-  assert.deepEqual(lines(first.stdout), ['start', 'fs patch module loaded', 'patch fs', 'end']);
-  const never = runApp(app, { script: 'none.js' });
-  assertClean(never);
+  if (!firstRuns.has(script)) firstRuns.set(script, runApp(firstApp, { script }));
+  const result = firstRuns.get(script);
+  assertClean(result);
+  return result;
+}
+
+test('config hooks fire at the first require, even for builtins Node loaded at start-up, and never without one', () => {
+  const first = firstRun('app.js');
+  assert.deepEqual(section(first.stdout, 'first'), ['start', 'fs patch module loaded', 'patch fs', 'end']);
+  assert.ok(!first.stdout.includes('twin patch module loaded'), 'twin is never imported: its patch module never loads');
+  const never = firstRun('none.js');
   assert.deepEqual(lines(never.stdout), ['start', 'end'], 'no patch module is loaded when no target is imported');
 });
 
+test('lazy "module#export" strings: the patch module is not loaded until the target is imported', () => {
+  assert.deepEqual(section(firstRun('app.js').stdout, 'lazy'), [
+    'registered',
+    'requiring callable',
+    'lazy patch module loaded',
+    'lazy apply',
+    'got yes',
+    'shared patch module loaded',
+    'deep',
+    'os',
+  ]);
+});
+
 test('whenImported(target)(hook) registers the hook and returns it', () => {
-  const app = makeApp({
-    packages: ['twin'],
-    files: {
-      'patches/lazy.js': "exports.apply = (m) => console.log('lazy when', m.version);",
-      'app.js': `
-        const { whenImported } = require('wrapt-hooks');
-        const hook = (m, info) => console.log('when', info.name, m.version);
-        console.log('same', whenImported('twin')(hook) === hook);
-        console.log('string', whenImported('twin')('./patches/lazy.js#apply'));
-        require('twin');
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), ['same true', 'string ./patches/lazy.js#apply', 'when twin 1.0.0', 'lazy when 1.0.0']);
+  assert.deepEqual(section(apiRun(true).stdout, 'whenImported'), ['same true', 'string ./patches/lazy.js#apply', 'when classy 2.0.0', 'lazy when 2.0.0']);
 });
 
 test('replacement exports from a hook registered after the target was loaded are what later requires return', () => {
@@ -258,38 +314,6 @@ test('replacement exports from a hook registered after the target was loaded are
       preload ? 'with the preload' : 'without it',
     );
   }
-});
-
-test('lazy "module#export" strings: the patch module is not loaded until the target is imported', () => {
-  const app = makeApp({
-    packages: ['twin', 'deep-pkg'],
-    files: {
-      '.wrapt-hooksrc.json': { patches: { 'deep-pkg': './patches/shared.js#deep', os: './patches/shared.js#os' } },
-      'patches/lazy.js': "console.log('lazy patch module loaded'); exports.apply = (m) => { console.log('lazy apply'); m.lazy = 'yes'; };",
-      'patches/shared.js': "console.log('shared patch module loaded'); exports.deep = () => console.log('deep'); exports.os = () => console.log('os');",
-      'app.js': `
-        const { registerPostImportHook } = require('wrapt-hooks');
-        registerPostImportHook('./patches/lazy.js#apply', 'twin');
-        console.log('registered');
-        console.log('requiring twin');
-        console.log('got', require('twin').lazy);
-        require('deep-pkg');
-        require('os');
-      `,
-    },
-  });
-  const result = runApp(app);
-  assertClean(result);
-  assert.deepEqual(lines(result.stdout), [
-    'registered',
-    'requiring twin',
-    'lazy patch module loaded',
-    'lazy apply',
-    'got yes',
-    'shared patch module loaded',
-    'deep',
-    'os',
-  ]);
 });
 
 test('patch module forms: module.exports function, exports.default, ESM default and named exports (loaded synchronously)', () => {
