@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Renders bench/RESULTS.md from the results files bench/run.mjs writes (bench/results/*.json):
-// the newest full run in detail, the newest run with a baseline as "before / after", and one line
-// per run as history. `node bench/render.mjs [results.json …] [--out file]`; run.mjs calls it.
+// the newest run's goals in detail, each other section from the newest run that has it (a run of
+// some sections, WRAPT_BENCH_ONLY, leaves the rest as they were), every run with a baseline as
+// "before / after", and one line per run as history. `node bench/render.mjs [results.json …] [--out file]`; run.mjs calls it.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,7 +158,7 @@ function peers(run, p) {
   );
 }
 
-function probes(run, p) {
+function probes(run, p, source = () => {}) {
   const { nodes, data } = run;
   for (const probe of run.probes) {
     const ids = [];
@@ -165,6 +166,7 @@ function probes(run, p) {
     if (!ids.length) continue;
     p(`## ${probe.title}`);
     p();
+    source();
     p(`${probe.about} (bench/lib/probes/${probe.name}.mjs)`);
     p();
     p(`| probe | what it does | ${nodes.map((n) => n.label).join(' | ')} |`);
@@ -274,31 +276,48 @@ export function render(runs) {
       p();
     }
   }
-  if (main.nodes.some((n) => main.data[n.version]?.compare)) {
+  // A run of some sections only (WRAPT_BENCH_ONLY) leaves the others to the newest run that has them.
+  const has = (run, key) => run.nodes.some((n) => run.data[n.version]?.[key]);
+  const newest = (key) => [...(full.length ? full : runs)].reverse().find((run) => has(run, key));
+  const from = (run) => {
+    if (run === main) return;
+    p(
+      `From run ${code(run.file)} (${run.started.slice(0, 16).replace('T', ' ')} UTC, at ${run.software.wraptHooks.commit}), the newest run with this section.`,
+    );
+    p();
+  };
+  const compared = newest('compare');
+  if (compared) {
     p('## Comparisons: start-up cost of the peers (same app, same machine)');
     p();
-    peers(main, p);
+    from(compared);
+    peers(compared, p);
     p();
   }
-  probes(main, p);
-  if (main.nodes.some((n) => main.data[n.version]?.profile)) {
+  const probed = newest('probes');
+  if (probed) probes(probed, p, () => from(probed));
+  const profiled = newest('profile');
+  if (profiled) {
     p('## Where the start-up time goes: CPU profile');
     p();
     p(
-      `\`node --cpu-prof --cpu-prof-interval 100 -r wrapt-hooks/register app.js\` against the bare app (and \`--import … app.mjs\`), ${main.settings.profileRuns} run(s) each averaged; self time grouped by script and listed by how much the preload **added** (ms with − without).`,
+      `\`node --cpu-prof --cpu-prof-interval 100 -r wrapt-hooks/register app.js\` against the bare app (and \`--import … app.mjs\`), ${profiled.settings.profileRuns} run(s) each averaged; self time grouped by script and listed by how much the preload **added** (ms with − without).`,
     );
     p();
-    profiles(main, p);
+    from(profiled);
+    profiles(profiled, p);
     p();
   }
-  if (main.nodes.some((n) => main.data[n.version]?.micro)) {
+  const measured = newest('micro');
+  if (measured) {
     p('## Per-call cost of a wrapper');
     p();
+    from(measured);
     p(
       'bench/lib/micro.mjs: ns per call through a pass-through wrapper, median of alternating pairs (implementation, shimmer with `original.apply(this, arguments)`), one process per call shape. `wrapt-hooks wrapObject (raw)` is the hot-path form, where the patch writes the replacement itself.',
     );
     p();
-    micro(main, p);
+    micro(measured, p);
   }
   p('## History');
   p();
