@@ -100,7 +100,8 @@ const apart = {
 // The preload is two files. dist/preload.js holds what a start needs (config, registry, module
 // hooks); dist/on-demand.js holds what only some processes need, loaded at its first use: the
 // library (a patch's `require('wrapt-hooks')`), tracing, the recipes, discovery, a bundled app's
-// runtime, the exit summary. Node parses every byte of a file it loads, unused functions
+// runtime, the exit summary, the output writer (the first warning or debug line loads it) and
+// the near-miss names (a wrong name in the config). Node parses every byte of a file it loads, unused functions
 // included, so the split keeps the rest out of every start (bench/FINDINGS.md). Each module is in
 // exactly one of them: a module of one that the other imports is reached through the first's
 // `sharedModule(id)`, so there is one copy of each module at run time (the build checks).
