@@ -16,6 +16,10 @@ const mib = (kib) => (kib === undefined || kib === null ? '—' : (kib / 1024).t
 const signed = (x, f = f1) => (x === undefined || x === null ? '—' : `${x >= 0 ? '+' : ''}${f(x)}`);
 const code = (s) => `\`${s}\``;
 const verdict = (ok) => (ok ? '**pass**' : '**FAIL**');
+/** Whether `run` measured section `key` on any Node line. */
+const has = (run, key) => run.nodes.some((n) => run.data[n.version]?.[key]);
+/** When `run` started, to the minute (UTC). */
+const when = (run) => run.started.slice(0, 16).replace('T', ' ');
 
 const GOALS = {
   'cjs-startup': {
@@ -49,7 +53,7 @@ function header(run, p) {
   const m = run.machine;
   const sw = run.software;
   p(
-    `- run ${code(run.file)}: ${run.started.slice(0, 16).replace('T', ' ')} UTC, ${((Date.parse(run.finished) - Date.parse(run.started)) / 60000).toFixed(1)} min${run.quick ? ' — **QUICK mode (few pairs: indicative only)**' : ''}`,
+    `- run ${code(run.file)}: ${when(run)} UTC, ${((Date.parse(run.finished) - Date.parse(run.started)) / 60000).toFixed(1)} min${run.quick ? ' — **QUICK mode (few pairs: indicative only)**' : ''}`,
   );
   p(`- CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memGiB} GiB; ${m.kernel}`);
   const busy = Math.max(m.loadStart, m.loadEnd) > m.cores;
@@ -91,7 +95,7 @@ function goals(run, p) {
       `| ${g.scenario} | ${code(sample.a.command)} / ${code(sample.b.command)} | ${g.goal} | ${cells.join(' | ')} | ${judged.length ? `${verdict(ok)}${g.lines ? '' : ' (all lines)'}` : 'n/a'} |`,
     );
   }
-  if (nodes.some((n) => data[n.version]?.micro)) {
+  if (has(run, 'micro')) {
     for (const shape of Object.keys(SHAPES)) {
       const per = nodes.map((n) => data[n.version]?.micro?.find((r) => r.shape === shape));
       const ours = (row) => row?.results.find((r) => r.impl === 'wrapt-hooks (dist)');
@@ -237,7 +241,10 @@ function history(runs, p) {
 
 export function render(runs) {
   const full = runs.filter((r) => !r.quick);
-  const main = [...(full.length ? full : runs)].reverse().find((r) => r.nodes.some((n) => r.data[n.version]?.goals)) ?? runs.at(-1);
+  // The newest run holding a section (a run of some sections, WRAPT_BENCH_ONLY, leaves the others
+  // to older runs); the goals' run is the main one.
+  const newest = (key) => [...(full.length ? full : runs)].reverse().find((run) => has(run, key));
+  const main = newest('goals') ?? runs.at(-1);
   const L = [];
   const p = (line = '') => L.push(line);
   p('# wrapt-hooks benchmarks');
@@ -256,34 +263,29 @@ export function render(runs) {
     `Each row compares two commands run alternately by one process (A B, B A, …), each timed around a synchronous spawn (wall clock, process start to exit). ${main.settings.warmup} warm-up pairs are thrown away, then ${main.settings.pairs} pairs are kept; **ratio** is the median of the per-pair ratios A/B, **Δ** the median per-pair difference. RSS is the child's peak resident set (\`process.resourceUsage().maxRSS\`, printed by every app at exit). The apps (bench/lib/fixtures.mjs, generated in \`bench/.work/apps/\`) install wrapt-hooks as users do (\`node_modules/wrapt-hooks\` links to the repository), so \`wrapt-hooks/register\` goes through the package's exports map. The config (\`.wrapt-hooksrc.json\`) has ${main.config.targets.length} targets — ${main.config.targets.map(code).join(', ')} — each with a lazy patch; a quarter carry a \`versions\` range. The heavy apps load ${main.config.heavyModules.toLocaleString('en')} generated modules plus fake \`pg\` and \`redis\`, whose patches are checked to be applied before anything is timed.`,
   );
   p();
-  if (main.nodes.some((n) => main.data[n.version]?.goals)) {
+  if (has(main, 'goals')) {
     p('## Goals');
     p();
     goals(main, p);
     p();
   }
-  const withBaselines = [...runs].reverse().filter((r) => r.software.baseline && r.nodes.some((n) => r.data[n.version]?.versus));
+  const withBaselines = [...runs].reverse().filter((r) => r.software.baseline && has(r, 'versus'));
   if (withBaselines.length) {
     const first = withBaselines[0];
     p(`## Before / after: ${first.software.baseline.label} (${first.software.baseline.commit}) against ${first.software.wraptHooks.commit}`);
     p();
     for (const run of withBaselines) {
       p(
-        `**Run ${code(run.file)}** (${run.started.slice(0, 16).replace('T', ' ')} UTC, load ${f2(run.machine.loadStart)} → ${f2(run.machine.loadEnd)}; ${run.software.baseline.label} = ${run.software.baseline.commit}, after = ${run.software.wraptHooks.commit})${run.note ? `. ${run.note}` : ''}`,
+        `**Run ${code(run.file)}** (${when(run)} UTC, load ${f2(run.machine.loadStart)} → ${f2(run.machine.loadEnd)}; ${run.software.baseline.label} = ${run.software.baseline.commit}, after = ${run.software.wraptHooks.commit})${run.note ? `. ${run.note}` : ''}`,
       );
       p();
       versus(run, p);
       p();
     }
   }
-  // A run of some sections only (WRAPT_BENCH_ONLY) leaves the others to the newest run that has them.
-  const has = (run, key) => run.nodes.some((n) => run.data[n.version]?.[key]);
-  const newest = (key) => [...(full.length ? full : runs)].reverse().find((run) => has(run, key));
   const from = (run) => {
     if (run === main) return;
-    p(
-      `From run ${code(run.file)} (${run.started.slice(0, 16).replace('T', ' ')} UTC, at ${run.software.wraptHooks.commit}), the newest run with this section.`,
-    );
+    p(`From run ${code(run.file)} (${when(run)} UTC, at ${run.software.wraptHooks.commit}), the newest run with this section.`);
     p();
   };
   const compared = newest('compare');
