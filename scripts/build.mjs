@@ -89,13 +89,22 @@ const apart = {
   name: 'apart',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      if (args.pluginData?.inner) return undefined;
-      const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { inner: true } });
-      const file = APART.get(resolved.path);
+      const file = APART.get(await resolvedPath(build, args));
       return file === undefined ? undefined : { path: file, external: true };
     });
   },
 };
+
+/**
+ * Where esbuild resolves a relative import (undefined for the resolution this asks itself, and
+ * for one that fails): the plugins below decide by the file an import reaches, not by how it is
+ * written. Their own `build.resolve` is marked so that no plugin asks again.
+ */
+async function resolvedPath(build, args) {
+  if (args.namespace !== 'file' || args.pluginData?.inner) return undefined;
+  const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { inner: true } });
+  return resolved.errors.length > 0 ? undefined : resolved.path;
+}
 
 // The preload is two files. dist/preload.js holds what a start needs (config, registry, module
 // hooks); dist/on-demand.js holds what only some processes need, loaded at its first use: the
@@ -131,10 +140,9 @@ function crossing(name, targets, file, found) {
     name,
     setup(build) {
       build.onResolve({ filter: /^\.\.?\// }, async (args) => {
-        if (args.namespace !== 'file' || args.pluginData?.inner) return undefined;
-        const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { inner: true } });
-        if (resolved.errors.length > 0 || !targets.has(resolved.path)) return undefined;
-        const id = idOf(resolved.path);
+        const file = await resolvedPath(build, args);
+        if (file === undefined || !targets.has(file)) return undefined;
+        const id = idOf(file);
         found.set(id, [...(found.get(id) ?? []), { importer: idOf(args.importer), kind: args.kind }]);
         return { path: id, namespace };
       });

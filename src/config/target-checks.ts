@@ -74,10 +74,15 @@ export function unknownDisabled(disabled: ReadonlySet<string>, configured: Reado
   const messages: string[] = [];
   for (const key of disabled) {
     if (configured.has(key)) continue;
-    const hint = (require('../near-miss') as typeof import('../near-miss')).didYouMean(key, written);
+    const hint = nearMiss().didYouMean(key, written);
     messages.push(
       `WRAPT_HOOKS_DISABLE names "${key}", which is not a configured target, so it turns nothing off${hint === '' ? '' : `: ${hint}`} (targets: ${written.join(', ') || 'none'}). Fix the name, or remove it from WRAPT_HOOKS_DISABLE.`,
     );
   }
   return messages;
+}
+
+/** The "did you mean" helpers (near-miss.ts, in dist/on-demand.js), loaded only when a name is wrong. */
+export function nearMiss(): typeof import('../near-miss') {
+  return require('../near-miss') as typeof import('../near-miss');
 }

@@ -5,7 +5,7 @@ import { checkSpecifier, parseTarget, type Target } from '../core/targets';
 import { debug } from '../debug';
 import type { ErrorCode } from '../errors';
 import { isRange } from '../core/versions';
-import { missingBuiltin, targetMistake } from './target-checks';
+import { missingBuiltin, nearMiss, targetMistake } from './target-checks';
 import type { Section } from './types';
 import { OPTION_KEYS, readOptions, splitSpec, type OptionProblem, type TraceOptions } from '../trace/options';
 
@@ -252,9 +252,4 @@ function missingBuiltinEntries(target: string, entries: readonly unknown[], prob
 export function traceTargetMistake(written: string, baseDir: string): string | undefined {
   const target: Target | string = parseTarget(written, baseDir);
   return typeof target === 'string' ? undefined : targetMistake(target, baseDir);
-}
-
-/** The "did you mean" helpers, loaded only when a name is wrong. */
-function nearMiss(): typeof import('../near-miss') {
-  return require('../near-miss') as typeof import('../near-miss');
 }
