@@ -172,20 +172,11 @@ await import('./top.cjs');
 });
 
 describe('patches on frozen and non-configurable properties', () => {
-  const FROZEN = {
-    'package.json': { name: 'frozen', version: '1.0.0', main: 'index.js' },
-    'index.js': `'use strict';
-const api = { hello: (who) => 'hello ' + who };
-Object.defineProperty(api, 'locked', { value: () => 'locked', writable: false, configurable: false, enumerable: true });
-api.inner = Object.freeze({ deep: () => 'deep' });
-module.exports = api;
-`,
-  };
   const cases = [['a property of a frozen object', 'inner.deep', /"inner\.deep"/]];
   for (const [title, prop, names] of cases) {
     it(`wrapFunctionWrapper on ${title}: a warning naming the path, the app runs`, async () => {
       const dir = makeApp({
-        packages: { frozen: FROZEN },
+        packages: ['frozen'],
         files: {
           '.wrapt-hooksrc.json': config({ frozen: './patch.js' }),
           'patch.js': `const { wrapFunctionWrapper } = require('wrapt-hooks');
