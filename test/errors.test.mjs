@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chownSync, cpSync, symlinkSync } from 'node:fs';
+import { FAIL_OPEN as CORPUS } from './fail-open-corpus.mjs';
 import { makeApp, chmodSync, path, ROOT, lines, runApp, PRELOAD } from './helpers.mjs';
 
 // The application of the fail-open tests: prints, and exits with a code of its own.
@@ -18,25 +19,9 @@ const GOOD_PATCH = "module.exports = (os) => { console.error('good patch applied
 
 // test/unit/fail-open.test.mjs runs every scenario in process (each stage, each problem); here,
 // one per stage in a preloaded app.
-const FAIL_OPEN = [
-  {
-    title: 'an unknown top-level key (the rest of the config still applies)',
-    files: { '.wrapt-hooksrc.json': { patchez: {}, patches: { os: './patches/good.js' } } },
-    code: 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
-    message: [/\.wrapt-hooksrc\.json/, /patchez/],
-    applied: true,
-  },
-  {
-    title: 'a patch that throws',
-    files: {
-      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#broken', os: './patches/good.js' } },
-      'patches/p.js': "exports.broken = function broken(twin) { twin.half = true; throw new Error('patch boom'); };",
-    },
-    code: 'WRAPT_HOOKS_PATCH_FAILED',
-    message: [/"twin"/, /patch boom/, /p\.js#broken/],
-    applied: true,
-  },
-];
+const REPRESENTATIVES = ['an unknown top-level key (the rest of the config still applies)', 'a patch that throws'];
+const FAIL_OPEN = CORPUS.filter((scenario) => REPRESENTATIVES.includes(scenario.title));
+assert.equal(FAIL_OPEN.length, REPRESENTATIVES.length, 'every representative is in test/fail-open-corpus.mjs');
 
 // What APP prints, and its exit code, without the preload (the twin fixture's hello).
 const EXPECTED = { stdout: 'twin twin 1 says hello to app\nos string\n', code: 3 };
