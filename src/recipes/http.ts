@@ -109,15 +109,20 @@ function subscribeClient(): void {
       req: requests.getStore(),
     });
   });
-  dc.subscribe('http.client.response.finish', (message) => {
-    const { request, response } = message as { request?: object; response?: { statusCode?: number } };
-    if (request !== undefined) finishOutgoing(request, response?.statusCode, undefined);
-  });
+  dc.subscribe('http.client.response.finish', onOutgoingResponse);
   // Published by the Node versions that have it; elsewhere an error shows as no line.
-  dc.subscribe('http.client.request.error', (message) => {
-    const { request, error } = message as { request?: object; error?: unknown };
-    if (request !== undefined) finishOutgoing(request, undefined, error);
-  });
+  dc.subscribe('http.client.request.error', onOutgoingError);
+}
+
+// The end of an outgoing request, as node:http's and undici's channels both publish it.
+function onOutgoingResponse(message: unknown): void {
+  const { request, response } = message as { request?: object; response?: { statusCode?: number } };
+  if (request !== undefined) finishOutgoing(request, response?.statusCode, undefined);
+}
+
+function onOutgoingError(message: unknown): void {
+  const { request, error } = message as { request?: object; error?: unknown };
+  if (request !== undefined) finishOutgoing(request, undefined, error);
 }
 
 interface ClientRequestLike {
@@ -170,14 +175,8 @@ function subscribeUndici(): void {
   if (undiciSubscribed) return;
   undiciSubscribed = true;
   dc.subscribe('undici:request:create', onUndiciCreate);
-  dc.subscribe('undici:request:headers', (message) => {
-    const { request, response } = message as { request?: object; response?: { statusCode?: number } };
-    if (request !== undefined) finishOutgoing(request, response?.statusCode, undefined);
-  });
-  dc.subscribe('undici:request:error', (message) => {
-    const { request, error } = message as { request?: object; error?: unknown };
-    if (request !== undefined) finishOutgoing(request, undefined, error);
-  });
+  dc.subscribe('undici:request:headers', onOutgoingResponse);
+  dc.subscribe('undici:request:error', onOutgoingError);
 }
 
 function onUndiciCreate(message: unknown): void {
