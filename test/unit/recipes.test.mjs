@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import path from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { internals } from './internals.mjs';
 import { createRequire } from 'node:module';
 import { ROOT } from '../helpers.mjs';
@@ -53,13 +54,19 @@ test('redactUrl: passwords and secret-looking query values; other parameters kep
 });
 
 test('recipes live in this package: names, directories, discovery as a patch package, lazy channels', () => {
-  assert.deepEqual(recipeDiscover.recipeNames(), ['child_process', 'http', 'sql', 'tempfile']);
+  // A recipe is a folder of src/recipes/ holding a package.json; the build ships each one.
+  const folders = readdirSync(path.join(ROOT, 'src', 'recipes'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(ROOT, 'src', 'recipes', entry.name, 'package.json')))
+    .map((entry) => entry.name)
+    .sort();
+  assert.ok(folders.includes('http') && folders.includes('sql'));
+  assert.deepEqual(recipeDiscover.recipeNames(), folders);
   assert.equal(recipeDiscover.ownRoot(), ROOT);
-  assert.deepEqual(recipeDiscover.recipeRoot('wrapt-hooks/recipes/http'), { root: path.join(ROOT, 'recipes', 'http') });
+  assert.deepEqual(recipeDiscover.recipeRoot('wrapt-hooks/recipes/http'), { root: path.join(ROOT, 'dist', 'recipes', 'http') });
   assert.match(recipeDiscover.recipeRoot('wrapt-hooks/recipes/../x').problem, /is not a recipe of wrapt-hooks \(a recipe is a lower-case name\)/);
   const found = discovery.discover('wrapt-hooks/recipes/sql', '/nowhere', 'WRAPT_PATCHES');
   assert.deepEqual(found.problems, []);
-  assert.equal(found.root, path.join(ROOT, 'recipes', 'sql'));
+  assert.equal(found.root, path.join(ROOT, 'dist', 'recipes', 'sql'));
   const [major, minor] = process.versions.node.split('.').map(Number);
   const sqlite = major > 22 || (major === 22 && minor >= 13) ? [['node:sqlite', './index.js#patchNodeSqlite', '>=22.13']] : [];
   assert.deepEqual(
@@ -71,13 +78,13 @@ test('recipes live in this package: names, directories, discovery as a patch pac
       ['mysql2/lib/connection.js', './index.js#patchMysql2', undefined],
     ],
   );
-  assert.deepEqual(recipeDiscover.recipeChannels(path.join(ROOT, 'recipes', 'http')), [
-    { channel: 'undici:request:create', file: path.join(ROOT, 'recipes', 'http', 'index.js'), exportName: 'onFirstUndiciRequest' },
+  assert.deepEqual(recipeDiscover.recipeChannels(path.join(ROOT, 'dist', 'recipes', 'http')), [
+    { channel: 'undici:request:create', file: path.join(ROOT, 'dist', 'recipes', 'http', 'index.js'), exportName: 'onFirstUndiciRequest' },
   ]);
   // Every recipe's patch specifiers name functions its module exports.
   for (const name of recipeDiscover.recipeNames()) {
     const recipe = discovery.discover(`wrapt-hooks/recipes/${name}`, '/nowhere', 'test');
-    const exports = require(path.join(ROOT, 'recipes', name, 'index.js'));
+    const exports = require(path.join(ROOT, 'dist', 'recipes', name, 'index.js'));
     for (const patch of recipe.patches) assert.equal(typeof exports[patch.spec.split('#')[1]], 'function', `${name}: ${patch.spec}`);
   }
 });

@@ -9,11 +9,11 @@
 // later (the driver makes a new promise per query, so no caller can tell them apart); an
 // event-emitting query (mysql2 without a callback) is observed through its own `emit`, so no
 // 'error' listener is added. The SQL is taken before a driver interpolates values into it.
-import { emit } from '../trace/output';
-import { describeError, msSince } from '../trace/format';
-import { wrapFunctionWrapper } from '../wrap/patches';
-import { isWrapped } from '../wrap/wrappers';
-import type { Wrapper } from '../types';
+import { emit } from '../../trace/output';
+import { describeError, msSince } from '../../trace/format';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { isWrapped } from '../../wrap/wrappers';
+import type { Wrapper } from '../../types';
 
 interface Query {
   readonly driver: string;

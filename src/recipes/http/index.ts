@@ -12,10 +12,10 @@
 // Times are to the response's headers. URLs lose their password and secret-looking query values.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import dc = require('node:diagnostics_channel');
-import { emit, setRequestIdProvider } from '../trace/output';
-import { describeError, msSince, redactUrl } from '../trace/format';
-import { isWrapped } from '../wrap/wrappers';
-import { wrapFunctionWrapper } from '../wrap/patches';
+import { emit, setRequestIdProvider } from '../../trace/output';
+import { describeError, msSince, redactUrl } from '../../trace/format';
+import { isWrapped } from '../../wrap/wrappers';
+import { wrapFunctionWrapper } from '../../wrap/patches';
 
 const requests = new AsyncLocalStorage<number>();
 let lastId = 0;

@@ -10,10 +10,10 @@
 // An async child is observed through its 'exit' event and its own `emit` for 'error' (an
 // 'error' listener would change what an unhandled spawn error does). Passwords in URLs and
 // secret-looking `--key=value` arguments are redacted.
-import { emit } from '../trace/output';
-import { describeError, msSince, redactArg } from '../trace/format';
-import { wrapFunctionWrapper } from '../wrap/patches';
-import { isWrapped } from '../wrap/wrappers';
+import { emit } from '../../trace/output';
+import { describeError, msSince, redactArg } from '../../trace/format';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { isWrapped } from '../../wrap/wrappers';
 
 const ASYNC = ['spawn', 'exec', 'execFile', 'fork'] as const;
 const SYNC = ['spawnSync', 'execSync', 'execFileSync'] as const;
