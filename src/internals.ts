@@ -23,6 +23,7 @@ export * as traceOptions from './trace/options';
 export * as traceOutput from './trace/output';
 export * as traceWriter from './trace/writer';
 export * as traceSummary from './trace/summary';
+export * as traceWildcard from './trace/wildcard';
 export * as recipeDiscover from './recipes/discover';
 export * as recipeSql from './recipes/sql/index';
 export * as recipeChildProcess from './recipes/child_process/index';
