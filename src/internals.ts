@@ -27,6 +27,7 @@ export * as traceWildcard from './trace/wildcard';
 export * as recipeDiscover from './recipes/discover';
 export * as recipeSql from './recipes/sql/index';
 export * as recipeChildProcess from './recipes/child_process/index';
+export * as recipeSummary from './recipes/summary';
 export * as cliRun from './cli/run';
 export * as esm from './hooks/esm';
 export * as cjsTargets from './hooks/cjs-targets';

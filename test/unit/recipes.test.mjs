@@ -95,3 +95,49 @@ test('sqlError: the values a driver quotes from the query are left out', () => {
   const syntax = Object.assign(new Error('invalid input syntax for type integer: "s3cret"'), { code: '22P02' });
   assert.equal(recipeSql.sqlError(syntax), 'Error [22P02]: invalid input syntax for type integer: "…"');
 });
+
+test('summary keys: statements with literals as ?, paths with numeric and UUID segments as :id, command names', () => {
+  const { recipeSummary } = internals();
+  const { statementKey, pathKey } = recipeSummary;
+  assert.equal(statementKey("SELECT * FROM t1 WHERE id = 42 AND name = 'o''brien' AND x > 1.5"), 'SELECT * FROM t1 WHERE id = ? AND name = ? AND x > ?');
+  assert.equal(statementKey('SELECT $1::int, col2 FROM "tab 3" WHERE a = :name3 LIMIT 10'), 'SELECT $1::int, col2 FROM "tab 3" WHERE a = :name3 LIMIT ?');
+  assert.equal(statementKey("INSERT INTO t (a, b) VALUES (0x1F, 'it\\'s'), (-7, 1e3)"), 'INSERT INTO t (a, b) VALUES (?, ?), (-?, ?)');
+  assert.equal(statementKey("SELECT 'unterminated"), 'SELECT ?');
+  assert.equal(statementKey('SELECT "unterminated'), 'SELECT "unterminated');
+  assert.equal(pathKey('/users/3?token=x'), '/users/:id');
+  assert.equal(pathKey('/orders/a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11/items/12#top'), '/orders/:id/items/:id');
+  assert.equal(pathKey('http://127.0.0.1:8080/v2/rates/7'), 'http://127.0.0.1:8080/v2/rates/:id');
+  assert.equal(recipeChildProcess.commandName('/usr/bin/git status -s'), 'git');
+  assert.equal(recipeChildProcess.commandName('ls'), 'ls');
+  // Hostile input is one pass: a megabyte of quotes, digits or names is done at once.
+  for (const hostile of ["'".repeat(1 << 20), '1'.repeat(1 << 20), `a${' 1'.repeat(1 << 19)}`, '"'.repeat(1 << 20), "\\'".repeat(1 << 19)])
+    assert.ok(statementKey(hostile).length <= hostile.length);
+});
+
+test('summary table: one line per key in first-seen order; past the cap, events are folded into one line that says so', () => {
+  const { recipeSummary } = internals();
+  const table = new recipeSummary.SummaryTable('sql', 3);
+  for (const [key, ms, failed] of [
+    ['SELECT ?', 1, false],
+    ['UPDATE t SET a = ?', 2, true],
+    ['SELECT ?', 3, false],
+    ['DELETE FROM t', 4, false],
+    ['INSERT INTO a VALUES (?)', 5, false],
+    ['INSERT INTO b VALUES (?)', 6, true],
+    ['SELECT ?', 7, false],
+  ])
+    table.record(key, ms, failed);
+  table.record('x'.repeat(1000), 1, false);
+  assert.deepEqual(
+    table.lines().map((line) => line.text),
+    [
+      'summary SELECT ? calls=3 errors=0 p50=3.00ms p95=7.00ms max=7.00ms',
+      'summary UPDATE t SET a = ? calls=1 errors=1 p50=2.00ms p95=2.00ms max=2.00ms',
+      'summary DELETE FROM t calls=1 errors=0 p50=4.00ms p95=4.00ms max=4.00ms',
+      'summary (other: past 3 distinct, folded) calls=3 errors=1 p50=5.00ms p95=6.00ms max=6.00ms',
+    ],
+  );
+  assert.deepEqual(table.lines()[3].fields, { summary: true, calls: 3, errors: 1, p50: 5, p95: 6, max: 6, recipe: 'sql', key: null, folded: true });
+  assert.equal(table.lines()[0].fields.key, 'SELECT ?');
+  assert.equal(recipeSummary.summaryOf('sql'), undefined, 'off unless turned on: nothing is counted');
+});

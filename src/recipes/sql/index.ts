@@ -14,6 +14,7 @@ import { describeError, msSince } from '../../trace/format';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { isWrapped } from '../../wrap/wrappers';
 import type { Wrapper } from '../../types';
+import { statementKey, summaryOf } from '../summary';
 
 interface Query {
   readonly driver: string;
@@ -101,6 +102,7 @@ function end(query: Query, result: unknown, error: unknown, failed: boolean): vo
   else if (got.rows !== undefined) fields['rows'] = got.rows;
   else if (got.changes !== undefined) fields['changes'] = got.changes;
   emit('sql', `${query.sql} ${params} -> ${got.text} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`, fields);
+  summaryOf('sql')?.record(statementKey(query.sql), ms, failed);
 }
 
 /** Runs a synchronous query call, writing its line; returns or throws exactly what it did. */
