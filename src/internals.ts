@@ -28,6 +28,7 @@ export * as recipeDiscover from './recipes/discover';
 export * as recipeSql from './recipes/sql/index';
 export * as recipeChildProcess from './recipes/child_process/index';
 export * as recipeSummary from './recipes/summary';
+export * as recipeRedis from './recipes/redis/index';
 export * as cliRun from './cli/run';
 export * as esm from './hooks/esm';
 export * as cjsTargets from './hooks/cjs-targets';

@@ -141,3 +141,20 @@ test('summary table: one line per key in first-seen order; past the cap, events 
   assert.equal(table.lines()[0].fields.key, 'SELECT ?');
   assert.equal(recipeSummary.summaryOf('sql'), undefined, 'off unless turned on: nothing is counted');
 });
+
+test('redis: a command as its name and key, other arguments as count and size, AUTH/HELLO redacted; replies as kind and size', () => {
+  const { recipeRedis } = internals();
+  const { describeCommand, describeReply } = recipeRedis;
+  assert.equal(describeCommand('get', ['user:1']), 'GET user:1');
+  assert.equal(describeCommand('set', ['user:1', 'hello']), 'SET user:1 [1 value, 5 bytes]');
+  assert.equal(describeCommand('HSET', [Buffer.from('h'), 'f', Buffer.from('é')]), 'HSET h [2 values, 3 bytes]');
+  assert.equal(describeCommand('auth', ['user', 'hunter2']), 'AUTH [redacted]');
+  assert.equal(describeCommand('HELLO', ['3', 'AUTH', 'default', 'hunter2']), 'HELLO [redacted]');
+  assert.equal(describeCommand('PUBLISH', ['news', 'secret text']), 'PUBLISH [2 args, 15 bytes]');
+  assert.equal(describeCommand('ping', []), 'PING');
+  assert.equal(describeCommand('GET', [`a\nb${'k'.repeat(300)}`]), `GET a?b${'k'.repeat(197)}…`);
+  assert.deepEqual(
+    ['hello', Buffer.from('hello'), 'OK', Buffer.from('QUEUED'), null, 3, [1, 2], { f: 'v' }, new Map([[1, 2]]), new Error('ERR bad\nmore')].map(describeReply),
+    ['string(5)', 'string(5)', 'OK', 'QUEUED', 'nil', '3', 'array(2)', 'map(1)', 'map(1)', 'error ERR bad'],
+  );
+});
