@@ -61,7 +61,9 @@ function keyText(key: unknown): string {
   const text = Buffer.isBuffer(key) ? key.toString('utf8') : typeof key === 'string' || typeof key === 'number' ? String(key) : `[${typeof key}]`;
   // Control characters would break the line; a long key is cut.
   const shown = text.length > MAX_KEY ? `${text.slice(0, MAX_KEY)}…` : text;
-  return shown.replace(/[\u0000-\u001f\u007f]/g, '?');
+  let out = '';
+  for (const char of shown) out += char < ' ' || char === '\u007f' ? '?' : char;
+  return out;
 }
 
 function sizeOf(value: unknown): number {
