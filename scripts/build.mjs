@@ -118,7 +118,6 @@ const ON_DEMAND = [
   'index.ts',
   'recipes/index.ts',
   'recipes/discover.ts',
-  'recipes/summary.ts',
   'config/discovery.ts',
   'trace/register.ts',
   'bundlers/runtime.ts',

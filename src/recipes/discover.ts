@@ -13,6 +13,9 @@ import { isBuiltin } from 'node:module';
 import path = require('node:path');
 import { satisfies } from '../core/versions';
 
+// The bootstrap turns recipe summaries on through this module, which it loads for recipes anyway.
+export { summariesOn } from './summary';
+
 export const RECIPE_PREFIX = 'wrapt-hooks/recipes/';
 const RECIPE_NAME = /^[a-z][a-z0-9_-]*$/;
 
