@@ -1,10 +1,11 @@
 // The http recipe's routes and summaries against real frameworks (this suite's dependencies):
 // express 4 and 5 (a route, and one in a mounted router), koa with @koa/router, and fastify,
 // each serving on 127.0.0.1 in one application, as CommonJS (--require) on each Node that CI
-// names (WRAPT_HOOKS_NODE_20/22/24; the running one when none is) and as an ES module (--import).
+// names (nodes.mjs) and as an ES module (--import).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeApp, runNodeAsync } from '../helpers.mjs';
+import { configuredNodes } from './nodes.mjs';
 
 const APP = `
 function expressApp(express) {
@@ -104,14 +105,9 @@ function check(result) {
 
 const env = { WRAPT_PATCHES: 'wrapt-hooks/recipes/http', WRAPT_TRACE_SUMMARY: '1' };
 const REAL = ['express4', 'express', 'koa', '@koa/router', 'fastify'];
-const NODES = ['20', '22', '24'].map((major) => ({ major, bin: process.env[`WRAPT_HOOKS_NODE_${major}`] }));
-const named = NODES.some((node) => node.bin);
-const THIS_MAJOR = process.versions.node.split('.')[0];
-
 describe('http recipe: framework routes and summaries', { concurrency: 2 }, () => {
-  for (const { major, bin } of NODES) {
-    const node = bin || (!named && major === THIS_MAJOR ? process.execPath : undefined);
-    test(`CommonJS, --require, Node ${major}`, { skip: node === undefined ? `WRAPT_HOOKS_NODE_${major} is not set` : false }, async () => {
+  for (const [major, node] of configuredNodes()) {
+    test(`CommonJS, --require, Node ${major}`, async () => {
       const app = makeApp({ real: REAL, files: { 'app.js': CJS } });
       check(await runNodeAsync(app, ['--require', 'wrapt-hooks/register', 'app.js'], { env, node }));
     });

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeApp, runNodeAsync } from '../helpers.mjs';
+import { configuredNodes } from './nodes.mjs';
 
 const SERVER = ['/usr/bin/redis-server', '/usr/sbin/redis-server'].find((file) => existsSync(file));
 const skip = SERVER === undefined ? 'redis-server is not installed (apt-get install redis-server)' : false;
@@ -108,16 +109,12 @@ test('without the recipe, the application prints what the test expects', { skip 
   assert.equal(plain.stderr, '');
 });
 
-// On each Node that CI names (WRAPT_HOOKS_NODE_20/22/24); the running one when none is. One at a
-// time: the runs share the server (each starts with FLUSHDB).
-const NODES = ['20', '22', '24'].map((major) => ({ major, bin: process.env[`WRAPT_HOOKS_NODE_${major}`] }));
-const named = NODES.some((node) => node.bin);
-for (const { major, bin } of NODES) {
-  const node = bin || (!named && major === process.versions.node.split('.')[0] ? process.execPath : undefined);
-  const skipHere = skip || (node === undefined ? `WRAPT_HOOKS_NODE_${major} is not set` : false);
+// On each Node that CI names (nodes.mjs), one at a time: the runs share the server (each starts
+// with FLUSHDB).
+for (const [major, node] of configuredNodes()) {
   test(
     `redis recipe on ioredis and node-redis, Node ${major}: commands and keys, values as sizes, replies summarised, AUTH/HELLO redacted, [req N]`,
-    { skip: skipHere },
+    { skip },
     async () => {
       await checkRun(node);
     },
