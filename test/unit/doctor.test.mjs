@@ -4,7 +4,7 @@
 // stderr, patch functions never called).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { FIXTURES, NODE_MAJOR, ROOT, makeApp, path, lines } from '../helpers.mjs';
 import { BROKEN_CODES, LAZY_TARGET, brokenApp, healthyApp } from '../doctor-fixtures.mjs';
 import { cli } from './internals.mjs';
@@ -306,4 +306,15 @@ test('doctor: wildcards are checked without running the target where they can be
   );
   assert.match(problems[0][1], /trace "\.\/src\/consts\.js#\*" .*"\*" matches no function on the exports of "\.\/src\/consts\.js" \(it exports a, b\)/);
   assert.match(problems[1][1], /trace "os#constants\.\*" .*matches no function/);
+});
+
+test('doctor on every recipe: each patch function a recipe names is found without running it', () => {
+  const recipes = readdirSync(path.join(ROOT, 'dist', 'recipes'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `wrapt-hooks/recipes/${entry.name}`);
+  assert.ok(recipes.includes('wrapt-hooks/recipes/http'));
+  const result = doctor(makeApp(), { WRAPT_PATCHES: recipes.join(',') });
+  assert.deepEqual(result.json.problems, []);
+  assert.equal(result.code, 0, result.stdout);
+  assert.match(result.stdout, /^ {6}✓ \.\/index\.js#patchHttp +.*dist\/recipes\/http\/index\.js, export patchHttp {2}from wrapt-hooks\/recipes\/http$/m);
 });
