@@ -65,7 +65,10 @@ test('command lines: -pSECRET after a MySQL client, --password X, --password=X, 
   assert.equal(line(['tool', '--password', 'hunter2', '--verbose']), 'tool --password [redacted] --verbose');
   assert.equal(line(['tool', '--password=hunter2', '--api-token', 'tok']), 'tool --password=[redacted] --api-token [redacted]');
   assert.equal(line(['curl', '-u', 'bob:hunter2', 'https://x']), 'curl -u bob:[redacted] https://x');
-  assert.equal(line(['curl', '--user', 'bob:hunter2', '-ubob:hunter3', '--user=bob:hunter4', 'https://x']), 'curl --user bob:[redacted] -ubob:[redacted] --user=bob:[redacted] https://x');
+  assert.equal(
+    line(['curl', '--user', 'bob:hunter2', '-ubob:hunter3', '--user=bob:hunter4', 'https://x']),
+    'curl --user bob:[redacted] -ubob:[redacted] --user=bob:[redacted] https://x',
+  );
   assert.equal(line(['git', 'clone', 'https://ghp_tok123@github.com/o/r.git']), 'git clone https://[redacted]@github.com/o/r.git');
   assert.equal(line(['curl', '-H', 'Authorization: Bearer abc.def', 'https://x']), "curl -H 'Authorization: Bearer [redacted]' https://x");
   assert.equal(line(['cp', '-pr', 'a', 'b']), 'cp -pr a b', '-p is a password only for the clients that take one so');

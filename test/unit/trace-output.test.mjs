@@ -56,8 +56,14 @@ test('refused: a symlink (even to a file of ours), a file writable by group or o
   const fifo = path.join(dir, 'fifo.log');
   execFileSync('mkfifo', [fifo]);
   // No reader: the open fails at once (it never waits for one).
-  assert.throws(() => w.fileSink(fifo), (error) => error.code === 'ENXIO' || error.name === 'TraceFileRefused');
-  assert.throws(() => w.fileSink(dir), (error) => error.code === 'EISDIR' || error.name === 'TraceFileRefused');
+  assert.throws(
+    () => w.fileSink(fifo),
+    (error) => error.code === 'ENXIO' || error.name === 'TraceFileRefused',
+  );
+  assert.throws(
+    () => w.fileSink(dir),
+    (error) => error.code === 'EISDIR' || error.name === 'TraceFileRefused',
+  );
 });
 
 test('refused: a file owned by another user (nobody), even with mode 0600', { skip: !isRoot && 'needs root to chown a file to nobody' }, () => {
