@@ -225,6 +225,9 @@ function nameBefore(text: string, end: number): string {
  * header name in a list. `truncated`: the text was cut (a string may be open at its end).
  */
 export function redactInspected(text: string, truncated = false): string {
+  // Every rule needs a separator (`: `, ` => `, `, `) or `=`: a lone string or number (most
+  // traced values) has none.
+  if (!text.includes(':') && !text.includes('=') && !text.includes(',')) return text;
   let out = '';
   let depth = 0;
   /** The depth of the container under a secret key being read, or -1. */
