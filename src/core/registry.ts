@@ -11,6 +11,7 @@ import { loadBundled, loadSpecifier, type Lazy } from './patch-loader';
 import { packageVersion, replacesExports } from './patch-result';
 import { mutableCopy, syncView, twinOf } from './views';
 import { satisfies } from './versions';
+import { withExportsCopy } from '../wrap/exports-copy';
 import type { Hook, ModuleInfo, PatchFn } from '../types';
 import type { DeclaredPatch, HookOptions, HookRecord, Instance, LoadEvent, SummaryRow } from './registry-types';
 
@@ -288,7 +289,13 @@ export class Registry implements TargetTables {
     let result: unknown;
     this.failure = undefined;
     try {
-      result = fn(instance.exports, info);
+      // A config patch or trace on a CommonJS module at its first load: a wrapper that cannot
+      // replace an export in place goes into a copy of the exports, which then replaces them.
+      if (options.planned === true && instance.format === 'commonjs') {
+        const exports = instance.exports;
+        const run = withExportsCopy(exports, () => fn(exports, info));
+        result = run.copy !== undefined && (run.result === undefined || run.result === exports) ? run.copy : run.result;
+      } else result = fn(instance.exports, info);
     } catch (error) {
       this.failed.push({ target: target.written, version: instance.version, patch: label, reason: describeCause(error) });
       report(
