@@ -9,7 +9,7 @@ import { checkSpecifier, parseTarget, type Target } from './targets';
 import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
 import { loadBundled, loadSpecifier, type Lazy } from './patch-loader';
 import { packageVersion, replacesExports } from './patch-result';
-import { mutableCopy, syncView, twinOf } from './views';
+import { followBuiltinSync, mutableCopy, syncView, twinOf } from './views';
 import { satisfies } from './versions';
 import { withExportsCopy } from '../wrap/exports-copy';
 import type { Hook, ModuleInfo, PatchFn } from '../types';
@@ -155,7 +155,10 @@ export class Registry implements TargetTables {
     // The CommonJS entry under an ES module entry that re-exports it (views.ts twinOf), required
     // after the ES module: one more view, and what `require` returns.
     const twinExports = event.via === 'require' && event.format === 'commonjs' && instance.format === 'module';
-    if ((event.via === 'import' || twinExports) && !instance.views.includes(event.value)) instance.views.push(event.value);
+    if ((event.via === 'import' || twinExports) && !instance.views.includes(event.value)) {
+      instance.views.push(event.value);
+      if (instance.format === 'builtin') followBuiltinSync(() => this.syncBuiltinViews());
+    }
     for (const key of event.keys) {
       let list = this.instancesByTarget.get(key);
       if (list === undefined) this.instancesByTarget.set(key, (list = []));
@@ -167,6 +170,13 @@ export class Registry implements TargetTables {
     if (twinExports) return event.value;
     if (event.via === 'require') return instance.exports;
     return undefined;
+  }
+
+  /** After `module.syncBuiltinESMExports()`: the ES module views of builtins follow their exports too. */
+  private syncBuiltinViews(): void {
+    for (const instance of new Set(this.instances.values())) {
+      if (instance.format === 'builtin') for (const view of instance.views) syncView(instance, view);
+    }
   }
 
   private instanceFor(event: LoadEvent): Instance {
