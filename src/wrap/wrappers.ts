@@ -46,8 +46,17 @@ export function functionWrapper(wrapper: Wrapper): <F extends (...args: never[])
 
 /** Builds the wrapper function around `original`. */
 export function makeWrapper(original: AnyFunction, wrapper: Wrapper): AnyFunction {
-  // `wrapped` for plain calls (`this === undefined`) is made once; method calls bind their `this`.
+  // `wrapped` for plain calls (`this === undefined`) is made once. A method call's `wrapped`
+  // binds its `this`; it is made again only when `this` changes, so the calls of a loop on one
+  // receiver allocate nothing (a closure made per call is not optimized away when the original is
+  // too big to inline). A `wrapped` kept for later still calls with its own receiver.
   const callPlain = (...args: unknown[]): unknown => Reflect.apply(original, undefined, args);
+  let lastThis: unknown;
+  let callLast: AnyFunction = callPlain;
+  const bindTo = (self: unknown): AnyFunction => {
+    lastThis = self;
+    return (callLast = (...a: unknown[]): unknown => Reflect.apply(original, self, a));
+  };
   let wrapped: AnyFunction;
   if (isConstructor(original)) {
     // Constructible originals (functions, classes, bound constructors): a constructible wrapper.
@@ -59,16 +68,14 @@ export function makeWrapper(original: AnyFunction, wrapper: Wrapper): AnyFunctio
         return wrapper((...a: unknown[]) => Reflect.construct(original, a, newTarget), undefined, args);
       }
       if (this === undefined) return wrapper(callPlain, undefined, args);
-      const self = this;
-      return wrapper((...a: unknown[]) => Reflect.apply(original, self, a), self, args);
+      return wrapper(this === lastThis ? callLast : bindTo(this), this, args);
     };
   } else {
     // Arrow functions, methods, async functions: no prototype, not constructible, like the original.
     wrapped = {
       wrapped(this: unknown, ...args: unknown[]): unknown {
         if (this === undefined) return wrapper(callPlain, undefined, args);
-        const self = this;
-        return wrapper((...a: unknown[]) => Reflect.apply(original, self, a), self, args);
+        return wrapper(this === lastThis ? callLast : bindTo(this), this, args);
       },
     }.wrapped;
   }

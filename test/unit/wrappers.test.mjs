@@ -101,6 +101,32 @@ describe('live identity', () => {
   });
 });
 
+describe('method calls', () => {
+  it('a `wrapped` kept for later calls with the receiver of its own call, whatever was called since', () => {
+    class Named {
+      constructor(name) {
+        this.name = name;
+      }
+      hello() {
+        return this.name;
+      }
+    }
+    const kept = [];
+    wrapFunctionWrapper(Named.prototype, 'hello', (wrapped, instance, args) => {
+      kept.push(wrapped);
+      return wrapped(...args);
+    });
+    const a = new Named('a');
+    const b = new Named('b');
+    assert.deepEqual([a.hello(), a.hello(), b.hello(), a.hello()], ['a', 'a', 'b', 'a']);
+    assert.deepEqual(
+      kept.map((wrapped) => wrapped()),
+      ['a', 'a', 'b', 'a'],
+    );
+    assert.equal(kept[0], kept[1], 'calls on one receiver in a row share one `wrapped`');
+  });
+});
+
 describe('where a wrapper goes', () => {
   it("a configurable read-only property (Node 20's zlib.createGzip) is replaced by definition", () => {
     const zlibLike = {};
