@@ -46,42 +46,48 @@ export function functionWrapper(wrapper: Wrapper): <F extends (...args: never[])
 
 /** Builds the wrapper function around `original`. */
 export function makeWrapper(original: AnyFunction, wrapper: Wrapper): AnyFunction {
-  // `wrapped` for plain calls (`this === undefined`) is made once. A method call's `wrapped`
-  // binds its `this`; it is made again only when `this` changes, so the calls of a loop on one
-  // receiver allocate nothing (a closure made per call is not optimized away when the original is
-  // too big to inline). A `wrapped` kept for later still calls with its own receiver.
+  const wrapped = build(original, wrapper, undefined, undefined);
+  forwardIdentity(original, wrapped);
+  originals.set(wrapped, original);
+  return wrapped;
+}
+
+/**
+ * The wrapper function. `wrapped` for plain calls (`this === undefined`) is made once. A method
+ * call's `wrapped` binds its `this`; it is made again only when `this` changes, so the calls of a
+ * loop on one receiver allocate nothing (a closure made per call is not optimized away when the
+ * original is too big to inline), and a `wrapped` kept for later still calls with its own
+ * receiver. The last receiver and its `wrapped` are parameters, not `let` bindings: a closure
+ * reads a parameter without the check for an uninitialized binding that a `let` costs per call.
+ * `lastThis` is only ever set with `callLast`, and a call with no `this` never reaches the test.
+ */
+function build(original: AnyFunction, wrapper: Wrapper, lastThis: unknown, callLast: AnyFunction | undefined): AnyFunction {
   const callPlain = (...args: unknown[]): unknown => Reflect.apply(original, undefined, args);
-  let lastThis: unknown;
-  let callLast: AnyFunction = callPlain;
   const bindTo = (self: unknown): AnyFunction => {
     lastThis = self;
     return (callLast = (...a: unknown[]): unknown => Reflect.apply(original, self, a));
   };
-  let wrapped: AnyFunction;
   if (isConstructor(original)) {
     // Constructible originals (functions, classes, bound constructors): a constructible wrapper.
     // `new wrapper()` constructs the original as `new original()` would (its new.target is the
     // original, and a bound original reaches its target); a subclass's `super()` passes its own.
-    wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       if (new.target !== undefined) {
         const newTarget = new.target === wrapped ? original : new.target;
         return wrapper((...a: unknown[]) => Reflect.construct(original, a, newTarget), undefined, args);
       }
       if (this === undefined) return wrapper(callPlain, undefined, args);
-      return wrapper(this === lastThis ? callLast : bindTo(this), this, args);
+      return wrapper(this === lastThis ? (callLast as AnyFunction) : bindTo(this), this, args);
     };
-  } else {
-    // Arrow functions, methods, async functions: no prototype, not constructible, like the original.
-    wrapped = {
-      wrapped(this: unknown, ...args: unknown[]): unknown {
-        if (this === undefined) return wrapper(callPlain, undefined, args);
-        return wrapper(this === lastThis ? callLast : bindTo(this), this, args);
-      },
-    }.wrapped;
+    return wrapped;
   }
-  forwardIdentity(original, wrapped);
-  originals.set(wrapped, original);
-  return wrapped;
+  // Arrow functions, methods, async functions: no prototype, not constructible, like the original.
+  return {
+    wrapped(this: unknown, ...args: unknown[]): unknown {
+      if (this === undefined) return wrapper(callPlain, undefined, args);
+      return wrapper(this === lastThis ? (callLast as AnyFunction) : bindTo(this), this, args);
+    },
+  }.wrapped;
 }
 
 /** Can `fn` be called with `new`? Asked without calling it (only its `prototype` is read). */
