@@ -73,6 +73,8 @@ export interface TraceReport {
   resolves: boolean | null;
   ok: boolean;
   problem?: string;
+  /** Something to know that is not a problem (an `export let` the target may reassign). */
+  note?: string;
 }
 
 export interface ProblemReport {
