@@ -259,6 +259,15 @@ describe('builtins', () => {
       });
     `,
   };
+  // The usual way of mocking fs for ES code: change the CommonJS exports, then sync the facades.
+  files['sync.mjs'] = `
+    import fs, { readFileSync, mkdtempSync } from 'node:fs';
+    import { syncBuiltinESMExports } from 'node:module';
+    const wrapped = mkdtempSync;
+    fs.readFileSync = () => 'mocked';
+    syncBuiltinESMExports();
+    console.log(readFileSync('package.json', 'utf8'), mkdtempSync === wrapped);
+  `;
   const names = Object.keys(FORMS);
   for (const name of names) files[`forms/${name}.mjs`] = FORMS[name];
   // Every form first once (rotations), plus the reverse order.
@@ -299,6 +308,12 @@ describe('builtins', () => {
     const result = await runWith(app, 'require', 'app.cjs');
     assertClean(result);
     assert.deepEqual(lines(result.stdout), ['patch fs builtin', 'true true true true']);
+  });
+
+  test('module.syncBuiltinESMExports() reaches named imports of a patched builtin (--import)', async () => {
+    const result = await runWith(app, 'import', 'sync.mjs');
+    assertClean(result);
+    assert.deepEqual(lines(result.stdout), ['patch fs builtin', 'mocked true']);
   });
 
   test('a patch that requires wrapt-hooks works when the app (or another patch) loads wrapt-hooks before the builtin', async () => {

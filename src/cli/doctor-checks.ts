@@ -194,6 +194,8 @@ export function checkTrace(
     return fail('WRAPT_HOOKS_TRACE_PATH', `"${first}" is not a function on the exports of "${trace.target}"`, hint);
   }
   row.ok = true;
+  if (found.reassignable?.has(first) === true)
+    row.note = `"${first}" is an \`export let\`: if "${trace.target}" reassigns it later, importers keep the traced first value (docs/esm.md)`;
   if (present === 'yes' && isWildcard(trace.path)) row.problem = `"${first}" found; what "*" matches is known when "${trace.target}" loads`;
   else if (present === 'yes') row.resolves = true;
   else row.problem = `not confirmed: "${first}" is not among the exports found without running "${trace.target}"`;

@@ -131,7 +131,9 @@ export function formatReport(report: DoctorReport, color: boolean): string {
         : row.resolves === true
           ? `${row.matches === undefined ? 'function' : matched(row.matches)}${row.installed?.version && row.installed.file !== null ? `, ${row.target}@${row.installed.version}` : ''}${row.stack ? ', with caller frame' : ''}`
           : p.dim(row.problem ?? 'not checked');
-      lines.push(`  ${!row.ok ? p.bad : row.resolves === true ? p.ok : p.off} ${pad(row.spec, specWidth)}${status}`);
+      lines.push(
+        `  ${!row.ok ? p.bad : row.resolves === true ? p.ok : p.off} ${pad(row.spec, specWidth)}${status}${row.note === undefined ? '' : p.dim(`  (${row.note})`)}`,
+      );
     }
   }
 

@@ -75,6 +75,8 @@ export interface TraceReport {
   matches?: string[];
   ok: boolean;
   problem?: string;
+  /** Something to know that is not a problem (an `export let` the target may reassign). */
+  note?: string;
 }
 
 export interface ProblemReport {

@@ -318,3 +318,23 @@ test('doctor on every recipe: each patch function a recipe names is found withou
   assert.equal(result.code, 0, result.stdout);
   assert.match(result.stdout, /^ {6}✓ \.\/index\.js#patchHttp +.*dist\/recipes\/http\/index\.js, export patchHttp {2}from wrapt-hooks\/recipes\/http$/m);
 });
+
+test('doctor notes a traced ES module export declared with `export let` (its own reassignment does not reach importers)', () => {
+  const dir = makeApp({
+    packages: {
+      'counter-esm': {
+        'package.json': { name: 'counter-esm', version: '1.0.0', type: 'module', exports: './index.js' },
+        'index.js': "export let handler = () => 'first';\nexport function replace() {\n  handler = () => 'second';\n}\n",
+      },
+    },
+  });
+  const result = doctor(dir, { WRAPT_TRACE: 'counter-esm#handler,counter-esm#replace' });
+  assert.deepEqual(
+    result.json.traces.map((row) => [row.spec, row.ok, row.note]),
+    [
+      ['counter-esm#handler', true, '"handler" is an `export let`: if "counter-esm" reassigns it later, importers keep the traced first value (docs/esm.md)'],
+      ['counter-esm#replace', true, undefined],
+    ],
+  );
+  assert.match(result.stdout, /counter-esm#handler .*\("handler" is an `export let`/);
+});
