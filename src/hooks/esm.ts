@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isModuleNamespaceObject } from 'node:util/types';
 import { builtinName, type Target } from '../core/targets';
-import { isTargetUrl, matchFile } from '../core/match';
+import { isTargetUrl, matchFile, packageReached } from '../core/match';
 import type { Format, Registry } from '../core/registry';
 import type { ImportHook, RegisterModule } from './esm-bridge';
 import type { MarkedSpecifier, TargetLists } from './loader';
@@ -50,7 +50,11 @@ export function installEsm(registry: Registry): EsmMode {
   );
   if (channel === undefined) {
     const { installSyncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
-    installSyncHooks(moduleApi.registerHooks!, (url, specifier) => isTargetUrl(registry, url, specifier));
+    installSyncHooks(
+      moduleApi.registerHooks!,
+      (url, specifier) => isTargetUrl(registry, url, specifier),
+      (url, specifier) => packageReached(registry, url, specifier),
+    );
     return mode;
   }
   const previous = registry.onNewTarget;
