@@ -113,12 +113,19 @@ function requiredCreateHook(): CreateHook {
 }
 
 /**
- * The same by import(): in Node 20's loader thread a require() of an ES module resolves its
- * imports with Node's own resolver alone, past the loaders registered before this one (Yarn
- * Plug'n'Play's, without which files inside its zip archives are not found); import() goes
- * through them.
+ * The same in Node 20's loader thread: by require(), else by import(). There a require() of an
+ * ES module resolves its imports with Node's own resolver alone, past the loaders registered
+ * before this one (Yarn Plug'n'Play's, without which files inside its zip archives are not
+ * found); import() goes through them, and through this loader's own hooks too (the caller passes
+ * those imports through while it waits).
  */
-async function importedCreateHook(): Promise<() => CreateHook> {
+async function loadedCreateHook(): Promise<() => CreateHook> {
+  try {
+    const createHook = requiredCreateHook();
+    return () => createHook;
+  } catch {
+    // Not found by Node's own resolver: import() below, whose error is the one reported.
+  }
   const specifier = 'import-in-the-middle/create-hook.mjs';
   try {
     const { createHook } = (await import(specifier)) as { createHook: CreateHook };
@@ -204,10 +211,12 @@ export function asyncHooks(
 } {
   let iitm: IitmHook | undefined;
   let failed = false;
+  let activating = false;
   return {
     async resolve(specifier, context, next) {
       if (iitm !== undefined && isWrapping(specifier, context)) return builtinFormat(await iitm.resolve(specifier, context, next));
-      if (failed) return next(specifier, context);
+      // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
+      if (failed || activating) return next(specifier, context);
       const result = await next(specifier, context);
       let as = matchedAs(result.url, specifier, context, reached);
       if (typeof as !== 'string') {
@@ -221,7 +230,9 @@ export function asyncHooks(
       }
       if (iitm === undefined) {
         if (!isTarget(result.url, as)) return result;
-        iitm = createIitm(isTarget, await importedCreateHook());
+        activating = true;
+        iitm = createIitm(isTarget, await loadedCreateHook());
+        activating = false;
         failed = iitm === undefined;
         if (iitm === undefined) return result;
       }
