@@ -56,7 +56,8 @@ export function bundleCandidates(dir: string): string[] {
     } catch {
       continue; // no such directory
     }
-    for (const name of names.sort()) if (/\.[cm]?js$/.test(name)) files.add(path.join(dir, sub, name));
+    // Yarn Plug'n'Play's resolver and loader name every package; they bundle none.
+    for (const name of names.sort()) if (/\.[cm]?js$/.test(name) && !/^\.pnp\.(?:c?js|loader\.mjs)$/.test(name)) files.add(path.join(dir, sub, name));
   }
   return [...files];
 }

@@ -11,6 +11,8 @@ import { splitSpecifier } from '../core/targets';
 import { untrustedReason } from '../core/trust';
 import { satisfies } from '../core/versions';
 import { describeCause, describeCauseBriefly } from '../errors';
+import { loadRecipe } from '../recipes';
+import { RECIPE_PREFIX, recipeRoot } from '../recipes/discover';
 import { resolvePath } from '../wrap/patches';
 import type { Installed, PatchReport, ProblemReport, TargetReport, TraceReport } from './doctor-report';
 import { formatOf, hasExport, staticExports, type StaticExports } from './static-exports';
@@ -59,6 +61,19 @@ export function checkPatch(patch: PlanPatch, pkg: string | null, target: TargetR
   const untrusted = isBuiltin(file) ? undefined : untrustedReason(file);
   if (untrusted !== undefined)
     return fail('WRAPT_HOOKS_UNTRUSTED_FILE', `refused: ${untrusted}`, `refusing to load patch module ${file} ${where}: ${untrusted}.`);
+  const recipe = recipeExport(pkg, file, exportName);
+  if (recipe !== undefined) {
+    if (recipe !== 'yes') {
+      return fail(
+        'WRAPT_HOOKS_PATCH_EXPORT',
+        `no function "${exportName ?? 'default'}" in recipe ${pkg}`,
+        `recipe ${pkg} ${where} has no patch function "${exportName ?? 'default'}" (it has ${recipe.join(', ')}). This copy of wrapt-hooks is inconsistent: reinstall it.`,
+      );
+    }
+    row.export = exportName ?? 'default';
+    row.ok = true;
+    return row;
+  }
   const unloadable = loadProblem(file);
   if (unloadable !== undefined) return fail('WRAPT_HOOKS_PATCH_LOAD', unloadable, `patch module ${file} ${where} cannot be loaded: ${unloadable}.`);
   let found: StaticExports;
@@ -101,6 +116,22 @@ export function checkPatch(patch: PlanPatch, pkg: string | null, target: TargetR
   }
   row.ok = true;
   return row;
+}
+
+/**
+ * A recipe's patch function, judged as the preload runs it: its index.js hands over functions
+ * that live in wrapt-hooks' own bundle, which its source does not show. `undefined` when `file`
+ * is not a recipe's module; else 'yes', or the functions the recipe has. Loads wrapt-hooks' own
+ * recipe code (it defines functions and runs none), never the application's.
+ */
+function recipeExport(pkg: string | null, file: string, exportName: string | undefined): 'yes' | string[] | undefined {
+  if (pkg === null || !pkg.startsWith(RECIPE_PREFIX)) return undefined;
+  const found = recipeRoot(pkg);
+  if (!('root' in found) || path.dirname(file) !== found.root) return undefined;
+  const functions = loadRecipe(pkg.slice(RECIPE_PREFIX.length)) as Record<string, unknown> | undefined;
+  if (functions === undefined) return undefined;
+  if (typeof functions[exportName ?? 'default'] === 'function') return 'yes';
+  return Object.keys(functions).filter((name) => typeof functions[name] === 'function');
 }
 
 /** Why `file` cannot be loaded at all, read without running it: TypeScript this Node cannot load, or a syntax error. */
