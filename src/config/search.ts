@@ -261,10 +261,10 @@ function withProblems(run: () => { filepath: string; config: unknown; isEmpty?: 
 }
 
 function problem(file: string | undefined, error: unknown, what?: string): Problem {
-  if (error instanceof ConfigLoadError) return { code: error.code, message: error.message, cause: error.cause };
+  if (error instanceof ConfigLoadError) return { code: error.code, message: error.message, cause: error.cause, ...(file === undefined ? {} : { file }) };
   const doing = what ?? (file !== undefined && /\.[cm]?[jt]s$/.test(file) ? 'threw while loading' : 'cannot parse');
   const message = `${file ?? 'config file'}: ${doing}: ${describeCause(error)}. Fix the file or remove it.`;
-  return { code: 'WRAPT_HOOKS_CONFIG_PARSE', message, cause: error };
+  return { code: 'WRAPT_HOOKS_CONFIG_PARSE', message, cause: error, ...(file === undefined ? {} : { file }) };
 }
 
 interface Explorer {
