@@ -225,7 +225,10 @@ test('a target added at run time to a bundle built with the plugin: the exit sum
   const env = { WRAPT_HOOKS_DEBUG: '1', WRAPT_TRACE: 'bundle-cjs/lib/nohook.js#f,left-pad#pad' };
   const result = runNode(dir, [...PRELOAD, file], { env });
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /never imported bundle-cjs\/lib\/nohook\.js .*: .* was built with the wrapt-hooks esbuild plugin, and bundle-cjs is bundled into it without a hook for "bundle-cjs\/lib\/nohook\.js" \(it was not in the config at build time\); add/);
+  assert.match(
+    result.stderr,
+    /never imported bundle-cjs\/lib\/nohook\.js .*: .* was built with the wrapt-hooks esbuild plugin, and bundle-cjs is bundled into it without a hook for "bundle-cjs\/lib\/nohook\.js" \(it was not in the config at build time\); add/,
+  );
   assert.match(result.stderr, /never imported left-pad .*: left-pad is neither installed beside .* nor bundled into it$/m);
   assert.doesNotMatch(result.stderr, /build it with the wrapt-hooks/);
 });

@@ -55,7 +55,8 @@ function bundledWithoutHook(target: string, file: string): string | undefined {
   const { name } = splitBare(target);
   const text = readSmall(file);
   if (text === undefined) return undefined;
-  if (!text.includes(`node_modules/${name}/`)) return `${name} is neither installed beside ${file} (built with the wrapt-hooks esbuild plugin) nor bundled into it`;
+  if (!text.includes(`node_modules/${name}/`))
+    return `${name} is neither installed beside ${file} (built with the wrapt-hooks esbuild plugin) nor bundled into it`;
   return `${file} was built with the wrapt-hooks esbuild plugin, and ${name} is bundled into it without a hook for "${target}" (it was not in the config at build time); add "${target}" to the config's patches or trace and build again, or leave ${name} out of the bundle (external)`;
 }
 

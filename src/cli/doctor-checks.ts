@@ -218,7 +218,11 @@ export function checkTrace(
   const instead = likely === undefined ? '' : `; if "${first}" is the class the module exports as a whole, the path is "${trace.target}#${likely}"`;
   if (present === 'no') {
     row.resolves = false;
-    return fail('WRAPT_HOOKS_TRACE_PATH', `"${first}" is not there on the exports of "${trace.target}"${instead}`, likely === undefined ? hint : `Trace "${trace.target}#${likely}".`);
+    return fail(
+      'WRAPT_HOOKS_TRACE_PATH',
+      `"${first}" is not there on the exports of "${trace.target}"${instead}`,
+      likely === undefined ? hint : `Trace "${trace.target}#${likely}".`,
+    );
   }
   if (present === 'yes' && first === trace.path && found.kinds.get(first) === 'not-function') {
     row.resolves = false;

@@ -57,8 +57,8 @@ export function formatReport(report: DoctorReport, color: boolean): string {
       report.config.failed !== undefined
         ? `${shortPath(report.config.failed, cwd)} ${p.red('failed to load')} (see Problems): the preload reads no config`
         : report.config.file === null
-        ? `none found from ${cwd}${report.targets.length + report.packages.length + report.traces.length === 0 ? ' (and no WRAPT_PATCHES or WRAPT_TRACE): the preload does nothing' : ''}`
-        : shortPath(report.config.file, cwd),
+          ? `none found from ${cwd}${report.targets.length + report.packages.length + report.traces.length === 0 ? ' (and no WRAPT_PATCHES or WRAPT_TRACE): the preload does nothing' : ''}`
+          : shortPath(report.config.file, cwd),
     ],
     ['strict', report.config.strict ? 'on' : 'off'],
     [

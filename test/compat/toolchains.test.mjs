@@ -40,7 +40,10 @@ before(() => {
   installed(path.join(cache, 'tools'), TOOLS);
   work = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-toolchains-'));
   // --ignore-scripts: dist/ is built already (npm run build before the suite).
-  const name = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop();
+  const name = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop();
   tarball = path.join(work, name);
 });
 after(() => {
@@ -93,7 +96,11 @@ describe('pnpm (isolated node_modules/.pnpm layout)', () => {
         assert.equal(result.code, 0, `${script}: ${result.stderr}`);
         assert.deepEqual(result.warnings, [], `${script}: ${result.stderr}`);
         const [line, ...more] = patched(result.stdout);
-        assert.match(line ?? '', /^PATCHED express 5\.\d+\.\d+ commonjs \.pnpm\/express@[^/]+\/node_modules\/express\/index\.js function$/, `${script}: ${result.stdout}`);
+        assert.match(
+          line ?? '',
+          /^PATCHED express 5\.\d+\.\d+ commonjs \.pnpm\/express@[^/]+\/node_modules\/express\/index\.js function$/,
+          `${script}: ${result.stdout}`,
+        );
         assert.deepEqual(more, [], script);
         assert.ok(lines(result.stdout).includes(ran), result.stdout);
       }
@@ -124,7 +131,11 @@ describe("Yarn 4 Plug'n'Play", () => {
         'app.cjs': `require('async-function'); const express = require('express'); console.log('ran cjs', typeof express);\n`,
       },
     );
-    execFileSync(process.execPath, [yarn(), 'install', '--mode=skip-build'], { cwd: dir, stdio: 'pipe', env: { ...process.env, YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } });
+    execFileSync(process.execPath, [yarn(), 'install', '--mode=skip-build'], {
+      cwd: dir,
+      stdio: 'pipe',
+      env: { ...process.env, YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
+    });
   });
 
   for (const [major, node] of NODES) {
