@@ -40,10 +40,16 @@ export function bundledReason(target: string, files: readonly string[], installe
  * handed its plan over: its targets fire when it evaluates them.
  */
 export function neverFiredReason(target: string, entry: string | undefined = process.argv[1], cwd: string = process.cwd()): string | undefined {
-  if (entry === undefined || target.startsWith('.') || target.startsWith('/') || target.startsWith('node:')) return undefined;
+  if (entry === undefined || target.startsWith('node:')) return undefined;
+  if (target.startsWith('.') || target.startsWith('/')) return bundlesInstalled() > 0 ? fileAddedToBundle(target, path.resolve(cwd, entry)) : undefined;
   const installed = findPackageRoot(splitBare(target).name, cwd) !== undefined;
   if (bundlesInstalled() > 0) return installed ? undefined : bundledWithoutHook(target, path.resolve(cwd, entry));
   return bundledReason(target, [path.resolve(cwd, entry)], installed);
+}
+
+/** An application file named where a bundle built with the plugin runs: its modules were matched when it was built. */
+function fileAddedToBundle(target: string, file: string): string {
+  return `${file} was built with the wrapt-hooks esbuild plugin, which matches application files when it builds: if ${target} is bundled into it, it was not a target then; add "${target}" to the config's patches or trace and build again`;
 }
 
 /**
