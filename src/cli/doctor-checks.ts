@@ -11,8 +11,7 @@ import { splitSpecifier } from '../core/targets';
 import { untrustedReason } from '../core/trust';
 import { satisfies } from '../core/versions';
 import { describeCause, describeCauseBriefly } from '../errors';
-import { loadRecipe } from '../recipes';
-import { RECIPE_PREFIX, recipeRoot } from '../recipes/discover';
+import { functionsOf, isWildcard, wildcardParent } from '../trace/wildcard';
 import { resolvePath } from '../wrap/patches';
 import type { Installed, PatchReport, ProblemReport, TargetReport, TraceReport } from './doctor-report';
 import { formatOf, hasExport, staticExports, type StaticExports } from './static-exports';
@@ -61,19 +60,6 @@ export function checkPatch(patch: PlanPatch, pkg: string | null, target: TargetR
   const untrusted = isBuiltin(file) ? undefined : untrustedReason(file);
   if (untrusted !== undefined)
     return fail('WRAPT_HOOKS_UNTRUSTED_FILE', `refused: ${untrusted}`, `refusing to load patch module ${file} ${where}: ${untrusted}.`);
-  const recipe = recipeExport(pkg, file, exportName);
-  if (recipe !== undefined) {
-    if (recipe !== 'yes') {
-      return fail(
-        'WRAPT_HOOKS_PATCH_EXPORT',
-        `no function "${exportName ?? 'default'}" in recipe ${pkg}`,
-        `recipe ${pkg} ${where} has no patch function "${exportName ?? 'default'}" (it has ${recipe.join(', ')}). This copy of wrapt-hooks is inconsistent: reinstall it.`,
-      );
-    }
-    row.export = exportName ?? 'default';
-    row.ok = true;
-    return row;
-  }
   const unloadable = loadProblem(file);
   if (unloadable !== undefined) return fail('WRAPT_HOOKS_PATCH_LOAD', unloadable, `patch module ${file} ${where} cannot be loaded: ${unloadable}.`);
   let found: StaticExports;
@@ -116,22 +102,6 @@ export function checkPatch(patch: PlanPatch, pkg: string | null, target: TargetR
   }
   row.ok = true;
   return row;
-}
-
-/**
- * A recipe's patch function, judged as the preload runs it: its index.js hands over functions
- * that live in wrapt-hooks' own bundle, which its source does not show. `undefined` when `file`
- * is not a recipe's module; else 'yes', or the functions the recipe has. Loads wrapt-hooks' own
- * recipe code (it defines functions and runs none), never the application's.
- */
-function recipeExport(pkg: string | null, file: string, exportName: string | undefined): 'yes' | string[] | undefined {
-  if (pkg === null || !pkg.startsWith(RECIPE_PREFIX)) return undefined;
-  const found = recipeRoot(pkg);
-  if (!('root' in found) || path.dirname(file) !== found.root) return undefined;
-  const functions = loadRecipe(pkg.slice(RECIPE_PREFIX.length)) as Record<string, unknown> | undefined;
-  if (functions === undefined) return undefined;
-  if (typeof functions[exportName ?? 'default'] === 'function') return 'yes';
-  return Object.keys(functions).filter((name) => typeof functions[name] === 'function');
 }
 
 /** Why `file` cannot be loaded at all, read without running it: TypeScript this Node cannot load, or a syntax error. */
@@ -209,6 +179,7 @@ export function checkTrace(
     row.problem = `not checked: cannot read "${trace.target}": ${describeCause(error)}`;
     return row;
   }
+  if (trace.path === '*') return checkWildcardExports(row, trace, found, fail);
   const [first = ''] = trace.path.split('.');
   const present = hasExport(found, first);
   const names = [...found.names].filter((name) => name !== '__esModule' && name !== 'default');
@@ -229,7 +200,8 @@ export function checkTrace(
     return fail('WRAPT_HOOKS_TRACE_PATH', `"${first}" is not a function on the exports of "${trace.target}"`, hint);
   }
   row.ok = true;
-  if (present === 'yes') row.resolves = true;
+  if (present === 'yes' && isWildcard(trace.path)) row.problem = `"${first}" found; what "*" matches is known when "${trace.target}" loads`;
+  else if (present === 'yes') row.resolves = true;
   else row.problem = `not confirmed: "${first}" is not among the exports found without running "${trace.target}"${instead}`;
   return row;
 }
@@ -247,6 +219,34 @@ function likelyPath(found: StaticExports, path: string, present: 'yes' | 'no' | 
   return whole === 'not-function' ? undefined : steps.slice(1).join('.');
 }
 
+/**
+ * `<target>#*`: the functions among the exports found without running the target. A getter's
+ * value is unknown here, as it is to the preload, which does not call getters either.
+ */
+function checkWildcardExports(
+  row: WithProblem<TraceReport>,
+  trace: PlanTrace,
+  found: StaticExports,
+  fail: (code: string, problem: string, hint: string) => WithProblem<TraceReport>,
+): WithProblem<TraceReport> {
+  const names = [...found.names].filter((name) => name !== '__esModule' && name !== 'default');
+  const functions = names.filter((name) => found.kinds.get(name) === 'function');
+  const unsure = names.filter((name) => found.kinds.get(name) === 'unknown');
+  if (functions.length === 0 && unsure.length === 0 && !found.partial) {
+    row.resolves = false;
+    return fail(
+      'WRAPT_HOOKS_TRACE_PATH',
+      `"*" matches no function on the exports of "${trace.target}" (${exportList(found)})`,
+      'Name an object after "#" whose methods to trace ("Class.prototype.*"), or fix the target.',
+    );
+  }
+  row.ok = true;
+  row.matches = functions;
+  if (functions.length > 0) row.resolves = true;
+  else row.problem = `not confirmed: no export found without running "${trace.target}" is plainly a function`;
+  return row;
+}
+
 /** A builtin's exports are Node's own: reading them runs no application code. */
 function checkBuiltinPath(
   row: WithProblem<TraceReport>,
@@ -254,9 +254,11 @@ function checkBuiltinPath(
   fail: (code: string, problem: string, hint: string) => WithProblem<TraceReport>,
 ): WithProblem<TraceReport> {
   const exports = process.getBuiltinModule(trace.target);
+  const wildcard = isWildcard(trace.path);
+  const fnPath = wildcard ? wildcardParent(trace.path) : trace.path;
   let original: unknown;
   try {
-    original = resolvePath(exports, trace.path)[2];
+    original = fnPath === '' ? exports : resolvePath(exports, fnPath)[2];
   } catch (error) {
     row.resolves = false;
     return fail(
@@ -264,6 +266,14 @@ function checkBuiltinPath(
       `"${trace.path}" does not resolve on the exports of "${trace.target}": ${describeCause(error)}`,
       'Fix the part after "#".',
     );
+  }
+  if (wildcard) {
+    row.matches = functionsOf(original);
+    row.resolves = row.matches.length > 0;
+    if (!row.resolves)
+      return fail('WRAPT_HOOKS_TRACE_PATH', `"${trace.path}" matches no function on the exports of "${trace.target}"`, 'Fix the part after "#".');
+    row.ok = true;
+    return row;
   }
   if (typeof original !== 'function') {
     row.resolves = false;
