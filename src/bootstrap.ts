@@ -56,6 +56,7 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
       }
       for (const problem of plan.problems) warn(problem.code, problem.message, problem.cause);
     }
+    if (plan.control) startControlAtBoot();
     if (plan.patches.length === 0 && plan.packages.length === 0 && plan.trace.length === 0) {
       result.skipped = 'nothing to patch';
       return result;
@@ -111,8 +112,10 @@ function apply(registry: Registry, plan: Plan): Map<string, string> {
       }
       plan.trace.push(...found.trace);
       if (found.root !== undefined && found.problems.length === 0 && name.startsWith('wrapt-hooks/recipes/')) {
-        const { listenLazily } = require('./recipes/discover') as typeof import('./recipes/discover');
-        listenLazily(found.root, (message, error) => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error));
+        const { listenLazily, startRecipe } = require('./recipes/discover') as typeof import('./recipes/discover');
+        const onError = (message: string, error: unknown): void => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error);
+        listenLazily(found.root, onError);
+        startRecipe(found.root, onError);
       }
     }
   }
@@ -141,4 +144,27 @@ function watchSummary(registry: Registry): void {
     const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
     (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry, (target) => neverFiredReason(target));
   });
+}
+
+/** WRAPT_HOOKS_CONTROL / "control": the control socket, in the main thread only (it is named by pid). */
+function startControlAtBoot(): void {
+  if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
+  try {
+    startControl();
+  } catch (error) {
+    warn(
+      'WRAPT_HOOKS_CONTROL',
+      `cannot open the control socket for "wrapt-hooks attach": ${describeCause(error)}. The application runs on without it.`,
+      error,
+    );
+  }
+}
+
+/**
+ * Listens on this process's control socket (docs/attach.md) and returns its path; throws when it
+ * cannot. Also what `wrapt-hooks attach --inspector` calls in a process started without it.
+ */
+export function startControl(): string {
+  const { listenControl } = require('./control/listen') as typeof import('./control/listen');
+  return listenControl((socket) => (require('./control/session') as typeof import('./control/session')).serve(socket));
 }

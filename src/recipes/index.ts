@@ -10,6 +10,8 @@ export function loadRecipe(name: string): object | undefined {
       return require('./child-process') as typeof import('./child-process');
     case 'tempfile':
       return require('./tempfile') as typeof import('./tempfile');
+    case 'handles':
+      return require('./handles') as typeof import('./handles');
     default:
       return undefined;
   }

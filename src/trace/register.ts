@@ -8,9 +8,9 @@ import type { Registry } from '../core/registry';
 import { parseTarget } from '../core/targets';
 import { loadInspect } from './format';
 import { mergeOptions } from './options';
-import { jsonLines, traceSink } from './output';
+import { jsonLines, traceSink, type Route } from './output';
 import { loadPromiseHooks } from './promises';
-import { statsFor, type Stats } from './summary';
+import { Stats, statsFor } from './summary';
 import { quietly, tracer } from './tracer';
 
 export interface TraceSettings {
@@ -57,11 +57,38 @@ function dedupe(traces: readonly PlanTrace[]): PlanTrace[] {
   return out;
 }
 
-function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown, stats: Stats | undefined): void {
+/** What a trace registered by `wrapt-hooks attach` reports, instead of the process's warnings. */
+export interface LiveTrace {
+  readonly route: Route;
+  /** Runs each application of the trace (the attach records what it replaces). */
+  around(apply: () => void): void;
+  /** The trace wrapped its function in a module instance (`filename`, undefined for builtins). */
+  applied(filename: string | undefined): void;
+  failed(message: string): void;
+}
+
+/**
+ * Registers one trace for an attached `wrapt-hooks attach` (docs/attach.md): it fires at once for
+ * the instances already loaded and for those loaded later, writes through `live.route`, counts
+ * into its own Stats (never the process's exit summary) and reports to `live` instead of warning.
+ * Returns the undo function and the counters.
+ */
+export function registerLiveTrace(registry: Registry, trace: PlanTrace, live: LiveTrace): { unregister: () => void; stats: Stats } {
+  loadInspect();
+  loadPromiseHooks(quietly);
+  const stats = new Stats(trace.spec);
+  const patch = (exports: unknown, info: { filename?: string }): void => live.around(() => applyTrace(registry, trace, exports, stats, live, info.filename));
+  Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
+  const unregister = registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: true, planned: false });
+  return { unregister, stats };
+}
+
+function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown, stats: Stats | undefined, live?: LiveTrace, filename?: string): void {
   const where = `trace "${trace.spec}" (${trace.origin})`;
   const fail = (message: string, error?: unknown): void => {
     registry.notApplied(message);
-    report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
+    if (live !== undefined) live.failed(message);
+    else report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
   };
   let original: unknown;
   try {
@@ -81,8 +108,10 @@ function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown, stat
     return;
   }
   try {
-    wrapFunctionWrapper(exports, trace.path, tracer(trace.spec, trace.options, stats));
+    wrapFunctionWrapper(exports, trace.path, tracer(trace.spec, trace.options, stats, live?.route));
   } catch (error) {
     fail(`${where}: cannot trace "${trace.path}": ${describeCause(error)}`, error);
+    return;
   }
+  live?.applied(filename);
 }

@@ -54,3 +54,13 @@ export function callerFrames(count: number, below: (...args: never[]) => unknown
   const rest = frames.filter((line) => !app.includes(line) && !isNode(line));
   return [...app, ...rest].slice(0, count);
 }
+
+/** `at fn (/app/src/export.js:7:8)` -> `src/export.js:7:8` (relative to the working directory). */
+export function shortFrame(frame: string): string {
+  const match = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?$/.exec(frame);
+  if (match === null) return frame.replace(/^at /, '');
+  let location = match[1]!.replace(/^file:\/\//, '');
+  const relative = path.relative(process.cwd(), location);
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) location = relative;
+  return location;
+}
