@@ -152,11 +152,7 @@ function startControlAtBoot(): void {
   try {
     startControl();
   } catch (error) {
-    warn(
-      'WRAPT_HOOKS_CONTROL',
-      `cannot open the control socket for "wrapt-hooks attach": ${describeCause(error)}. The application runs on without it.`,
-      error,
-    );
+    warn('WRAPT_HOOKS_CONTROL', `cannot open the control socket for "wrapt-hooks attach": ${describeCause(error)}. The application runs on without it.`, error);
   }
 }
 

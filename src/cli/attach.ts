@@ -90,7 +90,10 @@ export function readOptions(values: Record<string, unknown>, positionals: readon
   const text = positionals[0]!;
   const pid = /^[1-9]\d{0,9}$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(pid) || pid > 2 ** 31 - 1) throw new UsageError(`attach: "${text}" is not a process id.`);
-  const traces = ((values['trace'] as string[] | undefined) ?? []).flatMap((value) => value.split(',')).map((spec) => spec.trim()).filter((spec) => spec !== '');
+  const traces = ((values['trace'] as string[] | undefined) ?? [])
+    .flatMap((value) => value.split(','))
+    .map((spec) => spec.trim())
+    .filter((spec) => spec !== '');
   for (const spec of traces) {
     // Checked here for its shape; the process resolves it against its own working directory.
     const read = parseTraceEntry(spec, '/');
@@ -98,8 +101,12 @@ export function readOptions(values: Record<string, unknown>, positionals: readon
     if (read.problems.length > 0) throw new UsageError(`attach: --trace ${JSON.stringify(spec)}: ${optionProblem(read.problems[0]!)}.`);
   }
   const known = recipeNames();
-  const recipes = ((values['recipe'] as string[] | undefined) ?? []).flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '');
-  for (const name of recipes) if (!known.includes(name)) throw new UsageError(`attach: --recipe ${JSON.stringify(name)} is not a recipe. The recipes are: ${known.join(', ')}.`);
+  const recipes = ((values['recipe'] as string[] | undefined) ?? [])
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of recipes)
+    if (!known.includes(name)) throw new UsageError(`attach: --recipe ${JSON.stringify(name)} is not a recipe. The recipes are: ${known.join(', ')}.`);
   const forMs = values['for'] === undefined ? undefined : duration(values['for'] as string);
   const summary = values['summary'] === true;
   const handles = values['handles'] === true;
@@ -115,7 +122,8 @@ export function duration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   const unit = match?.[2] ?? 's';
   const ms = match === null ? NaN : Number(match[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
-  if (!Number.isFinite(ms) || ms <= 0 || ms > 2 ** 31 - 1) throw new UsageError(`attach: --for ${JSON.stringify(text)} is not a duration like 30s, 2m or 500ms.`);
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 2 ** 31 - 1)
+    throw new UsageError(`attach: --for ${JSON.stringify(text)} is not a duration like 30s, 2m or 500ms.`);
   return ms;
 }
 
@@ -164,7 +172,13 @@ async function connect(file: string, pid: number): Promise<Connection> {
     new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new CannotAttach(error.code === 'ECONNREFUSED' ? `the control socket ${file} is stale: process ${pid} no longer listens on it` : `cannot connect to ${file}: ${error.message}`)),
+        reject(
+          new CannotAttach(
+            error.code === 'ECONNREFUSED'
+              ? `the control socket ${file} is stale: process ${pid} no longer listens on it`
+              : `cannot connect to ${file}: ${error.message}`,
+          ),
+        ),
       );
     }),
   );
@@ -235,7 +249,7 @@ function expect(reply: Record<string, unknown>, op: string, pid: number): Record
 
 async function session(connection: Connection, options: Options, opened: Opened | undefined): Promise<number> {
   const { pid } = options;
-  send(connection, { op: 'hello', version: 1, closeInspector: opened !== undefined });
+  send(connection, { op: 'hello', version: 1, json: options.json, closeInspector: opened !== undefined });
   const hello = expect(await connection.next('the greeting', REPLY_MS), 'hello', pid);
   if (opened !== undefined) {
     // The process closed its inspector when it answered; the port refusing connections confirms it.
@@ -257,7 +271,9 @@ async function session(connection: Connection, options: Options, opened: Opened 
     for (const result of results) {
       const status = String(result['status']);
       if (status !== 'failed') working++;
-      say(`${String(result['entry']).startsWith('recipe ') ? '' : 'trace '}${String(result['entry'])}: ${status}${result['message'] === undefined || result['message'] === 'on' ? '' : ` (${String(result['message'])})`}`);
+      say(
+        `${String(result['entry']).startsWith('recipe ') ? '' : 'trace '}${String(result['entry'])}: ${status}${result['message'] === undefined || result['message'] === 'on' ? '' : ` (${String(result['message'])})`}`,
+      );
     }
     if (working === 0 && !options.summary && !options.handles) {
       await detach(connection, pid);
@@ -274,7 +290,10 @@ async function session(connection: Connection, options: Options, opened: Opened 
   if (options.summary) report(await request(connection, 'summary', pid));
   if (options.handles) report(await request(connection, 'handles', pid));
   const detached = await detach(connection, pid);
-  if (live) say(`detached from process ${pid}: ${String(detached['restored'])} wrapper(s) removed${Number(detached['dropped']) > 0 ? `, ${String(detached['dropped'])} line(s) dropped (attach read too slowly)` : ''}`);
+  if (live)
+    say(
+      `detached from process ${pid}: ${String(detached['restored'])} wrapper(s) removed${Number(detached['dropped']) > 0 ? `, ${String(detached['dropped'])} line(s) dropped (attach read too slowly)` : ''}`,
+    );
   for (const kept of Array.isArray(detached['kept']) ? detached['kept'] : []) say(String(kept));
   return 0;
 }

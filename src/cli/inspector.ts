@@ -39,7 +39,9 @@ export function checkInspectable(pid: number): void {
     throw new CannotAttach(`process ${pid} was started with --disable-sigusr1, so its inspector cannot be opened; start it with WRAPT_HOOKS_CONTROL=1 instead`);
   }
   if (flags.some((flag) => /^--inspect(-brk|-wait)?(=|$)/.test(flag))) {
-    throw new CannotAttach(`process ${pid} was started with --inspect: its inspector is open for a debugger, which attach does not take over; start it with WRAPT_HOOKS_CONTROL=1 instead`);
+    throw new CannotAttach(
+      `process ${pid} was started with --inspect: its inspector is open for a debugger, which attach does not take over; start it with WRAPT_HOOKS_CONTROL=1 instead`,
+    );
   }
   const catches = catchesSigusr1(pid);
   if (catches === false) {
@@ -69,7 +71,8 @@ export async function openThroughInspector(pid: number): Promise<Opened> {
   } catch {
     throw new CannotAttach(`the inspector of process ${pid} answered something unexpected`);
   }
-  if (parsed.ok !== true || typeof parsed.path !== 'string') throw new CannotAttach(`could not start the control socket in process ${pid}: ${String(parsed.error)}`);
+  if (parsed.ok !== true || typeof parsed.path !== 'string')
+    throw new CannotAttach(`could not start the control socket in process ${pid}: ${String(parsed.error)}`);
   return { socket: parsed.path, port, openedAt };
 }
 
@@ -111,7 +114,8 @@ async function evaluate(url: string, expression: string): Promise<unknown> {
             return;
           }
           if (message.id !== 1) return;
-          if (message.result?.exceptionDetails !== undefined) reject(new CannotAttach(`the code attach runs failed: ${String(message.result.exceptionDetails.text)}`));
+          if (message.result?.exceptionDetails !== undefined)
+            reject(new CannotAttach(`the code attach runs failed: ${String(message.result.exceptionDetails.text)}`));
           else resolve(message.result?.result?.value);
         });
       }),

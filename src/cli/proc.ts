@@ -16,7 +16,8 @@ export function unreachable(pid: number): string | undefined {
   }
   const uid = statusField(pid, 'Uid');
   const own = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  if (uid !== undefined && own !== undefined && Number(uid.split(/\s+/)[0]) !== own) return `process ${pid} belongs to another user (uid ${uid.split(/\s+/)[0]})`;
+  if (uid !== undefined && own !== undefined && Number(uid.split(/\s+/)[0]) !== own)
+    return `process ${pid} belongs to another user (uid ${uid.split(/\s+/)[0]})`;
   return undefined;
 }
 
@@ -58,7 +59,7 @@ export function catchesSigusr1(pid: number): boolean | undefined {
 /** The loopback TCP ports `pid` listens on (its sockets matched with /proc/<pid>/net/tcp and tcp6). */
 export function listeningPorts(pid: number): Set<number> {
   const inodes = new Set<string>();
-  let fds: string[] = [];
+  let fds: string[];
   try {
     fds = fs.readdirSync(`/proc/${pid}/fd`);
   } catch {

@@ -36,6 +36,7 @@ export function listenControl(onConnection: (socket: net.Socket) => void): strin
   }
   const bad = untrustedDir(dir);
   if (bad !== undefined) throw new Error(`${bad}; remove it (only its owner should have it, with mode 0700)`);
+  removeStale(dir);
   const file = socketPath(process.pid, dir);
   // A socket left by an earlier process with this pid (one killed by a signal): ours to remove.
   try {
@@ -62,6 +63,28 @@ export function listenControl(onConnection: (socket: net.Socket) => void): strin
   server.unref();
   process.once('exit', () => remove(file));
   return file;
+}
+
+/**
+ * Sockets of processes that no longer run (a process killed by a signal has no exit event to
+ * remove its own): removed, so that the directory does not fill up.
+ */
+function removeStale(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names.slice(0, 1000)) {
+    const match = /^(\d+)\.sock$/.exec(name);
+    if (match === null) continue;
+    try {
+      process.kill(Number(match[1]), 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') remove(`${dir}/${name}`);
+    }
+  }
 }
 
 function remove(file: string): void {

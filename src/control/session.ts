@@ -3,7 +3,8 @@
 // checked field by field (anything from the socket is untrusted):
 //
 //   client -> process                                   process -> client
-//   {"op":"hello","version":1,"closeInspector":bool}    {"op":"hello","pid",…}
+//   {"op":"hello","version":1,"json":b,            {"op":"hello","pid",…}
+//    "closeInspector":b}
 //   {"op":"attach","trace":[…],"recipes":[…],"json":b}  {"op":"attached","results":[…]}
 //   {"op":"report","what":"summary"|"handles"}          {"op":"report","lines":[…]}
 //   {"op":"detach"}                                     {"op":"detached","restored","kept"}
@@ -20,7 +21,8 @@ import { parseTraceEntry, optionProblem } from '../config/validate';
 import { discover } from '../config/discovery';
 import { getRegistry, type Registry } from '../core/registry';
 import { loadSpecifier } from '../core/patch-loader';
-import { parseTarget } from '../core/targets';
+import { parseTarget, type Target } from '../core/targets';
+import { DeepTargets, type TargetTables } from '../core/match';
 import { describeCause } from '../errors';
 import { KEYS } from '../global-state';
 import { ensureHooks } from '../hooks/index';
@@ -54,7 +56,9 @@ export function serve(socket: Socket): void {
     // A client gone mid-write: 'close' follows, which detaches.
   });
   if (active !== undefined) {
-    socket.end(`${JSON.stringify({ op: 'error', code: 'busy', message: `another wrapt-hooks attach is active in process ${process.pid}; detach it first` })}\n`);
+    socket.end(
+      `${JSON.stringify({ op: 'error', code: 'busy', message: `another wrapt-hooks attach is active in process ${process.pid}; detach it first` })}\n`,
+    );
     return;
   }
   const session = new Session(socket);
@@ -152,6 +156,8 @@ class Session {
 
   private hello(m: Record<string, unknown>): void {
     if (m['version'] !== 1) return this.fail('version', `this process speaks control protocol version 1, the client ${JSON.stringify(m['version'])}`);
+    if (m['json'] !== undefined && typeof m['json'] !== 'boolean') return this.fail('bad-message', '"json" is true or false');
+    this.setFormat(m['json'] === true);
     const reply: Record<string, unknown> = { op: 'hello', pid: process.pid, node: process.version, cwd: safeCwd(), argv: process.argv.slice(0, 8) };
     if (m['closeInspector'] === true) {
       // attach --inspector opened the inspector to start this socket; it is closed before anything else.
@@ -162,13 +168,26 @@ class Session {
     this.send(reply);
   }
 
-  private async attach(specs: string[], recipes: string[], json: boolean): Promise<void> {
+  private setFormat(json: boolean): void {
     this.json = json;
     (this.route as { json: boolean }).json = json;
+  }
+
+  private async attach(specs: string[], recipes: string[], json: boolean): Promise<void> {
+    this.setFormat(json);
     this.attachedAt = Date.now();
     const results: Result[] = [];
-    if (specs.length > 0 || recipes.some((name) => name !== 'handles')) ensureHooks(this.registry);
-    for (const spec of specs) results.push(await this.trace(spec));
+    const traces: { spec: string; trace: PlanTrace; target: Target }[] = [];
+    for (const spec of specs) {
+      const read = this.readTrace(spec);
+      if ('status' in read) results.push(read);
+      else traces.push({ spec, ...read });
+    }
+    // Before any target is registered, and so before the module hooks include these files: an
+    // `import()` of a loaded module then hands back its own namespace, not a new wrapper of it.
+    const namespaces = await this.loadedNamespaces(traces.map(({ target }) => target));
+    if (traces.length > 0 || recipes.some((name) => name !== 'handles')) ensureHooks(this.registry);
+    for (const { spec, trace, target } of traces) results.push(this.trace(spec, trace, target, namespaces));
     for (const name of recipes) results.push(this.recipe(name));
     this.send({ op: 'attached', results });
   }
@@ -178,19 +197,44 @@ class Session {
     return recordReplacements((replacement) => this.replacements.push(replacement), fn);
   }
 
-  private async trace(spec: string): Promise<Result> {
+  private readTrace(spec: string): Result | { trace: PlanTrace; target: Target } {
     const cwd = safeCwd();
     const read = parseTraceEntry(spec, cwd);
     if (typeof read.parsed === 'string') return { entry: spec, status: 'failed', message: read.parsed };
     if (read.problems.length > 0) return { entry: spec, status: 'failed', message: `${optionProblem(read.problems[0]!)}.` };
-    const trace = { ...read.parsed, options: read.options, stack: read.options.stack > 0, baseDir: cwd, origin: ORIGIN };
-    const target = parseTarget(trace.target, cwd);
+    const target = parseTarget(read.parsed.target, cwd);
     if (typeof target === 'string') return { entry: spec, status: 'failed', message: target };
+    return { trace: { ...read.parsed, options: read.options, stack: read.options.stack > 0, baseDir: cwd, origin: ORIGIN }, target };
+  }
+
+  /**
+   * The namespaces of ES modules loaded before the attach that the registry never saw (the
+   * process had no hook for them) and that `targets` name, by target key.
+   */
+  private async loadedNamespaces(targets: readonly Target[]): Promise<Map<string, { filename: string; namespace: object }[]>> {
+    const byKey = new Map<string, { filename: string; namespace: object }[]>();
+    const wanted = targets.filter((target) => target.kind !== 'builtin' && !this.registry.isTarget(target.key));
+    if (wanted.length === 0) return byKey;
+    const { loadedEsmTargets, loadedScriptUrls } = require('./loaded-esm') as typeof import('./loaded-esm');
+    for (const { url, filename, keys } of loadedEsmTargets(targetTables(wanted), loadedScriptUrls())) {
+      let namespace: unknown;
+      try {
+        namespace = await import(url);
+      } catch {
+        continue; // a module that failed to evaluate: nothing to trace in it
+      }
+      if (!isModuleNamespaceObject(namespace)) continue;
+      for (const key of keys) byKey.set(key, [...(byKey.get(key) ?? []), { filename, namespace: namespace as object }]);
+    }
+    return byKey;
+  }
+
+  private trace(spec: string, trace: PlanTrace, target: Target, namespaces: Map<string, { filename: string; namespace: object }[]>): Result {
     this.keys.add(target.key);
     let now = true;
     const applied: string[] = [];
     const failures: string[] = [];
-    const { unregister, stats } = registerLiveTrace(this.registry, trace, {
+    const { unregister, stats, wrappers } = registerLiveTrace(this.registry, trace, {
       route: this.route,
       around: (fn) => this.recorded(fn),
       applied: (filename) => {
@@ -204,49 +248,34 @@ class Session {
     });
     this.undo.push(unregister);
     this.stats.push(stats);
-    if (applied.length === 0 && failures.length === 0 && target.kind !== 'builtin') {
-      await this.loadedEsm(trace, target.key, stats, applied, failures);
+    for (const { filename, namespace } of applied.length === 0 ? (namespaces.get(target.key) ?? []) : []) {
+      const done = this.traceInNamespace(trace, filename, namespace, stats, wrappers);
+      if (done === undefined) applied.push(filename);
+      else failures.push(done);
     }
     now = false;
     if (failures.length > 0) return { entry: spec, status: 'failed', message: failures.join('; ') };
-    if (applied.length > 0) return { entry: spec, status: 'applied', message: `traced in ${applied.join(', ')}` };
+    if (applied.length > 0) return { entry: spec, status: 'applied', message: `traced in ${[...new Set(applied)].join(', ')}` };
     return { entry: spec, status: 'waiting', message: `"${trace.target}" is not loaded yet: traced when the process loads it` };
   }
 
   /**
-   * ES modules loaded before the attach that the registry never saw: members reachable from their
-   * namespace are wrapped in place; a namespace's own binding cannot be replaced, which is said.
+   * Wraps a member reachable from a loaded ES module's namespace; a namespace's own binding cannot
+   * be replaced, which is said. Returns why it did not, or undefined when it did.
    */
-  private async loadedEsm(trace: PlanTrace, key: string, stats: Stats, applied: string[], failures: string[]): Promise<void> {
+  private traceInNamespace(trace: PlanTrace, filename: string, namespace: object, stats: Stats, wrappers: WeakSet<object>): string | undefined {
     const { spec, path: fnPath } = trace;
-    const { loadedEsmTargets, loadedScriptUrls } = require('./loaded-esm') as typeof import('./loaded-esm');
-    const found = loadedEsmTargets(this.registry, loadedScriptUrls()).filter((module) => module.keys.includes(key));
-    for (const { url, filename } of found) {
-      let namespace: unknown;
-      try {
-        namespace = await import(url);
-      } catch (error) {
-        failures.push(`trace "${spec}": cannot reach ${filename}: ${describeCause(error)}`);
-        continue;
-      }
-      if (!isModuleNamespaceObject(namespace)) continue;
-      if (!fnPath.includes('.')) {
-        failures.push(
-          `trace "${spec}": "${fnPath}" is an export binding of the ES module ${filename}, loaded before the attach; a module's own bindings cannot be replaced once it is loaded. Trace a member reachable from it (like "Class.prototype.method"), or start the process with WRAPT_TRACE=${spec}`,
-        );
-        continue;
-      }
-      try {
-        const original = resolvePath(namespace, fnPath)[2];
-        if (typeof original !== 'function') {
-          failures.push(`trace "${spec}": "${fnPath}" is not a function in ${filename}`);
-          continue;
-        }
-        this.recorded(() => wrapFunctionWrapper(namespace, fnPath, tracer(spec, trace.options, stats, this.route)));
-        applied.push(filename);
-      } catch (error) {
-        failures.push(`trace "${spec}": cannot trace "${fnPath}" in ${filename}: ${describeCause(error)}`);
-      }
+    if (!fnPath.includes('.')) {
+      return `trace "${spec}": "${fnPath}" is an export binding of the ES module ${filename}, loaded before the attach; a module's own bindings cannot be replaced once it is loaded. Trace a member reachable from it (like "Class.prototype.method"), or start the process with WRAPT_TRACE=${spec}`;
+    }
+    try {
+      const original: unknown = resolvePath(namespace, fnPath)[2];
+      if (typeof original !== 'function') return `trace "${spec}": "${fnPath}" is not a function in ${filename}`;
+      if (wrappers.has(original)) return undefined;
+      wrappers.add(this.recorded(() => wrapFunctionWrapper(namespace, fnPath, tracer(spec, trace.options, stats, this.route))));
+      return undefined;
+    } catch (error) {
+      return `trace "${spec}": cannot trace "${fnPath}" in ${filename}: ${describeCause(error)}`;
     }
   }
 
@@ -256,7 +285,7 @@ class Session {
     const full = RECIPE_PREFIX + name;
     const booted = (globalThis as unknown as Record<symbol, BootstrapResult | undefined>)[KEYS.bootstrapped];
     if (booted?.plan?.packages.some((item) => item.name === full) === true) {
-      return { entry, status: 'on', message: 'already on in the process (its own configuration); its lines go to the process\'s output' };
+      return { entry, status: 'on', message: "already on in the process (its own configuration); its lines go to the process's output" };
     }
     const found = discover(full, safeCwd(), ORIGIN);
     if (found.problems.length > 0 || found.root === undefined) return { entry, status: 'failed', message: found.problems.map((p) => p.message).join('; ') };
@@ -276,7 +305,15 @@ class Session {
       const hook = (exports: unknown, info: Parameters<typeof fn>[1]): unknown => this.recorded(() => fn(exports, info));
       Object.defineProperty(hook, 'name', { value: `recipe ${name}` });
       this.keys.add(patch.parsed.key);
-      this.undo.push(this.registry.register(hook, patch.parsed, { baseDir: patch.baseDir, origin: `${ORIGIN} --recipe ${name}`, versions: patch.versions, immediate: true, planned: false }));
+      this.undo.push(
+        this.registry.register(hook, patch.parsed, {
+          baseDir: patch.baseDir,
+          origin: `${ORIGIN} --recipe ${name}`,
+          versions: patch.versions,
+          immediate: true,
+          planned: false,
+        }),
+      );
     }
     this.undo.push(listenLazily(found.root, onError));
     this.recorded(() => startRecipe(found.root!, onError));
@@ -308,7 +345,13 @@ class Session {
       const own = summaryNow();
       const booted = (globalThis as unknown as Record<symbol, BootstrapResult | undefined>)[KEYS.bootstrapped];
       for (const { text, fields } of own) emit('trace', text, fields, { req: undefined, route });
-      if (own.length === 0 && (booted?.plan?.trace.length ?? 0) > 0) emit('trace', 'summary: the process does not count its own traces (start it with WRAPT_TRACE_SUMMARY=1)', { summary: true, counted: false }, { req: undefined, route });
+      if (own.length === 0 && (booted?.plan?.trace.length ?? 0) > 0)
+        emit(
+          'trace',
+          'summary: the process does not count its own traces (start it with WRAPT_TRACE_SUMMARY=1)',
+          { summary: true, counted: false },
+          { req: undefined, route },
+        );
       for (const stats of this.stats) {
         const { text, fields } = stats.line();
         emit('trace', `${text} (this attach)`, { ...fields, attach: true }, { req: undefined, route });
@@ -320,7 +363,12 @@ class Session {
     const { handlesReport } = require('../recipes/handles') as typeof import('../recipes/handles');
     const report = handlesReport();
     return this.collect((route) => {
-      emit('handles', `${report.length} active in pid ${process.pid}:`, { recipe: 'handles', event: 'report', count: report.length }, { req: undefined, route });
+      emit(
+        'handles',
+        `${report.length} active in pid ${process.pid}:`,
+        { recipe: 'handles', event: 'report', count: report.length },
+        { req: undefined, route },
+      );
       for (const line of report) emit('handles', line.text, line.fields, { req: undefined, route });
     });
   }
@@ -345,6 +393,17 @@ class Session {
     for (const key of this.keys) this.registry.resync(key);
     return { restored, kept };
   }
+}
+
+/** Match tables holding only `targets` (to find their files among the modules loaded). */
+function targetTables(targets: readonly Target[]): TargetTables {
+  const tables = { builtins: new Set<string>(), packages: new Set<string>(), deep: new DeepTargets(), files: new Set<string>() };
+  for (const target of targets) {
+    if (target.kind === 'package') tables.packages.add(target.key);
+    else if (target.kind === 'deep') tables.deep.add(target.key);
+    else if (target.kind === 'file') tables.files.add(target.key);
+  }
+  return tables;
 }
 
 function stringList(value: unknown, max: number, maxLength: number): string[] | undefined {

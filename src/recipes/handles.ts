@@ -20,7 +20,18 @@ import { callerFrames, shortFrame } from '../trace/stack';
 import { commandLine } from './child-process';
 
 /** Async resource types whose creation site is worth a stack capture. */
-const TRACKED = new Set(['TCPSERVERWRAP', 'TCPWRAP', 'PIPESERVERWRAP', 'PIPEWRAP', 'PROCESSWRAP', 'Timeout', 'UDPWRAP', 'FSEVENTWRAP', 'STATWATCHER', 'SIGNALWRAP']);
+const TRACKED = new Set([
+  'TCPSERVERWRAP',
+  'TCPWRAP',
+  'PIPESERVERWRAP',
+  'PIPEWRAP',
+  'PROCESSWRAP',
+  'Timeout',
+  'UDPWRAP',
+  'FSEVENTWRAP',
+  'STATWATCHER',
+  'SIGNALWRAP',
+]);
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 interface Tracking {

@@ -8,7 +8,6 @@
 // (the same function as `fs/promises`), and the disposable forms where Node has them. The
 // creator is the first stack frame in the application (else outside wrapt-hooks and Node).
 import fs = require('node:fs');
-import path = require('node:path');
 import { emit } from '../trace/output';
 import { callerFrames, shortFrame } from '../trace/stack';
 import { wrapFunctionWrapper } from '../wrap/patches';

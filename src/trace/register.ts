@@ -73,17 +73,28 @@ export interface LiveTrace {
  * into its own Stats (never the process's exit summary) and reports to `live` instead of warning.
  * Returns the undo function and the counters.
  */
-export function registerLiveTrace(registry: Registry, trace: PlanTrace, live: LiveTrace): { unregister: () => void; stats: Stats } {
+export function registerLiveTrace(registry: Registry, trace: PlanTrace, live: LiveTrace): { unregister: () => void; stats: Stats; wrappers: WeakSet<object> } {
   loadInspect();
   loadPromiseHooks(quietly);
   const stats = new Stats(trace.spec);
-  const patch = (exports: unknown, info: { filename?: string }): void => live.around(() => applyTrace(registry, trace, exports, stats, live, info.filename));
+  // Two views of one object (a class prototype reached from a CommonJS module and from an ES
+  // module wrapper of it) get one wrapper.
+  const wrappers = new WeakSet<object>();
+  const patch = (exports: unknown, info: { filename?: string }): void =>
+    live.around(() => applyTrace(registry, trace, exports, stats, { ...live, wrappers }, info.filename));
   Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
   const unregister = registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: true, planned: false });
-  return { unregister, stats };
+  return { unregister, stats, wrappers };
 }
 
-function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown, stats: Stats | undefined, live?: LiveTrace, filename?: string): void {
+function applyTrace(
+  registry: Registry,
+  trace: PlanTrace,
+  exports: unknown,
+  stats: Stats | undefined,
+  live?: LiveTrace & { wrappers: WeakSet<object> },
+  filename?: string,
+): void {
   const where = `trace "${trace.spec}" (${trace.origin})`;
   const fail = (message: string, error?: unknown): void => {
     registry.notApplied(message);
@@ -107,8 +118,13 @@ function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown, stat
     );
     return;
   }
+  if (live?.wrappers.has(original) === true) {
+    live.applied(filename);
+    return;
+  }
   try {
-    wrapFunctionWrapper(exports, trace.path, tracer(trace.spec, trace.options, stats, live?.route));
+    const wrapper = wrapFunctionWrapper<object>(exports, trace.path, tracer(trace.spec, trace.options, stats, live?.route));
+    live?.wrappers.add(wrapper);
   } catch (error) {
     fail(`${where}: cannot trace "${trace.path}": ${describeCause(error)}`, error);
     return;

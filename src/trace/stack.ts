@@ -16,6 +16,7 @@ function isNode(frame: string): boolean {
     frame.startsWith('at node:') ||
     frame.includes('(internal/') ||
     frame === 'at <anonymous>' ||
+    frame.endsWith(' (<anonymous>)') ||
     frame.startsWith('at new Promise (<anonymous>)')
   );
 }
