@@ -63,10 +63,7 @@ export function serve(socket: Socket): void {
   }
   const session = new Session(socket);
   active = session;
-  socket.on('close', () => {
-    session.detach();
-    if (active === session) active = undefined;
-  });
+  socket.on('close', () => session.detach());
 }
 
 class Session {
@@ -104,6 +101,7 @@ class Session {
 
   private fail(code: string, message: string): void {
     this.send({ op: 'error', code, message });
+    this.detach();
     this.socket.end();
   }
 
@@ -377,6 +375,7 @@ class Session {
   detach(): { restored: number; kept: string[] } {
     if (this.detached) return { restored: 0, kept: [] };
     this.detached = true;
+    if (active === this) active = undefined;
     for (const fn of this.undo.splice(0).reverse()) {
       try {
         fn();

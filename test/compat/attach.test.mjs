@@ -12,9 +12,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { childEnv, makeApp, ROOT } from '../helpers.mjs';
+import { configuredNodes } from './nodes.mjs';
 
-const configured = ['20', '22', '24', '26'].map((major) => [major, process.env[`WRAPT_HOOKS_NODE_${major}`]]).filter(([, bin]) => bin);
-const NODES = configured.length > 0 ? configured : [[process.versions.node.split('.')[0], process.execPath]];
+const NODES = configuredNodes();
 const CLI = path.join(ROOT, 'bin', 'wrapt-hooks.js');
 
 const LIB = `export function hello(name) { return 'hello ' + name; }
