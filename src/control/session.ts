@@ -310,6 +310,7 @@ class Session {
           versions: patch.versions,
           immediate: true,
           planned: false,
+          internal: true,
         }),
       );
     }

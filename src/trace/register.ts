@@ -83,7 +83,8 @@ export function registerLiveTrace(registry: Registry, trace: PlanTrace, live: Li
   const patch = (exports: unknown, info: { filename?: string }): void =>
     live.around(() => applyTrace(registry, trace, exports, stats, { ...live, wrappers }, info.filename));
   Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
-  const unregister = registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: true, planned: false });
+  // Internal: the attach reports what it applied; the process's exit summary is about its own configuration.
+  const unregister = registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: true, planned: false, internal: true });
   return { unregister, stats, wrappers };
 }
 
@@ -97,9 +98,9 @@ function applyTrace(
 ): void {
   const where = `trace "${trace.spec}" (${trace.origin})`;
   const fail = (message: string, error?: unknown): void => {
+    if (live !== undefined) return live.failed(message);
     registry.notApplied(message);
-    if (live !== undefined) live.failed(message);
-    else report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
+    report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
   };
   let original: unknown;
   try {
