@@ -146,14 +146,28 @@ function watchSummary(registry: Registry): void {
   });
 }
 
-/** WRAPT_HOOKS_CONTROL / "control": the control socket, in the main thread only (it is named by pid). */
+/**
+ * WRAPT_HOOKS_CONTROL / "control": the control socket, in the main thread only (it is named by pid).
+ * It is opened once the application's first turn has run, so that the start itself pays nothing
+ * for it, and `node:net` is the one a server loads anyway.
+ */
 function startControlAtBoot(): void {
-  if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
-  try {
-    startControl();
-  } catch (error) {
-    warn('WRAPT_HOOKS_CONTROL', `cannot open the control socket for "wrapt-hooks attach": ${describeCause(error)}. The application runs on without it.`, error);
+  // Every worker thread has worker_threads loaded; the main thread need not load it to know.
+  const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
+  if (loaded === undefined || loaded.includes('NativeModule worker_threads')) {
+    if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
   }
+  setImmediate(() => {
+    try {
+      startControl();
+    } catch (error) {
+      warn(
+        'WRAPT_HOOKS_CONTROL',
+        `cannot open the control socket for "wrapt-hooks attach": ${describeCause(error)}. The application runs on without it.`,
+        error,
+      );
+    }
+  });
 }
 
 /**

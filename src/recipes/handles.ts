@@ -16,7 +16,7 @@ import { createHook } from 'node:async_hooks';
 import fs = require('node:fs');
 import path = require('node:path');
 import { emit, traceSink } from '../trace/output';
-import { callerFrames, shortFrame } from '../trace/stack';
+import { pickFrames, shortFrame } from '../trace/stack';
 import { commandLine } from './child-process';
 
 /** Async resource types whose creation site is worth a stack capture. */
@@ -32,7 +32,13 @@ const TRACKED = new Set([
   'STATWATCHER',
   'SIGNALWRAP',
 ]);
+/** Requests whose callbacks create handles: their creation site is passed on. */
+const TRIGGERS = new Set(['TickObject', 'GETADDRINFOREQWRAP', 'TCPCONNECTWRAP', 'PIPECONNECTWRAP']);
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function isNodeFrame(frame: string): boolean {
+  return frame.includes('(node:') || frame.startsWith('at node:');
+}
 
 interface Tracking {
   readonly sites: WeakMap<object, string>;
@@ -62,10 +68,28 @@ export function startTracking(): void {
   if (tracking !== undefined) return;
   const state: Tracking = { sites: new WeakMap(), timers: new Set(), hook: undefined, pruneAt: 1024 };
   tracking = state;
-  const init = (_id: number, type: string, _trigger: number, resource: object): void => {
-    if (!TRACKED.has(type)) return;
-    const [frame] = callerFrames(1, init);
-    if (frame !== undefined) state.sites.set(resource, shortFrame(frame));
+  // A handle created in a callback (a server's handle is created a tick after `listen`) has no
+  // application frame on its stack: it takes the site of what triggered it. Those stacks are
+  // captured for every tick and looked up lazily, only when a handle needs one.
+  const lazySites = new Map<number, () => string | undefined>();
+  const init = (id: number, type: string, trigger: number, resource: object): void => {
+    const tracked = TRACKED.has(type);
+    if (!tracked && !TRIGGERS.has(type)) return;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, init);
+    let memo: string | null | undefined;
+    const site = (): string | undefined => {
+      if (memo === undefined) {
+        const [frame] = typeof holder.stack === 'string' ? pickFrames(holder.stack, 1) : [];
+        memo = (frame !== undefined && !isNodeFrame(frame) ? shortFrame(frame) : lazySites.get(trigger)?.()) ?? null;
+      }
+      return memo ?? undefined;
+    };
+    lazySites.set(id, site);
+    if (lazySites.size > 10_000) lazySites.delete(lazySites.keys().next().value as number);
+    if (!tracked) return;
+    const at = site();
+    if (at !== undefined) state.sites.set(resource, at);
     if (type === 'Timeout') {
       state.timers.add(resource as TimerLike);
       if (state.timers.size >= state.pruneAt) pruneTimers(state);

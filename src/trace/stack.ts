@@ -45,8 +45,12 @@ export function callerFrames(count: number, below: (...args: never[]) => unknown
       // as above
     }
   }
-  if (typeof holder.stack !== 'string') return [];
-  const frames = holder.stack
+  return typeof holder.stack === 'string' ? pickFrames(holder.stack, count) : [];
+}
+
+/** Up to `count` frames of a captured `stack` outside wrapt-hooks, application frames first. */
+export function pickFrames(stack: string, count: number): string[] {
+  const frames = stack
     .split('\n')
     .slice(1)
     .map((line) => line.trim())
