@@ -51,7 +51,11 @@ before(async () => {
     });
     server.once('exit', (code) => reject(new Error(`the server exited (${code}): ${serverStderr}`)));
   });
+  // The socket is opened once the application's first turn has run.
+  for (let tries = 0; tries < 100 && !existsSync(socketFile()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
 });
+
+const socketFile = () => path.join(runtime, 'wrapt-hooks', `${server.pid}.sock`);
 
 after(() => {
   server?.kill();
@@ -78,8 +82,7 @@ function attachLive(args) {
 }
 
 test('the control socket is the process pid in a directory only its user can enter', () => {
-  const file = path.join(runtime, 'wrapt-hooks', `${server.pid}.sock`);
-  assert.ok(existsSync(file), `${file} exists`);
+  assert.ok(existsSync(socketFile()), `${socketFile()} exists`);
 });
 
 test('attach traces a loaded function and turns the http recipe on while real requests arrive; lines go to attach, Ctrl-C takes everything off', async () => {

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -101,6 +101,8 @@ for (const [major, node] of NODES) {
         const server = start(node, [...preload, scenario.script], via === 'control socket' ? { ...env, WRAPT_HOOKS_CONTROL: '1' } : env);
         try {
           const port = await server.port;
+          const socket = path.join(runtime, 'wrapt-hooks', `${server.child.pid}.sock`);
+          for (let tries = 0; via === 'control socket' && tries < 100 && !existsSync(socket); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
           const session = attach(
             node,
             server.child.pid,
