@@ -120,7 +120,7 @@ test('an unknown recipe is one warning listing the recipes; the application runs
   );
   assert.match(
     result.warnings[0].message,
-    /"wrapt-hooks\/recipes\/htttp" is not a recipe of wrapt-hooks\. The recipes are: wrapt-hooks\/recipes\/child_process, wrapt-hooks\/recipes\/http, wrapt-hooks\/recipes\/sql, wrapt-hooks\/recipes\/tempfile\./,
+    /"wrapt-hooks\/recipes\/htttp" is not a recipe of wrapt-hooks\. The recipes are: wrapt-hooks\/recipes\/child_process, wrapt-hooks\/recipes\/handles, wrapt-hooks\/recipes\/http, wrapt-hooks\/recipes\/sql, wrapt-hooks\/recipes\/tempfile\./,
   );
 });
 

@@ -24,7 +24,7 @@ Options:
                       e.g. "fs#mkdtempSync" or "pg#Client.prototype.query"; options follow
                       as "+stack", "+stack=3", "+this", "+slow=5", "+errors", "+sample=0.1",
                       "+maxString=500". Repeatable.
-  -r, --recipe <name> turn on a recipe (http, sql, child_process, tempfile), like
+  -r, --recipe <name> turn on a recipe (http, sql, child_process, tempfile, handles), like
                       WRAPT_PATCHES=wrapt-hooks/recipes/<name>. Repeatable, or comma-separated.
   -h, --help          show this help
 

@@ -3,7 +3,7 @@
 // checked field by field (anything from the socket is untrusted):
 //
 //   client -> process                                   process -> client
-//   {"op":"hello","version":1,"json":b,            {"op":"hello","pid",…}
+//   {"op":"hello","version":1,"json":b,                 {"op":"hello","pid",…}
 //    "closeInspector":b}
 //   {"op":"attach","trace":[…],"recipes":[…],"json":b}  {"op":"attached","results":[…]}
 //   {"op":"report","what":"summary"|"handles"}          {"op":"report","lines":[…]}

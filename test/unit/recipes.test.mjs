@@ -53,7 +53,7 @@ test('redactUrl: passwords and secret-looking query values; other parameters kep
 });
 
 test('recipes live in this package: names, directories, discovery as a patch package, lazy channels', () => {
-  assert.deepEqual(recipeDiscover.recipeNames(), ['child_process', 'http', 'sql', 'tempfile']);
+  assert.deepEqual(recipeDiscover.recipeNames(), ['child_process', 'handles', 'http', 'sql', 'tempfile']);
   assert.equal(recipeDiscover.ownRoot(), ROOT);
   assert.deepEqual(recipeDiscover.recipeRoot('wrapt-hooks/recipes/http'), { root: path.join(ROOT, 'recipes', 'http') });
   assert.match(recipeDiscover.recipeRoot('wrapt-hooks/recipes/../x').problem, /is not a recipe of wrapt-hooks \(a recipe is a lower-case name\)/);
