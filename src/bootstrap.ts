@@ -112,10 +112,11 @@ function apply(registry: Registry, plan: Plan): Map<string, string> {
       }
       plan.trace.push(...found.trace);
       if (found.root !== undefined && found.problems.length === 0 && name.startsWith('wrapt-hooks/recipes/')) {
-        const { listenLazily, startRecipe } = require('./recipes/discover') as typeof import('./recipes/discover');
+        const recipes = require('./recipes/discover') as typeof import('./recipes/discover');
         const onError = (message: string, error: unknown): void => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error);
-        listenLazily(found.root, onError);
-        startRecipe(found.root, onError);
+        recipes.listenLazily(found.root, onError);
+        recipes.startRecipe(found.root, onError);
+        if (plan.traceSummary) recipes.summariesOn();
       }
     }
   }
@@ -140,7 +141,8 @@ let summaryWatched = false;
 function watchSummary(registry: Registry): void {
   if (!debugEnabled || summaryWatched) return;
   summaryWatched = true;
-  process.once('exit', () => {
+  // At exit, and on a terminating signal the application does not handle (trace/at-exit.ts).
+  (require('./trace/at-exit') as typeof import('./trace/at-exit')).atExit(() => {
     const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
     (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry, (target) => neverFiredReason(target));
   });

@@ -359,7 +359,7 @@ class Session {
   }
 
   private handles(): string[] {
-    const { handlesReport } = require('../recipes/handles') as typeof import('../recipes/handles');
+    const { handlesReport } = require('../recipes/handles/index') as typeof import('../recipes/handles/index');
     const report = handlesReport();
     return this.collect((route) => {
       emit(

@@ -13,11 +13,12 @@
 // handle itself (a run that outlived its main code until a timeout killed it), the report is
 // written before the process dies of that same signal.
 import { createHook } from 'node:async_hooks';
+import { onExit } from 'signal-exit';
 import fs = require('node:fs');
 import path = require('node:path');
-import { emit, traceSink } from '../trace/output';
-import { pickFrames, shortFrame } from '../trace/stack';
-import { commandLine } from './child-process';
+import { emit, traceSink } from '../../trace/output';
+import { pickFrames, shortFrame } from '../../trace/stack';
+import { commandLine } from '../child_process/index';
 
 /** Async resource types whose creation site is worth a stack capture. */
 const TRACKED = new Set([
@@ -34,7 +35,6 @@ const TRACKED = new Set([
 ]);
 /** Requests whose callbacks create handles: their creation site is passed on. */
 const TRIGGERS = new Set(['TickObject', 'GETADDRINFOREQWRAP', 'TCPCONNECTWRAP', 'PIPECONNECTWRAP']);
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function isNodeFrame(frame: string): boolean {
   return frame.includes('(node:') || frame.startsWith('at node:');
@@ -226,29 +226,19 @@ export function writeHandles(heading: string): void {
 }
 
 /**
- * At a SIGINT, SIGTERM or SIGHUP that nothing else handles, the report is written and the process
- * then dies of the same signal, as it would have without the recipe.
+ * At a SIGINT, SIGTERM or SIGHUP that the application does not handle, the report is written and
+ * the process then dies of the same signal, as it would have without the recipe (signal-exit,
+ * as for every end-of-run report: trace/at-exit.ts).
  */
 function watchSignals(): void {
   if (signalsHooked) return;
   signalsHooked = true;
-  for (const signal of SIGNALS) {
-    if (process.listenerCount(signal) > 0) continue;
-    const listener = (): void => {
-      // The application added a handler of its own since: the signal is its business.
-      const handled = process.listenerCount(signal) > 1;
-      for (const [name, fn] of listeners) process.removeListener(name, fn);
-      if (handled) return;
-      writeHandles(`still alive at ${signal}, ${Math.round(process.uptime() * 1000)}ms after start; kept alive by:`);
-      // The writer flushes at exit; a death by signal has no exit event, so flush now.
-      traceSink().flush();
-      process.kill(process.pid, signal);
-    };
-    listeners.set(signal, listener);
-    process.on(signal, listener);
-  }
+  onExit((_code, signal) => {
+    if (signal === null) return;
+    writeHandles(`still alive at ${signal}, ${Math.round(process.uptime() * 1000)}ms after start; kept alive by:`);
+    traceSink().flush();
+  });
 }
-const listeners = new Map<string, () => void>();
 
 function safe<T>(fn: () => T): T | undefined {
   try {
