@@ -41,6 +41,7 @@ const common = {
     'typescript',
     'cjs-module-lexer',
     'es-module-lexer',
+    'ws',
   ],
   plugins: [noDebug(), bundledFromIitm()],
 };
@@ -74,16 +75,19 @@ function noDebug() {
   };
 }
 
-// Two modules of the preload are files of their own, which it requires when it needs them:
+// Three modules of the preload are files of their own, which it requires when it needs them:
 // - src/internals.ts, `internals()` (every module as a namespace, for the in-process tests), is
 //   dist/internals.js: in the preload bundle, the namespace objects of the modules it re-exports
 //   would be built at every start, whether or not anything asks for them. It is not published
 //   (package.json "files").
 // - src/hooks/thread.ts is dist/thread.js, which register.js and register.mjs ask before they read
 //   the preload (Node 20's loader thread runs preloads too, and skips the rest).
+// - src/control/listen.ts is dist/control.js: the control socket, read only by a process that
+//   turns control on (docs/attach.md).
 const APART = new Map([
   [path.join(src, 'internals.ts'), './internals.js'],
   [path.join(src, 'hooks', 'thread.ts'), './thread.js'],
+  [path.join(src, 'control', 'listen.ts'), './control.js'],
 ]);
 const apart = {
   name: 'apart',
@@ -127,6 +131,7 @@ const ON_DEMAND = [
   'trace/at-exit.ts',
   'trace/output.ts',
   'near-miss.ts',
+  'control/session.ts',
 ].map((file) => path.join(src, file));
 
 /** A module id: its path under src/ (node_modules paths as they are). */
@@ -212,6 +217,7 @@ if (twice.length > 0) throw new Error(`build: modules in both dist/preload.js an
 await Promise.all([
   esbuild.build({ ...common, entryPoints: [path.join(src, 'internals.ts')], outfile: path.join(dist, 'internals.js'), format: 'cjs' }),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'hooks', 'thread.ts')], outfile: path.join(dist, 'thread.js'), format: 'cjs' }),
+  esbuild.build({ ...common, entryPoints: [path.join(src, 'control', 'listen.ts')], outfile: path.join(dist, 'control.js'), format: 'cjs' }),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js'), format: 'cjs' }),
   // `wrapt-hooks/esbuild`, the bundler plugin: build-time code, never loaded by the preload.
   esbuild.build({ ...common, entryPoints: [path.join(src, 'bundlers', 'esbuild.ts')], outfile: path.join(dist, 'esbuild.js'), format: 'cjs' }),

@@ -56,6 +56,7 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
       }
       for (const problem of plan.problems) warn(problem.code, problem.message, problem.cause);
     }
+    if (plan.control) startControlAtBoot();
     if (plan.patches.length === 0 && plan.packages.length === 0 && plan.trace.length === 0) {
       result.skipped = 'nothing to patch';
       return result;
@@ -112,7 +113,9 @@ function apply(registry: Registry, plan: Plan): Map<string, string> {
       plan.trace.push(...found.trace);
       if (found.root !== undefined && found.problems.length === 0 && name.startsWith('wrapt-hooks/recipes/')) {
         const recipes = require('./recipes/discover') as typeof import('./recipes/discover');
-        recipes.listenLazily(found.root, (message, error) => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error));
+        const onError = (message: string, error: unknown): void => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error);
+        recipes.listenLazily(found.root, onError);
+        recipes.startRecipe(found.root, onError);
         if (plan.traceSummary) recipes.summariesOn();
       }
     }
@@ -143,4 +146,37 @@ function watchSummary(registry: Registry): void {
     const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
     (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry, (target) => neverFiredReason(target));
   });
+}
+
+/**
+ * WRAPT_HOOKS_CONTROL / "control": the control socket, in the main thread only (it is named by pid).
+ * It is opened once the application's first turn has run, so that the start itself pays nothing
+ * for it, and `node:net` is the one a server loads anyway.
+ */
+function startControlAtBoot(): void {
+  // Every worker thread has worker_threads loaded; the main thread need not load it to know.
+  const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
+  if (loaded === undefined || loaded.includes('NativeModule worker_threads')) {
+    if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
+  }
+  setImmediate(() => {
+    try {
+      startControl();
+    } catch (error) {
+      warn(
+        'WRAPT_HOOKS_CONTROL',
+        `cannot open the control socket for "wrapt-hooks attach": ${describeCause(error)}. The application runs on without it.`,
+        error,
+      );
+    }
+  });
+}
+
+/**
+ * Listens on this process's control socket (docs/attach.md) and returns its path; throws when it
+ * cannot. Also what `wrapt-hooks attach --inspector` calls in a process started without it.
+ */
+export function startControl(): string {
+  const { listenControl } = require('./control/listen') as typeof import('./control/listen');
+  return listenControl((socket) => (require('./control/session') as typeof import('./control/session')).serve(socket));
 }

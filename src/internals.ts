@@ -44,3 +44,7 @@ export * as targetChecks from './config/target-checks';
 export * as summary from './core/summary';
 export * as loadError from './core/load-error';
 export * as traceRedact from './trace/redact';
+export * as wrapPatches from './wrap/patches';
+export * as controlSession from './control/session';
+export * as controlPaths from './control/paths';
+export * as recipeHandles from './recipes/handles/index';

@@ -3,7 +3,7 @@
 // `require('wrapt-hooks')` runs on the code the preload already loaded instead of compiling a
 // second copy (dist/index.js re-exports `library()`). Nothing here runs on import: the
 // library's modules are evaluated at the first `library()`, the internals at `internals()`.
-export { bootstrap } from './bootstrap';
+export { bootstrap, startControl } from './bootstrap';
 
 export function library(): typeof import('./index') {
   return require('./index') as typeof import('./index');

@@ -7,3 +7,5 @@ export * as run from './run';
 export * as doctor from './doctor';
 export * as doctorFormat from './doctor-format';
 export * as version from './version';
+export * as attach from './attach';
+export * as proc from './proc';

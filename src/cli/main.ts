@@ -1,8 +1,10 @@
 // The command line (`wrapt-hooks`, the package's bin):
 //   run     starts any command with the preload in NODE_OPTIONS (the CLI never loads it itself);
+//   attach  traces and recipes in a running process, over its control socket (docs/attach.md);
 //   doctor  reads the config and the patch packages the way the preload would and reports what
 //           would happen and what is wrong, without running application or patch code.
 import { splitOptions, UsageError } from './args';
+import { attachCommand } from './attach';
 import { doctorCommand } from './doctor';
 
 // For the in-process tests of doctor (test/unit/): the report without a child process.
@@ -21,6 +23,9 @@ Commands:
                     (child Node.js processes inherit it); exit code and signals pass through
   doctor [--json]   check the config file, the patch packages and every patch module,
                     without running the application; exits 1 when there is a problem
+  attach <pid> [--trace <spec>]... [--recipe <name>]... [--for <duration>] [--summary] [--handles] [--inspector]
+                    trace functions and turn recipes on in a running process, lines here,
+                    until Ctrl-C; exit 0 detached, 2 usage, 3 could not attach
 
 Options:
   -h, --help        show this help (also: wrapt-hooks <command> --help)
@@ -49,11 +54,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runCommand(args);
       case 'doctor':
         return doctorCommand(args);
+      case 'attach':
+        return await attachCommand(args);
       case undefined:
         process.stderr.write(USAGE);
         return 2;
       default:
-        throw new UsageError(`unknown command "${command}". The commands are "run" and "doctor".`);
+        throw new UsageError(`unknown command "${command}". The commands are "run", "doctor" and "attach".`);
     }
   } catch (error) {
     const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;

@@ -47,5 +47,7 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
   });
   const strict = flag(env['WRAPT_HOOKS_STRICT']) || section.strict === true;
   const traceSummary = flag(env['WRAPT_TRACE_SUMMARY']) || section.traceSummary === true;
-  return { file, dir, patches: section.patches, packages, trace, traceSummary, strict, problems };
+  // WRAPT_HOOKS_CONTROL / "control": the control socket for `wrapt-hooks attach` (docs/attach.md).
+  const control = flag(env['WRAPT_HOOKS_CONTROL']) || section.control === true;
+  return { file, dir, patches: section.patches, packages, trace, traceSummary, control, strict, problems };
 }

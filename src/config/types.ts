@@ -46,6 +46,8 @@ export interface Section {
   strict: boolean | undefined;
   /** Config "traceSummary". */
   traceSummary?: boolean | undefined;
+  /** Config "control": the control socket for `wrapt-hooks attach`. */
+  control?: boolean | undefined;
   problems: Problem[];
 }
 
@@ -57,4 +59,6 @@ export interface Plan extends Section {
   readonly strict: boolean;
   /** WRAPT_TRACE_SUMMARY or "traceSummary": true. */
   readonly traceSummary: boolean;
+  /** WRAPT_HOOKS_CONTROL or "control": true. */
+  readonly control: boolean;
 }

@@ -374,6 +374,14 @@ export class Registry implements TargetTables {
     for (const instance of this.instancesByTarget.get(target.key) ?? []) this.fire(target.key, instance);
   }
 
+  /** Brings the ES module views of `key`'s loaded instances back in step with their exports (after wrappers were taken off). */
+  resync(key: string): void {
+    for (const instance of this.instancesByTarget.get(key) ?? []) {
+      if (instance.format === 'builtin') syncBuiltinESMExports();
+      for (const view of instance.views) syncView(instance, view);
+    }
+  }
+
   /** Targets that have hooks declared by config or discovery but no instance yet. */
   neverImported(): { target: string; parsed: Target; patches: string[] }[] {
     const rows: { target: string; parsed: Target; patches: string[] }[] = [];

@@ -91,15 +91,17 @@ export function recipeChannels(root: string): { channel: string; file: string; e
 /**
  * Subscribes to each channel a recipe lists; the recipe's function is loaded at the channel's
  * first message and called with every message until it has subscribed on its own (it ignores
- * a message it has seen). Costs one subscription and loads no recipe code until then.
+ * a message it has seen). Costs one subscription and loads no recipe code until then. Returns
+ * the function that unsubscribes them (`wrapt-hooks attach` turns its recipes off at detach).
  */
-export function listenLazily(root: string, onError: (message: string, error: unknown) => void): void {
+export function listenLazily(root: string, onError: (message: string, error: unknown) => void): () => void {
   const channels = recipeChannels(root);
-  if (channels.length === 0) return;
+  if (channels.length === 0) return () => {};
   const dc = require('node:diagnostics_channel') as typeof import('node:diagnostics_channel');
+  const undo: (() => void)[] = [];
   for (const { channel, file, exportName } of channels) {
     let handler: ((message: unknown, name: string | symbol) => void) | null | undefined;
-    dc.subscribe(channel, (message, name) => {
+    const listener = (message: unknown, name: string | symbol): void => {
       if (handler === undefined) {
         try {
           const loaded = (require(file) as Record<string, unknown>)[exportName];
@@ -111,6 +113,39 @@ export function listenLazily(root: string, onError: (message: string, error: unk
         }
       }
       if (handler !== null) handler(message, name);
-    });
+    };
+    dc.subscribe(channel, listener);
+    undo.push(() => dc.unsubscribe(channel, listener));
+  }
+  return () => {
+    for (const fn of undo) fn();
+  };
+}
+
+/**
+ * A recipe's "wrapt-hooks-start" (`"./index.js#start"`): a function run at start-up when the recipe
+ * is on, for what no module load can trigger (the handles recipe records where each handle is
+ * created, from the first). Returns its module's exports, or undefined when there is none.
+ */
+export function startRecipe(root: string, onError: (message: string, error: unknown) => void): Record<string, unknown> | undefined {
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const spec = pkg['wrapt-hooks-start'];
+  if (typeof spec !== 'string') return undefined;
+  const at = spec.lastIndexOf('#');
+  const file = path.resolve(root, at > 0 ? spec.slice(0, at) : spec);
+  try {
+    const exports = require(file) as Record<string, unknown>;
+    const fn = exports[at > 0 ? spec.slice(at + 1) : 'default'];
+    if (typeof fn === 'function') (fn as () => void)();
+    else onError(`recipe ${path.basename(root)}: ${file} has no function for "wrapt-hooks-start" (${spec})`, undefined);
+    return exports;
+  } catch (error) {
+    onError(`recipe ${path.basename(root)}: its start-up function (${spec}) failed`, error);
+    return undefined;
   }
 }

@@ -13,6 +13,16 @@ import { fileSink, stderrSink, threadId, TraceFileRefused, type Sink } from './w
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Another destination for some lines, with its own format: `wrapt-hooks attach` gets the lines of
+ * the traces and recipes it turned on (docs/attach.md), in the format of its own environment.
+ */
+export interface Route {
+  readonly json: boolean;
+  /** Gets whole lines (ending with a newline); never throws. */
+  write(text: string): void;
+}
+
 interface OutputState {
   json: boolean | undefined;
   /** WRAPT_TRACE_PREFIX's fields (tid added in a worker thread), read once per thread. */
@@ -21,10 +31,19 @@ interface OutputState {
   sink: Sink | undefined;
   /** Set by the http recipe: the id of the incoming request the current code runs for. */
   requestId: (() => number | undefined) | undefined;
+  /** Recipes whose lines go elsewhere than the process's own trace output, by source name. */
+  routes?: Map<string, Route>;
 }
 
 const state = (): OutputState =>
   globalSlot<OutputState>(KEYS.output, () => ({ json: undefined, prefix: undefined, tid: undefined, sink: undefined, requestId: undefined }));
+
+/** Sends every line of `source` (a recipe's name) to `route`, or back to the process's output (undefined). */
+export function routeSource(source: string, route: Route | undefined): void {
+  const s = state();
+  if (route === undefined) s.routes?.delete(source);
+  else (s.routes ??= new Map()).set(source, route);
+}
 
 /** WRAPT_TRACE_FORMAT=json: one JSON object per line. */
 export function jsonLines(env: Env = process.env): boolean {
@@ -130,11 +149,12 @@ export function emit(
   source: string,
   text: string,
   fields: Readonly<Record<string, unknown>>,
-  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined } = {},
+  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined; route?: Route | undefined } = {},
 ): void {
   const req = 'req' in options ? options.req : currentRequestId();
+  const route = options.route ?? state().routes?.get(source);
   let out: string;
-  if (jsonLines()) {
+  if (route === undefined ? jsonLines() : route.json) {
     const record: Record<string, unknown> = { time: new Date(options.time ?? Date.now()).toISOString(), pid: process.pid, tid: tid(), ...fields };
     if (typeof record['ms'] === 'number') record['ms'] = Math.round(record['ms'] * 1000) / 1000;
     if (req !== undefined) record['req'] = req;
@@ -144,7 +164,7 @@ export function emit(
     out = `${start}${source} ${req === undefined ? '' : `[req ${req}] `}${text}\n`;
     for (const line of options.extra ?? []) out += `${start}  ${line}\n`;
   }
-  traceSink().write(out);
+  (route ?? traceSink()).write(out);
 }
 
 function safeJson(record: Record<string, unknown>): string {

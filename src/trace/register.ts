@@ -8,9 +8,9 @@ import type { Registry } from '../core/registry';
 import { parseTarget } from '../core/targets';
 import { loadInspect } from './format';
 import { mergeOptions } from './options';
-import { jsonLines, traceSink } from './output';
+import { jsonLines, traceSink, type Route } from './output';
 import { loadPromiseHooks } from './promises';
-import { statsFor, type Stats } from './summary';
+import { Stats, statsFor } from './summary';
 import { quietly, tracer } from './tracer';
 import { functionsOf, isWildcard, joinPath, wildcardParent } from './wildcard';
 
@@ -72,6 +72,37 @@ function dedupe(traces: readonly PlanTrace[]): PlanTrace[] {
   return out;
 }
 
+/** What a trace registered by `wrapt-hooks attach` reports, instead of the process's warnings. */
+export interface LiveTrace {
+  readonly route: Route;
+  /** Runs each application of the trace (the attach records what it replaces). */
+  around(apply: () => void): void;
+  /** The trace wrapped its function in a module instance (`filename`, undefined for builtins). */
+  applied(filename: string | undefined): void;
+  failed(message: string): void;
+}
+
+/**
+ * Registers one trace for an attached `wrapt-hooks attach` (docs/attach.md): it fires at once for
+ * the instances already loaded and for those loaded later, writes through `live.route`, counts
+ * into its own Stats (never the process's exit summary) and reports to `live` instead of warning.
+ * Returns the undo function and the counters.
+ */
+export function registerLiveTrace(registry: Registry, trace: PlanTrace, live: LiveTrace): { unregister: () => void; stats: Stats; wrappers: WeakSet<object> } {
+  loadInspect();
+  loadPromiseHooks(quietly);
+  const stats = new Stats(trace.spec);
+  // Two views of one object (a class prototype reached from a CommonJS module and from an ES
+  // module wrapper of it) get one wrapper.
+  const wrappers = new WeakSet<object>();
+  const patch = (exports: unknown, info: { filename?: string }): void =>
+    live.around(() => applyTrace(registry, trace, exports, stats, { ...live, wrappers }, info.filename));
+  Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
+  // Internal: the attach reports what it applied; the process's exit summary is about its own configuration.
+  const unregister = registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: true, planned: false, internal: true });
+  return { unregister, stats, wrappers };
+}
+
 /** The target of an entry as the registry keys it (the same module however it is written). */
 function targetKey(trace: PlanTrace): string {
   const target = parseTarget(trace.target, trace.baseDir);
@@ -120,9 +151,17 @@ function applyWildcard(
   if (failed.length > 0) fail(`${where}: cannot trace ${failed.join(', ')}; the other ${names.length - failed.length} functions are traced.`);
 }
 
-function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown, stats: Stats | undefined): void {
+function applyTrace(
+  registry: Registry,
+  trace: PlanTrace,
+  exports: unknown,
+  stats: Stats | undefined,
+  live?: LiveTrace & { wrappers: WeakSet<object> },
+  filename?: string,
+): void {
   const where = `trace "${trace.spec}" (${trace.origin})`;
   const fail = (message: string, error?: unknown): void => {
+    if (live !== undefined) return live.failed(message);
     registry.notApplied(message);
     report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
   };
@@ -143,9 +182,16 @@ function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown, stat
     );
     return;
   }
+  if (live?.wrappers.has(original) === true) {
+    live.applied(filename);
+    return;
+  }
   try {
-    wrapFunctionWrapper(exports, trace.path, tracer(trace.spec, trace.options, stats));
+    const wrapper = wrapFunctionWrapper<object>(exports, trace.path, tracer(trace.spec, trace.options, stats, live?.route));
+    live?.wrappers.add(wrapper);
   } catch (error) {
     fail(`${where}: cannot trace "${trace.path}": ${describeCause(error)}`, error);
+    return;
   }
+  live?.applied(filename);
 }

@@ -16,6 +16,7 @@ function isNode(frame: string): boolean {
     frame.startsWith('at node:') ||
     frame.includes('(internal/') ||
     frame === 'at <anonymous>' ||
+    frame.endsWith(' (<anonymous>)') ||
     frame.startsWith('at new Promise (<anonymous>)')
   );
 }
@@ -44,8 +45,12 @@ export function callerFrames(count: number, below: (...args: never[]) => unknown
       // as above
     }
   }
-  if (typeof holder.stack !== 'string') return [];
-  const frames = holder.stack
+  return typeof holder.stack === 'string' ? pickFrames(holder.stack, count) : [];
+}
+
+/** Up to `count` frames of a captured `stack` outside wrapt-hooks, application frames first. */
+export function pickFrames(stack: string, count: number): string[] {
+  const frames = stack
     .split('\n')
     .slice(1)
     .map((line) => line.trim())
@@ -53,4 +58,14 @@ export function callerFrames(count: number, below: (...args: never[]) => unknown
   const app = frames.filter((line) => !isNode(line) && !line.includes(`${path.sep}node_modules${path.sep}`));
   const rest = frames.filter((line) => !app.includes(line) && !isNode(line));
   return [...app, ...rest].slice(0, count);
+}
+
+/** `at fn (/app/src/export.js:7:8)` -> `src/export.js:7:8` (relative to the working directory). */
+export function shortFrame(frame: string): string {
+  const match = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?$/.exec(frame);
+  if (match === null) return frame.replace(/^at /, '');
+  let location = match[1]!.replace(/^file:\/\//, '');
+  const relative = path.relative(process.cwd(), location);
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) location = relative;
+  return location;
 }

@@ -84,6 +84,11 @@ export function statsFor(fn: string): Stats {
   return stats;
 }
 
+/** The process's own trace summary as it stands now, one entry per traced function (for `wrapt-hooks attach --summary`). */
+export function summaryNow(): { text: string; fields: Record<string, unknown> }[] {
+  return all.map((stats) => stats.line());
+}
+
 function writeSummary(): void {
   jsonLines();
   // A worker runs the preload for every entry: its summary names only what it called.

@@ -9,7 +9,7 @@
 import type { Wrapper } from '../types';
 import { describeError, format, formatArgList, formatArgs, isPromise, jsonValue, limitsFor, ms, settledValue } from './format';
 import type { TraceOptions } from './options';
-import { currentRequestId, emit, jsonLines } from './output';
+import { currentRequestId, emit, jsonLines, type Route } from './output';
 import { observe } from './promises';
 import { callerFrames } from './stack';
 import type { Stats } from './summary';
@@ -32,8 +32,11 @@ export function quietly<T>(fn: () => T): T | undefined {
 
 type Outcome = 'returned' | 'threw' | 'resolved' | 'rejected';
 
-/** The wrapper for one traced function, labelled `label` ("greeter#shout"). */
-export function tracer(label: string, options: TraceOptions, stats: Stats | undefined): Wrapper {
+/**
+ * The wrapper for one traced function, labelled `label` ("greeter#shout"); its lines go to
+ * `route` when given (an attached `wrapt-hooks attach`), else to the process's trace output.
+ */
+export function tracer(label: string, options: TraceOptions, stats: Stats | undefined, route?: Route): Wrapper {
   const limits = limitsFor(options.maxString);
   // With `slow` or `errors`, most calls are not written: their arguments are inspected only
   // when the call has ended and is known to be written (as they are then).
@@ -47,7 +50,7 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
     const req = written ? currentRequestId() : undefined;
     const time = written ? Date.now() : 0;
     const frames = written && options.stack > 0 ? quietly(() => callerFrames(options.stack, callerFrames)) : undefined;
-    const json = written && jsonLines();
+    const json = written && (route === undefined ? jsonLines() : route.json);
     let call = written && !late ? quietly(() => describeCall(json)) : undefined;
     function describeCall(asJson: boolean): CallText {
       const receiver = options.this ? format(instance, limits) : undefined;
@@ -69,10 +72,10 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
         if (outcome === 'resolved' || outcome === 'rejected') fields['settled'] = outcome;
         fields['ms'] = Math.round(took * 1000) / 1000;
         if (frames !== undefined) fields['stack'] = frames;
-        emit('trace', '', fields, { req, time });
+        emit('trace', '', fields, { req, time, route });
       } else {
         const value = shown();
-        emit('trace', `${call.text} -> ${outcome === 'returned' ? value : `${outcome} ${value}`} ${ms(took)}`, {}, { req, extra: frames });
+        emit('trace', `${call.text} -> ${outcome === 'returned' ? value : `${outcome} ${value}`} ${ms(took)}`, {}, { req, extra: frames, route });
       }
     };
     let result: unknown;

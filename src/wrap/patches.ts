@@ -188,6 +188,47 @@ export function unwrap(target: unknown, path: string): boolean {
   return true;
 }
 
+/** A property replaced while a `recordReplacements` call ran: what it was, and what was put there. */
+export interface Replacement {
+  readonly parent: object;
+  readonly attribute: string;
+  /** The own property before, undefined when it was inherited or absent. */
+  readonly before: PropertyDescriptor | undefined;
+  readonly value: unknown;
+}
+
+let recorder: ((replacement: Replacement) => void) | undefined;
+
+/**
+ * Runs `fn` and hands `record` every property that wrapFunctionWrapper, wrapObject and unwrap
+ * replace meanwhile, so that they can be put back (`wrapt-hooks attach` undoes what it added).
+ */
+export function recordReplacements<T>(record: (replacement: Replacement) => void, fn: () => T): T {
+  const previous = recorder;
+  recorder = record;
+  try {
+    return fn();
+  } finally {
+    recorder = previous;
+  }
+}
+
+/** Puts back a recorded property if it still holds what was put there; false when something replaced it since. */
+export function restoreReplacement(replacement: Replacement): boolean {
+  const { parent, attribute, before, value } = replacement;
+  const now = Reflect.getOwnPropertyDescriptor(parent, attribute);
+  if (now === undefined || !('value' in now) || now.value !== value) return false;
+  if (before === undefined) return Reflect.deleteProperty(parent, attribute);
+  if (Reflect.defineProperty(parent, attribute, before)) return true;
+  // A namespace proxy or a non-configurable property: assignment is what replaced it.
+  try {
+    (parent as Record<string, unknown>)[attribute] = before.value;
+  } catch {
+    return false;
+  }
+  return (parent as Record<string, unknown>)[attribute] === before.value;
+}
+
 /**
  * Sets `parent[attribute] = value` keeping the property's enumerability, through the
  * namespace proxies patches receive, on class prototypes (where the method may be inherited)
@@ -195,6 +236,11 @@ export function unwrap(target: unknown, path: string): boolean {
  */
 export function replaceProperty(parent: any, attribute: string, value: unknown, path: string, caller: string): void {
   const own = Reflect.getOwnPropertyDescriptor(parent, attribute);
+  setProperty(parent, attribute, value, path, caller, own);
+  recorder?.({ parent, attribute, before: own, value });
+}
+
+function setProperty(parent: any, attribute: string, value: unknown, path: string, caller: string, own: PropertyDescriptor | undefined): void {
   const readOnly = (reason: string, cause?: unknown): WraptHooksError =>
     new WraptHooksError(
       'WRAPT_HOOKS_READ_ONLY',

@@ -112,11 +112,29 @@ interface Outgoing {
 
 const outgoing = new WeakMap<object, Outgoing>();
 let clientSubscribed = false;
+/** Every channel subscription made, for `off`. */
+const subscriptions: [string, (message: unknown, name: string | symbol) => void][] = [];
+
+function subscribe(channel: string, listener: (message: unknown, name: string | symbol) => void): void {
+  dc.subscribe(channel, listener);
+  subscriptions.push([channel, listener]);
+}
+
+/**
+ * Turns the recipe's channel subscriptions off (`wrapt-hooks attach` at detach; the wrapper it
+ * put on `Server.prototype.emit` is taken off by whoever recorded it, docs/attach.md).
+ */
+export function off(): void {
+  for (const [channel, listener] of subscriptions.splice(0)) dc.unsubscribe(channel, listener);
+  clientSubscribed = false;
+  undiciSubscribed = false;
+  setRequestIdProvider(undefined);
+}
 
 function subscribeClient(): void {
   if (clientSubscribed) return;
   clientSubscribed = true;
-  dc.subscribe('http.client.request.start', (message) => {
+  subscribe('http.client.request.start', (message) => {
     const request = (message as { request?: ClientRequestLike }).request;
     if (request === undefined) return;
     const host = safe(() => request.getHeader('host')) ?? request.host ?? '';
@@ -127,9 +145,9 @@ function subscribeClient(): void {
       req: requests.getStore(),
     });
   });
-  dc.subscribe('http.client.response.finish', onOutgoingResponse);
+  subscribe('http.client.response.finish', onOutgoingResponse);
   // Published by the Node versions that have it; elsewhere an error shows as no line.
-  dc.subscribe('http.client.request.error', onOutgoingError);
+  subscribe('http.client.request.error', onOutgoingError);
 }
 
 // The end of an outgoing request, as node:http's and undici's channels both publish it.
@@ -193,9 +211,9 @@ let undiciSubscribed = false;
 function subscribeUndici(): void {
   if (undiciSubscribed) return;
   undiciSubscribed = true;
-  dc.subscribe('undici:request:create', onUndiciCreate);
-  dc.subscribe('undici:request:headers', onOutgoingResponse);
-  dc.subscribe('undici:request:error', onOutgoingError);
+  subscribe('undici:request:create', onUndiciCreate);
+  subscribe('undici:request:headers', onOutgoingResponse);
+  subscribe('undici:request:error', onOutgoingError);
 }
 
 function onUndiciCreate(message: unknown): void {

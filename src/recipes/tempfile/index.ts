@@ -8,10 +8,9 @@
 // (the same function as `fs/promises`), and the disposable forms where Node has them. The
 // creator is the first stack frame in the application (else outside wrapt-hooks and Node).
 import fs = require('node:fs');
-import path = require('node:path');
 import { atExit } from '../../trace/at-exit';
 import { emit } from '../../trace/output';
-import { callerFrames } from '../../trace/stack';
+import { callerFrames, shortFrame } from '../../trace/stack';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { isWrapped } from '../../wrap/wrappers';
 
@@ -79,16 +78,6 @@ function creator(): string {
   return frame === undefined ? 'unknown' : shortFrame(frame);
 }
 
-/** `at fn (/app/src/export.js:7:8)` -> `src/export.js:7:8` (relative to the working directory). */
-function shortFrame(frame: string): string {
-  const match = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?$/.exec(frame);
-  if (match === null) return frame.replace(/^at /, '');
-  let location = match[1]!.replace(/^file:\/\//, '');
-  const relative = path.relative(process.cwd(), location);
-  if (!relative.startsWith('..') && !path.isAbsolute(relative)) location = relative;
-  return location;
-}
-
 function record(dir: unknown, at: string): void {
   if (typeof dir !== 'string') return;
   created.set(dir, at);
@@ -97,6 +86,11 @@ function record(dir: unknown, at: string): void {
     exitHooked = true;
     atExit(reportLeaks);
   }
+}
+
+/** Forgets the directories seen (`wrapt-hooks attach` at detach: the leak report is the session's, not the process's). */
+export function off(): void {
+  created.clear();
 }
 
 function reportLeaks(): void {

@@ -1,0 +1,96 @@
+// The control socket of a process (docs/attach.md): created at start-up when
+// WRAPT_HOOKS_CONTROL=1 or the config's "control": true, or by `wrapt-hooks attach --inspector`
+// through Node's inspector. Only the listening socket lives here, so that turning control on
+// costs a start next to nothing: the protocol (session.ts) is loaded at the first connection.
+// The server and its connections are unreferenced, so they never keep the process alive, and
+// the socket file is removed when the process exits.
+import fs = require('node:fs');
+import net = require('node:net');
+import { controlDir, socketPath, uid, untrustedDir } from './paths';
+
+export interface ControlState {
+  readonly path: string;
+  readonly server: net.Server;
+}
+
+const KEY = Symbol.for('wrapt-hooks.control@1');
+
+/** The control socket of this process, if one is listening. */
+export function controlState(): ControlState | undefined {
+  return (globalThis as unknown as Record<symbol, ControlState | undefined>)[KEY];
+}
+
+/**
+ * Starts listening on this process's control socket, once per process; `onConnection` gets each
+ * client. Returns the socket's path; throws an Error saying why when it cannot.
+ */
+export function listenControl(onConnection: (socket: net.Socket) => void): string {
+  const existing = controlState();
+  if (existing !== undefined) return existing.path;
+  if (uid() === -1) throw new Error('control sockets need a POSIX system (no process.getuid)');
+  const dir = controlDir();
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const bad = untrustedDir(dir);
+  if (bad !== undefined) throw new Error(`${bad}; remove it (only its owner should have it, with mode 0700)`);
+  removeStale(dir);
+  const file = socketPath(process.pid, dir);
+  // A socket left by an earlier process with this pid (one killed by a signal): ours to remove.
+  try {
+    if (fs.lstatSync(file).isSocket()) fs.unlinkSync(file);
+  } catch {
+    // none there
+  }
+  const server = net.createServer({ allowHalfOpen: false }, (socket) => {
+    socket.unref();
+    onConnection(socket);
+  });
+  server.on('error', () => {
+    // A failed listen or accept: no control socket, the application runs on.
+    remove(file);
+  });
+  const state: ControlState = { path: file, server };
+  (globalThis as unknown as Record<symbol, ControlState | undefined>)[KEY] = state;
+  const oldMask = process.umask(0o177);
+  try {
+    server.listen(file);
+  } finally {
+    process.umask(oldMask);
+  }
+  server.unref();
+  process.once('exit', () => remove(file));
+  return file;
+}
+
+/**
+ * Sockets of processes that no longer run (a process killed by a signal has no exit event to
+ * remove its own): removed, so that the directory does not fill up.
+ */
+function removeStale(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names.slice(0, 1000)) {
+    const match = /^(\d+)\.sock$/.exec(name);
+    if (match === null) continue;
+    try {
+      process.kill(Number(match[1]), 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') remove(`${dir}/${name}`);
+    }
+  }
+}
+
+function remove(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,55 @@
+// Where control sockets live: one directory per user that only that user can enter
+// (`$XDG_RUNTIME_DIR/wrapt-hooks/`, else `<tmpdir>/wrapt-hooks-<uid>/`, mode 0700), one socket
+// per process in it, named by its pid. The preload creates them (listen.ts); `wrapt-hooks attach`
+// finds them (cli/attach.ts). Both check that the directory is a real directory, not a symbolic
+// link, owned by the user, before trusting what is inside (docs/attach.md).
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
+
+/** The directory of this user's control sockets (not created here). */
+export function controlDir(env: Record<string, string | undefined> = process.env): string {
+  const runtime = env['XDG_RUNTIME_DIR'];
+  if (runtime !== undefined && path.isAbsolute(runtime)) return path.join(runtime, 'wrapt-hooks');
+  return path.join(os.tmpdir(), `wrapt-hooks-${uid()}`);
+}
+
+/** The socket of process `pid`. */
+export function socketPath(pid: number, dir: string = controlDir()): string {
+  return path.join(dir, `${pid}.sock`);
+}
+
+export function uid(): number {
+  return typeof process.getuid === 'function' ? process.getuid() : -1;
+}
+
+/**
+ * Why `dir` cannot be trusted, or undefined when it is a directory (not a link) owned by this
+ * user that no one else can enter or write.
+ */
+export function untrustedDir(dir: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch (error) {
+    return `${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
+  if (stat.isSymbolicLink()) return `${dir} is a symbolic link`;
+  if (!stat.isDirectory()) return `${dir} is not a directory`;
+  if (stat.uid !== uid()) return `${dir} belongs to another user (uid ${stat.uid})`;
+  if ((stat.mode & 0o077) !== 0) return `${dir} is open to other users (mode ${(stat.mode & 0o777).toString(8)})`;
+  return undefined;
+}
+
+/** Why the socket file `file` cannot be trusted, or undefined when it is a socket owned by this user. */
+export function untrustedSocket(file: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch (error) {
+    return `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
+  if (!stat.isSocket()) return `${file} is not a socket`;
+  if (stat.uid !== uid()) return `${file} belongs to another user (uid ${stat.uid})`;
+  return undefined;
+}
