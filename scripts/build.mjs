@@ -125,6 +125,7 @@ const ON_DEMAND = [
   'core/summary.ts',
   'trace/writer.ts',
   'near-miss.ts',
+  'otel/export.ts',
 ].map((file) => path.join(src, file));
 
 /** A module id: its path under src/ (node_modules paths as they are). */

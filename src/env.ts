@@ -31,3 +31,14 @@ export function disableSetting(value: string | undefined): 'all' | string[] | un
   if (text === '1' || text === 'all' || text === 'true' || text === '*' || text === 'yes' || text === 'on') return 'all';
   return list(value);
 }
+
+/**
+ * `WRAPT_TRACE_EXPORT`: `otel` (any case) turns OpenTelemetry export on; unset or empty leaves
+ * it to the config; anything else is a mistake, returned as the value read.
+ */
+export function exportSetting(value: string | undefined): 'otel' | undefined | { invalid: string } {
+  if (value === undefined) return undefined;
+  const text = value.trim().toLowerCase();
+  if (text === '') return undefined;
+  return text === 'otel' ? 'otel' : { invalid: value };
+}

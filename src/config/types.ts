@@ -44,6 +44,8 @@ export interface Section {
   strict: boolean | undefined;
   /** Config "traceSummary". */
   traceSummary?: boolean | undefined;
+  /** Config "export": every traced call and recipe event is also an OpenTelemetry span. */
+  export?: 'otel' | undefined;
   problems: Problem[];
 }
 
@@ -55,4 +57,6 @@ export interface Plan extends Section {
   readonly strict: boolean;
   /** WRAPT_TRACE_SUMMARY or "traceSummary": true. */
   readonly traceSummary: boolean;
+  /** WRAPT_TRACE_EXPORT or "export": where spans go besides the lines. */
+  readonly export: 'otel' | undefined;
 }

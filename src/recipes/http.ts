@@ -10,12 +10,15 @@
 // listener is added to a request or response that could change how its errors are handled,
 // and Node's bundled undici (global fetch) publishes on the same channels as the npm package.
 // Times are to the response's headers. URLs lose their password and secret-looking query values.
+// With export on (docs/opentelemetry.md), requests are spans too: an incoming one continues its
+// `traceparent` and is the active span while its handler runs; an outgoing one sends its own.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import dc = require('node:diagnostics_channel');
-import { emit, setRequestIdProvider } from '../trace/output';
+import { emit, setRequestIdProvider, spanExport, type OpenSpan } from '../trace/output';
 import { describeError, msSince, redactUrl } from '../trace/format';
 import { isWrapped } from '../wrap/wrappers';
 import { wrapFunctionWrapper } from '../wrap/patches';
+import { undiciHasTraceparent, withTraceparent } from '../otel/propagation';
 
 const requests = new AsyncLocalStorage<number>();
 let lastId = 0;
@@ -26,6 +29,7 @@ interface ServerPrototype {
 interface IncomingRequest {
   method?: string;
   url?: string;
+  headers?: Record<string, unknown>;
 }
 interface ServerResponse {
   statusCode: number;
@@ -37,6 +41,7 @@ interface ServerResponse {
 export function patchHttp(http: { Server: { prototype: ServerPrototype } }): void {
   instrumentServer(http.Server.prototype);
   subscribeClient();
+  if (spanExport() !== undefined) sendTraceparent(http as unknown as Record<string, unknown>);
 }
 
 export const patchHttps = patchHttp;
@@ -60,6 +65,7 @@ function instrumentServer(proto: ServerPrototype): void {
     const id = ++lastId;
     const req = args[1] as IncomingRequest;
     const res = args[2] as ServerResponse;
+    const span = spanExport()?.server(req.headers?.['traceparent']);
     const start = process.hrtime.bigint();
     let done = false;
     const finish = (): void => {
@@ -74,12 +80,12 @@ function instrumentServer(proto: ServerPrototype): void {
         'http',
         `in ${method} ${path} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`,
         { recipe: 'http', event: 'in', method, path, status: outcome === 'aborted' ? null : res.statusCode, aborted: outcome === 'aborted', ms },
-        { req: id },
+        { req: id, span },
       );
     };
     res.once('finish', finish);
     res.once('close', finish);
-    return requests.run(id, () => wrapped(...args));
+    return requests.run(id, () => (span === undefined ? wrapped(...args) : span.run(() => wrapped(...args))));
   });
 }
 
@@ -90,23 +96,42 @@ interface Outgoing {
   readonly url: string;
   readonly start: bigint;
   readonly req: number | undefined;
+  readonly span: OpenSpan | undefined;
 }
 
 const outgoing = new WeakMap<object, Outgoing>();
 let clientSubscribed = false;
+/** The span `http.request` began for each request it created (sendTraceparent). */
+const clientSpans = new WeakMap<object, OpenSpan>();
+
+/** With export on, `http.request`/`http.get` begin the request's span and send its `traceparent`. */
+function sendTraceparent(http: Record<string, unknown>): void {
+  for (const name of ['request', 'get']) {
+    if (typeof http[name] !== 'function' || isWrapped(http[name])) continue;
+    wrapFunctionWrapper(http, name, (wrapped, _instance, args) => {
+      const spans = spanExport();
+      const span = spans === undefined || spans.exporting() ? undefined : spans.client();
+      if (span === undefined) return wrapped(...args);
+      const request = wrapped(...withTraceparent(args, span.traceparent()));
+      if (request !== null && typeof request === 'object') clientSpans.set(request, span);
+      return request;
+    });
+  }
+}
 
 function subscribeClient(): void {
   if (clientSubscribed) return;
   clientSubscribed = true;
   dc.subscribe('http.client.request.start', (message) => {
     const request = (message as { request?: ClientRequestLike }).request;
-    if (request === undefined) return;
+    if (request === undefined || spanExport()?.exporting() === true) return;
     const host = safe(() => request.getHeader('host')) ?? request.host ?? '';
     outgoing.set(request, {
       method: String(request.method ?? 'GET'),
       url: redactUrl(`${request.protocol ?? 'http:'}//${String(host)}${request.path ?? ''}`),
       start: process.hrtime.bigint(),
       req: requests.getStore(),
+      span: undefined,
     });
   });
   dc.subscribe('http.client.response.finish', onOutgoingResponse);
@@ -150,7 +175,7 @@ function finishOutgoing(request: object, status: number | undefined, error: unkn
       ...(error === undefined ? { status: status ?? null } : { error: errorCode(error) }),
       ms,
     },
-    { req: record.req },
+    { req: record.req, span: record.span ?? clientSpans.get(request) },
   );
 }
 
@@ -167,6 +192,8 @@ interface UndiciRequest {
   origin?: unknown;
   path?: string;
   method?: string;
+  headers?: unknown;
+  addHeader?(name: string, value: string): unknown;
 }
 
 let undiciSubscribed = false;
@@ -182,8 +209,12 @@ function subscribeUndici(): void {
 function onUndiciCreate(message: unknown): void {
   const request = (message as { request?: UndiciRequest }).request;
   if (request === undefined || outgoing.has(request)) return;
+  const spans = spanExport();
+  if (spans?.exporting() === true) return;
   const url = redactUrl(`${String(request.origin ?? '')}${request.path ?? ''}`);
-  outgoing.set(request, { method: String(request.method ?? 'GET'), url, start: process.hrtime.bigint(), req: requests.getStore() });
+  const span = spans?.client();
+  if (span !== undefined && !undiciHasTraceparent(request.headers)) safe(() => request.addHeader?.('traceparent', span.traceparent()));
+  outgoing.set(request, { method: String(request.method ?? 'GET'), url, start: process.hrtime.bigint(), req: requests.getStore(), span });
 }
 
 function safe<T>(fn: () => T): T | undefined {

@@ -1,7 +1,8 @@
 // Where trace and recipe lines go and what they look like: text (`wrapt-hooks: <source> …`) or,
 // with WRAPT_TRACE_FORMAT=json, one JSON object per line; to WRAPT_TRACE_FILE or stderr,
 // through the one writer (writer.ts). While the http recipe is on, a line written during an
-// incoming request carries that request's id (`[req 7]`, JSON `"req": 7`).
+// incoming request carries that request's id (`[req 7]`, JSON `"req": 7`). With export on
+// (docs/opentelemetry.md), every event written here is also a span (`spans`, otel/export.ts).
 import path = require('node:path');
 import { describeCause, warn } from '../errors';
 import { globalSlot, KEYS } from '../global-state';
@@ -14,9 +15,47 @@ interface OutputState {
   sink: Sink | undefined;
   /** Set by the http recipe: the id of the incoming request the current code runs for. */
   requestId: (() => number | undefined) | undefined;
+  /** Set when export is on: where events become spans. */
+  spans?: SpanExport | undefined;
+}
+
+/** A span begun before its event is written (a traced call, an http request), ended by it. */
+export interface OpenSpan {
+  /** Runs `fn` with this span active: spans begun meanwhile are its children. */
+  run<T>(fn: () => T): T;
+  /** The W3C `traceparent` header that makes a request's receiver continue this span's trace. */
+  traceparent(): string;
+  /** Ends a traced call's span; a failure sets status ERROR and records the exception. */
+  endCall(failed: boolean, error: unknown): void;
+}
+
+/** Spans for the events written here (otel/export.ts implements it). */
+export interface SpanExport {
+  /** A traced call begins (`greeter#shout`). */
+  call(label: string): OpenSpan | undefined;
+  /** A traced call decided late (`slow`, `errors`), ending now after `ms`: its span, made after the fact. */
+  calledFor(label: string, ms: number, failed: boolean, error: unknown): void;
+  /** An incoming request begins; its `traceparent` header, if any, is continued. */
+  server(traceparent: unknown): OpenSpan | undefined;
+  /** An outgoing request begins. */
+  client(): OpenSpan | undefined;
+  /** True while wrapt-hooks' own exporter posts spans: its requests are not events. */
+  exporting(): boolean;
+  /** An event is written: the span it began ends now, or one is made that lasted `fields.ms`. */
+  event(source: string, fields: Readonly<Record<string, unknown>>, span: OpenSpan | undefined): void;
 }
 
 const state = (): OutputState => globalSlot<OutputState>(KEYS.output, () => ({ json: undefined, sink: undefined, requestId: undefined }));
+
+/** Export on (otel/export.ts installs it) or off. */
+export function setSpanExport(spans: SpanExport | undefined): void {
+  state().spans = spans;
+}
+
+/** Where events become spans, when export is on. */
+export function spanExport(): SpanExport | undefined {
+  return state().spans;
+}
 
 /** WRAPT_TRACE_FORMAT=json: one JSON object per line. */
 export function jsonLines(env: Env = process.env): boolean {
@@ -68,8 +107,11 @@ export function emit(
   source: string,
   text: string,
   fields: Readonly<Record<string, unknown>>,
-  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined } = {},
+  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined; span?: OpenSpan | undefined } = {},
 ): void {
+  // Traced calls end their own spans (tracer.ts); every other event is a span here.
+  const spans = state().spans;
+  if (spans !== undefined && source !== 'trace') spans.event(source, fields, options.span);
   const req = 'req' in options ? options.req : currentRequestId();
   let out: string;
   if (jsonLines()) {
