@@ -15,6 +15,7 @@
 // down costs one warning.
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { spawnSync } from 'node:child_process';
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describeCause, warn } from '../errors';
 import { packageVersion } from '../cli/version';
@@ -119,10 +120,15 @@ class ExitAwareExporter implements SpanExporter {
   private failed(why: string): void {
     if (this.warned) return;
     this.warned = true;
-    warn(
-      'WRAPT_HOOKS_EXPORT_FAILED',
-      `spans could not be exported to ${this.settings.url} (${why}); the spans of that batch are dropped and the application runs on. Check that the collector is up and OTEL_EXPORTER_OTLP_ENDPOINT points at it.`,
-    );
+    const message = `spans could not be exported to ${this.settings.url} (${why}); the spans of that batch are dropped and the application runs on. Check that the collector is up and OTEL_EXPORTER_OTLP_ENDPOINT points at it.`;
+    // After 'exit', a warning event is never delivered (it waits for the next tick): the
+    // warning is written as Node would print it.
+    if (!this.exiting) return warn('WRAPT_HOOKS_EXPORT_FAILED', message);
+    try {
+      writeSync(2, `(node:${process.pid}) [WRAPT_HOOKS_EXPORT_FAILED] WraptHooksWarning: ${message}\n`);
+    } catch {
+      // stderr is gone: nothing to tell
+    }
   }
 
   /** Serialises the spans as the exporter would and posts them from a child process; returns why it failed. */
