@@ -145,7 +145,7 @@ function errorType(text: string): string {
   return match === null ? '_OTHER' : (match[2] ?? match[1]!);
 }
 
-/** The command's name (`ls`), the whole command line (redacted as the line shows it), the exit code. */
+/** The command's name (`ls`, also for `/bin/ls`), the whole command line (redacted as the line shows it), the exit code. */
 function childShape(fields: Readonly<Record<string, unknown>>): SpanShape {
   const line = str(fields['command']) ?? '';
   const command = line.trim().split(/\s+/, 1)[0] ?? '';
@@ -158,7 +158,8 @@ function childShape(fields: Readonly<Record<string, unknown>>): SpanShape {
   const failure = str(fields['error']);
   const error = failure ?? signal ?? (code !== undefined && code !== 0 ? `exit ${code}` : undefined);
   if (error !== undefined) attributes['error.type'] = failure !== undefined ? errorType(failure) : (signal ?? String(code));
-  return { name: command === '' ? 'child_process' : command, kind: KIND.internal, attributes, error };
+  const name = command.slice(command.lastIndexOf('/') + 1);
+  return { name: name === '' ? 'child_process' : name, kind: KIND.internal, attributes, error };
 }
 
 /** `GET`: a redis command, with its key where the recipe shows one. */

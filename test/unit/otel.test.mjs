@@ -131,6 +131,7 @@ describe('span names and attributes (semantic conventions)', () => {
       error: undefined,
     });
     assert.equal(names.eventShape('child_process', { fn: 'execSync', command: 'false', exit: 1 }).error, 'exit 1');
+    assert.equal(names.eventShape('child_process', { fn: 'spawn', command: '/usr/bin/node app.js', exit: 0 }).name, 'node');
     assert.equal(names.eventShape('child_process', { fn: 'spawn', command: 'sleep 9', signal: 'SIGTERM' }).error, 'SIGTERM');
   });
 
