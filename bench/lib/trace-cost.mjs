@@ -50,7 +50,11 @@ const ROWS = [
   ['traced call, line written (text)', 'call.js', { WRAPT_TRACE: 'greeter#shout' }],
   ['traced call, line written (JSON)', 'call.js', { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_FORMAT: 'json' }],
   ['traced call, line written, the application has a tracer provider (export off)', 'otel-call.js', { WRAPT_TRACE: 'greeter#shout' }],
-  ['traced call, line written and a span (WRAPT_TRACE_EXPORT=otel, the application provider)', 'otel-call.js', { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_EXPORT: 'otel' }],
+  [
+    'traced call, line written and a span (WRAPT_TRACE_EXPORT=otel, the application provider)',
+    'otel-call.js',
+    { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_EXPORT: 'otel' },
+  ],
   ['traced call, +stack (caller frame captured)', 'call.js', { WRAPT_TRACE: 'greeter#shout+stack' }],
   ['traced call, +slow=1000 (timed, not written)', 'call.js', { WRAPT_TRACE: 'greeter#shout+slow=1000' }],
   ['traced call, +sample=0 (not written)', 'call.js', { WRAPT_TRACE: 'greeter#shout+sample=0' }],

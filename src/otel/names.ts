@@ -92,7 +92,11 @@ export function templatePath(path: string): string {
   if (path === '') return '/';
   return path
     .split('/')
-    .map((segment) => (/^\d+$/.test(segment) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) || /^[0-9a-f]{16,}$/i.test(segment) ? ':id' : segment))
+    .map((segment) =>
+      /^\d+$/.test(segment) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) || /^[0-9a-f]{16,}$/i.test(segment)
+        ? ':id'
+        : segment,
+    )
     .join('/');
 }
 
@@ -121,7 +125,14 @@ function sqlShape(fields: Readonly<Record<string, unknown>>): SpanShape {
   return { name, kind: KIND.client, attributes, error };
 }
 
-const TABLE_AFTER: Readonly<Record<string, string>> = Object.freeze({ SELECT: 'FROM', DELETE: 'FROM', INSERT: 'INTO', REPLACE: 'INTO', UPDATE: '', MERGE: 'INTO' });
+const TABLE_AFTER: Readonly<Record<string, string>> = Object.freeze({
+  SELECT: 'FROM',
+  DELETE: 'FROM',
+  INSERT: 'INTO',
+  REPLACE: 'INTO',
+  UPDATE: '',
+  MERGE: 'INTO',
+});
 
 /**
  * The operation (first keyword) and the table of a statement: after FROM for SELECT/DELETE,
@@ -129,7 +140,11 @@ const TABLE_AFTER: Readonly<Record<string, string>> = Object.freeze({ SELECT: 'F
  * long statement costs no more than a short one.
  */
 export function sqlSummary(sql: string): { operation?: string; table?: string } {
-  const words = sql.slice(0, 2000).match(/[A-Za-z_][\w$.]*|"[^"]*"|`[^`]*`/g)?.slice(0, 64) ?? [];
+  const words =
+    sql
+      .slice(0, 2000)
+      .match(/[A-Za-z_][\w$.]*|"[^"]*"|`[^`]*`/g)
+      ?.slice(0, 64) ?? [];
   const first = words[0];
   if (first === undefined) return {};
   const operation = first.toUpperCase();
@@ -179,7 +194,8 @@ function otherShape(source: string, fields: Readonly<Record<string, unknown>>): 
   const attributes: Attributes = {};
   for (const [key, value] of Object.entries(fields)) {
     if (key === 'recipe' || key === 'event' || key === 'ms') continue;
-    if (typeof value === 'string' || typeof value === 'boolean' || num(value) !== undefined) attributes[`wrapt_hooks.${source}.${key}`] = value as string | number | boolean;
+    if (typeof value === 'string' || typeof value === 'boolean' || num(value) !== undefined)
+      attributes[`wrapt_hooks.${source}.${key}`] = value as string | number | boolean;
   }
   if (source === 'tempfile' && typeof fields['path'] === 'string') attributes['file.path'] = fields['path'];
   const error = str(fields['error']);

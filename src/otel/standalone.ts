@@ -38,7 +38,11 @@ interface Resources {
 }
 
 /** Starts the provider, or says (one warning each) why it cannot. */
-export function startStandalone(_api: Api, ownExport: AsyncLocalStorage<true>, env: Record<string, string | undefined> = process.env): { tracer: Tracer } | undefined {
+export function startStandalone(
+  _api: Api,
+  ownExport: AsyncLocalStorage<true>,
+  env: Record<string, string | undefined> = process.env,
+): { tracer: Tracer } | undefined {
   const { settings, problems } = exportSettings(env);
   for (const problem of problems) warn('WRAPT_HOOKS_EXPORT_CONFIG', problem.message);
   if (settings === undefined) return undefined;
@@ -74,7 +78,11 @@ export function startStandalone(_api: Api, ownExport: AsyncLocalStorage<true>, e
     });
     return { tracer: provider.getTracer('wrapt-hooks', packageVersion()) };
   } catch (error) {
-    warn('WRAPT_HOOKS_EXPORT_UNAVAILABLE', `WRAPT_TRACE_EXPORT=otel: OpenTelemetry's SDK could not be started (${describeCause(error)}); no spans are exported. The lines go on as before.`, error);
+    warn(
+      'WRAPT_HOOKS_EXPORT_UNAVAILABLE',
+      `WRAPT_TRACE_EXPORT=otel: OpenTelemetry's SDK could not be started (${describeCause(error)}); no spans are exported. The lines go on as before.`,
+      error,
+    );
     return undefined;
   }
 }
@@ -136,7 +144,10 @@ class ExitAwareExporter implements SpanExporter {
     if (spans.length === 0) return undefined;
     let body: Uint8Array | undefined;
     try {
-      const transformer = createRequire(this.exporterFile)('@opentelemetry/otlp-transformer') as Record<string, { serializeRequest(spans: unknown[]): Uint8Array | undefined }>;
+      const transformer = createRequire(this.exporterFile)('@opentelemetry/otlp-transformer') as Record<
+        string,
+        { serializeRequest(spans: unknown[]): Uint8Array | undefined }
+      >;
       body = transformer[SERIALIZER[this.settings.protocol]]!.serializeRequest(spans);
     } catch (error) {
       return `cannot serialise the spans: ${describeCause(error)}`;

@@ -122,13 +122,16 @@ before(() => {
   symlinkSync(ROOT, path.join(modules, 'wrapt-hooks'), 'dir');
   for (const [file, text] of Object.entries(GREETER)) writeFileSync(path.join(modules, 'greeter', file), text);
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'otel-app', private: true }));
-  writeFileSync(path.join(app, "joined.js"), JOINED);
+  writeFileSync(path.join(app, 'joined.js'), JOINED);
   writeFileSync(path.join(app, 'solo.js'), SOLO);
   writeFileSync(path.join(app, 'off.js'), OFF);
 });
 
-
-const EXPORT = { WRAPT_TRACE: 'greeter#shout,greeter#later', WRAPT_PATCHES: 'wrapt-hooks/recipes/http,wrapt-hooks/recipes/child_process', WRAPT_TRACE_EXPORT: 'otel' };
+const EXPORT = {
+  WRAPT_TRACE: 'greeter#shout,greeter#later',
+  WRAPT_PATCHES: 'wrapt-hooks/recipes/http,wrapt-hooks/recipes/child_process',
+  WRAPT_TRACE_EXPORT: 'otel',
+};
 const run = (script, env, args = []) => runNodeAsync(app, [...PRELOAD, script, ...args], { env });
 const spansOf = (stdout) =>
   stdout
@@ -357,7 +360,10 @@ describe('bad input: one warning, the lines as before, the exit code unchanged',
 });
 
 test('export off: no OpenTelemetry module is loaded, though the application has them installed', async () => {
-  const [off, on] = await pool([() => run('off.js', { WRAPT_TRACE: 'greeter#shout' }), () => run('off.js', { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_EXPORT: 'otel' })]);
+  const [off, on] = await pool([
+    () => run('off.js', { WRAPT_TRACE: 'greeter#shout' }),
+    () => run('off.js', { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_EXPORT: 'otel' }),
+  ]);
   assert.match(off.stdout, /^otel modules: 0$/m, off.stdout);
   // Control: with export on, the same run loads the API.
   assert.doesNotMatch(on.stdout, /^otel modules: 0$/m, on.stdout);

@@ -54,7 +54,15 @@ describe('span names and attributes (semantic conventions)', () => {
   });
 
   it('incoming: "GET /users/:id" by route, or by the path with ids as :id; 5xx and aborted are errors', () => {
-    const routed = names.eventShape('http', { recipe: 'http', event: 'in', method: 'GET', path: '/users/3?token=[redacted]', route: '/users/:uid', status: 200, ms: 1 });
+    const routed = names.eventShape('http', {
+      recipe: 'http',
+      event: 'in',
+      method: 'GET',
+      path: '/users/3?token=[redacted]',
+      route: '/users/:uid',
+      status: 200,
+      ms: 1,
+    });
     assert.deepEqual(routed, {
       name: 'GET /users/:uid',
       kind: 1,
@@ -109,7 +117,11 @@ describe('span names and attributes (semantic conventions)', () => {
       },
       error: undefined,
     });
-    const failed = names.eventShape('sql', { driver: 'mysql2', sql: 'INSERT INTO `users` (name) VALUES (?)', error: "Error [ER_DUP_ENTRY]: Duplicate entry '…' for key 'name'" });
+    const failed = names.eventShape('sql', {
+      driver: 'mysql2',
+      sql: 'INSERT INTO `users` (name) VALUES (?)',
+      error: "Error [ER_DUP_ENTRY]: Duplicate entry '…' for key 'name'",
+    });
     assert.equal(failed.name, 'INSERT users');
     assert.deepEqual([failed.attributes['db.system.name'], failed.attributes['error.type']], ['mysql', 'ER_DUP_ENTRY']);
     assert.equal(names.eventShape('sql', { driver: 'node:sqlite', sql: 'UPDATE t SET a = 1' }).name, 'UPDATE t');
@@ -177,7 +189,9 @@ describe('W3C traceparent', () => {
     assert.deepEqual(options, { host: 'x', headers: { accept: '*/*' } });
     const callback = () => {};
     assert.deepEqual(propagation.withTraceparent(['http://h/', callback], 'TP'), ['http://h/', { headers: { traceparent: 'TP' } }, callback]);
-    assert.deepEqual(propagation.withTraceparent([new URL('http://h/'), { headers: ['Accept', '*/*'] }], 'TP')[1], { headers: ['Accept', '*/*', 'traceparent', 'TP'] });
+    assert.deepEqual(propagation.withTraceparent([new URL('http://h/'), { headers: ['Accept', '*/*'] }], 'TP')[1], {
+      headers: ['Accept', '*/*', 'traceparent', 'TP'],
+    });
     const theirs = { headers: { TraceParent: 'theirs' } };
     assert.equal(propagation.withTraceparent([theirs], 'TP')[0], theirs);
     class Options {
@@ -205,9 +219,17 @@ test("OpenTelemetry's environment variables: endpoint, protocol, headers, timeou
   assert.equal(settings.hasEndpoint({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }), false);
   assert.equal(settings.hasEndpoint({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' }), true);
 
-  const base = settings.exportSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_EXPORTER_OTLP_HEADERS: 'x-team=debug,Authorization=Bearer%20abc,bad' });
+  const base = settings.exportSettings({
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+    OTEL_EXPORTER_OTLP_HEADERS: 'x-team=debug,Authorization=Bearer%20abc,bad',
+  });
   assert.deepEqual(base, {
-    settings: { protocol: 'http/protobuf', url: 'http://collector:4318/v1/traces', headers: { 'x-team': 'debug', authorization: 'Bearer abc' }, timeoutMs: 10_000 },
+    settings: {
+      protocol: 'http/protobuf',
+      url: 'http://collector:4318/v1/traces',
+      headers: { 'x-team': 'debug', authorization: 'Bearer abc' },
+      timeoutMs: 10_000,
+    },
     problems: [],
   });
   const perSignal = settings.exportSettings({
