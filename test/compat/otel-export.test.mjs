@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childEnv, count, pool, runNodeAsync } from '../helpers.mjs';
+import { configuredNodes } from './nodes.mjs';
 import { startReceiver } from './otel/receiver.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -132,7 +133,8 @@ const EXPORT = {
   WRAPT_PATCHES: 'wrapt-hooks/recipes/http,wrapt-hooks/recipes/child_process',
   WRAPT_TRACE_EXPORT: 'otel',
 };
-const run = (script, env, args = []) => runNodeAsync(app, [...PRELOAD, script, ...args], { env });
+let node = process.execPath;
+const run = (script, env, args = []) => runNodeAsync(app, [...PRELOAD, script, ...args], { env, node });
 const spansOf = (stdout) =>
   stdout
     .split('\n')
@@ -140,231 +142,239 @@ const spansOf = (stdout) =>
     .map((line) => JSON.parse(line));
 const traceLines = (stderr) => stderr.split('\n').filter((line) => line.startsWith('wrapt-hooks: trace '));
 
-describe('joined to the application tracer provider', () => {
-  let joined;
-  let late;
-  let instrumented;
-  before(async () => {
-    [joined, late, instrumented] = await pool(
-      [() => run('joined.js', EXPORT), () => run('joined.js', { ...EXPORT, LATE: '1' }), () => run('joined.js', { ...EXPORT, INSTRUMENT: '1' })],
-      3,
-    );
-  });
-
-  test('traced calls are children of the active span; a throw and a rejection set status ERROR and record the exception', () => {
-    assert.equal(joined.code, 0, joined.stderr);
-    assert.deepEqual(joined.warnings, []);
-    const spans = spansOf(joined.stdout);
-    const root = spans.find((s) => s.name === 'app-root');
-    const inRoot = spans.filter((s) => s.parent === root.spanId);
-    assert.deepEqual(inRoot.map((s) => s.name).sort(), ['greeter#later', 'greeter#later', 'greeter#shout', 'greeter#shout', 'node'].sort());
-    for (const s of inRoot) assert.equal(s.traceId, root.traceId);
-    const shouts = inRoot.filter((s) => s.name === 'greeter#shout');
-    assert.deepEqual(
-      shouts.map((s) => [s.scope, s.attributes['code.function.name'], s.status.code, s.events]),
-      [
-        ['wrapt-hooks', 'greeter#shout', 0, []],
-        ['wrapt-hooks', 'greeter#shout', 2, ['exception']],
-      ],
-    );
-    assert.equal(shouts[1].status.message, 'Error: boom!');
-    const [resolved, rejected] = inRoot.filter((s) => s.name === 'greeter#later');
-    assert.deepEqual([resolved.status.code, rejected.status.code, rejected.status.message, rejected.events], [0, 2, 'TypeError: nope', ['exception']]);
-    // A traced call inside a traced call is its child: later('y') calls shout('y').
-    assert.ok(spans.some((s) => s.name === 'greeter#shout' && s.parent === resolved.spanId));
-    // The child process recipe: the command's name, redacted command line.
-    const child = inRoot.find((s) => s.name === 'node');
-    assert.equal(child.attributes['process.command'], process.execPath);
-    assert.match(child.attributes['process.command_line'], /--password=\[redacted\]/);
-    assert.equal(child.attributes['process.exit.code'], 0);
-    // The lines are written as before.
-    assert.equal(traceLines(joined.stderr).length, 8, joined.stderr);
-  });
-
-  test('the http recipe: server spans by route, client spans with url.full redacted, joined by traceparent (http.get and fetch)', () => {
-    const spans = spansOf(joined.stdout);
-    const headers = JSON.parse(joined.stdout.split('\n').find((line) => line.startsWith('{"httpHeader"')));
-    const clients = spans.filter((s) => s.kind === 2 && s.name === 'GET');
-    const servers = spans.filter((s) => s.kind === 1);
-    assert.deepEqual(
-      servers.map((s) => s.name),
-      ['GET /users/:id', 'GET /f'],
-    );
-    assert.equal(clients.length, 2);
-    for (const [index, header] of [headers.httpHeader, headers.fetchHeader].entries()) {
-      const client = clients[index];
-      const server = servers[index];
-      assert.equal(header, `00-${client.traceId}-${client.spanId}-01`);
-      assert.deepEqual([server.traceId, server.parent], [client.traceId, client.spanId]);
-      // The traced call in the handler is the server span's child.
-      assert.ok(spans.some((s) => s.name === 'greeter#shout' && s.parent === server.spanId));
-    }
-    assert.match(clients[0].attributes['url.full'], /^http:\/\/127\.0\.0\.1:\d+\/users\/42\?token=\[redacted\]$/);
-    assert.deepEqual(
-      [clients[0].attributes['http.request.method'], clients[0].attributes['http.response.status_code'], clients[0].attributes['server.address']],
-      ['GET', 200, '127.0.0.1'],
-    );
-    assert.deepEqual(servers[0].attributes, {
-      'http.request.method': 'GET',
-      'url.path': '/users/42',
-      'url.query': 'token=[redacted]',
-      'http.response.status_code': 200,
+for (const [major, binary] of configuredNodes()) {
+  describe(`Node ${major}`, () => {
+    before(() => {
+      node = binary;
     });
-    assert.doesNotMatch(joined.stdout, /s3cret/);
-  });
 
-  test('a provider registered after the first traced call: one warning then, spans from then on', () => {
-    assert.equal(late.code, 0, late.stderr);
-    assert.deepEqual(
-      late.warnings.map((w) => w.code),
-      ['WRAPT_HOOKS_EXPORT_UNAVAILABLE'],
-    );
-    const spans = spansOf(late.stdout);
-    assert.equal(spans.filter((s) => s.name === 'greeter#shout').length, 5, late.stdout);
-    assert.equal(traceLines(late.stderr).length, 8);
-  });
+    describe('joined to the application tracer provider', () => {
+      let joined;
+      let late;
+      let instrumented;
+      before(async () => {
+        [joined, late, instrumented] = await pool(
+          [() => run('joined.js', EXPORT), () => run('joined.js', { ...EXPORT, LATE: '1' }), () => run('joined.js', { ...EXPORT, INSTRUMENT: '1' })],
+          3,
+        );
+      });
 
-  test("with the application's own HTTP instrumentation, traced calls in a request nest under its server span", () => {
-    assert.equal(instrumented.code, 0, instrumented.stderr);
-    const spans = spansOf(instrumented.stdout);
-    const byId = new Map(spans.map((s) => [s.spanId, s]));
-    const theirs = spans.filter((s) => s.kind === 1 && s.scope === '@opentelemetry/instrumentation-http');
-    assert.equal(theirs.length, 2, instrumented.stdout);
-    const inRequest = spans.filter((s) => s.name === 'greeter#shout' && s.attributes && spans.find((x) => x.spanId === s.parent)?.kind === 1);
-    assert.equal(inRequest.length, 2);
-    for (const call of inRequest) {
-      // Up the parents from the traced call: their server span is on the way.
-      let at = byId.get(call.parent);
-      const chain = [];
-      while (at !== undefined) {
-        chain.push(at.scope);
-        at = byId.get(at.parent);
+      test('traced calls are children of the active span; a throw and a rejection set status ERROR and record the exception', () => {
+        assert.equal(joined.code, 0, joined.stderr);
+        assert.deepEqual(joined.warnings, []);
+        const spans = spansOf(joined.stdout);
+        const root = spans.find((s) => s.name === 'app-root');
+        const inRoot = spans.filter((s) => s.parent === root.spanId);
+        assert.deepEqual(inRoot.map((s) => s.name).sort(), ['greeter#later', 'greeter#later', 'greeter#shout', 'greeter#shout', 'node'].sort());
+        for (const s of inRoot) assert.equal(s.traceId, root.traceId);
+        const shouts = inRoot.filter((s) => s.name === 'greeter#shout');
+        assert.deepEqual(
+          shouts.map((s) => [s.scope, s.attributes['code.function.name'], s.status.code, s.events]),
+          [
+            ['wrapt-hooks', 'greeter#shout', 0, []],
+            ['wrapt-hooks', 'greeter#shout', 2, ['exception']],
+          ],
+        );
+        assert.equal(shouts[1].status.message, 'Error: boom!');
+        const [resolved, rejected] = inRoot.filter((s) => s.name === 'greeter#later');
+        assert.deepEqual([resolved.status.code, rejected.status.code, rejected.status.message, rejected.events], [0, 2, 'TypeError: nope', ['exception']]);
+        // A traced call inside a traced call is its child: later('y') calls shout('y').
+        assert.ok(spans.some((s) => s.name === 'greeter#shout' && s.parent === resolved.spanId));
+        // The child process recipe: the command's name, redacted command line.
+        const child = inRoot.find((s) => s.name === 'node');
+        assert.match(child.attributes['process.command'], /^\/.*\/node$/);
+        assert.match(child.attributes['process.command_line'], /--password=\[redacted\]/);
+        assert.equal(child.attributes['process.exit.code'], 0);
+        // The lines are written as before.
+        assert.equal(traceLines(joined.stderr).length, 8, joined.stderr);
+      });
+
+      test('the http recipe: server spans by route, client spans with url.full redacted, joined by traceparent (http.get and fetch)', () => {
+        const spans = spansOf(joined.stdout);
+        const headers = JSON.parse(joined.stdout.split('\n').find((line) => line.startsWith('{"httpHeader"')));
+        const clients = spans.filter((s) => s.kind === 2 && s.name === 'GET');
+        const servers = spans.filter((s) => s.kind === 1);
+        assert.deepEqual(
+          servers.map((s) => s.name),
+          ['GET /users/:id', 'GET /f'],
+        );
+        assert.equal(clients.length, 2);
+        for (const [index, header] of [headers.httpHeader, headers.fetchHeader].entries()) {
+          const client = clients[index];
+          const server = servers[index];
+          assert.equal(header, `00-${client.traceId}-${client.spanId}-01`);
+          assert.deepEqual([server.traceId, server.parent], [client.traceId, client.spanId]);
+          // The traced call in the handler is the server span's child.
+          assert.ok(spans.some((s) => s.name === 'greeter#shout' && s.parent === server.spanId));
+        }
+        assert.match(clients[0].attributes['url.full'], /^http:\/\/127\.0\.0\.1:\d+\/users\/42\?token=\[redacted\]$/);
+        assert.deepEqual(
+          [clients[0].attributes['http.request.method'], clients[0].attributes['http.response.status_code'], clients[0].attributes['server.address']],
+          ['GET', 200, '127.0.0.1'],
+        );
+        assert.deepEqual(servers[0].attributes, {
+          'http.request.method': 'GET',
+          'url.path': '/users/42',
+          'url.query': 'token=[redacted]',
+          'http.response.status_code': 200,
+        });
+        assert.doesNotMatch(joined.stdout, /s3cret/);
+      });
+
+      test('a provider registered after the first traced call: one warning then, spans from then on', () => {
+        assert.equal(late.code, 0, late.stderr);
+        assert.deepEqual(
+          late.warnings.map((w) => w.code),
+          ['WRAPT_HOOKS_EXPORT_UNAVAILABLE'],
+        );
+        const spans = spansOf(late.stdout);
+        assert.equal(spans.filter((s) => s.name === 'greeter#shout').length, 5, late.stdout);
+        assert.equal(traceLines(late.stderr).length, 8);
+      });
+
+      test("with the application's own HTTP instrumentation, traced calls in a request nest under its server span", () => {
+        assert.equal(instrumented.code, 0, instrumented.stderr);
+        const spans = spansOf(instrumented.stdout);
+        const byId = new Map(spans.map((s) => [s.spanId, s]));
+        const theirs = spans.filter((s) => s.kind === 1 && s.scope === '@opentelemetry/instrumentation-http');
+        assert.equal(theirs.length, 2, instrumented.stdout);
+        const inRequest = spans.filter((s) => s.name === 'greeter#shout' && s.attributes && spans.find((x) => x.spanId === s.parent)?.kind === 1);
+        assert.equal(inRequest.length, 2);
+        for (const call of inRequest) {
+          // Up the parents from the traced call: their server span is on the way.
+          let at = byId.get(call.parent);
+          const chain = [];
+          while (at !== undefined) {
+            chain.push(at.scope);
+            at = byId.get(at.parent);
+          }
+          assert.ok(chain.includes('@opentelemetry/instrumentation-http'), chain.join(' <- '));
+        }
+      });
+    });
+
+    describe('standing alone: OTLP to a collector', () => {
+      let receiver;
+      before(async () => {
+        receiver = await startReceiver();
+      });
+      after(() => receiver.close());
+
+      const env = (extra) => ({
+        WRAPT_TRACE: 'greeter#shout',
+        WRAPT_TRACE_EXPORT: 'otel',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SERVICE_NAME: 'solo',
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-team=debug',
+        ...extra,
+      });
+      const ofService = (name) => receiver.spans.filter((s) => s.resource['service.name'] === name);
+
+      for (const [protocol, mode] of [
+        ['http/protobuf', 'end'],
+        ['http/json', 'exit'],
+      ]) {
+        test(`${protocol}, ${mode === 'exit' ? 'process.exit(3)' : 'a normal end'}: every span reaches the collector, with the resource and headers asked for`, async () => {
+          const service = `solo-${mode}`;
+          const result = await run('solo.js', env({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_SERVICE_NAME: service }), [mode]);
+          assert.equal(result.code, mode === 'exit' ? 3 : 0, result.stderr);
+          assert.deepEqual(result.warnings, []);
+          const spans = ofService(service);
+          assert.deepEqual(
+            spans.map((s) => [s.protocol, s.name, s.status.code, s.scope]),
+            [
+              [protocol, 'greeter#shout', 0, 'wrapt-hooks'],
+              [protocol, 'greeter#shout', 2, 'wrapt-hooks'],
+              ...(mode === 'exit' ? [[protocol, 'greeter#shout', 0, 'wrapt-hooks']] : []),
+            ],
+          );
+          assert.equal(spans[1].events[0].name, 'exception');
+          assert.equal(spans[1].events[0].attributes['exception.message'], 'boom!');
+          assert.equal(spans[0].resource['deployment.environment.name'], 'test');
+          const requests = receiver.requests.filter((r) => r.contentType === (protocol === 'http/json' ? 'application/json' : 'application/x-protobuf'));
+          assert.ok(requests.length > 0);
+          for (const request of requests) assert.deepEqual([request.path, request.headers['x-team']], ['/v1/traces', 'debug']);
+        });
       }
-      assert.ok(chain.includes('@opentelemetry/instrumentation-http'), chain.join(' <- '));
-    }
-  });
-});
 
-describe('standing alone: OTLP to a collector', () => {
-  let receiver;
-  before(async () => {
-    receiver = await startReceiver();
-  });
-  after(() => receiver.close());
-
-  const env = (extra) => ({
-    WRAPT_TRACE: 'greeter#shout',
-    WRAPT_TRACE_EXPORT: 'otel',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    OTEL_SERVICE_NAME: 'solo',
-    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
-    OTEL_EXPORTER_OTLP_HEADERS: 'x-team=debug',
-    ...extra,
-  });
-  const ofService = (name) => receiver.spans.filter((s) => s.resource['service.name'] === name);
-
-  for (const [protocol, mode] of [
-    ['http/protobuf', 'end'],
-    ['http/json', 'exit'],
-  ]) {
-    test(`${protocol}, ${mode === 'exit' ? 'process.exit(3)' : 'a normal end'}: every span reaches the collector, with the resource and headers asked for`, async () => {
-      const service = `solo-${mode}`;
-      const result = await run('solo.js', env({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_SERVICE_NAME: service }), [mode]);
-      assert.equal(result.code, mode === 'exit' ? 3 : 0, result.stderr);
-      assert.deepEqual(result.warnings, []);
-      const spans = ofService(service);
-      assert.deepEqual(
-        spans.map((s) => [s.protocol, s.name, s.status.code, s.scope]),
-        [
-          [protocol, 'greeter#shout', 0, 'wrapt-hooks'],
-          [protocol, 'greeter#shout', 2, 'wrapt-hooks'],
-          ...(mode === 'exit' ? [[protocol, 'greeter#shout', 0, 'wrapt-hooks']] : []),
-        ],
-      );
-      assert.equal(spans[1].events[0].name, 'exception');
-      assert.equal(spans[1].events[0].attributes['exception.message'], 'boom!');
-      assert.equal(spans[0].resource['deployment.environment.name'], 'test');
-      const requests = receiver.requests.filter((r) => r.contentType === (protocol === 'http/json' ? 'application/json' : 'application/x-protobuf'));
-      assert.ok(requests.length > 0);
-      for (const request of requests) assert.deepEqual([request.path, request.headers['x-team']], ['/v1/traces', 'debug']);
+      test('two processes: the client sends traceparent, the server continues it; one trace id across both', async () => {
+        const server = spawn(node, [...PRELOAD, 'solo.js', 'server'], {
+          cwd: app,
+          env: childEnv(env({ WRAPT_PATCHES: 'wrapt-hooks/recipes/http', OTEL_SERVICE_NAME: 'server' })),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        server.stderr.on('data', (chunk) => (stderr += chunk));
+        const port = await new Promise((resolve) => server.stdout.on('data', (chunk) => resolve(/port (\d+)/.exec(String(chunk))?.[1])));
+        const client = await run('solo.js', env({ WRAPT_PATCHES: 'wrapt-hooks/recipes/http', OTEL_SERVICE_NAME: 'client' }), ['client', port]);
+        assert.equal(client.code, 0, client.stderr);
+        assert.equal(await new Promise((resolve) => server.on('close', resolve)), 0, stderr);
+        const clients = ofService('client').filter((s) => s.kind === 3);
+        const servers = ofService('server').filter((s) => s.kind === 2);
+        assert.equal(clients.length, 2);
+        assert.deepEqual(
+          servers.map((s) => s.name),
+          ['GET /by-http', 'GET /by-fetch'],
+        );
+        for (const [index, serverSpan] of servers.entries()) {
+          assert.equal(serverSpan.traceId, clients[index].traceId);
+          assert.equal(serverSpan.parentSpanId, clients[index].spanId);
+          const handled = ofService('server').find((s) => s.name === 'greeter#shout' && s.parentSpanId === serverSpan.spanId);
+          assert.ok(handled, 'the traced call in the handler is the server span child');
+        }
+        // wrapt-hooks' own posts to the collector are not events: no line, no span.
+        assert.doesNotMatch(client.stderr, /v1\/traces/);
+        assert.equal(receiver.spans.filter((s) => s.attributes['url.full']?.includes('/v1/traces')).length, 0);
+      });
     });
-  }
 
-  test('two processes: the client sends traceparent, the server continues it; one trace id across both', async () => {
-    const server = spawn(process.execPath, [...PRELOAD, 'solo.js', 'server'], {
-      cwd: app,
-      env: childEnv(env({ WRAPT_PATCHES: 'wrapt-hooks/recipes/http', OTEL_SERVICE_NAME: 'server' })),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    describe('bad input: one warning, the lines as before, the exit code unchanged', () => {
+      let closedPort;
+      before(async () => {
+        const server = http.createServer().listen(0, '127.0.0.1');
+        await new Promise((resolve) => server.once('listening', resolve));
+        closedPort = server.address().port;
+        await new Promise((resolve) => server.close(resolve));
+      });
+
+      test('no provider, no endpoint; a bad URL; a collector that is down (normal end and process.exit)', async () => {
+        const base = { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_EXPORT: 'otel' };
+        const down = `http://127.0.0.1:${closedPort}`;
+        const [none, badUrl, badProtocol, downEnd, downExit] = await pool([
+          () => run('solo.js', base),
+          () => run('solo.js', { ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318' }),
+          () => run('solo.js', { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: down, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+          () => run('solo.js', { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: down }),
+          () => run('solo.js', { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: down }, ['exit']),
+        ]);
+        const codes = (result) => result.warnings.map((w) => w.code);
+        for (const result of [none, badUrl, badProtocol, downEnd]) {
+          assert.equal(result.code, 0, result.stderr);
+          assert.equal(traceLines(result.stderr).length, 2, result.stderr);
+        }
+        assert.deepEqual(codes(none), ['WRAPT_HOOKS_EXPORT_UNAVAILABLE']);
+        assert.deepEqual(codes(badUrl), ['WRAPT_HOOKS_EXPORT_CONFIG']);
+        assert.match(badUrl.warnings[0].message, /^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector:4318"/);
+        assert.deepEqual(codes(badProtocol), ['WRAPT_HOOKS_EXPORT_CONFIG', 'WRAPT_HOOKS_EXPORT_FAILED']);
+        assert.match(badProtocol.warnings[0].message, /^OTEL_EXPORTER_OTLP_PROTOCOL="grpc"/);
+        assert.deepEqual(codes(downEnd), ['WRAPT_HOOKS_EXPORT_FAILED']);
+        assert.match(downEnd.warnings[0].message, /ECONNREFUSED/);
+        assert.equal(downExit.code, 3, downExit.stderr);
+        assert.equal(traceLines(downExit.stderr).length, 3);
+        assert.deepEqual(codes(downExit), ['WRAPT_HOOKS_EXPORT_FAILED']);
+        assert.equal(count(downExit.stderr, 'WraptHooksWarning'), 1);
+      });
     });
-    let stderr = '';
-    server.stderr.on('data', (chunk) => (stderr += chunk));
-    const port = await new Promise((resolve) => server.stdout.on('data', (chunk) => resolve(/port (\d+)/.exec(String(chunk))?.[1])));
-    const client = await run('solo.js', env({ WRAPT_PATCHES: 'wrapt-hooks/recipes/http', OTEL_SERVICE_NAME: 'client' }), ['client', port]);
-    assert.equal(client.code, 0, client.stderr);
-    assert.equal(await new Promise((resolve) => server.on('close', resolve)), 0, stderr);
-    const clients = ofService('client').filter((s) => s.kind === 3);
-    const servers = ofService('server').filter((s) => s.kind === 2);
-    assert.equal(clients.length, 2);
-    assert.deepEqual(
-      servers.map((s) => s.name),
-      ['GET /by-http', 'GET /by-fetch'],
-    );
-    for (const [index, serverSpan] of servers.entries()) {
-      assert.equal(serverSpan.traceId, clients[index].traceId);
-      assert.equal(serverSpan.parentSpanId, clients[index].spanId);
-      const handled = ofService('server').find((s) => s.name === 'greeter#shout' && s.parentSpanId === serverSpan.spanId);
-      assert.ok(handled, 'the traced call in the handler is the server span child');
-    }
-    // wrapt-hooks' own posts to the collector are not events: no line, no span.
-    assert.doesNotMatch(client.stderr, /v1\/traces/);
-    assert.equal(receiver.spans.filter((s) => s.attributes['url.full']?.includes('/v1/traces')).length, 0);
-  });
-});
 
-describe('bad input: one warning, the lines as before, the exit code unchanged', () => {
-  let closedPort;
-  before(async () => {
-    const server = http.createServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    closedPort = server.address().port;
-    await new Promise((resolve) => server.close(resolve));
+    test('export off: no OpenTelemetry module is loaded, though the application has them installed', async () => {
+      const [off, on] = await pool([
+        () => run('off.js', { WRAPT_TRACE: 'greeter#shout' }),
+        () => run('off.js', { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_EXPORT: 'otel' }),
+      ]);
+      assert.match(off.stdout, /^otel modules: 0$/m, off.stdout);
+      // Control: with export on, the same run loads the API.
+      assert.doesNotMatch(on.stdout, /^otel modules: 0$/m, on.stdout);
+    });
   });
-
-  test('no provider, no endpoint; a bad URL; a collector that is down (normal end and process.exit)', async () => {
-    const base = { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_EXPORT: 'otel' };
-    const down = `http://127.0.0.1:${closedPort}`;
-    const [none, badUrl, badProtocol, downEnd, downExit] = await pool([
-      () => run('solo.js', base),
-      () => run('solo.js', { ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318' }),
-      () => run('solo.js', { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: down, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
-      () => run('solo.js', { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: down }),
-      () => run('solo.js', { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: down }, ['exit']),
-    ]);
-    const codes = (result) => result.warnings.map((w) => w.code);
-    for (const result of [none, badUrl, badProtocol, downEnd]) {
-      assert.equal(result.code, 0, result.stderr);
-      assert.equal(traceLines(result.stderr).length, 2, result.stderr);
-    }
-    assert.deepEqual(codes(none), ['WRAPT_HOOKS_EXPORT_UNAVAILABLE']);
-    assert.deepEqual(codes(badUrl), ['WRAPT_HOOKS_EXPORT_CONFIG']);
-    assert.match(badUrl.warnings[0].message, /^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector:4318"/);
-    assert.deepEqual(codes(badProtocol), ['WRAPT_HOOKS_EXPORT_CONFIG', 'WRAPT_HOOKS_EXPORT_FAILED']);
-    assert.match(badProtocol.warnings[0].message, /^OTEL_EXPORTER_OTLP_PROTOCOL="grpc"/);
-    assert.deepEqual(codes(downEnd), ['WRAPT_HOOKS_EXPORT_FAILED']);
-    assert.match(downEnd.warnings[0].message, /ECONNREFUSED/);
-    assert.equal(downExit.code, 3, downExit.stderr);
-    assert.equal(traceLines(downExit.stderr).length, 3);
-    assert.deepEqual(codes(downExit), ['WRAPT_HOOKS_EXPORT_FAILED']);
-    assert.equal(count(downExit.stderr, 'WraptHooksWarning'), 1);
-  });
-});
-
-test('export off: no OpenTelemetry module is loaded, though the application has them installed', async () => {
-  const [off, on] = await pool([
-    () => run('off.js', { WRAPT_TRACE: 'greeter#shout' }),
-    () => run('off.js', { WRAPT_TRACE: 'greeter#shout', WRAPT_TRACE_EXPORT: 'otel' }),
-  ]);
-  assert.match(off.stdout, /^otel modules: 0$/m, off.stdout);
-  // Control: with export on, the same run loads the API.
-  assert.doesNotMatch(on.stdout, /^otel modules: 0$/m, on.stdout);
-});
+}
