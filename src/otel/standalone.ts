@@ -27,9 +27,13 @@ const EXPORTER = { 'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto', 
 const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': 'application/json' } as const;
 const SERIALIZER = { 'http/protobuf': 'ProtobufTraceSerializer', 'http/json': 'JsonTraceSerializer' } as const;
 
+type Provider = new (config: { resource: unknown; spanProcessors: unknown[] }) => { getTracer(name: string, version?: string): Tracer };
 interface Sdk {
-  BasicTracerProvider: new (config: { resource: unknown; spanProcessors: unknown[] }) => { getTracer(name: string, version?: string): Tracer };
-  BatchSpanProcessor: new (exporter: SpanExporter) => { forceFlush(): Promise<void> };
+  /** `BasicTracerProvider` in sdk-trace-base 2.x, `TracerProvider` in sdk-trace 3.x. */
+  BasicTracerProvider?: Provider;
+  TracerProvider?: Provider;
+  /** Takes the exporter in 2.x, `{ exporter }` in 3.x. */
+  BatchSpanProcessor: new (exporter: SpanExporter | { exporter: SpanExporter }) => { forceFlush(): Promise<void> };
 }
 interface Resources {
   defaultResource(): { merge(other: unknown): unknown };
@@ -65,9 +69,11 @@ export function startStandalone(
     const Exporter = (exporterPackage.module as { OTLPTraceExporter: new (config: object) => SpanExporter }).OTLPTraceExporter;
     const inner = new Exporter({ url: settings.url, headers: settings.headers, timeoutMillis: settings.timeoutMs });
     const exporter = new ExitAwareExporter(inner, settings, exporterPackage.file, ownExport);
-    const processor = new sdk.BatchSpanProcessor(exporter);
+    const Provider = sdk.BasicTracerProvider ?? sdk.TracerProvider;
+    if (Provider === undefined) throw new Error('the SDK has neither BasicTracerProvider nor TracerProvider');
+    const processor = new sdk.BatchSpanProcessor(sdk.BasicTracerProvider === undefined ? { exporter } : exporter);
     const resource = resources.defaultResource().merge(resources.detectResources({ detectors: [resources.envDetector] }));
-    const provider = new sdk.BasicTracerProvider({ resource, spanProcessors: [processor] });
+    const provider = new Provider({ resource, spanProcessors: [processor] });
     const flush = (): void => {
       processor.forceFlush().catch(() => undefined);
     };

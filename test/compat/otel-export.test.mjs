@@ -24,6 +24,8 @@ import { startReceiver } from './otel/receiver.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..');
 const OTEL = path.join(here, 'otel');
+// The SDK's next line: @opentelemetry/sdk-trace 3 (TracerProvider), API 1.10, exporters 0.301.
+const OTEL3 = path.join(here, 'otel3');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const PRELOAD = ['--require', 'wrapt-hooks/register'];
 
@@ -106,26 +108,34 @@ process.on('exit', () => console.log('otel modules: ' + Object.keys(require.cach
 `;
 
 let app;
+let app3;
 const scratch = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-otel-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-before(() => {
-  const installed = path.join(OTEL, 'node_modules', '.package-lock.json');
-  if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(path.join(OTEL, 'package-lock.json')).mtimeMs) {
-    execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'], { cwd: OTEL, stdio: ['ignore', 'ignore', 'inherit'] });
+/** Installs `packages` (npm ci from its lock file) and lays out an application using them. */
+function layOut(packages, name) {
+  const installed = path.join(packages, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(path.join(packages, 'package-lock.json')).mtimeMs) {
+    execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'], { cwd: packages, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  app = path.join(scratch, 'app');
-  const modules = path.join(app, 'node_modules');
+  const dir = path.join(scratch, name);
+  const modules = path.join(dir, 'node_modules');
   mkdirSync(path.join(modules, 'greeter'), { recursive: true });
-  for (const name of readdirSync(path.join(OTEL, 'node_modules'))) {
-    if (!name.startsWith('.')) symlinkSync(path.join(OTEL, 'node_modules', name), path.join(modules, name), 'dir');
+  for (const entry of readdirSync(path.join(packages, 'node_modules'))) {
+    if (!entry.startsWith('.')) symlinkSync(path.join(packages, 'node_modules', entry), path.join(modules, entry), 'dir');
   }
   symlinkSync(ROOT, path.join(modules, 'wrapt-hooks'), 'dir');
   for (const [file, text] of Object.entries(GREETER)) writeFileSync(path.join(modules, 'greeter', file), text);
-  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'otel-app', private: true }));
-  writeFileSync(path.join(app, 'joined.js'), JOINED);
-  writeFileSync(path.join(app, 'solo.js'), SOLO);
-  writeFileSync(path.join(app, 'off.js'), OFF);
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, private: true }));
+  writeFileSync(path.join(dir, 'joined.js'), JOINED);
+  writeFileSync(path.join(dir, 'solo.js'), SOLO);
+  writeFileSync(path.join(dir, 'off.js'), OFF);
+  return dir;
+}
+
+before(() => {
+  app = layOut(OTEL, 'app');
+  app3 = layOut(OTEL3, 'app3');
 });
 
 const EXPORT = {
@@ -134,7 +144,7 @@ const EXPORT = {
   WRAPT_TRACE_EXPORT: 'otel',
 };
 let node = process.execPath;
-const run = (script, env, args = []) => runNodeAsync(app, [...PRELOAD, script, ...args], { env, node });
+const run = (script, env, args = [], cwd = app) => runNodeAsync(cwd, [...PRELOAD, script, ...args], { env, node });
 const spansOf = (stdout) =>
   stdout
     .split('\n')
@@ -271,13 +281,16 @@ for (const [major, binary] of configuredNodes()) {
       });
       const ofService = (name) => receiver.spans.filter((s) => s.resource['service.name'] === name);
 
-      for (const [protocol, mode] of [
-        ['http/protobuf', 'end'],
-        ['http/json', 'exit'],
+      for (const [sdk, protocol, mode] of [
+        ['sdk-trace-base 2', 'http/protobuf', 'end'],
+        ['sdk-trace-base 2', 'http/json', 'exit'],
+        ['sdk-trace 3', 'http/protobuf', 'exit'],
+        ['sdk-trace 3', 'http/json', 'end'],
       ]) {
-        test(`${protocol}, ${mode === 'exit' ? 'process.exit(3)' : 'a normal end'}: every span reaches the collector, with the resource and headers asked for`, async () => {
-          const service = `solo-${mode}`;
-          const result = await run('solo.js', env({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_SERVICE_NAME: service }), [mode]);
+        test(`${sdk}, ${protocol}, ${mode === 'exit' ? 'process.exit(3)' : 'a normal end'}: every span reaches the collector, with the resource and headers asked for`, async () => {
+          const service = `solo-${sdk}-${protocol}`;
+          const cwd = sdk === 'sdk-trace 3' ? app3 : app;
+          const result = await run('solo.js', env({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_SERVICE_NAME: service }), [mode], cwd);
           assert.equal(result.code, mode === 'exit' ? 3 : 0, result.stderr);
           assert.deepEqual(result.warnings, []);
           const spans = ofService(service);
@@ -292,7 +305,7 @@ for (const [major, binary] of configuredNodes()) {
           assert.equal(spans[1].events[0].name, 'exception');
           assert.equal(spans[1].events[0].attributes['exception.message'], 'boom!');
           assert.equal(spans[0].resource['deployment.environment.name'], 'test');
-          const requests = receiver.requests.filter((r) => r.contentType === (protocol === 'http/json' ? 'application/json' : 'application/x-protobuf'));
+          const requests = receiver.requests.filter((r) => r.contentType.startsWith(protocol === 'http/json' ? 'application/json' : 'application/x-protobuf'));
           assert.ok(requests.length > 0);
           for (const request of requests) assert.deepEqual([request.path, request.headers['x-team']], ['/v1/traces', 'debug']);
         });
