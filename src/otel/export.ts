@@ -10,6 +10,7 @@
 // - neither: one warning, and the lines go on as before.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { describeError } from '../trace/format';
+import { debug } from '../debug';
 import { warn } from '../errors';
 import { setSpanExport, type OpenSpan, type SpanExport } from '../trace/output';
 import { packageVersion } from '../cli/version';
@@ -49,10 +50,13 @@ class Exporter implements SpanExport {
   private readonly ownExport = new AsyncLocalStorage<true>();
 
   /** The tracer spans go to now, or undefined (nothing to export through). */
-  private tracer(): Tracer | undefined {
+  private tracer(reg: Registered | undefined): Tracer | undefined {
     const api = (this.api ??= this.loadApi());
     if (api === null) return undefined;
-    if (registered()?.trace !== undefined) return (this.joined ??= api.trace.getTracer('wrapt-hooks', packageVersion()));
+    if (reg?.trace !== undefined) {
+      if (this.joined === undefined) debug("export: spans join the application's OpenTelemetry tracer provider");
+      return (this.joined ??= api.trace.getTracer('wrapt-hooks', packageVersion()));
+    }
     if (this.own === undefined) {
       if (hasEndpoint(process.env)) {
         const { startStandalone } = require('./standalone') as typeof import('./standalone');
@@ -79,38 +83,49 @@ class Exporter implements SpanExport {
   }
 
   /** The context spans begin in: the application's (its context manager), else wrapt-hooks' own. */
-  private active(api: Api): Context {
-    if (registered()?.context !== undefined) return api.context.active();
+  private active(api: Api, reg: Registered | undefined): Context {
+    if (reg?.context !== undefined) return api.context.active();
     return this.store.getStore() ?? api.ROOT_CONTEXT;
   }
 
-  within<T>(api: Api, context: Context, fn: () => T): T {
-    if (registered()?.context !== undefined) return api.context.with(context, fn);
-    return this.store.run(context, fn);
+  /** Runs `fn` in `context`, through the context manager that `active` read. */
+  within<T>(api: Api, appContext: boolean, context: Context, fn: () => T): T {
+    return appContext ? api.context.with(context, fn) : this.store.run(context, fn);
   }
 
   /** A span begun now under the active context (or `parent`), unless tracing is suppressed there. */
   private begin(shape: SpanShape, parent?: (api: Api, active: Context) => Context): Open | undefined {
-    const tracer = this.tracer();
+    const reg = registered();
+    const tracer = this.tracer(reg);
     const api = this.api;
     if (tracer === undefined || api == null) return undefined;
-    let context = this.active(api);
+    let context = this.active(api, reg);
     if (context.getValue(SUPPRESS_TRACING) === true) return undefined;
     if (parent !== undefined) context = parent(api, context);
     const span = tracer.startSpan(shape.name, { kind: shape.kind, attributes: shape.attributes }, context);
-    return new Open(this, api, span, context);
+    return new Open(this, api, reg?.context !== undefined, span, context);
+  }
+
+  /** A traced call's shape, made once per entry (the SDK copies the attributes it is given). */
+  private readonly calls = new Map<string, SpanShape>();
+
+  private callShape(label: string): SpanShape {
+    let shape = this.calls.get(label);
+    if (shape === undefined) this.calls.set(label, (shape = callShape(label)));
+    return shape;
   }
 
   call(label: string): OpenSpan | undefined {
-    return this.begin(callShape(label));
+    return this.begin(this.callShape(label));
   }
 
   calledFor(label: string, ms: number, failed: boolean, error: unknown): void {
-    const tracer = this.tracer();
+    const reg = registered();
+    const tracer = this.tracer(reg);
     if (tracer === undefined || this.api == null) return;
-    const context = this.active(this.api);
+    const context = this.active(this.api, reg);
     if (context.getValue(SUPPRESS_TRACING) === true) return;
-    const shape = callShape(label);
+    const shape = this.callShape(label);
     const end = performance.now();
     const span = tracer.startSpan(shape.name, { kind: shape.kind, attributes: shape.attributes, startTime: Math.max(0, end - ms) }, context);
     if (failed) fail(span, error);
@@ -145,9 +160,10 @@ class Exporter implements SpanExport {
       return;
     }
     if (shape === undefined) return;
-    const tracer = this.tracer();
+    const reg = registered();
+    const tracer = this.tracer(reg);
     if (tracer === undefined || this.api == null) return;
-    const context = this.active(this.api);
+    const context = this.active(this.api, reg);
     if (context.getValue(SUPPRESS_TRACING) === true) return;
     const end = performance.now();
     const ms = typeof fields['ms'] === 'number' && Number.isFinite(fields['ms']) ? fields['ms'] : 0;
@@ -161,12 +177,13 @@ class Open implements OpenSpan {
   constructor(
     private readonly exporter: Exporter,
     private readonly api: Api,
+    private readonly appContext: boolean,
     readonly span: Span,
     private readonly parent: Context,
   ) {}
 
   run<T>(fn: () => T): T {
-    return this.exporter.within(this.api, this.api.trace.setSpan(this.parent, this.span), fn);
+    return this.exporter.within(this.api, this.appContext, this.api.trace.setSpan(this.parent, this.span), fn);
   }
 
   traceparent(): string {

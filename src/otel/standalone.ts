@@ -17,6 +17,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import { spawnSync } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { debug } from '../debug';
 import { describeCause, warn } from '../errors';
 import { packageVersion } from '../cli/version';
 import { loadFromApp } from './load';
@@ -82,6 +83,7 @@ export function startStandalone(
       exporter.exiting = true;
       flush();
     });
+    debug(`export: no tracer provider registered; spans go to ${settings.url} (${settings.protocol}) through wrapt-hooks' own`);
     return { tracer: provider.getTracer('wrapt-hooks', packageVersion()) };
   } catch (error) {
     warn(
