@@ -75,8 +75,11 @@ function spansOf(request, protocol) {
   return out;
 }
 
-/** Starts the receiver; `spans` fills as requests arrive; `headers` holds each request's headers. */
-export async function startReceiver() {
+/**
+ * Starts the receiver on `port` (0: any free one); `spans` fills as requests arrive, `requests`
+ * holds each request's path, content type and headers, `onSpans` is called after each.
+ */
+export async function startReceiver(port = 0) {
   const spans = [];
   const requests = [];
   const server = http.createServer((req, res) => {
@@ -89,6 +92,7 @@ export async function startReceiver() {
       try {
         if (type.startsWith('application/json')) spans.push(...spansOf(JSON.parse(body.toString('utf8')), 'http/json'));
         else spans.push(...spansOf(Request.toObject(Request.decode(body), { longs: String, defaults: false }), 'http/protobuf'));
+        receiver.onSpans?.();
         res.writeHead(200, { 'content-type': type.startsWith('application/json') ? 'application/json' : 'application/x-protobuf' });
         res.end(type.startsWith('application/json') ? '{}' : '');
       } catch (error) {
@@ -96,11 +100,35 @@ export async function startReceiver() {
       }
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const receiver = {
     url: `http://127.0.0.1:${server.address().port}`,
     spans,
     requests,
+    onSpans: undefined,
     close: () => new Promise((resolve) => server.close(resolve)),
+  };
+  return receiver;
+}
+
+// Run by hand (docs/opentelemetry.md): `node test/compat/otel/receiver.mjs [port]` prints each
+// span as it arrives: service, name, kind, ids (trace, span, parent: their first 8 digits),
+// status, then the attributes.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+  const port = Number(process.argv[2] ?? 4318);
+  const receiver = await startReceiver(port);
+  console.log(`receiving OTLP/HTTP on ${receiver.url}/v1/traces`);
+  let shown = 0;
+  receiver.onSpans = () => {
+    for (const span of receiver.spans.slice(shown)) {
+      const ids = `trace=${span.traceId.slice(0, 8)} span=${span.spanId.slice(0, 8)}${span.parentSpanId ? ` parent=${span.parentSpanId.slice(0, 8)}` : ''}`;
+      const status = span.status.code === 2 ? ` ERROR ${span.status.message ?? ''}` : '';
+      console.log(`[${span.protocol}] ${span.resource['service.name']}: "${span.name}" ${KINDS[span.kind] ?? span.kind} ${ids}${status}`);
+      for (const [key, value] of Object.entries(span.attributes)) console.log(`    ${key}=${JSON.stringify(value)}`);
+      for (const event of span.events)
+        console.log(`    event ${event.name}: ${event.attributes['exception.type'] ?? ''} ${event.attributes['exception.message'] ?? ''}`);
+    }
+    shown = receiver.spans.length;
   };
 }
