@@ -8,11 +8,12 @@
 // The provider is not registered globally: an application that registers its own later must
 // not be refused (and spans then go to its provider, export.ts).
 //
-// Spans are flushed before the process ends: at 'beforeExit' as the exporter always posts; at
-// 'exit' (process.exit(), the end of a run whose event loop cannot run again) the batch still
-// held is serialised by OpenTelemetry's own OTLP serialiser and posted by a short child process
-// that the exit waits for, since nothing asynchronous runs after 'exit'. A collector that is
-// down costs one warning.
+// Spans are flushed before the process ends. While it runs, the batch processor posts on its
+// own timer (an export under way keeps the event loop alive until it is done). At 'exit' (a
+// natural end or process.exit()), nothing asynchronous can run any more: the batch still held is
+// serialised by OpenTelemetry's own OTLP serialiser and posted by a short child process that the
+// exit waits for. Not at 'beforeExit': a post then would make Node emit 'beforeExit' again, and
+// run the application's own listeners twice. A collector that is down costs one warning.
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { spawnSync } from 'node:child_process';
 import { writeSync } from 'node:fs';
@@ -75,13 +76,9 @@ export function startStandalone(
     const processor = new sdk.BatchSpanProcessor(sdk.BasicTracerProvider === undefined ? { exporter } : exporter);
     const resource = resources.defaultResource().merge(resources.detectResources({ detectors: [resources.envDetector] }));
     const provider = new Provider({ resource, spanProcessors: [processor] });
-    const flush = (): void => {
-      processor.forceFlush().catch(() => undefined);
-    };
-    process.on('beforeExit', flush);
     process.once('exit', () => {
       exporter.exiting = true;
-      flush();
+      processor.forceFlush().catch(() => undefined);
     });
     debug(`export: no tracer provider registered; spans go to ${settings.url} (${settings.protocol}) through wrapt-hooks' own`);
     return { tracer: provider.getTracer('wrapt-hooks', packageVersion()) };

@@ -85,6 +85,7 @@ const SOLO = `
 const greeter = require('greeter');
 const http = require('node:http');
 const mode = process.argv[2];
+process.on('beforeExit', () => console.log('beforeExit'));
 greeter.shout('a');
 try { greeter.shout('boom'); } catch {}
 if (mode === 'exit') { greeter.shout('c'); process.exit(3); }
@@ -293,6 +294,8 @@ for (const [major, binary] of configuredNodes()) {
           const result = await run('solo.js', env({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_SERVICE_NAME: service }), [mode], cwd);
           assert.equal(result.code, mode === 'exit' ? 3 : 0, result.stderr);
           assert.deepEqual(result.warnings, []);
+          // The application's own 'beforeExit' listener runs as often as without export.
+          assert.equal(count(result.stdout, 'beforeExit'), mode === 'exit' ? 0 : 1);
           const spans = ofService(service);
           assert.deepEqual(
             spans.map((s) => [s.protocol, s.name, s.status.code, s.scope]),
