@@ -93,14 +93,14 @@ class Exporter implements SpanExport {
     return appContext ? api.context.with(context, fn) : this.store.run(context, fn);
   }
 
-  /** A span begun now under the active context (or `parent`), unless tracing is suppressed there. */
-  private begin(shape: SpanShape, parent?: (api: Api, active: Context) => Context): Open | undefined {
+  /** A span begun now under the active context (or `parent`); null where tracing is suppressed. */
+  private begin(shape: SpanShape, parent?: (api: Api, active: Context) => Context): Open | null | undefined {
     const reg = registered();
     const tracer = this.tracer(reg);
     const api = this.api;
     if (tracer === undefined || api == null) return undefined;
     let context = this.active(api, reg);
-    if (context.getValue(SUPPRESS_TRACING) === true) return undefined;
+    if (context.getValue(SUPPRESS_TRACING) === true) return null;
     if (parent !== undefined) context = parent(api, context);
     const span = tracer.startSpan(shape.name, { kind: shape.kind, attributes: shape.attributes }, context);
     return new Open(this, api, reg?.context !== undefined, span, context);
@@ -116,7 +116,7 @@ class Exporter implements SpanExport {
   }
 
   call(label: string): OpenSpan | undefined {
-    return this.begin(this.callShape(label));
+    return this.begin(this.callShape(label)) ?? undefined;
   }
 
   calledFor(label: string, ms: number, failed: boolean, error: unknown): void {
@@ -135,13 +135,15 @@ class Exporter implements SpanExport {
   server(traceparent: unknown): OpenSpan | undefined {
     // An incoming `traceparent` is continued unless a span is already active (the
     // application's own HTTP instrumentation began one, which continued it).
-    return this.begin({ name: 'HTTP', kind: KIND.server, attributes: {} }, (api, active) => {
+    return (
+      this.begin({ name: 'HTTP', kind: KIND.server, attributes: {} }, (api, active) => {
       const remote = api.trace.getSpan(active) === undefined ? parseTraceparent(traceparent) : undefined;
-      return remote === undefined ? active : api.trace.setSpanContext(active, { ...remote, isRemote: true });
-    });
+        return remote === undefined ? active : api.trace.setSpanContext(active, { ...remote, isRemote: true });
+      }) ?? undefined
+    );
   }
 
-  client(): OpenSpan | undefined {
+  client(): OpenSpan | null | undefined {
     return this.begin({ name: 'HTTP', kind: KIND.client, attributes: {} });
   }
 
@@ -149,7 +151,8 @@ class Exporter implements SpanExport {
     return this.ownExport.getStore() === true;
   }
 
-  event(source: string, fields: Readonly<Record<string, unknown>>, open: OpenSpan | undefined): void {
+  event(source: string, fields: Readonly<Record<string, unknown>>, open: OpenSpan | null | undefined): void {
+    if (open === null) return;
     const shape = eventShape(source, fields);
     if (open instanceof Open) {
       if (shape === undefined) return open.span.end();

@@ -96,13 +96,14 @@ interface Outgoing {
   readonly url: string;
   readonly start: bigint;
   readonly req: number | undefined;
-  readonly span: OpenSpan | undefined;
+  /** null: OpenTelemetry suppresses tracing where the request was made (an exporter's own). */
+  readonly span: OpenSpan | null | undefined;
 }
 
 const outgoing = new WeakMap<object, Outgoing>();
 let clientSubscribed = false;
 /** The span `http.request` began for each request it created (sendTraceparent). */
-const clientSpans = new WeakMap<object, OpenSpan>();
+const clientSpans = new WeakMap<object, OpenSpan | null>();
 
 /** With export on, `http.request`/`http.get` begin the request's span and send its `traceparent`. */
 function sendTraceparent(http: Record<string, unknown>): void {
@@ -112,7 +113,7 @@ function sendTraceparent(http: Record<string, unknown>): void {
       const spans = spanExport();
       const span = spans === undefined || spans.exporting() ? undefined : spans.client();
       if (span === undefined) return wrapped(...args);
-      const request = wrapped(...withTraceparent(args, span.traceparent()));
+      const request = span === null ? wrapped(...args) : wrapped(...withTraceparent(args, span.traceparent()));
       if (request !== null && typeof request === 'object') clientSpans.set(request, span);
       return request;
     });
@@ -213,7 +214,7 @@ function onUndiciCreate(message: unknown): void {
   if (spans?.exporting() === true) return;
   const url = redactUrl(`${String(request.origin ?? '')}${request.path ?? ''}`);
   const span = spans?.client();
-  if (span !== undefined && !undiciHasTraceparent(request.headers)) safe(() => request.addHeader?.('traceparent', span.traceparent()));
+  if (span != null && !undiciHasTraceparent(request.headers)) safe(() => request.addHeader?.('traceparent', span.traceparent()));
   outgoing.set(request, { method: String(request.method ?? 'GET'), url, start: process.hrtime.bigint(), req: requests.getStore(), span });
 }
 

@@ -37,12 +37,15 @@ export interface SpanExport {
   calledFor(label: string, ms: number, failed: boolean, error: unknown): void;
   /** An incoming request begins; its `traceparent` header, if any, is continued. */
   server(traceparent: unknown): OpenSpan | undefined;
-  /** An outgoing request begins. */
-  client(): OpenSpan | undefined;
+  /**
+   * An outgoing request begins: its span, or null when OpenTelemetry suppresses tracing here
+   * (an exporter's own request), so that its event makes no span either.
+   */
+  client(): OpenSpan | null | undefined;
   /** True while wrapt-hooks' own exporter posts spans: its requests are not events. */
   exporting(): boolean;
-  /** An event is written: the span it began ends now, or one is made that lasted `fields.ms`. */
-  event(source: string, fields: Readonly<Record<string, unknown>>, span: OpenSpan | undefined): void;
+  /** An event is written: the span it began ends now, or one is made that lasted `fields.ms` (none for null). */
+  event(source: string, fields: Readonly<Record<string, unknown>>, span: OpenSpan | null | undefined): void;
 }
 
 const state = (): OutputState => globalSlot<OutputState>(KEYS.output, () => ({ json: undefined, sink: undefined, requestId: undefined }));
@@ -107,7 +110,7 @@ export function emit(
   source: string,
   text: string,
   fields: Readonly<Record<string, unknown>>,
-  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined; span?: OpenSpan | undefined } = {},
+  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined; span?: OpenSpan | null | undefined } = {},
 ): void {
   // Traced calls end their own spans (tracer.ts); every other event is a span here.
   const spans = state().spans;

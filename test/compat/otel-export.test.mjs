@@ -102,6 +102,25 @@ if (mode === 'client') {
 }
 `;
 
+// The application's own OTLP exporter, posting while the http recipe watches outgoing requests.
+const APP_EXPORTER = `
+const { NodeTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-node');
+const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
+const exporter = new OTLPTraceExporter({ url: process.env.COLLECTOR + '/v1/traces' });
+const { resourceFromAttributes } = require('@opentelemetry/resources');
+const resource = resourceFromAttributes({ 'service.name': 'app-exporter' });
+const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 50 })] });
+provider.register();
+const greeter = require('greeter');
+(async () => {
+  greeter.shout('one');
+  await new Promise((r) => setTimeout(r, 300));
+  greeter.shout('two');
+  await new Promise((r) => setTimeout(r, 300));
+  await provider.shutdown();
+})();
+`;
+
 // Export off: which OpenTelemetry modules did the process load?
 const OFF = `
 require('greeter').shout('a');
@@ -131,6 +150,7 @@ function layOut(packages, name) {
   writeFileSync(path.join(dir, 'joined.js'), JOINED);
   writeFileSync(path.join(dir, 'solo.js'), SOLO);
   writeFileSync(path.join(dir, 'off.js'), OFF);
+  writeFileSync(path.join(dir, 'app-exporter.js'), APP_EXPORTER);
   return dir;
 }
 
@@ -313,6 +333,22 @@ for (const [major, binary] of configuredNodes()) {
           for (const request of requests) assert.deepEqual([request.path, request.headers['x-team']], ['/v1/traces', 'debug']);
         });
       }
+
+      test("the application's own exporter: its posts are lines as before, never spans (no span about exporting spans)", async () => {
+        const result = await run('app-exporter.js', {
+          ...EXPORT,
+          COLLECTOR: receiver.url,
+        });
+        assert.equal(result.code, 0, result.stderr);
+        assert.ok(count(result.stderr, '/v1/traces -> 200') >= 2, result.stderr);
+        const spans = receiver.spans.filter((s) => s.resource['service.name'] === 'app-exporter');
+        assert.deepEqual(
+          spans.map((s) => s.name),
+          ['greeter#shout', 'greeter#shout'],
+        );
+        // No exporter's post (the application's, wrapt-hooks' own) is sent a traceparent.
+        for (const request of receiver.requests) assert.equal(request.headers.traceparent, undefined);
+      });
 
       test('two processes: the client sends traceparent, the server continues it; one trace id across both', async () => {
         const server = spawn(node, [...PRELOAD, 'solo.js', 'server'], {
