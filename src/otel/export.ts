@@ -137,7 +137,7 @@ class Exporter implements SpanExport {
     // application's own HTTP instrumentation began one, which continued it).
     return (
       this.begin({ name: 'HTTP', kind: KIND.server, attributes: {} }, (api, active) => {
-      const remote = api.trace.getSpan(active) === undefined ? parseTraceparent(traceparent) : undefined;
+        const remote = api.trace.getSpan(active) === undefined ? parseTraceparent(traceparent) : undefined;
         return remote === undefined ? active : api.trace.setSpanContext(active, { ...remote, isRemote: true });
       }) ?? undefined
     );
