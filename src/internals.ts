@@ -43,3 +43,4 @@ export * as loadError from './core/load-error';
 export * as otelNames from './otel/names';
 export * as otelSettings from './otel/settings';
 export * as otelPropagation from './otel/propagation';
+export * as otelExport from './otel/export';

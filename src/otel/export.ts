@@ -51,7 +51,8 @@ class Exporter implements SpanExport {
 
   /** The tracer spans go to now, or undefined (nothing to export through). */
   private tracer(reg: Registered | undefined): Tracer | undefined {
-    const api = (this.api ??= this.loadApi());
+    if (this.api === undefined) this.api = this.loadApi();
+    const api = this.api;
     if (api === null) return undefined;
     if (reg?.trace !== undefined) {
       if (this.joined === undefined) debug("export: spans join the application's OpenTelemetry tracer provider");

@@ -255,3 +255,27 @@ test("OpenTelemetry's environment variables: endpoint, protocol, headers, timeou
   );
   assert.match(grpc.problems[0].message, /"grpc" is not a protocol wrapt-hooks exports with/);
 });
+
+test('export on where @opentelemetry/api cannot be loaded: one warning, no span, and nothing else changes', async () => {
+  const { otelExport, traceOutput } = internals();
+  const warnings = [];
+  const listener = (warning) => warnings.push(warning);
+  process.on('warning', listener);
+  try {
+    otelExport.enableExport();
+    const spans = traceOutput.spanExport();
+    assert.equal(spans.call('greeter#shout'), undefined);
+    assert.equal(spans.client(), undefined);
+    assert.equal(spans.server('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'), undefined);
+    spans.event('sql', { driver: 'pg', sql: 'SELECT 1', ms: 1 }, undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      warnings.map((warning) => warning.code),
+      ['WRAPT_HOOKS_EXPORT_UNAVAILABLE'],
+    );
+    assert.match(warnings[0].message, /@opentelemetry\/api cannot be loaded .*npm install @opentelemetry\/api/);
+  } finally {
+    process.off('warning', listener);
+    traceOutput.setSpanExport(undefined);
+  }
+});
