@@ -2,6 +2,7 @@
 // OpenTelemetry's semantic conventions (docs/opentelemetry.md has the table): pure functions
 // of the event's fields, the same fields a JSON line carries, so that a span says what the line
 // says and nothing more (the values are already redacted as the line's are).
+import { pathKey } from '../recipes/summary';
 
 /** OpenTelemetry's SpanKind values (the API's enum, which this leaf does not import). */
 export const KIND = Object.freeze({ internal: 0, server: 1, client: 2 });
@@ -36,7 +37,7 @@ export function eventShape(source: string, fields: Readonly<Record<string, unkno
   }
 }
 
-/** `GET /users/:id`: by the framework's route when one matched, else the path with ids as `:id`. */
+/** `GET /users/:id`: by the framework's route when one matched, else the path with ids as `:id` (as the summary keys it). */
 function incoming(fields: Readonly<Record<string, unknown>>): SpanShape {
   const method = str(fields['method']) ?? 'GET';
   const route = str(fields['route']);
@@ -51,7 +52,7 @@ function incoming(fields: Readonly<Record<string, unknown>>): SpanShape {
   const aborted = fields['aborted'] === true;
   const error = aborted ? 'aborted' : status !== undefined && status >= 500 ? String(status) : undefined;
   if (error !== undefined) attributes['error.type'] = error;
-  return { name: `${method} ${route ?? templatePath(String(attributes['url.path']))}`, kind: KIND.server, attributes, error };
+  return { name: `${method} ${route ?? (pathKey(path) || '/')}`, kind: KIND.server, attributes, error };
 }
 
 /** `GET`: an outgoing request is named by its method alone (its URL is an attribute). */
@@ -85,19 +86,6 @@ function serverOf(url: string): { address: string; port?: number } | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A path with its numeric, UUID and long hexadecimal segments as `:id` (`/users/3` -> `/users/:id`). */
-export function templatePath(path: string): string {
-  if (path === '') return '/';
-  return path
-    .split('/')
-    .map((segment) =>
-      /^\d+$/.test(segment) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) || /^[0-9a-f]{16,}$/i.test(segment)
-        ? ':id'
-        : segment,
-    )
-    .join('/');
 }
 
 /** The `db.system.name` of each driver the sql recipe knows. */
@@ -177,15 +165,16 @@ function childShape(fields: Readonly<Record<string, unknown>>): SpanShape {
   return { name: name === '' ? 'child_process' : name, kind: KIND.internal, attributes, error };
 }
 
-/** `GET`: a redis command, with its key where the recipe shows one. */
+/** `GET`: a redis command; its text as the line shows it (the key; values only as their count and size). */
 function redisShape(fields: Readonly<Record<string, unknown>>): SpanShape {
-  const command = (str(fields['command']) ?? 'redis').toUpperCase();
-  const attributes: Attributes = { 'db.system.name': 'redis', 'db.operation.name': command };
-  const key = str(fields['key']);
-  if (key !== undefined) attributes['db.query.summary'] = `${command} ${key}`;
+  const line = str(fields['command']) ?? '';
+  const operation = (line.split(' ', 1)[0] ?? '').toUpperCase();
+  const attributes: Attributes = { 'db.system.name': 'redis', 'db.query.text': line };
+  if (operation !== '') attributes['db.operation.name'] = operation;
   const error = str(fields['error']);
-  if (error !== undefined) attributes['error.type'] = errorType(error);
-  return { name: command, kind: KIND.client, attributes, error };
+  // A redis error starts with its kind: `WRONGTYPE Operation against a key …`, `NOAUTH …`.
+  if (error !== undefined) attributes['error.type'] = /^[A-Z][A-Z_]+\b/.exec(error)?.[0] ?? errorType(error);
+  return { name: operation === '' ? 'redis' : operation, kind: KIND.client, attributes, error };
 }
 
 /** Any other recipe (`tempfile created`): its scalar fields as `wrapt_hooks.<recipe>.<field>`. */

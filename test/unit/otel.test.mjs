@@ -147,6 +147,20 @@ describe('span names and attributes (semantic conventions)', () => {
     assert.equal(names.eventShape('child_process', { fn: 'spawn', command: 'sleep 9', signal: 'SIGTERM' }).error, 'SIGTERM');
   });
 
+  it('redis: the command names the span, its text as the line shows it; an error by its kind', () => {
+    assert.deepEqual(names.eventShape('redis', { recipe: 'redis', command: 'get user:1', reply: 'string(5)', ms: 0.3 }), {
+      name: 'GET',
+      kind: 2,
+      attributes: { 'db.system.name': 'redis', 'db.query.text': 'get user:1', 'db.operation.name': 'GET' },
+      error: undefined,
+    });
+    const wrong = names.eventShape('redis', {
+      command: 'LPUSH user:1 [1 value, 3 bytes]',
+      error: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+    });
+    assert.equal(wrong.attributes['error.type'], 'WRONGTYPE');
+  });
+
   it('summaries are not events; another recipe keeps its fields under wrapt_hooks.<recipe>', () => {
     assert.equal(names.eventShape('http', { summary: true, fn: 'in GET /users/:id', calls: 3 }), undefined);
     const created = names.eventShape('tempfile', { recipe: 'tempfile', event: 'created', path: '/tmp/x-1', at: 'src/a.js:1:2' });
