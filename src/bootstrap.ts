@@ -140,7 +140,8 @@ let summaryWatched = false;
 function watchSummary(registry: Registry): void {
   if (!debugEnabled || summaryWatched) return;
   summaryWatched = true;
-  process.once('exit', () => {
+  // At exit, and on a terminating signal the application does not handle (trace/at-exit.ts).
+  (require('./trace/at-exit') as typeof import('./trace/at-exit')).atExit(() => {
     const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
     (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry, (target) => neverFiredReason(target));
   });

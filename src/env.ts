@@ -42,3 +42,21 @@ export function exportSetting(value: string | undefined): 'otel' | undefined | {
   if (text === '') return undefined;
   return text === 'otel' ? 'otel' : { invalid: value };
 }
+
+export type PrefixField = 'time' | 'pid' | 'tid';
+
+/**
+ * `WRAPT_TRACE_PREFIX=time,pid,tid` (any subset, any order, any case): the fields asked for, in
+ * the order lines show them (time, pid, tid), and the items that are none of them (a warning).
+ */
+export function prefixSetting(value: string | undefined): { fields: PrefixField[]; unknown: string[] } {
+  const order: PrefixField[] = ['time', 'pid', 'tid'];
+  const asked = new Set<string>();
+  const unknown: string[] = [];
+  for (const item of list(value)) {
+    const name = item.toLowerCase();
+    if ((order as string[]).includes(name)) asked.add(name);
+    else unknown.push(item);
+  }
+  return { fields: order.filter((field) => asked.has(field)), unknown };
+}

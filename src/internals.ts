@@ -43,6 +43,7 @@ export * as nearMiss from './near-miss';
 export * as targetChecks from './config/target-checks';
 export * as summary from './core/summary';
 export * as loadError from './core/load-error';
+export * as traceRedact from './trace/redact';
 export * as otelNames from './otel/names';
 export * as otelSettings from './otel/settings';
 export * as otelPropagation from './otel/propagation';

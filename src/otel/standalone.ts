@@ -9,8 +9,9 @@
 // not be refused (and spans then go to its provider, export.ts).
 //
 // Spans are flushed before the process ends. While it runs, the batch processor posts on its
-// own timer (an export under way keeps the event loop alive until it is done). At 'exit' (a
-// natural end or process.exit()), nothing asynchronous can run any more: the batch still held is
+// own timer (an export under way keeps the event loop alive until it is done). At the end (a
+// natural end, process.exit(), or SIGINT/SIGTERM/SIGHUP the application does not handle: the
+// end-of-run callbacks of trace/at-exit.ts), nothing asynchronous can run any more: the batch still held is
 // serialised by OpenTelemetry's own OTLP serialiser and posted by a short child process that the
 // exit waits for. Not at 'beforeExit': a post then would make Node emit 'beforeExit' again, and
 // run the application's own listeners twice. A collector that is down costs one warning.
@@ -21,6 +22,7 @@ import { createRequire } from 'node:module';
 import { debug } from '../debug';
 import { describeCause, warn } from '../errors';
 import { packageVersion } from '../cli/version';
+import { atExit } from '../trace/at-exit';
 import { loadFromApp } from './load';
 import { exportSettings, type ExportSettings } from './settings';
 import type { Api, SpanExporter, Tracer } from './api-types';
@@ -76,7 +78,7 @@ export function startStandalone(
     const processor = new sdk.BatchSpanProcessor(sdk.BasicTracerProvider === undefined ? { exporter } : exporter);
     const resource = resources.defaultResource().merge(resources.detectResources({ detectors: [resources.envDetector] }));
     const provider = new Provider({ resource, spanProcessors: [processor] });
-    process.once('exit', () => {
+    atExit(() => {
       exporter.exiting = true;
       processor.forceFlush().catch(() => undefined);
     });

@@ -7,7 +7,7 @@
 // The traced function behaves exactly as before: same result, same exception, same `this`, the
 // same promise object, untouched rejection handling (promises.ts). Nothing here writes to stdout.
 import type { Wrapper } from '../types';
-import { describeError, format, formatArgList, formatArgs, isPromise, limitsFor, ms } from './format';
+import { describeError, format, formatArgList, formatArgs, isPromise, jsonValue, limitsFor, ms, settledValue } from './format';
 import type { TraceOptions } from './options';
 import { currentRequestId, emit, jsonLines, spanExport } from './output';
 import { observe } from './promises';
@@ -59,26 +59,27 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
     }
     const span = spans !== undefined && written && !late ? quietly(() => spans.call(label)) : undefined;
     const start = process.hrtime.bigint();
-    // `shown` is the outcome as text, made only when the line is written.
-    const finish = (outcome: Outcome, shown: () => string, end: bigint, error?: unknown): void => {
+    // `shown` is the outcome as text (`asJson` as a JSON line's value), made only when the line is
+    // written; `error` is what was thrown, for the span.
+    const finish = (outcome: Outcome, shown: () => string, end: bigint, asJson: () => unknown = shown, error?: unknown): void => {
       const took = Number(end - start) / 1e6;
       const failed = outcome === 'threw' || outcome === 'rejected';
       stats?.done(took, failed);
       if (!written || (options.errors && !failed) || (options.slow !== undefined && took < options.slow)) return;
-      const value = shown();
-      const reason = failed ? (error ?? value) : undefined;
+      const reason = failed ? (error ?? shown()) : undefined;
       if (span !== undefined) span.endCall(failed, reason);
       else spans?.calledFor(label, took, failed, reason);
       call ??= describeCall(json);
       if (json) {
         const fields: Record<string, unknown> = { fn: label, args: call.args };
         if (call.receiver !== undefined) fields['this'] = call.receiver;
-        fields[failed ? 'error' : 'result'] = value;
+        fields[failed ? 'error' : 'result'] = asJson();
         if (outcome === 'resolved' || outcome === 'rejected') fields['settled'] = outcome;
         fields['ms'] = Math.round(took * 1000) / 1000;
         if (frames !== undefined) fields['stack'] = frames;
         emit('trace', '', fields, { req, time });
       } else {
+        const value = shown();
         emit('trace', `${call.text} -> ${outcome === 'returned' ? value : `${outcome} ${value}`} ${ms(took)}`, {}, { req, extra: frames });
       }
     };
@@ -87,7 +88,7 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
       result = span === undefined ? wrapped(...args) : span.run(() => wrapped(...args));
     } catch (error) {
       const end = process.hrtime.bigint();
-      quietly(() => finish('threw', () => describeError(error), end, error));
+      quietly(() => finish('threw', () => describeError(error), end, undefined, error));
       // Node prints the source line of the last `throw` above an uncaught error: say whose it is.
       throw error; // wrapt-hooks trace: rethrowing, unchanged, what the traced function threw
     }
@@ -95,11 +96,17 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
     quietly(() => {
       if (isPromise(result)) {
         const observed = observe(result as Promise<unknown>, end, limits, (state, failed, settledAt) => {
-          finish(failed ? 'rejected' : 'resolved', () => state.slice(failed ? 'rejected '.length : 'resolved '.length), settledAt);
+          const text = (): string => state.slice(failed ? 'rejected '.length : 'resolved '.length);
+          finish(failed ? 'rejected' : 'resolved', text, settledAt, () => (failed ? text() : settledValue(text())));
         });
         if (observed) return;
       }
-      finish('returned', () => format(result, limits), end);
+      finish(
+        'returned',
+        () => format(result, limits),
+        end,
+        () => jsonValue(result, limits),
+      );
     });
     return result;
   };
@@ -107,6 +114,6 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
 
 interface CallText {
   readonly text: string;
-  readonly args: string[] | undefined;
+  readonly args: unknown[] | undefined;
   readonly receiver: string | undefined;
 }

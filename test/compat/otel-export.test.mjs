@@ -89,6 +89,7 @@ process.on('beforeExit', () => console.log('beforeExit'));
 greeter.shout('a');
 try { greeter.shout('boom'); } catch {}
 if (mode === 'exit') { greeter.shout('c'); process.exit(3); }
+if (mode === 'signal') { setInterval(() => {}, 1000); setTimeout(() => process.kill(process.pid, 'SIGTERM'), 100); }
 if (mode === 'server') {
   let left = 2;
   const server = http.createServer((req, res) => { greeter.shout('served'); res.end('ok'); if (--left === 0) server.close(); }).listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
@@ -307,15 +308,16 @@ for (const [major, binary] of configuredNodes()) {
         ['sdk-trace-base 2', 'http/json', 'exit'],
         ['sdk-trace 3', 'http/protobuf', 'exit'],
         ['sdk-trace 3', 'http/json', 'end'],
+        ['sdk-trace-base 2', 'http/protobuf', 'signal'],
       ]) {
-        test(`${sdk}, ${protocol}, ${mode === 'exit' ? 'process.exit(3)' : 'a normal end'}: every span reaches the collector, with the resource and headers asked for`, async () => {
-          const service = `solo-${sdk}-${protocol}`;
+        test(`${sdk}, ${protocol}, ${mode === 'exit' ? 'process.exit(3)' : mode === 'signal' ? 'SIGTERM unhandled' : 'a normal end'}: every span reaches the collector, with the resource and headers asked for`, async () => {
+          const service = `solo-${sdk}-${protocol}-${mode}`;
           const cwd = sdk === 'sdk-trace 3' ? app3 : app;
           const result = await run('solo.js', env({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_SERVICE_NAME: service }), [mode], cwd);
-          assert.equal(result.code, mode === 'exit' ? 3 : 0, result.stderr);
+          assert.deepEqual([result.code, result.signal], mode === 'exit' ? [3, null] : mode === 'signal' ? [null, 'SIGTERM'] : [0, null], result.stderr);
           assert.deepEqual(result.warnings, []);
           // The application's own 'beforeExit' listener runs as often as without export.
-          assert.equal(count(result.stdout, 'beforeExit'), mode === 'exit' ? 0 : 1);
+          assert.equal(count(result.stdout, 'beforeExit'), mode === 'end' ? 1 : 0);
           const spans = ofService(service);
           assert.deepEqual(
             spans.map((s) => [s.protocol, s.name, s.status.code, s.scope]),
