@@ -132,6 +132,7 @@ const ON_DEMAND = [
   'trace/output.ts',
   'near-miss.ts',
   'control/session.ts',
+  'otel/export.ts',
 ].map((file) => path.join(src, file));
 
 /** A module id: its path under src/ (node_modules paths as they are). */

@@ -66,6 +66,8 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     const registry = getRegistry();
     registry.strict = strict;
     if (disable !== undefined) registry.disabled = disable;
+    // Before the traces and recipes are registered: their wrappers see that export is on.
+    if (plan.export === 'otel') (require('./otel/export') as typeof import('./otel/export')).enableExport();
     const configured = apply(registry, plan);
     if (disable !== undefined) {
       const { unknownDisabled } = require('./config/target-checks') as typeof import('./config/target-checks');

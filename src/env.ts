@@ -32,6 +32,17 @@ export function disableSetting(value: string | undefined): 'all' | string[] | un
   return list(value);
 }
 
+/**
+ * `WRAPT_TRACE_EXPORT`: `otel` (any case) turns OpenTelemetry export on; unset or empty leaves
+ * it to the config; anything else is a mistake, returned as the value read.
+ */
+export function exportSetting(value: string | undefined): 'otel' | undefined | { invalid: string } {
+  if (value === undefined) return undefined;
+  const text = value.trim().toLowerCase();
+  if (text === '') return undefined;
+  return text === 'otel' ? 'otel' : { invalid: value };
+}
+
 export type PrefixField = 'time' | 'pid' | 'tid';
 
 /**

@@ -48,3 +48,7 @@ export * as wrapPatches from './wrap/patches';
 export * as controlSession from './control/session';
 export * as controlPaths from './control/paths';
 export * as recipeHandles from './recipes/handles/index';
+export * as otelNames from './otel/names';
+export * as otelSettings from './otel/settings';
+export * as otelPropagation from './otel/propagation';
+export * as otelExport from './otel/export';

@@ -56,6 +56,8 @@ export interface Config {
   patches?: Record<string, PatchEntry | PatchEntry[]>;
   packages?: string[];
   trace?: TraceEntry[];
+  /** `"otel"`: traced calls and recipe events are also OpenTelemetry spans (docs/opentelemetry.md). */
+  export?: 'otel';
   strict?: boolean;
 }
 

@@ -7,7 +7,8 @@ import { bundledLoad } from '../core/bundled';
 import { getRegistry, type Registry } from '../core/registry';
 import { parseTarget } from '../core/targets';
 import { debug } from '../debug';
-import { flag } from '../env';
+import { exportSetting, flag } from '../env';
+import { spanExport } from '../trace/output';
 import type { Baked, BundleHandle } from './protocol';
 
 let bundles = 0;
@@ -59,6 +60,9 @@ export function installBundle(
     const target = parseTarget(trace.target, trace.baseDir);
     return typeof target !== 'string' && fresh(target.key, trace.origin, trace.spec);
   });
+  // WRAPT_TRACE_EXPORT applies to a bundle's traces and recipes as to the preload's own.
+  if (exportSetting(process.env['WRAPT_TRACE_EXPORT']) === 'otel' && spanExport() === undefined)
+    (require('../otel/export') as typeof import('../otel/export')).enableExport();
   if (traces.length > 0)
     (require('../trace/register') as typeof import('../trace/register')).registerTraces(registry, traces, {
       summary: baked.traceSummary || flag(process.env['WRAPT_TRACE_SUMMARY']),

@@ -3,7 +3,7 @@
 // problems are returned, not reported, so that the preload, `doctor` and tests all see the
 // same list.
 import path = require('node:path');
-import { flag, list, type Env } from '../env';
+import { exportSetting, flag, list, type Env } from '../env';
 import { findConfig, MODULE_NAME } from './search';
 import type { Plan, Problem, Section } from './types';
 import { optionProblem, parseTraceEntry, traceTargetMistake, validateSection } from './validate';
@@ -49,5 +49,13 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
   const traceSummary = flag(env['WRAPT_TRACE_SUMMARY']) || section.traceSummary === true;
   // WRAPT_HOOKS_CONTROL / "control": the control socket for `wrapt-hooks attach` (docs/attach.md).
   const control = flag(env['WRAPT_HOOKS_CONTROL']) || section.control === true;
-  return { file, dir, patches: section.patches, packages, trace, traceSummary, control, strict, problems };
+  const exported = exportSetting(env['WRAPT_TRACE_EXPORT']);
+  if (typeof exported === 'object') {
+    problems.push({
+      code: 'WRAPT_HOOKS_CONFIG_INVALID',
+      message: `WRAPT_TRACE_EXPORT=${JSON.stringify(exported.invalid)} is not an export: the one there is "otel" (OpenTelemetry spans, docs/opentelemetry.md). Nothing is exported; the lines go on as before.`,
+    });
+  }
+  const exportTo = exported === 'otel' ? 'otel' : typeof exported === 'object' ? undefined : section.export;
+  return { file, dir, patches: section.patches, packages, trace, traceSummary, export: exportTo, control, strict, problems };
 }

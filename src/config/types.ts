@@ -48,6 +48,8 @@ export interface Section {
   traceSummary?: boolean | undefined;
   /** Config "control": the control socket for `wrapt-hooks attach`. */
   control?: boolean | undefined;
+  /** Config "export": every traced call and recipe event is also an OpenTelemetry span. */
+  export?: 'otel' | undefined;
   problems: Problem[];
 }
 
@@ -61,4 +63,6 @@ export interface Plan extends Section {
   readonly traceSummary: boolean;
   /** WRAPT_HOOKS_CONTROL or "control": true. */
   readonly control: boolean;
+  /** WRAPT_TRACE_EXPORT or "export": where spans go besides the lines. */
+  readonly export: 'otel' | undefined;
 }

@@ -9,7 +9,7 @@ import { missingBuiltin, nearMiss, targetMistake } from './target-checks';
 import type { Section } from './types';
 import { OPTION_KEYS, readOptions, splitSpec, type OptionProblem, type TraceOptions } from '../trace/options';
 
-const CONFIG_KEYS = ['patches', 'packages', 'trace', 'traceSummary', 'strict', 'control'] as const;
+const CONFIG_KEYS = ['patches', 'packages', 'trace', 'traceSummary', 'export', 'strict', 'control'] as const;
 const PACKAGE_KEYS = ['patches', 'trace'] as const;
 const ENTRY_KEYS = ['patch', 'versions', 'enabled'] as const;
 const TRACE_KEYS = ['fn', 'enabled', ...OPTION_KEYS] as const;
@@ -71,6 +71,11 @@ export function validateSection(raw: unknown, where: string, baseDir: string, ki
   if (kind === 'config' && raw['control'] !== undefined) {
     if (typeof raw['control'] !== 'boolean') problem('WRAPT_HOOKS_CONFIG_INVALID', ['control'], `expected true or false, got ${typeName(raw['control'])}.`);
     else section.control = raw['control'];
+  }
+  if (kind === 'config' && raw['export'] !== undefined) {
+    if (raw['export'] !== 'otel')
+      problem('WRAPT_HOOKS_CONFIG_INVALID', ['export'], `expected "otel" (OpenTelemetry spans, docs/opentelemetry.md), got ${typeName(raw['export'])}.`);
+    else section.export = 'otel';
   }
   if (kind === 'config' && raw['strict'] !== undefined) {
     if (typeof raw['strict'] !== 'boolean') problem('WRAPT_HOOKS_CONFIG_INVALID', ['strict'], `expected true or false, got ${typeName(raw['strict'])}.`);

@@ -5,6 +5,8 @@
 // in a worker thread says which (`wrapt-hooks: [tid 2] trace …`), and WRAPT_TRACE_PREFIX puts the
 // time, process id and thread id on every text line (`wrapt-hooks: [<ISO time> pid 42 tid 0] …`);
 // a JSON line always carries `time`, `pid` and `tid` (docs/tracing.md).
+// With export on (docs/opentelemetry.md), every event written here is also a span (`spans`,
+// otel/export.ts).
 import path = require('node:path');
 import { prefixSetting, type PrefixField } from '../env';
 import { describeCause, warn } from '../errors';
@@ -33,6 +35,37 @@ interface OutputState {
   requestId: (() => number | undefined) | undefined;
   /** Recipes whose lines go elsewhere than the process's own trace output, by source name. */
   routes?: Map<string, Route>;
+  /** Set when export is on: where events become spans. */
+  spans?: SpanExport | undefined;
+}
+
+/** A span begun before its event is written (a traced call, an http request), ended by it. */
+export interface OpenSpan {
+  /** Runs `fn` with this span active: spans begun meanwhile are its children. */
+  run<T>(fn: () => T): T;
+  /** The W3C `traceparent` header that makes a request's receiver continue this span's trace. */
+  traceparent(): string;
+  /** Ends a traced call's span; a failure sets status ERROR and records the exception. */
+  endCall(failed: boolean, error: unknown): void;
+}
+
+/** Spans for the events written here (otel/export.ts implements it). */
+export interface SpanExport {
+  /** A traced call begins (`greeter#shout`). */
+  call(label: string): OpenSpan | undefined;
+  /** A traced call decided late (`slow`, `errors`), ending now after `ms`: its span, made after the fact. */
+  calledFor(label: string, ms: number, failed: boolean, error: unknown): void;
+  /** An incoming request begins; its `traceparent` header, if any, is continued. */
+  server(traceparent: unknown): OpenSpan | undefined;
+  /**
+   * An outgoing request begins: its span, or null when OpenTelemetry suppresses tracing here
+   * (an exporter's own request), so that its event makes no span either.
+   */
+  client(): OpenSpan | null | undefined;
+  /** True while wrapt-hooks' own exporter posts spans: its requests are not events. */
+  exporting(): boolean;
+  /** An event is written: the span it began ends now, or one is made that lasted `fields.ms` (none for null). */
+  event(source: string, fields: Readonly<Record<string, unknown>>, span: OpenSpan | null | undefined): void;
 }
 
 const state = (): OutputState =>
@@ -43,6 +76,16 @@ export function routeSource(source: string, route: Route | undefined): void {
   const s = state();
   if (route === undefined) s.routes?.delete(source);
   else (s.routes ??= new Map()).set(source, route);
+}
+
+/** Export on (otel/export.ts installs it) or off. */
+export function setSpanExport(spans: SpanExport | undefined): void {
+  state().spans = spans;
+}
+
+/** Where events become spans, when export is on. */
+export function spanExport(): SpanExport | undefined {
+  return state().spans;
 }
 
 /** WRAPT_TRACE_FORMAT=json: one JSON object per line. */
@@ -149,8 +192,11 @@ export function emit(
   source: string,
   text: string,
   fields: Readonly<Record<string, unknown>>,
-  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined; route?: Route | undefined } = {},
+  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined; route?: Route | undefined; span?: OpenSpan | null | undefined } = {},
 ): void {
+  // Traced calls end their own spans (tracer.ts); every other event is a span here.
+  const spans = state().spans;
+  if (spans !== undefined && source !== 'trace') spans.event(source, fields, options.span);
   const req = 'req' in options ? options.req : currentRequestId();
   const route = options.route ?? state().routes?.get(source);
   let out: string;

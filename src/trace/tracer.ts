@@ -9,7 +9,7 @@
 import type { Wrapper } from '../types';
 import { describeError, format, formatArgList, formatArgs, isPromise, jsonValue, limitsFor, ms, settledValue } from './format';
 import type { TraceOptions } from './options';
-import { currentRequestId, emit, jsonLines, type Route } from './output';
+import { currentRequestId, emit, jsonLines, spanExport, type Route } from './output';
 import { observe } from './promises';
 import { callerFrames } from './stack';
 import type { Stats } from './summary';
@@ -42,6 +42,9 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
   // when the call has ended and is known to be written (as they are then).
   const late = options.slow !== undefined || options.errors;
   const sample = options.sample;
+  // With export on, each call written is also a span (docs/opentelemetry.md): begun with the
+  // call and active while it runs, or, when the line is decided late, made after the fact.
+  const spans = spanExport();
   return (wrapped, instance, args) => {
     if (busy) return wrapped(...args);
     stats?.call();
@@ -57,13 +60,18 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
       if (asJson) return { text: '', args: formatArgList(args, limits), receiver };
       return { text: `${label}${receiver === undefined ? '' : `[this=${receiver}]`}(${formatArgs(args, limits)})`, args: undefined, receiver };
     }
+    const span = spans !== undefined && written && !late ? quietly(() => spans.call(label)) : undefined;
     const start = process.hrtime.bigint();
-    // `shown` is the outcome as text (`asJson` as a JSON line's value), made only when the line is written.
-    const finish = (outcome: Outcome, shown: () => string, end: bigint, asJson: () => unknown = shown): void => {
+    // `shown` is the outcome as text (`asJson` as a JSON line's value), made only when the line is
+    // written; `error` is what was thrown, for the span.
+    const finish = (outcome: Outcome, shown: () => string, end: bigint, asJson: () => unknown = shown, error?: unknown): void => {
       const took = Number(end - start) / 1e6;
       const failed = outcome === 'threw' || outcome === 'rejected';
       stats?.done(took, failed);
       if (!written || (options.errors && !failed) || (options.slow !== undefined && took < options.slow)) return;
+      const reason = failed ? (error ?? shown()) : undefined;
+      if (span !== undefined) span.endCall(failed, reason);
+      else spans?.calledFor(label, took, failed, reason);
       call ??= describeCall(json);
       if (json) {
         const fields: Record<string, unknown> = { fn: label, args: call.args };
@@ -80,10 +88,10 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
     };
     let result: unknown;
     try {
-      result = wrapped(...args);
+      result = span === undefined ? wrapped(...args) : span.run(() => wrapped(...args));
     } catch (error) {
       const end = process.hrtime.bigint();
-      quietly(() => finish('threw', () => describeError(error), end));
+      quietly(() => finish('threw', () => describeError(error), end, undefined, error));
       // Node prints the source line of the last `throw` above an uncaught error: say whose it is.
       throw error; // wrapt-hooks trace: rethrowing, unchanged, what the traced function threw
     }

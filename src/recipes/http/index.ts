@@ -10,14 +10,17 @@
 // listener is added to a request or response that could change how its errors are handled,
 // and Node's bundled undici (global fetch) publishes on the same channels as the npm package.
 // Times are to the response's headers. URLs lose their user info and secret-looking query values.
+// With export on (docs/opentelemetry.md), requests are spans too: an incoming one continues its
+// `traceparent` and is the active span while its handler runs; an outgoing one sends its own.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import dc = require('node:diagnostics_channel');
-import { emit, setRequestIdProvider } from '../../trace/output';
+import { emit, setRequestIdProvider, spanExport, type OpenSpan } from '../../trace/output';
 import { describeError, msSince, redactUrl } from '../../trace/format';
 import { isWrapped } from '../../wrap/wrappers';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { routeOf, watchFastify } from './routes';
 import { pathKey, summaryOf } from '../summary';
+import { undiciHasTraceparent, withTraceparent } from '../../otel/propagation';
 
 const requests = new AsyncLocalStorage<number>();
 let lastId = 0;
@@ -28,6 +31,7 @@ interface ServerPrototype {
 interface IncomingRequest {
   method?: string;
   url?: string;
+  headers?: Record<string, unknown>;
 }
 interface ServerResponse {
   statusCode: number;
@@ -39,6 +43,7 @@ interface ServerResponse {
 export function patchHttp(http: { Server: { prototype: ServerPrototype } }): void {
   instrumentServer(http.Server.prototype);
   subscribeClient();
+  if (spanExport() !== undefined) sendTraceparent(http as unknown as Record<string, unknown>);
 }
 
 export const patchHttps = patchHttp;
@@ -65,6 +70,7 @@ function instrumentServer(proto: ServerPrototype): void {
     const id = ++lastId;
     const req = args[1] as IncomingRequest;
     const res = args[2] as ServerResponse;
+    const span = spanExport()?.server(req.headers?.['traceparent']);
     const start = process.hrtime.bigint();
     // As it arrived: a framework's router rewrites req.url while a mounted router runs (express).
     const url = req.url;
@@ -91,13 +97,13 @@ function instrumentServer(proto: ServerPrototype): void {
           aborted: outcome === 'aborted',
           ms,
         },
-        { req: id },
+        { req: id, span },
       );
       summaryOf('http')?.record(`in ${method} ${route ?? pathKey(path)}`, ms, outcome === 'aborted' || res.statusCode >= 500);
     };
     res.once('finish', finish);
     res.once('close', finish);
-    return requests.run(id, () => wrapped(...args));
+    return requests.run(id, () => (span === undefined ? wrapped(...args) : span.run(() => wrapped(...args))));
   });
 }
 
@@ -108,6 +114,8 @@ interface Outgoing {
   readonly url: string;
   readonly start: bigint;
   readonly req: number | undefined;
+  /** null: OpenTelemetry suppresses tracing where the request was made (an exporter's own). */
+  readonly span: OpenSpan | null | undefined;
 }
 
 const outgoing = new WeakMap<object, Outgoing>();
@@ -131,18 +139,37 @@ export function off(): void {
   setRequestIdProvider(undefined);
 }
 
+/** The span `http.request` began for each request it created (sendTraceparent). */
+const clientSpans = new WeakMap<object, OpenSpan | null>();
+
+/** With export on, `http.request`/`http.get` begin the request's span and send its `traceparent`. */
+function sendTraceparent(http: Record<string, unknown>): void {
+  for (const name of ['request', 'get']) {
+    if (typeof http[name] !== 'function' || isWrapped(http[name])) continue;
+    wrapFunctionWrapper(http, name, (wrapped, _instance, args) => {
+      const spans = spanExport();
+      const span = spans === undefined || spans.exporting() ? undefined : spans.client();
+      if (span === undefined) return wrapped(...args);
+      const request = span === null ? wrapped(...args) : wrapped(...withTraceparent(args, span.traceparent()));
+      if (request !== null && typeof request === 'object') clientSpans.set(request, span);
+      return request;
+    });
+  }
+}
+
 function subscribeClient(): void {
   if (clientSubscribed) return;
   clientSubscribed = true;
   subscribe('http.client.request.start', (message) => {
     const request = (message as { request?: ClientRequestLike }).request;
-    if (request === undefined) return;
+    if (request === undefined || spanExport()?.exporting() === true) return;
     const host = safe(() => request.getHeader('host')) ?? request.host ?? '';
     outgoing.set(request, {
       method: String(request.method ?? 'GET'),
       url: requestUrl(`${request.protocol ?? 'http:'}//${String(host)}`, request.path),
       start: process.hrtime.bigint(),
       req: requests.getStore(),
+      span: undefined,
     });
   });
   subscribe('http.client.response.finish', onOutgoingResponse);
@@ -186,7 +213,7 @@ function finishOutgoing(request: object, status: number | undefined, error: unkn
       ...(error === undefined ? { status: status ?? null } : { error: errorCode(error) }),
       ms,
     },
-    { req: record.req },
+    { req: record.req, span: record.span ?? clientSpans.get(request) },
   );
   summaryOf('http')?.record(`out ${record.method} ${pathKey(record.url)}`, ms, error !== undefined || (status ?? 0) >= 500);
 }
@@ -204,6 +231,8 @@ interface UndiciRequest {
   origin?: unknown;
   path?: string;
   method?: string;
+  headers?: unknown;
+  addHeader?(name: string, value: string): unknown;
 }
 
 let undiciSubscribed = false;
@@ -219,8 +248,12 @@ function subscribeUndici(): void {
 function onUndiciCreate(message: unknown): void {
   const request = (message as { request?: UndiciRequest }).request;
   if (request === undefined || outgoing.has(request)) return;
+  const spans = spanExport();
+  if (spans?.exporting() === true) return;
   const url = requestUrl(String(request.origin ?? ''), request.path);
-  outgoing.set(request, { method: String(request.method ?? 'GET'), url, start: process.hrtime.bigint(), req: requests.getStore() });
+  const span = spans?.client();
+  if (span != null && !undiciHasTraceparent(request.headers)) safe(() => request.addHeader?.('traceparent', span.traceparent()));
+  outgoing.set(request, { method: String(request.method ?? 'GET'), url, start: process.hrtime.bigint(), req: requests.getStore(), span });
 }
 
 /**
