@@ -192,7 +192,13 @@ export function emit(
   source: string,
   text: string,
   fields: Readonly<Record<string, unknown>>,
-  options: { req?: number | undefined; time?: number | undefined; extra?: readonly string[] | undefined; route?: Route | undefined; span?: OpenSpan | null | undefined } = {},
+  options: {
+    req?: number | undefined;
+    time?: number | undefined;
+    extra?: readonly string[] | undefined;
+    route?: Route | undefined;
+    span?: OpenSpan | null | undefined;
+  } = {},
 ): void {
   // Traced calls end their own spans (tracer.ts); every other event is a span here.
   const spans = state().spans;
