@@ -36,10 +36,30 @@ function cosmiconfigLoader(extension: '.json' | '.yaml' | '.ts'): Loader {
   return cosmiconfig.defaultLoadersSync[extension]!;
 }
 
-/** Refuses a file another user could have planted or changed: a config decides which code runs. */
-export function checkTrust(filepath: string): void {
-  const reason = untrustedReason(filepath);
-  if (reason !== undefined) throw new ConfigLoadError('WRAPT_HOOKS_UNTRUSTED_FILE', filepath, `refusing to load config file ${filepath}: ${reason}.`);
+/** A config file refused unread: not a regular file, or one another user could have planted or changed (a config decides which code runs). */
+export function refused(filepath: string, reason: string, namedBy?: string): ConfigLoadError {
+  const what = namedBy === undefined ? 'config file' : `${filepath}, named by "$import" in ${namedBy}`;
+  return new ConfigLoadError('WRAPT_HOOKS_UNTRUSTED_FILE', filepath, `refusing to load ${namedBy === undefined ? `${what} ${filepath}` : what}: ${reason}.`);
+}
+
+const CODE = /\.[cm]?[jt]s$/;
+
+/**
+ * Vets the files a loaded config names with cosmiconfig's `$import` (package.json: in its
+ * "wrapt-hooks" field), before cosmiconfig reads them: each must be a regular file that no other
+ * user could have changed, and with `code: false` (cosmiconfig's default loaders, which run
+ * JavaScript) must not be JavaScript or TypeScript. Throws the refusal.
+ */
+export function vetImports(filepath: string, value: unknown, { code = true }: { code?: boolean } = {}): void {
+  if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, '$import')) return;
+  const imports = (value as { $import: unknown }).$import;
+  for (const item of Array.isArray(imports) ? imports : [imports]) {
+    if (typeof item !== 'string') continue; // cosmiconfig rejects it with its own message
+    const target = path.resolve(path.dirname(filepath), item);
+    if (!code && CODE.test(target)) throw refused(target, 'cosmiconfig would run it with its own loaders; name a JSON or YAML file', filepath);
+    const reason = untrustedReason(target);
+    if (reason !== undefined) throw refused(target, reason, filepath);
+  }
 }
 
 /** JSON: `JSON.parse` gives what cosmiconfig's parse-json gives for valid text; invalid text is a parse error with line and column. */
@@ -72,7 +92,6 @@ function parseError(filepath: string, content: string, error: unknown): ConfigLo
 
 /** `.js`, `.cjs`, `.mjs`: required; an ES module's (or a transpiled module's) default export. */
 export const loadJs: Loader = (filepath) => {
-  checkTrust(filepath);
   try {
     return interopDefault(createRequire(filepath)(filepath));
   } catch (error) {
@@ -95,7 +114,6 @@ export function nodeStripsTypes(): boolean {
 
 /** `.ts` (and `.mts`, `.cts`): Node itself where it strips types; elsewhere cosmiconfig's TypeScript loader. */
 export const loadTs: Loader = (filepath, content) => {
-  checkTrust(filepath);
   if (nodeStripsTypes()) {
     try {
       return interopDefault(createRequire(filepath)(filepath));
@@ -140,6 +158,24 @@ export const LOADERS: Readonly<Record<string, Loader>> = Object.freeze({
   '.mts': loadTs,
   '.cts': loadTs,
 });
+
+/**
+ * The loaders cosmiconfig is handed: ours, each vetting the files its config names with
+ * `$import` before cosmiconfig reads them. (Every file cosmiconfig reads itself has been vetted
+ * by the search before it is handed the search.)
+ */
+export const COSMICONFIG_LOADERS: Readonly<Record<string, Loader>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(LOADERS).map(([extension, loader]) => [
+      extension,
+      (filepath: string, content: string): unknown => {
+        const value = loader(filepath, content);
+        vetImports(filepath, path.basename(filepath, path.extname(filepath)) === 'package' ? (value as Record<string, unknown> | null)?.['wrapt-hooks'] : value);
+        return value;
+      },
+    ]),
+  ),
+);
 
 /** Loads `filepath` from its text as cosmiconfig does: empty text is no config; package.json gives its "wrapt-hooks" field. */
 export function loadConfigText(filepath: string, content: string, moduleName: string): unknown {

@@ -3,7 +3,7 @@
 // TypeScript file on a Node.js that cannot strip types, that this Node cannot load TypeScript.
 // Runs only once a load has already failed.
 import path = require('node:path');
-import { describeCause, syntaxLocation, type SourceLocation } from '../errors';
+import { describeCause, safeGet, syntaxLocation, type SourceLocation } from '../errors';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts']);
 
@@ -19,7 +19,8 @@ export function describeLoadError(file: string, error: unknown): string {
     return `${file} is TypeScript, which this Node.js (${process.versions.node}) cannot load: it strips types from 22.18 on and in 24 (on 22.6–22.17 with --experimental-strip-types). Run such a Node.js, or compile the patch to JavaScript (${describeCause(error)})`;
   }
   const described = describeCause(error);
-  if (!(error instanceof Error) || error.name !== 'SyntaxError' || syntaxLocation(error.stack ?? '') !== undefined) return described;
+  const stack = safeGet(error, 'stack');
+  if (safeGet(error, 'name') !== 'SyntaxError' || typeof stack !== 'string' || syntaxLocation(stack) !== undefined) return described;
   // An ES module's SyntaxError names neither file nor line (Node keeps them for its own
   // fatal-error printout); `node --check` prints them without running the file.
   const at = checkSyntax(file);

@@ -3,7 +3,7 @@
 // Never throws: a problem comes back as a coded message for the registry to report.
 import { createRequire } from 'node:module';
 import path = require('node:path');
-import { describeCause, type ErrorCode } from '../errors';
+import { describeCause, safeGet, type ErrorCode } from '../errors';
 import type { PatchFn } from '../types';
 import { describeLoadError } from './load-error';
 import { builtinName, splitSpecifier } from './targets';
@@ -37,7 +37,7 @@ export function loadSpecifier(spec: string, baseDir: string, where: string): Laz
   try {
     loaded = req(file);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
+    const code = safeGet(error, 'code');
     const message =
       code === 'ERR_REQUIRE_ASYNC_MODULE'
         ? `patch module ${file} ${where} uses top-level await, so it cannot be loaded synchronously before its target is imported. Move the await into code the patch starts, or out of the module.`
