@@ -31,6 +31,13 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     result.skipped = 'Node.js internal loader thread';
     return result;
   }
+  if (isCli(process.argv[1])) {
+    // The preload in NODE_OPTIONS also starts with `wrapt-hooks doctor`, which imports targets
+    // to read their exports: its own process must install no hooks and run no patch code.
+    debug('the wrapt-hooks command itself: no hooks installed in its process');
+    result.skipped = 'the wrapt-hooks command';
+    return result;
+  }
   // Everything the preload finds is found from the working directory; a process whose directory
   // was deleted (a deploy swapped it) runs on without wrapt-hooks, as it would without the preload.
   let cwd: string;
@@ -101,6 +108,20 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     );
   }
   return result;
+}
+
+/** Is `script` (the process's main script) the `wrapt-hooks` command, of any installed copy? */
+export function isCli(script: string | undefined): boolean {
+  // A string test first: every other process pays nothing more.
+  if (script === undefined || !/wrapt-hooks(?:\.js)?$/.test(script)) return false;
+  try {
+    const { existsSync, realpathSync } = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const real = realpathSync(script);
+    return path.basename(real) === 'wrapt-hooks.js' && path.basename(path.dirname(real)) === 'bin' && existsSync(path.join(real, '..', '..', 'dist', 'cli.js'));
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -2,7 +2,9 @@
 // column of a syntax error (for ES modules too, whose errors do not carry them), and for a
 // TypeScript file on a Node.js that cannot strip types, that this Node cannot load TypeScript.
 // Runs only once a load has already failed.
+import { existsSync } from 'node:fs';
 import path = require('node:path');
+import { pathToFileURL } from 'node:url';
 import { describeCause, safeGet, syntaxLocation, type SourceLocation } from '../errors';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts']);
@@ -42,4 +44,40 @@ export function checkSyntax(file: string): SourceLocation | undefined {
     // No child process here (a sandbox): the message goes out without the line.
     return undefined;
   }
+}
+
+/**
+ * A resolution error as the user should see it: Node's "Require stack" lists the placeholder
+ * module a patch is resolved from (a file that does not exist); only files that exist are kept.
+ * Other errors come back as they are.
+ */
+export function withoutPlaceholder(error: unknown): unknown {
+  const message = safeGet(error, 'message');
+  const marker = '\nRequire stack:\n';
+  if (typeof message !== 'string' || !message.includes(marker)) return error;
+  const head = message.slice(0, message.indexOf(marker));
+  const kept = message
+    .slice(message.indexOf(marker) + marker.length)
+    .split('\n')
+    .filter((line) => !line.startsWith('- ') || existsSync(line.slice(2)));
+  const clean = new Error(kept.length === 0 ? head : `${head}${marker}${kept.join('\n')}`);
+  const code = safeGet(error, 'code');
+  if (typeof code === 'string') Object.assign(clean, { code });
+  return clean;
+}
+
+// "    at fn (/app/patches/p.js:3:14)" or "    at /app/patches/p.js:3:14" (file: URLs for ES modules).
+const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
+
+/** Where in `file` (the patch module) `error` was thrown: its first stack frame inside that file, as file:line:column. */
+export function thrownAt(error: unknown, file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  const stack = safeGet(error, 'stack');
+  if (typeof stack !== 'string') return undefined;
+  const url = pathToFileURL(file).href;
+  for (const line of stack.split('\n')) {
+    const match = FRAME.exec(line);
+    if (match !== null && (match[1] === file || match[1] === url)) return `${file}:${match[2]}:${match[3]}`;
+  }
+  return undefined;
 }
