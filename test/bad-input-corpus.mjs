@@ -646,13 +646,14 @@ export const expand = (text, dir) => text.replaceAll('$DIR', dir);
 // Every file the config search or cosmiconfig would read: cosmiconfig's meta config places
 // (package.json or package.yaml with a "cosmiconfig" field, .config/config.*), files named by
 // `$import`, and config places that are not regular files (a FIFO blocks whoever opens it for
-// reading; /dev/zero never ends). JavaScript among them writes MARKER when it runs: a refused
+// reading; a device such as /dev/zero never ends). JavaScript among them writes MARKER when it runs: a refused
 // file must not have run. `how`: 'chown' (to nobody), 'chmod' (world-writable), 'fifo' (the
-// planted path becomes a FIFO), 'zero' (a symlink to /dev/zero), or 'none' (refused as written).
+// planted path becomes a FIFO), 'device' (a symlink to /dev/null: a character device, read as empty), or 'none' (refused as written).
 // A case with a control (`how` other than 'none') first shows the same files, trusted, patch the app.
 
 export const MARKER = 'ran.marker';
-const marks = `require('node:fs').writeFileSync(require('node:path').join(__dirname, ${JSON.stringify(MARKER)}), 'ran');\n`;
+// In the working directory: the application's directory, in a child process and in process alike.
+const marks = `require('node:fs').writeFileSync(${JSON.stringify(MARKER)}, 'ran');\n`;
 const META = json({ cosmiconfig: { searchPlaces: ['custom.json'] } });
 const CUSTOM = { 'custom.json': json({ patches: { victim: './patch.js' } }) };
 
@@ -667,7 +668,7 @@ export const UNREAD = [
   {
     name: 'a TypeScript meta config .config/config.ts',
     files: {
-      '.config/config.ts': `import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('../${MARKER}', import.meta.url), 'ran');\nexport default { cosmiconfig: { searchPlaces: ['custom.json'] } };\n`,
+      '.config/config.ts': `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(MARKER)}, 'ran');\nexport default { cosmiconfig: { searchPlaces: ['custom.json'] } };\n`,
       ...CUSTOM,
     },
     planted: '.config/config.ts',
@@ -698,7 +699,11 @@ export const UNREAD = [
   },
   {
     name: 'a meta config whose $import names a JavaScript file',
-    files: { '.config/config.json': json({ $import: '../meta.js', cosmiconfig: { searchPlaces: ['custom.json'] } }), 'meta.js': `${marks}module.exports = {};\n`, ...CUSTOM },
+    files: {
+      '.config/config.json': json({ $import: '../meta.js', cosmiconfig: { searchPlaces: ['custom.json'] } }),
+      'meta.js': `${marks}module.exports = {};\n`,
+      ...CUSTOM,
+    },
     planted: 'meta.js',
     how: 'none',
     reason: /named by "\$import".*cosmiconfig would run it/,
@@ -762,10 +767,10 @@ export const UNREAD = [
     reason: /a FIFO/,
   },
   {
-    name: '.wrapt-hooksrc.yaml that is a symlink to /dev/zero',
+    name: '.wrapt-hooksrc.yaml that is a symlink to a device (/dev/null)',
     files: { '.wrapt-hooksrc.yaml': 'patches:\n  victim: ./patch.js\n' },
     planted: '.wrapt-hooksrc.yaml',
-    how: 'zero',
+    how: 'device',
     reason: /a character device, not a regular file/,
   },
 ];

@@ -170,7 +170,7 @@ export const FAIL_OPEN = [
     applied: true,
   },
   {
-    title: "a patch that throws an error whose message getter throws",
+    title: 'a patch that throws an error whose message getter throws',
     files: {
       '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#broken', os: './patches/good.js' } },
       'patches/p.js':

@@ -105,17 +105,17 @@ describe('planted files are refused', () => {
   }
 });
 
-/** Makes `file` what the case plants: another user's, world-writable, a FIFO, or a symlink to /dev/zero. */
+/** Makes `file` what the case plants: another user's, world-writable, a FIFO, or a symlink to the device /dev/null. */
 function plant(file, how) {
   if (how === 'chown') chownSync(file, NOBODY, NOBODY);
   else if (how === 'chmod') chmodSync(file, 0o666);
-  else if (how === 'fifo' || how === 'zero') {
+  else if (how === 'fifo' || how === 'device') {
     rmSync(file);
-    if (how === 'zero') return void symlinkSync('/dev/zero', file);
+    if (how === 'device') return void symlinkSync('/dev/null', file);
     assert.equal(spawnSync('mkfifo', [file]).status, 0, 'mkfifo');
     // A search that opened the FIFO would block this thread for good; a writer that comes after a
-    // while turns that hang into a failed assertion. Killed when the case ends.
-    const code = `setTimeout(() => require('node:fs').writeFileSync(${JSON.stringify(file)}, '{}'), 3000)`;
+    // while (and again after each read) turns that hang into a failed assertion. Killed when the case ends.
+    const code = `const write = () => { require('node:fs').writeFileSync(${JSON.stringify(file)}, '{}'); setTimeout(write, 100); }; setTimeout(write, 3000);`;
     return spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
   }
   return undefined;
