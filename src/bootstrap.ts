@@ -177,6 +177,11 @@ function watchSummary(registry: Registry): void {
     const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
     // The directory the process started in: the application may have deleted it since.
     const cwd = startCwd;
-    (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry, (target) => neverFiredReason(target, process.argv[1], cwd), process.argv, cwd);
+    (require('./core/summary') as typeof import('./core/summary')).writeSummary(
+      registry,
+      (target) => neverFiredReason(target, process.argv[1], cwd),
+      process.argv,
+      cwd,
+    );
   });
 }

@@ -9,7 +9,8 @@ export interface DoctorReport {
   wraptHooks: { version: string };
   node: { version: string; esmMode: EsmMode };
   cwd: string;
-  config: { file: string | null; dir: string; strict: boolean };
+  /** `shadowed`: config files beside the one used, which are never read. */
+  config: { file: string | null; dir: string; strict: boolean; shadowed: string[] };
   /** WRAPT_HOOKS_DISABLE: `"all"`, or the targets it names (empty: nothing disabled). */
   disabled: 'all' | string[];
   targets: TargetReport[];

@@ -47,5 +47,15 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
   });
   const strict = flag(env['WRAPT_HOOKS_STRICT']) || section.strict === true;
   const traceSummary = flag(env['WRAPT_TRACE_SUMMARY']) || section.traceSummary === true;
-  return { file, dir, patches: section.patches, packages, trace, traceSummary, strict, problems };
+  return {
+    file,
+    ...(found.shadowed === undefined || found.shadowed.length === 0 ? {} : { shadowed: found.shadowed }),
+    dir,
+    patches: section.patches,
+    packages,
+    trace,
+    traceSummary,
+    strict,
+    problems,
+  };
 }

@@ -69,7 +69,10 @@ export function findConfig(cwd: string, env: Env = process.env): Found {
     const found = searchDir(dir, seen, passed);
     if (found === undefined) continue;
     const at = dirs.slice(0, dirs.indexOf(dir) + 1).join(', ');
-    const shadowed = found.shadowed === undefined || found.shadowed.length === 0 ? '' : `; it shadows ${found.shadowed.join(', ')}, which ${found.shadowed.length === 1 ? 'is' : 'are'} not read`;
+    const shadowed =
+      found.shadowed === undefined || found.shadowed.length === 0
+        ? ''
+        : `; it shadows ${found.shadowed.join(', ')}, which ${found.shadowed.length === 1 ? 'is' : 'are'} not read`;
     debug(
       `searched for a config from ${cwd}: looked in ${at}; ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}${shadowed}`}`,
     );
@@ -366,7 +369,9 @@ function metaConfig(cwd: string, seen: Listings): Meta | undefined {
       vetImports(file, loaded, { code: false });
       const meta = SHARED.has(place) ? loaded : (loaded as { cosmiconfig?: unknown } | undefined)?.cosmiconfig;
       const listed = (meta as { searchPlaces?: unknown } | undefined)?.searchPlaces;
-      const places = Array.isArray(listed) ? listed.filter((item): item is string => typeof item === 'string').map((item) => item.replace('{name}', MODULE_NAME)) : [];
+      const places = Array.isArray(listed)
+        ? listed.filter((item): item is string => typeof item === 'string').map((item) => item.replace('{name}', MODULE_NAME))
+        : [];
       return { file, places };
     } catch (error) {
       if (NOT_THERE.has((error as { code?: string }).code ?? '')) continue;
