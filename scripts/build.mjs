@@ -125,6 +125,8 @@ const ON_DEMAND = [
   'core/summary.ts',
   'trace/writer.ts',
   'near-miss.ts',
+  'config/typescript.ts',
+  'config/cosmiconfig.ts',
 ].map((file) => path.join(src, file));
 
 /** A module id: its path under src/ (node_modules paths as they are). */

@@ -15,7 +15,7 @@ import { debug } from '../debug';
 import { describeCause } from '../errors';
 import type { Env } from '../env';
 import { ownerReason, vet } from '../core/trust';
-import { ConfigLoadError, COSMICONFIG_LOADERS, loadConfigText, refused, vetImports } from './read';
+import { ConfigLoadError, loadConfigText, refused } from './read';
 import type { Problem } from './types';
 
 export const MODULE_NAME = 'wrapt-hooks';
@@ -59,10 +59,13 @@ export function findConfig(cwd: string, env: Env = process.env): Found {
   const meta = metaConfig(cwd, seen);
   if (meta !== undefined) {
     if ('problem' in meta) return { file: undefined, problems: [meta.problem] };
-    const refusal = vetPlaces(dirs, meta.places);
-    if (refusal !== undefined) return { file: undefined, problems: [refusal] };
     debug(`searched for a config with cosmiconfig: ${cwd} holds a cosmiconfig meta config, ${meta.file}`);
-    return withProblems(() => cosmiconfigExplorer(boundary === undefined ? 'none' : 'project').search(cwd));
+    return withProblems(() => {
+      cosmiconfig().vetPlaces(dirs, meta.places, SEARCH_PLACES);
+      return cosmiconfig()
+        .explorer(boundary === undefined ? 'none' : 'project', SEARCH_PLACES)
+        .search(cwd);
+    });
   }
   const passed: Problem[] = [];
   for (const dir of dirs) {
@@ -280,12 +283,12 @@ function loadExplicit(cwd: string, explicit: string): Found {
  */
 function withImports(file: string, value: unknown): { filepath: string; config: unknown } | null {
   if (typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, '$import')) {
-    vetImports(file, value);
+    cosmiconfig().vetImports(file, value);
     // cosmiconfig's constructor reads the meta config of the process's working directory.
     const cwd = workingDirectory();
     const meta = cwd === undefined ? undefined : metaConfig(cwd, new Listings());
     if (meta !== undefined && 'problem' in meta) throw new ConfigLoadError(meta.problem.code, file, meta.problem.message, meta.problem.cause);
-    return cosmiconfigExplorer('none').load(file);
+    return cosmiconfig().explorer('none', SEARCH_PLACES).load(file);
   }
   return { filepath: file, config: value };
 }
@@ -324,55 +327,29 @@ function problem(file: string | undefined, error: unknown, what?: string): Probl
   return { code: 'WRAPT_HOOKS_CONFIG_PARSE', message, cause: error };
 }
 
-interface Explorer {
-  search(from: string): { filepath: string; config: unknown; isEmpty?: boolean } | null;
-  load(file: string): { filepath: string; config: unknown; isEmpty?: boolean } | null;
-}
-
-/**
- * cosmiconfig's own explorer, with the same places and loaders as the walk above (which also vet
- * the files a config names with `$import`). Its constructor reads the meta config of the
- * process's working directory: callers vet that first (`metaConfig`).
- */
-export function cosmiconfigExplorer(searchStrategy: 'project' | 'none'): Explorer {
-  const { cosmiconfigSync } = require('cosmiconfig') as { cosmiconfigSync(name: string, options: object): Explorer };
-  return cosmiconfigSync(MODULE_NAME, { searchPlaces: [...SEARCH_PLACES], loaders: COSMICONFIG_LOADERS, searchStrategy, cache: false });
-}
-
 type Meta = { file: string; places: string[] } | { problem: Problem };
 
 /**
  * The cosmiconfig meta config that `cosmiconfigSync()` would load from `cwd`, vetted before
- * cosmiconfig is handed it: the first of META_PLACES that holds one (package.json and
- * package.yaml only with a "cosmiconfig" field). It is refused when another user could have
- * changed it, when it is not a regular file, when it is JavaScript or TypeScript (cosmiconfig
- * would run it with its own loaders), or when a file it names with `$import` is any of these.
- * Undefined when there is none. `places` are the extra search places it lists.
+ * cosmiconfig is handed it (config/cosmiconfig.ts): the first of META_PLACES that holds one
+ * (package.json and package.yaml only with a "cosmiconfig" field). A JavaScript or TypeScript one
+ * is refused unread: cosmiconfig would run it with its own loaders. Undefined when there is none.
  */
 function metaConfig(cwd: string, seen: Listings): Meta | undefined {
   for (const place of META_PLACES) {
     if (!seen.has(cwd, place)) continue;
     const file = path.join(cwd, place);
     try {
-      const text = seen.read(file, !SHARED.has(place));
       if (/\.[cm]?[jt]s$/.test(place)) {
         throw refused(
           file,
           'it is a cosmiconfig meta config written in JavaScript or TypeScript, which cosmiconfig would run with its own loaders. Write it as .config/config.json or .config/config.yaml',
         );
       }
+      const text = seen.read(file, !SHARED.has(place));
       if (SHARED.has(place) && !text.includes('cosmiconfig')) continue;
-      const loaded = text.trim() === '' ? undefined : (loadConfigText(file, text, 'cosmiconfig') as unknown);
-      if (SHARED.has(place) && (loaded === null || loaded === undefined)) continue;
-      if (SHARED.has(place)) seen.trust(file);
-      // cosmiconfig follows the meta config's own `$import` with its default loaders, which run JavaScript.
-      vetImports(file, loaded, { code: false });
-      const meta = SHARED.has(place) ? loaded : (loaded as { cosmiconfig?: unknown } | undefined)?.cosmiconfig;
-      const listed = (meta as { searchPlaces?: unknown } | undefined)?.searchPlaces;
-      const places = Array.isArray(listed)
-        ? listed.filter((item): item is string => typeof item === 'string').map((item) => item.replace('{name}', MODULE_NAME))
-        : [];
-      return { file, places };
+      const places = cosmiconfig().metaSearchPlaces(file, text, SHARED.has(place), () => seen.trust(file));
+      if (places !== undefined) return { file, places };
     } catch (error) {
       if (NOT_THERE.has((error as { code?: string }).code ?? '')) continue;
       return { problem: problem(file, error) };
@@ -381,19 +358,7 @@ function metaConfig(cwd: string, seen: Listings): Meta | undefined {
   return undefined;
 }
 
-/**
- * Vets every file cosmiconfig's search could read in `dirs` (the default places and those a meta
- * config adds), before cosmiconfig reads any: not a regular file, or (except package.json)
- * changeable by another user, is refused.
- */
-function vetPlaces(dirs: readonly string[], extra: readonly string[]): Problem | undefined {
-  for (const dir of dirs) {
-    for (const place of [...extra, ...SEARCH_PLACES]) {
-      const file = path.join(dir, place);
-      const vetted = vet(file);
-      const reason = 'refused' in vetted ? vetted.refused : 'stats' in vetted && !SHARED.has(place) ? ownerReason(file, vetted.stats) : undefined;
-      if (reason !== undefined) return problem(file, refused(file, reason));
-    }
-  }
-  return undefined;
+/** config/cosmiconfig.ts, loaded only where cosmiconfig decides (a meta config, `$import`). */
+function cosmiconfig(): typeof import('./cosmiconfig') {
+  return require('./cosmiconfig') as typeof import('./cosmiconfig');
 }
