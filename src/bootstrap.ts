@@ -146,8 +146,9 @@ function apply(registry: Registry, plan: Plan): Map<string, string> {
       }
       plan.trace.push(...found.trace);
       if (found.root !== undefined && found.problems.length === 0 && name.startsWith('wrapt-hooks/recipes/')) {
-        const { listenLazily } = require('./recipes/discover') as typeof import('./recipes/discover');
-        listenLazily(found.root, (message, error) => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error));
+        const recipes = require('./recipes/discover') as typeof import('./recipes/discover');
+        recipes.listenLazily(found.root, (message, error) => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error));
+        if (plan.traceSummary) recipes.summariesOn();
       }
     }
   }

@@ -120,7 +120,7 @@ test('an unknown recipe is one warning listing the recipes; the application runs
   );
   assert.match(
     result.warnings[0].message,
-    /"wrapt-hooks\/recipes\/htttp" is not a recipe of wrapt-hooks\. The recipes are: wrapt-hooks\/recipes\/child_process, wrapt-hooks\/recipes\/http, wrapt-hooks\/recipes\/sql, wrapt-hooks\/recipes\/tempfile\./,
+    /"wrapt-hooks\/recipes\/htttp" is not a recipe of wrapt-hooks\. The recipes are: (wrapt-hooks\/recipes\/[a-z_]+, )*wrapt-hooks\/recipes\/http, (wrapt-hooks\/recipes\/[a-z_]+, )*wrapt-hooks\/recipes\/sql, /,
   );
 });
 
@@ -198,13 +198,28 @@ const node = process.execPath;
       'crash.js': `require('child_process').spawn('no-such-command-wrapt');\n`,
     },
   });
-  const result = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-hooks/recipes/child_process' } });
+  const result = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-hooks/recipes/child_process', WRAPT_TRACE_SUMMARY: '1' } });
   assertClean(result);
   assert.equal(result.stdout, 'execSync 2\nerror ENOENT\ndone\n');
-  for (const secret of ['hunter2', 'pw1', 't0k']) assert.ok(!result.stderr.includes(secret), secret);
+  // At exit, one summary line per command name (errors: anything but exit 0).
   const node = path.basename(NODE);
   assert.deepEqual(
-    events(result.stderr).map((line) => line.replaceAll(NODE, node)),
+    events(result.stderr)
+      .filter((line) => line.startsWith('child_process summary '))
+      .map((line) => line.replace(/ p50=.*$/, '').replaceAll(node, 'NODE')),
+    [
+      'child_process summary NODE calls=5 errors=3',
+      'child_process summary echo calls=1 errors=0',
+      'child_process summary exit calls=1 errors=1',
+      'child_process summary sleep calls=1 errors=1',
+      'child_process summary no-such-command-wrapt calls=1 errors=1',
+    ],
+  );
+  for (const secret of ['hunter2', 'pw1', 't0k']) assert.ok(!result.stderr.includes(secret), secret);
+  assert.deepEqual(
+    events(result.stderr)
+      .filter((line) => !line.startsWith('child_process summary '))
+      .map((line) => line.replaceAll(NODE, node)),
     [
       `child_process spawn ${node} child.js 3 -> exit 3 Nms`,
       'child_process exec echo --password=[redacted] https://bob:[redacted]@h/?token=[redacted] -> exit 0 Nms',

@@ -16,7 +16,11 @@ export class Stats {
   private max = 0;
   private readonly durations: number[] = [];
 
-  constructor(readonly fn: string) {}
+  /** `keep`: durations kept for the percentiles before sampling (recipes keep fewer, per key). */
+  constructor(
+    readonly fn: string,
+    private readonly keep = KEEP,
+  ) {}
 
   call(): void {
     this.calls++;
@@ -27,10 +31,10 @@ export class Stats {
     if (failed) this.errors++;
     this.timed++;
     if (ms > this.max) this.max = ms;
-    if (this.durations.length < KEEP) this.durations.push(ms);
+    if (this.durations.length < this.keep) this.durations.push(ms);
     else {
       const slot = Math.floor(Math.random() * this.timed);
-      if (slot < KEEP) this.durations[slot] = ms;
+      if (slot < this.keep) this.durations[slot] = ms;
     }
   }
 

@@ -80,13 +80,30 @@ const config = { host: process.env.PGHOST, port: Number(process.env.PGPORT), use
   const plain = runNode(app, ['app.js'], { env });
   assert.equal(plain.code, 0, plain.stderr);
   assert.equal(plain.stdout, '2\ncallback 1\nduplicate 23505\n7\n');
-  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { ...env, WRAPT_PATCHES: 'wrapt-hooks/recipes/sql' } });
+  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js'], {
+    env: { ...env, WRAPT_PATCHES: 'wrapt-hooks/recipes/sql', WRAPT_TRACE_SUMMARY: '1' },
+  });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, plain.stdout);
   assert.ok(!result.stderr.includes('hunter2'));
+  // At exit, one summary line per statement, its literals as "?".
+  assert.deepEqual(
+    result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('wrapt-hooks: sql summary '))
+      .map((line) => line.replace(/ p50=.*$/, '')),
+    [
+      'wrapt-hooks: sql summary CREATE TEMP TABLE users ( id serial PRIMARY KEY, name text UNIQUE ) calls=1 errors=0',
+      'wrapt-hooks: sql summary INSERT INTO users (name) VALUES ($1), ($2) calls=1 errors=0',
+      'wrapt-hooks: sql summary SELECT name FROM users WHERE id > $1 calls=1 errors=0',
+      'wrapt-hooks: sql summary SELECT ? AS x calls=1 errors=0',
+      'wrapt-hooks: sql summary INSERT INTO users (name) VALUES ($1) calls=1 errors=1',
+      'wrapt-hooks: sql summary SELECT $1::int AS n calls=1 errors=0',
+    ],
+  );
   const lines = result.stderr
     .split('\n')
-    .filter((line) => line.startsWith('wrapt-hooks: '))
+    .filter((line) => line.startsWith('wrapt-hooks: ') && !line.startsWith('wrapt-hooks: sql summary '))
     .map((line) => line.replace(/\d+\.\d+ms$/, 'Nms'));
   assert.deepEqual(lines, [
     'wrapt-hooks: sql CREATE TEMP TABLE users ( id serial PRIMARY KEY, name text UNIQUE ) [0 params] -> done Nms',

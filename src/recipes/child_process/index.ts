@@ -10,10 +10,11 @@
 // An async child is observed through its 'exit' event and its own `emit` for 'error' (an
 // 'error' listener would change what an unhandled spawn error does). Passwords in URLs and
 // secret-looking `--key=value` arguments are redacted.
-import { emit } from '../trace/output';
-import { describeError, msSince, redactArg } from '../trace/format';
-import { wrapFunctionWrapper } from '../wrap/patches';
-import { isWrapped } from '../wrap/wrappers';
+import { emit } from '../../trace/output';
+import { describeError, msSince, redactArg } from '../../trace/format';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { isWrapped } from '../../wrap/wrappers';
+import { summaryOf } from '../summary';
 
 const ASYNC = ['spawn', 'exec', 'execFile', 'fork'] as const;
 const SYNC = ['spawnSync', 'execSync', 'execFileSync'] as const;
@@ -101,6 +102,14 @@ function observe(name: string, command: string, start: bigint, child: Child): vo
 function line(fn: string, command: string, start: bigint, text: string, fields: Record<string, unknown>): void {
   const ms = msSince(start);
   emit('child_process', `${fn} ${command} -> ${text} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`, { recipe: 'child_process', fn, command, ...fields, ms });
+  summaryOf('child_process')?.record(commandName(command), ms, fields['exit'] !== 0);
+}
+
+/** The name of the program a command line runs: `/usr/bin/git status` -> `git`. */
+export function commandName(command: string): string {
+  const space = command.indexOf(' ');
+  const file = space === -1 ? command : command.slice(0, space);
+  return file.slice(file.lastIndexOf('/') + 1) || file;
 }
 
 /** The command as a shell would show it: `ls -la`, `node worker.js` for fork, the string for exec. */

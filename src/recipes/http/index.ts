@@ -12,10 +12,12 @@
 // Times are to the response's headers. URLs lose their password and secret-looking query values.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import dc = require('node:diagnostics_channel');
-import { emit, setRequestIdProvider } from '../trace/output';
-import { describeError, msSince, redactUrl } from '../trace/format';
-import { isWrapped } from '../wrap/wrappers';
-import { wrapFunctionWrapper } from '../wrap/patches';
+import { emit, setRequestIdProvider } from '../../trace/output';
+import { describeError, msSince, redactUrl } from '../../trace/format';
+import { isWrapped } from '../../wrap/wrappers';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { routeOf, watchFastify } from './routes';
+import { pathKey, summaryOf } from '../summary';
 
 const requests = new AsyncLocalStorage<number>();
 let lastId = 0;
@@ -41,6 +43,8 @@ export function patchHttp(http: { Server: { prototype: ServerPrototype } }): voi
 
 export const patchHttps = patchHttp;
 
+export { patchKoa } from './routes';
+
 /** Patch for the `undici` package: its requests publish on the channels read here. */
 export function patchUndici(): void {
   subscribeUndici();
@@ -55,27 +59,41 @@ export function onFirstUndiciRequest(message: unknown): void {
 function instrumentServer(proto: ServerPrototype): void {
   if (isWrapped(Object.getOwnPropertyDescriptor(proto, 'emit')?.value)) return;
   setRequestIdProvider(() => requests.getStore());
+  watchFastify();
   wrapFunctionWrapper(proto, 'emit', (wrapped, _server, args) => {
     if (args[0] !== 'request') return wrapped(...args);
     const id = ++lastId;
     const req = args[1] as IncomingRequest;
     const res = args[2] as ServerResponse;
     const start = process.hrtime.bigint();
+    // As it arrived: a framework's router rewrites req.url while a mounted router runs (express).
+    const url = req.url;
     let done = false;
     const finish = (): void => {
       if (done) return;
       done = true;
       const ms = msSince(start);
       const method = String(req.method ?? '?');
-      const path = redactUrl(String(req.url ?? ''));
+      const path = redactUrl(String(url ?? ''));
+      const route = routeOf(req);
       // 'close' before 'finish': the client went away before the response was sent.
       const outcome = res.writableFinished === false ? 'aborted' : String(res.statusCode);
       emit(
         'http',
-        `in ${method} ${path} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`,
-        { recipe: 'http', event: 'in', method, path, status: outcome === 'aborted' ? null : res.statusCode, aborted: outcome === 'aborted', ms },
+        `in ${method} ${path}${route === undefined ? '' : ` (route ${route})`} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`,
+        {
+          recipe: 'http',
+          event: 'in',
+          method,
+          path,
+          ...(route === undefined ? {} : { route }),
+          status: outcome === 'aborted' ? null : res.statusCode,
+          aborted: outcome === 'aborted',
+          ms,
+        },
         { req: id },
       );
+      summaryOf('http')?.record(`in ${method} ${route ?? pathKey(path)}`, ms, outcome === 'aborted' || res.statusCode >= 500);
     };
     res.once('finish', finish);
     res.once('close', finish);
@@ -152,6 +170,7 @@ function finishOutgoing(request: object, status: number | undefined, error: unkn
     },
     { req: record.req },
   );
+  summaryOf('http')?.record(`out ${record.method} ${pathKey(record.url)}`, ms, error !== undefined || (status ?? 0) >= 500);
 }
 
 function errorCode(error: unknown): string {

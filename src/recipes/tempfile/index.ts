@@ -9,10 +9,10 @@
 // creator is the first stack frame in the application (else outside wrapt-hooks and Node).
 import fs = require('node:fs');
 import path = require('node:path');
-import { emit } from '../trace/output';
-import { callerFrames } from '../trace/stack';
-import { wrapFunctionWrapper } from '../wrap/patches';
-import { isWrapped } from '../wrap/wrappers';
+import { emit } from '../../trace/output';
+import { callerFrames } from '../../trace/stack';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { isWrapped } from '../../wrap/wrappers';
 
 const existsSync = fs.existsSync;
 /** Directory -> where it was created, in creation order. */

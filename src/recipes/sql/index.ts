@@ -9,11 +9,12 @@
 // later (the driver makes a new promise per query, so no caller can tell them apart); an
 // event-emitting query (mysql2 without a callback) is observed through its own `emit`, so no
 // 'error' listener is added. The SQL is taken before a driver interpolates values into it.
-import { emit } from '../trace/output';
-import { describeError, msSince } from '../trace/format';
-import { wrapFunctionWrapper } from '../wrap/patches';
-import { isWrapped } from '../wrap/wrappers';
-import type { Wrapper } from '../types';
+import { emit } from '../../trace/output';
+import { describeError, msSince } from '../../trace/format';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { isWrapped } from '../../wrap/wrappers';
+import type { Wrapper } from '../../types';
+import { statementKey, summaryOf } from '../summary';
 
 interface Query {
   readonly driver: string;
@@ -101,6 +102,7 @@ function end(query: Query, result: unknown, error: unknown, failed: boolean): vo
   else if (got.rows !== undefined) fields['rows'] = got.rows;
   else if (got.changes !== undefined) fields['changes'] = got.changes;
   emit('sql', `${query.sql} ${params} -> ${got.text} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`, fields);
+  summaryOf('sql')?.record(statementKey(query.sql), ms, failed);
 }
 
 /** Runs a synchronous query call, writing its line; returns or throws exactly what it did. */
