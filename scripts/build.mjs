@@ -124,6 +124,8 @@ const ON_DEMAND = [
   'bundlers/detect.ts',
   'core/summary.ts',
   'trace/writer.ts',
+  'trace/at-exit.ts',
+  'trace/output.ts',
   'near-miss.ts',
   'config/typescript.ts',
   'config/cosmiconfig.ts',

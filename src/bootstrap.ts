@@ -174,7 +174,8 @@ let startCwd = '';
 function watchSummary(registry: Registry): void {
   if (!debugEnabled || summaryWatched) return;
   summaryWatched = true;
-  process.once('exit', () => {
+  // At exit, and on a terminating signal the application does not handle (trace/at-exit.ts).
+  (require('./trace/at-exit') as typeof import('./trace/at-exit')).atExit(() => {
     const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
     // The directory the process started in: the application may have deleted it since.
     const cwd = startCwd;

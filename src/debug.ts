@@ -10,9 +10,8 @@ export function debug(message: string): void {
   writeLine(`wrapt-hooks: ${message}`);
 }
 
-/** Writes one line to stderr; a closed stderr is not an error of ours (the writer drops it). */
+/** Writes one line to stderr, with the prefix every text line gets (trace/output.ts stderrLine). */
 export function writeLine(line: string): void {
   // Required here, not imported: the writer loads with the first line, not at every start.
-  const { stderrSink } = require('./trace/writer') as typeof import('./trace/writer');
-  stderrSink().write(line.endsWith('\n') ? line : `${line}\n`);
+  (require('./trace/output') as typeof import('./trace/output')).stderrLine(line);
 }

@@ -43,3 +43,4 @@ export * as nearMiss from './near-miss';
 export * as targetChecks from './config/target-checks';
 export * as summary from './core/summary';
 export * as loadError from './core/load-error';
+export * as traceRedact from './trace/redact';

@@ -3,7 +3,9 @@
 // get a line of their own):
 //
 //   wrapt-hooks: trace summary greeter#shout calls=3 errors=0 p50=0.04ms p95=0.05ms max=0.06ms
+import { atExit } from './at-exit';
 import { emit, jsonLines } from './output';
+import { isMainThread } from './writer';
 
 /** Durations kept per function for the percentiles; past this, a uniform sample (reservoir). */
 const KEEP = 100_000;
@@ -77,14 +79,17 @@ export function statsFor(fn: string): Stats {
   all.push(stats);
   if (!hooked) {
     hooked = true;
-    process.on('exit', writeSummary);
+    atExit(writeSummary);
   }
   return stats;
 }
 
 function writeSummary(): void {
   jsonLines();
+  // A worker runs the preload for every entry: its summary names only what it called.
+  const worker = !isMainThread();
   for (const stats of all) {
+    if (worker && stats.calls === 0) continue;
     const { text, fields } = stats.line();
     emit('trace', text, fields, { req: undefined });
   }

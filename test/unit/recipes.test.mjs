@@ -91,9 +91,9 @@ test('recipes live in this package: names, directories, discovery as a patch pac
 
 test('sqlError: the values a driver quotes from the query are left out', () => {
   const dup = Object.assign(new Error("Duplicate entry 'hunter2' for key 'name'"), { code: 'ER_DUP_ENTRY' });
-  assert.equal(recipeSql.sqlError(dup), "Error [ER_DUP_ENTRY]: Duplicate entry '…' for key 'name'");
+  assert.equal(recipeSql.sqlError(dup), "Error [ER_DUP_ENTRY]: Duplicate entry '[redacted]' for key 'name'");
   const syntax = Object.assign(new Error('invalid input syntax for type integer: "s3cret"'), { code: '22P02' });
-  assert.equal(recipeSql.sqlError(syntax), 'Error [22P02]: invalid input syntax for type integer: "…"');
+  assert.equal(recipeSql.sqlError(syntax), 'Error [22P02]: invalid input syntax for type integer: "[redacted]"');
 });
 
 test('summary keys: statements with literals as ?, paths with numeric and UUID segments as :id, command names', () => {

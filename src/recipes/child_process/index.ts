@@ -8,10 +8,11 @@
 // exec calls the exported execFile: a form called while another wrapped form runs is the same
 // child, so only the outer call writes a line.
 // An async child is observed through its 'exit' event and its own `emit` for 'error' (an
-// 'error' listener would change what an unhandled spawn error does). Passwords in URLs and
-// secret-looking `--key=value` arguments are redacted.
+// 'error' listener would change what an unhandled spawn error does). Credentials in the command
+// line are redacted (trace/redact.ts: URL user info, `--password X`, `-u user:pw`, …).
 import { emit } from '../../trace/output';
-import { describeError, msSince, redactArg } from '../../trace/format';
+import { describeError, msSince } from '../../trace/format';
+import { redactArgv, redactCommand } from '../../trace/redact';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { isWrapped } from '../../wrap/wrappers';
 import { summaryOf } from '../summary';
@@ -116,9 +117,16 @@ export function commandName(command: string): string {
 export function commandLine(name: string, args: readonly unknown[]): string {
   const [file, rest] = args;
   const list = Array.isArray(rest) ? rest.map(String) : [];
-  if (name === 'exec' || name === 'execSync') return redactArg(String(file));
+  if (name === 'exec' || name === 'execSync') return redactCommand(shorter(String(file)));
   const parts = name === 'fork' ? [process.execPath.split('/').pop() ?? 'node', String(file), ...list] : [String(file), ...list];
-  return parts.map((part) => quote(redactArg(part))).join(' ');
+  return redactArgv(parts.map(shorter)).map(quote).join(' ');
+}
+
+/** The longest argument a line shows: a 64 KB argument is cut before anything reads it. */
+const MAX_ARG = 1024;
+
+function shorter(arg: string): string {
+  return arg.length > MAX_ARG ? `${arg.slice(0, MAX_ARG)}…` : arg;
 }
 
 function quote(part: string): string {

@@ -9,7 +9,7 @@
 // Outgoing requests are observed through Node's and undici's diagnostics_channel events: no
 // listener is added to a request or response that could change how its errors are handled,
 // and Node's bundled undici (global fetch) publishes on the same channels as the npm package.
-// Times are to the response's headers. URLs lose their password and secret-looking query values.
+// Times are to the response's headers. URLs lose their user info and secret-looking query values.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import dc = require('node:diagnostics_channel');
 import { emit, setRequestIdProvider } from '../../trace/output';
@@ -122,7 +122,7 @@ function subscribeClient(): void {
     const host = safe(() => request.getHeader('host')) ?? request.host ?? '';
     outgoing.set(request, {
       method: String(request.method ?? 'GET'),
-      url: redactUrl(`${request.protocol ?? 'http:'}//${String(host)}${request.path ?? ''}`),
+      url: requestUrl(`${request.protocol ?? 'http:'}//${String(host)}`, request.path),
       start: process.hrtime.bigint(),
       req: requests.getStore(),
     });
@@ -201,8 +201,18 @@ function subscribeUndici(): void {
 function onUndiciCreate(message: unknown): void {
   const request = (message as { request?: UndiciRequest }).request;
   if (request === undefined || outgoing.has(request)) return;
-  const url = redactUrl(`${String(request.origin ?? '')}${request.path ?? ''}`);
+  const url = requestUrl(String(request.origin ?? ''), request.path);
   outgoing.set(request, { method: String(request.method ?? 'GET'), url, start: process.hrtime.bigint(), req: requests.getStore() });
+}
+
+/**
+ * The URL an outgoing request went to, for its line: the origin and the path, or the path alone
+ * when it is a whole URL (a request to a forward proxy), redacted (user info, secret-looking
+ * query parameters).
+ */
+function requestUrl(origin: string, path: string | undefined): string {
+  const target = path ?? '';
+  return redactUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(target.slice(0, 40)) ? target : `${origin}${target}`);
 }
 
 function safe<T>(fn: () => T): T | undefined {
