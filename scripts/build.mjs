@@ -133,6 +133,8 @@ const ON_DEMAND = [
   'near-miss.ts',
   'control/session.ts',
   'otel/export.ts',
+  'config/typescript.ts',
+  'config/cosmiconfig.ts',
 ].map((file) => path.join(src, file));
 
 /** A module id: its path under src/ (node_modules paths as they are). */

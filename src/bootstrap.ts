@@ -31,7 +31,28 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     result.skipped = 'Node.js internal loader thread';
     return result;
   }
-  const disable = disabledTargets(process.env['WRAPT_HOOKS_DISABLE'], process.cwd());
+  if (isCli(process.argv[1])) {
+    // The preload in NODE_OPTIONS also starts with `wrapt-hooks doctor`, which imports targets
+    // to read their exports: its own process must install no hooks and run no patch code.
+    debug('the wrapt-hooks command itself: no hooks installed in its process');
+    result.skipped = 'the wrapt-hooks command';
+    return result;
+  }
+  // Everything the preload finds is found from the working directory; a process whose directory
+  // was deleted (a deploy swapped it) runs on without wrapt-hooks, as it would without the preload.
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+    startCwd = cwd;
+  } catch (error) {
+    warn(
+      'WRAPT_HOOKS_NO_CWD',
+      `wrapt-hooks cannot read the working directory (${describeCause(error)}; deleted or moved while the process was starting?), where it looks for its config; the application runs unpatched. Start the process from a directory that exists.`,
+    );
+    result.skipped = 'no working directory';
+    return result;
+  }
+  const disable = disabledTargets(process.env['WRAPT_HOOKS_DISABLE'], cwd);
   exposeBundleApi(disable, watchSummary);
   if (disable === 'all') {
     debug('WRAPT_HOOKS_DISABLE: everything is off');
@@ -41,10 +62,10 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
   let strict = false;
   try {
     const { loadPlan } = require('./config/plan') as typeof import('./config/plan');
-    const plan = loadPlan();
+    const plan = loadPlan(cwd);
     result.plan = plan;
     strict = plan.strict;
-    debug(plan.file === undefined ? `no config file found from ${process.cwd()}` : `config ${plan.file}`);
+    debug(plan.file === undefined ? `no config file found from ${cwd}` : `config ${plan.file}`);
     if (plan.problems.length > 0) {
       if (strict) {
         const [first] = plan.problems;
@@ -90,6 +111,20 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
     );
   }
   return result;
+}
+
+/** Is `script` (the process's main script) the `wrapt-hooks` command, of any installed copy? */
+export function isCli(script: string | undefined): boolean {
+  // A string test first: every other process pays nothing more.
+  if (script === undefined || !/wrapt-hooks(?:\.js)?$/.test(script)) return false;
+  try {
+    const { existsSync, realpathSync } = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const real = realpathSync(script);
+    return path.basename(real) === 'wrapt-hooks.js' && path.basename(path.dirname(real)) === 'bin' && existsSync(path.join(real, '..', '..', 'dist', 'cli.js'));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -138,6 +173,7 @@ function apply(registry: Registry, plan: Plan): Map<string, string> {
 }
 
 let summaryWatched = false;
+let startCwd = '';
 
 /** The exit summary (WRAPT_HOOKS_DEBUG), once per thread: for the config's hooks and a bundle's alike. */
 function watchSummary(registry: Registry): void {
@@ -146,7 +182,14 @@ function watchSummary(registry: Registry): void {
   // At exit, and on a terminating signal the application does not handle (trace/at-exit.ts).
   (require('./trace/at-exit') as typeof import('./trace/at-exit')).atExit(() => {
     const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
-    (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry, (target) => neverFiredReason(target));
+    // The directory the process started in: the application may have deleted it since.
+    const cwd = startCwd;
+    (require('./core/summary') as typeof import('./core/summary')).writeSummary(
+      registry,
+      (target) => neverFiredReason(target, process.argv[1], cwd),
+      process.argv,
+      cwd,
+    );
   });
 }
 

@@ -33,7 +33,9 @@ export type ErrorCode =
   | 'WRAPT_HOOKS_CONTROL'
   | 'WRAPT_HOOKS_EXPORT_UNAVAILABLE'
   | 'WRAPT_HOOKS_EXPORT_CONFIG'
-  | 'WRAPT_HOOKS_EXPORT_FAILED';
+  | 'WRAPT_HOOKS_EXPORT_FAILED'
+  | 'WRAPT_HOOKS_NO_CWD'
+  | 'WRAPT_HOOKS_CONFIG_EMPTY';
 
 const ERROR_BRAND = KEYS.errorBrand;
 
@@ -88,12 +90,51 @@ const LOADER_PREFIX = /^(?:JSON|YAML|TypeScript|JS) Error in [^\n]*?:[ \t]*(?:\n
  * syntax error gets the file, line and column Node put on top of its stack.
  */
 export function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const code = (cause as { code?: unknown }).code;
-  const message = String(cause.message).replace(LOADER_PREFIX, '').trim();
-  const at = cause.name === 'SyntaxError' ? syntaxLocation(cause.stack ?? '') : undefined;
+  // The cause is foreign (a patch may throw anything): every read of it is guarded, so that
+  // describing a failure can never fail itself.
+  if (!isError(cause)) return safeString(cause);
+  const code = safeGet(cause, 'code');
+  const name = safeString(safeGet(cause, 'name'));
+  const message = safeString(safeGet(cause, 'message')).replace(LOADER_PREFIX, '').trim();
+  const stack = safeGet(cause, 'stack');
+  const at = name === 'SyntaxError' && typeof stack === 'string' ? syntaxLocation(stack) : undefined;
   const where = at === undefined || message.includes(`${at.file}:${at.line}`) ? '' : ` (${at.file}:${at.line}:${at.column})`;
-  return `${cause.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${message}${where}`;
+  return `${name}${typeof code === 'string' ? ` [${code}]` : ''}: ${message}${where}`;
+}
+
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false; // a Proxy whose getPrototypeOf trap throws
+  }
+}
+
+/** `value[key]`, or undefined where reading it throws (a getter, a revoked Proxy). */
+export function safeGet(value: unknown, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `String(value)` that never throws: an object without `toString` (`Object.create(null)`), or one
+ * whose `toString` throws, is described by its kind instead.
+ */
+export function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    let tag = 'value';
+    try {
+      tag = Object.prototype.toString.call(value).slice(8, -1);
+    } catch {
+      // a revoked Proxy: "value" is all there is to say
+    }
+    return `[${tag === 'Object' && value !== null && typeof value === 'object' ? 'object' : tag} that cannot be printed]`;
+  }
 }
 
 /** The first line of `describeCause`, for rows that must stay on one line (the exit summary). */

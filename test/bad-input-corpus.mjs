@@ -641,3 +641,136 @@ export function setupCase(testCase, { patch = PATCH } = {}) {
 
 /** `$DIR` in a case's expected names is the application directory. */
 export const expand = (text, dir) => text.replaceAll('$DIR', dir);
+
+// ---- files refused before a byte of them is read (§8) -----------------------------------------
+// Every file the config search or cosmiconfig would read: cosmiconfig's meta config places
+// (package.json or package.yaml with a "cosmiconfig" field, .config/config.*), files named by
+// `$import`, and config places that are not regular files (a FIFO blocks whoever opens it for
+// reading; a device such as /dev/zero never ends). JavaScript among them writes MARKER when it runs: a refused
+// file must not have run. `how`: 'chown' (to nobody), 'chmod' (world-writable), 'fifo' (the
+// planted path becomes a FIFO), 'device' (a symlink to /dev/null: a character device, read as empty), or 'none' (refused as written).
+// A case with a control (`how` other than 'none') first shows the same files, trusted, patch the app.
+
+export const MARKER = 'ran.marker';
+// In the working directory: the application's directory, in a child process and in process alike.
+const marks = `require('node:fs').writeFileSync(${JSON.stringify(MARKER)}, 'ran');\n`;
+const META = json({ cosmiconfig: { searchPlaces: ['custom.json'] } });
+const CUSTOM = { 'custom.json': json({ patches: { victim: './patch.js' } }) };
+
+export const UNREAD = [
+  {
+    name: 'a JavaScript meta config .config/config.js, even one this user owns',
+    files: { '.config/config.js': `${marks}module.exports = { cosmiconfig: { searchPlaces: ['custom.json'] } };\n`, ...CUSTOM },
+    planted: '.config/config.js',
+    how: 'none',
+    reason: /cosmiconfig meta config written in JavaScript/,
+  },
+  {
+    name: 'a TypeScript meta config .config/config.ts',
+    files: {
+      '.config/config.ts': `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(MARKER)}, 'ran');\nexport default { cosmiconfig: { searchPlaces: ['custom.json'] } };\n`,
+      ...CUSTOM,
+    },
+    planted: '.config/config.ts',
+    how: 'none',
+    reason: /cosmiconfig meta config written in JavaScript/,
+  },
+  {
+    name: 'a meta config .config/config.json owned by another user',
+    files: { '.config/config.json': META, ...CUSTOM },
+    planted: '.config/config.json',
+    how: 'chown',
+    reason: new RegExp(`owned by uid ${65534}`),
+  },
+  {
+    name: 'a world-writable meta config .config/config.yaml',
+    files: { '.config/config.yaml': 'cosmiconfig:\n  searchPlaces: [custom.json]\n', ...CUSTOM },
+    planted: '.config/config.yaml',
+    how: 'chmod',
+    reason: /world-writable/,
+  },
+  {
+    name: 'package.json with a "cosmiconfig" field, owned by another user',
+    packageJson: { name: 'app', private: true, cosmiconfig: { searchPlaces: ['custom.json'] }, 'wrapt-hooks': { patches: { victim: './patch.js' } } },
+    files: {},
+    planted: 'package.json',
+    how: 'chown',
+    reason: /owned by uid/,
+  },
+  {
+    name: 'a meta config whose $import names a JavaScript file',
+    files: {
+      '.config/config.json': json({ $import: '../meta.js', cosmiconfig: { searchPlaces: ['custom.json'] } }),
+      'meta.js': `${marks}module.exports = {};\n`,
+      ...CUSTOM,
+    },
+    planted: 'meta.js',
+    how: 'none',
+    reason: /named by "\$import".*cosmiconfig would run it/,
+  },
+  {
+    name: '$import naming a JavaScript file owned by another user',
+    files: { [RC]: json({ $import: './base.js' }), 'base.js': `${marks}module.exports = { patches: { victim: './patch.js' } };\n` },
+    planted: 'base.js',
+    how: 'chown',
+    reason: /named by "\$import".*owned by uid/,
+  },
+  {
+    name: '$import naming a world-writable JSON file',
+    files: { [RC]: json({ $import: ['./base.json'], strict: false }), 'base.json': json({ patches: { victim: './patch.js' } }) },
+    planted: 'base.json',
+    how: 'chmod',
+    reason: /named by "\$import".*world-writable/,
+  },
+  {
+    name: 'a FIFO at .wrapt-hooksrc.json',
+    files: { [RC]: withPatch() },
+    planted: RC,
+    how: 'fifo',
+    reason: /a FIFO \(named pipe\), not a regular file/,
+  },
+  {
+    name: 'a FIFO at package.json',
+    packageJson: { name: 'app', private: true, 'wrapt-hooks': { patches: { victim: './patch.js' } } },
+    files: {},
+    planted: 'package.json',
+    how: 'fifo',
+    reason: /a FIFO/,
+  },
+  {
+    name: 'a FIFO at the meta config place .config/config.json',
+    files: { '.config/config.json': META, ...CUSTOM },
+    planted: '.config/config.json',
+    how: 'fifo',
+    reason: /a FIFO/,
+  },
+  {
+    name: 'a FIFO at a search place a meta config adds',
+    files: { '.config/config.json': META, ...CUSTOM },
+    planted: 'custom.json',
+    how: 'fifo',
+    reason: /a FIFO/,
+  },
+  {
+    name: 'a FIFO named by $import',
+    files: { [RC]: json({ $import: './base.json' }), 'base.json': json({ patches: { victim: './patch.js' } }) },
+    planted: 'base.json',
+    how: 'fifo',
+    reason: /named by "\$import".*a FIFO/,
+  },
+  {
+    name: 'a FIFO named by WRAPT_HOOKS_CONFIG',
+    files: { 'conf/hooks.json': json({ patches: { victim: '../patch.js' } }) },
+    env: { WRAPT_HOOKS_CONFIG: 'conf/hooks.json' },
+    planted: 'conf/hooks.json',
+    how: 'fifo',
+    reason: /a FIFO/,
+  },
+  {
+    name: '.wrapt-hooksrc.yaml that is a symlink to a device (/dev/null)',
+    files: { '.wrapt-hooksrc.yaml': 'patches:\n  victim: ./patch.js\n' },
+    planted: '.wrapt-hooksrc.yaml',
+    how: 'device',
+    reason: /a character device, not a regular file/,
+  },
+];

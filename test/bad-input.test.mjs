@@ -13,9 +13,10 @@
 // Object.prototype (the app prints what it sees of it).
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync } from 'node:fs';
-import { makeApp, runNode, runNodeAsync, path } from './helpers.mjs';
-import { CASES, IS_ROOT, NOBODY, PLANTED, RC, VICTIM, VISIBLE_PATCH, expand, json, setupCase } from './bad-input-corpus.mjs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, rmSync } from 'node:fs';
+import { ROOT, makeApp, runNode, runNodeAsync, path, spawnChild } from './helpers.mjs';
+import { CASES, IS_ROOT, MARKER, NOBODY, PLANTED, RC, UNREAD, VICTIM, VISIBLE_PATCH, expand, json, setupCase } from './bad-input-corpus.mjs';
 
 const REQUIRE = ['--require'];
 const IMPORT = ['--import'];
@@ -196,4 +197,60 @@ describe('planted files are refused', { concurrency: 2 }, () => {
       assert.match(strict.stderr, /code: 'WRAPT_HOOKS_UNTRUSTED_FILE'/);
     });
   }
+});
+
+// Files refused before a byte is read, as users meet them (test/unit/bad-input.test.mjs runs
+// every such case in process): a JavaScript meta config owned by another user, under
+// NODE_OPTIONS and with HOME unset; a FIFO at the config place, under --import (a process that
+// opened it would hang until the timeout kills it). The marker file proves the JavaScript did not run.
+const UNREAD_REPRESENTATIVES = new Map([
+  ['a JavaScript meta config .config/config.js, even one this user owns', { how: 'chown', args: ['app.js'], nodeOptions: true, unsetHome: true }],
+  ['a FIFO at .wrapt-hooksrc.json', { how: 'fifo', args: ['--import', 'wrapt-hooks/register', 'app.js'] }],
+]);
+
+describe('files refused before a byte of them is read', { concurrency: 2 }, () => {
+  for (const testCase of pick(UNREAD, [...UNREAD_REPRESENTATIVES.keys()])) {
+    const run = UNREAD_REPRESENTATIVES.get(testCase.name);
+    const skip = run.how === 'chown' && !IS_ROOT ? 'chown needs root (CI runs as root)' : false;
+    it(`${testCase.name} (${run.nodeOptions ? 'NODE_OPTIONS, HOME unset' : run.args[0]})`, { skip }, async () => {
+      const dir = setupCase(testCase, { patch: VISIBLE_PATCH });
+      const file = path.join(dir, testCase.planted);
+      if (run.how === 'chown') chownSync(file, NOBODY, NOBODY);
+      else {
+        rmSync(file);
+        assert.equal(spawnSync('mkfifo', [file]).status, 0, 'mkfifo');
+      }
+      const env = run.nodeOptions ? { NODE_OPTIONS: '--require wrapt-hooks/register' } : {};
+      // `env -u HOME`: an environment without the variable at all.
+      const command = run.unsetHome ? ['env', ['-u', 'HOME', process.execPath, ...run.args]] : [process.execPath, run.args];
+      const [baseline, result] = await Promise.all([bareRun(), spawnChild(dir, ...command, { env, timeout: 20_000 })]);
+      assert.equal(result.error, undefined, `must not hang: ${result.error}`);
+      assert.equal(existsSync(path.join(dir, MARKER)), false, 'the refused JavaScript must not have run');
+      assert.equal(result.stdout, baseline.stdout, result.stderr);
+      assert.equal(result.code, baseline.code, result.stderr);
+      assert.equal(result.warnings.length, 1, result.stderr);
+      const [warning] = result.warnings;
+      assert.equal(warning.code, 'WRAPT_HOOKS_UNTRUSTED_FILE');
+      assert.ok(warning.message.includes(file), `the warning names ${file}: ${warning.message}`);
+    });
+  }
+});
+
+test('a working directory deleted before the process starts: one warning, and the application runs as without the preload', async () => {
+  const app = makeApp({ files: { 'app.js': "console.log('app ran');\nprocess.exitCode = 3;\n" } });
+  const gone = makeApp({ files: { [RC]: json({ patches: { os: './patch.js' } }) } });
+  // The shell enters the directory and removes it; node then starts with no working directory (uv_cwd fails).
+  const script = 'cd "$1" && rm -rf "$1" && exec "$2" "$3"';
+  const result = await spawnChild(app, 'sh', ['-c', script, 'sh', gone, process.execPath, path.join(app, 'app.js')], {
+    env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'register.js')}` },
+  });
+  assert.equal(existsSync(gone), false);
+  assert.equal(result.stdout, 'app ran\n', result.stderr);
+  assert.equal(result.code, 3, result.stderr);
+  assert.deepEqual(
+    result.warnings.map((warning) => warning.code),
+    ['WRAPT_HOOKS_NO_CWD'],
+    result.stderr,
+  );
+  assert.match(result.warnings[0].message, /uv_cwd.*runs unpatched/);
 });

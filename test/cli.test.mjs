@@ -218,9 +218,12 @@ test('run: SIGTERM to the CLI of a command that does not handle it: both die of 
 
 // test/unit/doctor.test.mjs checks the report and its text in process; here, the command.
 
-test('doctor on a healthy setup: the report on stdout, exit 0; patch modules are read, never run', async () => {
+test('doctor on a healthy setup: the report on stdout, exit 0; patch modules are read, never run, also with the preload in NODE_OPTIONS', async () => {
   const dir = healthyApp();
-  const [text, json] = await Promise.all([cliAsync(dir, ['doctor']), cliAsync(dir, ['doctor', '--json'])]);
+  // The text report's process has the preload in NODE_OPTIONS, as on a host where every Node
+  // process gets it: the command's own process installs no hooks, so no patch module runs.
+  const preloaded = { env: { NODE_OPTIONS: `--require ${path.join(ROOT, 'register.js')}` } };
+  const [text, json] = await Promise.all([cliAsync(dir, ['doctor'], preloaded), cliAsync(dir, ['doctor', '--json'])]);
   assert.equal(text.code, 0, text.stdout + text.stderr);
   assert.doesNotMatch(text.stdout, ANSI, 'no colour when stdout is a pipe');
   assert.match(text.stdout, /^ {2}✓ lazy-target +1\.2\.3 /m);

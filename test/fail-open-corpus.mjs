@@ -89,7 +89,8 @@ export const FAIL_OPEN = [
     title: 'a missing patch module',
     files: { '.wrapt-hooksrc.json': { patches: { twin: './patches/nope.js', os: './patches/good.js' } } },
     code: 'WRAPT_HOOKS_PATCH_NOT_FOUND',
-    message: [/\.\/patches\/nope\.js/, /"twin"/, /\.wrapt-hooksrc\.json/],
+    // Never the placeholder module the patch is resolved from, a file that does not exist.
+    message: [/\.\/patches\/nope\.js/, /"twin"/, /\.wrapt-hooksrc\.json/, /^(?![\s\S]*__wrapt_hooks__)(?![\s\S]*Require stack)/],
     applied: true,
   },
   {
@@ -133,7 +134,71 @@ export const FAIL_OPEN = [
       'patches/p.js': "exports.broken = function broken(twin) { twin.half = true; throw new Error('patch boom'); };",
     },
     code: 'WRAPT_HOOKS_PATCH_FAILED',
-    message: [/"twin"/, /patch boom/, /p\.js#broken/],
+    // Where it threw: the first stack frame inside the patch module.
+    message: [/"twin"/, /patch boom/, /p\.js#broken/, /threw Error: patch boom at \/\S+[/\\]patches[/\\]p\.js:1:\d+\./],
+    applied: true,
+  },
+  {
+    title: 'an ES module patch that throws, named by the file and line where it threw',
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.mjs', os: './patches/good.js' } },
+      'patches/p.mjs': 'export default function patch(twin) {\n  const missing = undefined;\n  missing.half = true;\n}\n',
+    },
+    code: 'WRAPT_HOOKS_PATCH_FAILED',
+    message: [/"twin"/, /TypeError: Cannot set properties of undefined/, /at \/\S+[/\\]patches[/\\]p\.mjs:3:\d+\./],
+    applied: true,
+  },
+  // Values that cannot be printed: describing them must not throw inside the catch.
+  {
+    title: 'a patch that throws Object.create(null)',
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#broken', os: './patches/good.js' } },
+      'patches/p.js': 'exports.broken = () => { throw Object.create(null); };',
+    },
+    code: 'WRAPT_HOOKS_PATCH_FAILED',
+    message: [/"twin"/, /threw \[object that cannot be printed\]/],
+    applied: true,
+  },
+  {
+    title: 'a patch that throws an object whose toString throws',
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#broken', os: './patches/good.js' } },
+      'patches/p.js': "exports.broken = () => { throw { toString() { throw new Error('no'); } }; };",
+    },
+    code: 'WRAPT_HOOKS_PATCH_FAILED',
+    message: [/"twin"/, /cannot be printed/],
+    applied: true,
+  },
+  {
+    title: 'a patch that throws an error whose message getter throws',
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#broken', os: './patches/good.js' } },
+      'patches/p.js':
+        "exports.broken = () => { const error = new TypeError('x'); Object.defineProperty(error, 'message', { get() { throw new Error('getter'); } }); throw error; };",
+    },
+    code: 'WRAPT_HOOKS_PATCH_FAILED',
+    message: [/"twin"/, /threw TypeError: undefined/],
+    applied: true,
+  },
+  {
+    title: 'a patch that throws a SyntaxError whose stack getter throws',
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js#broken', os: './patches/good.js' } },
+      'patches/p.js':
+        "exports.broken = () => { const error = new SyntaxError('bad'); Object.defineProperty(error, 'stack', { get() { throw new Error('stack getter'); } }); throw error; };",
+    },
+    code: 'WRAPT_HOOKS_PATCH_FAILED',
+    message: [/"twin"/, /threw SyntaxError: bad/],
+    applied: true,
+  },
+  {
+    title: 'a patch module that throws, while loading, an error whose message getter throws',
+    files: {
+      '.wrapt-hooksrc.json': { patches: { twin: './patches/p.js', os: './patches/good.js' } },
+      'patches/p.js': "const error = new Error('x'); Object.defineProperty(error, 'message', { get() { throw new Error('getter'); } }); throw error;",
+    },
+    code: 'WRAPT_HOOKS_PATCH_LOAD',
+    message: [/patches[/\\]p\.js/, /threw while loading: Error: undefined/],
     applied: true,
   },
 ];

@@ -58,7 +58,7 @@ export function formatReport(report: DoctorReport, color: boolean): string {
         ? `${shortPath(report.config.failed, cwd)} ${p.red('failed to load')} (see Problems): the preload reads no config`
         : report.config.file === null
           ? `none found from ${cwd}${report.targets.length + report.packages.length + report.traces.length === 0 ? ' (and no WRAPT_PATCHES or WRAPT_TRACE): the preload does nothing' : ''}`
-          : shortPath(report.config.file, cwd),
+          : `${shortPath(report.config.file, cwd)}${report.config.shadowed.length === 0 ? '' : ` (it shadows ${report.config.shadowed.map((file) => shortPath(file, cwd)).join(', ')}: not read)`}`,
     ],
     ['strict', report.config.strict ? 'on' : 'off'],
     [

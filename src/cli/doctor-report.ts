@@ -9,8 +9,11 @@ export interface DoctorReport {
   wraptHooks: { version: string };
   node: { version: string; esmMode: EsmMode };
   cwd: string;
-  /** `failed`: a config file that exists but failed to load (its problem is in `problems`); `file` is then null. */
-  config: { file: string | null; failed?: string; dir: string; strict: boolean };
+  /**
+   * `failed`: a config file that exists but failed to load (its problem is in `problems`); `file` is then null.
+   * `shadowed`: config files beside the one used, which are never read.
+   */
+  config: { file: string | null; failed?: string; dir: string; strict: boolean; shadowed: string[] };
   /** WRAPT_HOOKS_DISABLE: `"all"`, or the targets it names (empty: nothing disabled). */
   disabled: 'all' | string[];
   targets: TargetReport[];

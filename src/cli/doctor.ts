@@ -156,7 +156,7 @@ export function diagnose(cwd: string, env: Env): DoctorReport {
     wraptHooks: { version: packageVersion() },
     node: { version: process.versions.node, esmMode: mode },
     cwd,
-    config: { file: plan.file ?? null, ...failedConfig(plan), dir: plan.dir, strict: plan.strict },
+    config: { file: plan.file ?? null, ...failedConfig(plan), dir: plan.dir, strict: plan.strict, shadowed: [...(plan.shadowed ?? [])] },
     disabled: disable === 'all' ? 'all' : [...disable],
     targets: [...targets.values()],
     packages,

@@ -57,5 +57,17 @@ export function loadPlan(cwd: string = process.cwd(), env: Env = process.env): P
     });
   }
   const exportTo = exported === 'otel' ? 'otel' : typeof exported === 'object' ? undefined : section.export;
-  return { file, dir, patches: section.patches, packages, trace, traceSummary, export: exportTo, control, strict, problems };
+  return {
+    file,
+    ...(found.shadowed === undefined || found.shadowed.length === 0 ? {} : { shadowed: found.shadowed }),
+    dir,
+    patches: section.patches,
+    packages,
+    trace,
+    traceSummary,
+    export: exportTo,
+    control,
+    strict,
+    problems,
+  };
 }

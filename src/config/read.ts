@@ -2,11 +2,10 @@
 // JSON parsed here (cosmiconfig is not loaded for the common case), YAML and the extensionless
 // `.wrapt-hooksrc` with cosmiconfig's own loader, JavaScript required as Node requires it (an ES
 // module through require(esm)), and TypeScript loaded by Node itself where Node strips types, so
-// it needs no TypeScript package and writes nothing to disk; elsewhere cosmiconfig's TypeScript
-// loader (the typescript package, a temporary file beside the config).
+// it needs no TypeScript package and writes nothing to disk; elsewhere compiled in memory with the
+// typescript package's transpileModule (docs/config.md).
 import { createRequire } from 'node:module';
 import path = require('node:path');
-import { untrustedReason } from '../core/trust';
 import { describeParseError, type ErrorCode } from '../errors';
 
 /** A loader as cosmiconfig calls it: (file, its text) -> the config; `undefined` or `null` means "none here". */
@@ -31,15 +30,15 @@ interface Cosmiconfig {
 let cosmiconfig: Cosmiconfig | undefined;
 
 /** cosmiconfig's public loaders, required on first use only (requiring cosmiconfig costs more than a whole JSON search). */
-function cosmiconfigLoader(extension: '.json' | '.yaml' | '.ts'): Loader {
+function cosmiconfigLoader(extension: '.yaml'): Loader {
   cosmiconfig ??= require('cosmiconfig') as Cosmiconfig;
   return cosmiconfig.defaultLoadersSync[extension]!;
 }
 
-/** Refuses a file another user could have planted or changed: a config decides which code runs. */
-export function checkTrust(filepath: string): void {
-  const reason = untrustedReason(filepath);
-  if (reason !== undefined) throw new ConfigLoadError('WRAPT_HOOKS_UNTRUSTED_FILE', filepath, `refusing to load config file ${filepath}: ${reason}.`);
+/** A config file refused unread: not a regular file, or one another user could have planted or changed (a config decides which code runs). */
+export function refused(filepath: string, reason: string, namedBy?: string): ConfigLoadError {
+  const what = namedBy === undefined ? 'config file' : `${filepath}, named by "$import" in ${namedBy}`;
+  return new ConfigLoadError('WRAPT_HOOKS_UNTRUSTED_FILE', filepath, `refusing to load ${namedBy === undefined ? `${what} ${filepath}` : what}: ${reason}.`);
 }
 
 /** JSON: `JSON.parse` gives what cosmiconfig's parse-json gives for valid text; invalid text is a parse error with line and column. */
@@ -72,7 +71,6 @@ function parseError(filepath: string, content: string, error: unknown): ConfigLo
 
 /** `.js`, `.cjs`, `.mjs`: required; an ES module's (or a transpiled module's) default export. */
 export const loadJs: Loader = (filepath) => {
-  checkTrust(filepath);
   try {
     return interopDefault(createRequire(filepath)(filepath));
   } catch (error) {
@@ -93,39 +91,8 @@ export function nodeStripsTypes(): boolean {
   return typeof (process.features as { typescript?: unknown }).typescript === 'string';
 }
 
-/** `.ts` (and `.mts`, `.cts`): Node itself where it strips types; elsewhere cosmiconfig's TypeScript loader. */
-export const loadTs: Loader = (filepath, content) => {
-  checkTrust(filepath);
-  if (nodeStripsTypes()) {
-    try {
-      return interopDefault(createRequire(filepath)(filepath));
-    } catch (error) {
-      // Syntax that type stripping cannot erase (enum, namespace) still compiles with TypeScript.
-      if ((error as { code?: unknown }).code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' || !typescriptFound()) throw error;
-    }
-  } else if (!typescriptFound()) {
-    const why =
-      (process.features as { typescript?: unknown }).typescript === undefined
-        ? `this Node (${process.version}) cannot strip TypeScript types`
-        : `this Node (${process.version}) does not strip TypeScript types (off by default before 22.18, or turned off with --no-experimental-strip-types)`;
-    throw new ConfigLoadError(
-      'WRAPT_HOOKS_CONFIG_PARSE',
-      filepath,
-      `cannot load ${filepath}: ${why} and the typescript package is not installed. Install typescript, use Node 22.18+, or write the config as JSON or JavaScript.`,
-    );
-  }
-  return cosmiconfigLoader('.ts')(filepath, content);
-};
-
-/** Can cosmiconfig's TypeScript loader find the typescript package (it requires it from its own directory)? */
-function typescriptFound(): boolean {
-  try {
-    createRequire(require.resolve('cosmiconfig')).resolve('typescript');
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** `.ts` (and `.mts`, `.cts`): config/typescript.ts, loaded on first use (most configs are JSON). */
+export const loadTs: Loader = (filepath, content) => (require('./typescript') as typeof import('./typescript')).loadTypeScript(filepath, content);
 
 /** The loaders by extension, as cosmiconfig's `loaders` option takes them (`noExt` for `.wrapt-hooksrc`). */
 export const LOADERS: Readonly<Record<string, Loader>> = Object.freeze({

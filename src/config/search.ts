@@ -6,13 +6,17 @@
 // config the cost of requiring cosmiconfig; test/unit/config-search.test.mjs compares it with
 // `cosmiconfigSync('wrapt-hooks', …).search()` over a corpus of layouts. cosmiconfig itself
 // searches when the working directory holds a cosmiconfig meta config (which can change the
-// places), and loads a config that uses `$import`.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// places), and loads a config that uses `$import`. Every file is vetted (one stat: a regular
+// file, not writable by others, owned by this user or root) before any byte of it is read or
+// cosmiconfig is handed it; cosmiconfig is never handed a JavaScript meta config, which its own
+// loaders would run (docs/production-and-security.md).
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path = require('node:path');
 import { debug } from '../debug';
 import { describeCause } from '../errors';
 import type { Env } from '../env';
-import { checkTrust, ConfigLoadError, LOADERS, loadConfigText } from './read';
+import { ownerReason, vet } from '../core/trust';
+import { ConfigLoadError, loadConfigText, refused } from './read';
 import type { Problem } from './types';
 
 export const MODULE_NAME = 'wrapt-hooks';
@@ -25,8 +29,14 @@ export const SEARCH_PLACES: readonly string[] = Object.freeze([
   ...['.js', '.ts', '.cjs', '.mjs'].map((ext) => `${MODULE_NAME}.config${ext}`),
 ]);
 
-/** Where cosmiconfig looks for its meta config (in the working directory only), besides package.json's "cosmiconfig" field. */
-const META_PLACES = ['package.yaml', ...['json', 'yaml', 'yml', 'js', 'ts', 'cjs', 'mjs'].map((ext) => `.config/config.${ext}`)];
+/**
+ * Where cosmiconfig looks for its meta config, in the working directory only and in this order
+ * (package.json and package.yaml count only with a "cosmiconfig" field).
+ */
+const META_PLACES = ['package.json', 'package.yaml', ...['json', 'yaml', 'yml', 'js', 'ts', 'cjs', 'mjs'].map((ext) => `.config/config.${ext}`)];
+
+/** Files that hold other tools' data too: their owner matters only when their "wrapt-hooks" field is used. */
+const SHARED = new Set(['package.json', 'package.yaml']);
 
 /** The errors cosmiconfig's search passes over: the place holds no readable file. */
 const NOT_THERE = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES']);
@@ -37,6 +47,8 @@ export interface Found {
   /** Its config (for package.json, the "wrapt-hooks" field); undefined with no file or an empty one. */
   readonly value?: unknown;
   readonly problems: Problem[];
+  /** Config places in the found file's directory that it shadows (they are never read). */
+  readonly shadowed?: readonly string[];
 }
 
 /** Finds and loads the config: `WRAPT_HOOKS_CONFIG`, or the search from `cwd`. Never throws. */
@@ -45,32 +57,44 @@ export function findConfig(cwd: string, env: Env = process.env): Found {
   if (explicit !== undefined) return loadExplicit(cwd, explicit);
   const seen = new Listings();
   const { dirs, boundary } = projectDirs(cwd, seen);
-  if (META_PLACES.some((place) => seen.has(cwd, place)) || hasMetaField(path.join(cwd, 'package.json'), seen)) {
-    debug(`searched for a config with cosmiconfig: ${cwd} holds a cosmiconfig meta config`);
-    return withProblems(() => cosmiconfigExplorer(boundary === undefined ? 'none' : 'project').search(cwd));
+  const meta = metaConfig(cwd, seen);
+  if (meta !== undefined) {
+    if ('problem' in meta) return { file: undefined, problems: [meta.problem] };
+    debug(`searched for a config with cosmiconfig: ${cwd} holds a cosmiconfig meta config, ${meta.file}`);
+    return withProblems(() => {
+      cosmiconfig().vetPlaces(dirs, meta.places, SEARCH_PLACES);
+      return cosmiconfig()
+        .explorer(boundary === undefined ? 'none' : 'project', SEARCH_PLACES)
+        .search(cwd);
+    });
   }
+  const passed: Problem[] = [];
   for (const dir of dirs) {
-    const found = searchDir(dir, seen);
+    const found = searchDir(dir, seen, passed);
     if (found === undefined) continue;
     const at = dirs.slice(0, dirs.indexOf(dir) + 1).join(', ');
+    const shadowed =
+      found.shadowed === undefined || found.shadowed.length === 0
+        ? ''
+        : `; it shadows ${found.shadowed.join(', ')}, which ${found.shadowed.length === 1 ? 'is' : 'are'} not read`;
     debug(
-      `searched for a config from ${cwd}: looked in ${at}; ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}`}`,
+      `searched for a config from ${cwd}: looked in ${at}; ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}${shadowed}`}`,
     );
-    return found;
+    return passed.length === 0 ? found : { ...found, problems: [...passed, ...found.problems] };
   }
   const members = boundary === undefined ? [] : workspaceDirs(path.dirname(boundary), seen);
   for (const dir of members) {
-    const found = searchDir(dir, seen);
+    const found = searchDir(dir, seen, passed);
     if (found === undefined) continue;
     debug(
       `searched for a config from ${cwd}: looked in ${dirs.join(', ')}, then, the member holding none, on to the workspace root ${members.at(-1)}: ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}`}`,
     );
-    return found;
+    return passed.length === 0 ? found : { ...found, problems: [...passed, ...found.problems] };
   }
   debug(
     `searched for a config from ${cwd}: looked in ${[...dirs, ...members].join(', ')}; no config file. ${boundary === undefined ? 'No package.json at or above it, so only it was searched' : members.length > 0 ? `Stopped at ${members.at(-1)}, the workspace root` : `Stopped at ${boundary}, the project boundary`}`,
   );
-  return { file: undefined, problems: [] };
+  return { file: undefined, problems: passed };
 }
 
 /**
@@ -87,7 +111,7 @@ function workspaceDirs(member: string, seen: Listings): string[] {
     if (seen.has(dir, 'pnpm-workspace.yaml')) return dirs;
     if (!seen.has(dir, 'package.json')) continue;
     try {
-      const json: unknown = JSON.parse(seen.read(path.join(dir, 'package.json')));
+      const json: unknown = JSON.parse(seen.read(path.join(dir, 'package.json'), false));
       return typeof json === 'object' && json !== null && Object.prototype.hasOwnProperty.call(json, 'workspaces') ? dirs : [];
     } catch {
       return []; // unreadable or broken: not a root this search can vouch for
@@ -115,8 +139,12 @@ function projectDirs(cwd: string, seen: Listings): { dirs: string[]; boundary: s
   }
 }
 
-/** The first place in `dir` that holds a config, as cosmiconfig reads them; undefined when none does. */
-function searchDir(dir: string, seen: Listings): Found | undefined {
+/**
+ * The first place in `dir` that holds a config, as cosmiconfig reads them; undefined when none
+ * does. A place that holds nothing (empty, or `null`) is passed over, as cosmiconfig does, with
+ * a problem added to `passed`: a config that was meant to say something.
+ */
+function searchDir(dir: string, seen: Listings, passed: Problem[]): Found | undefined {
   if (seen.list(dir) === undefined && !seen.isDirectory(dir)) return undefined;
   for (const place of SEARCH_PLACES) {
     // A directory listing answers "not there" for most places without a failed read each.
@@ -124,19 +152,43 @@ function searchDir(dir: string, seen: Listings): Found | undefined {
     const file = path.join(dir, place);
     let content: string;
     try {
-      content = seen.read(file);
+      content = seen.read(file, !SHARED.has(place));
     } catch (error) {
+      if (error instanceof ConfigLoadError) return { file: undefined, problems: [problem(file, error)] };
       if (NOT_THERE.has((error as { code?: string }).code ?? '')) continue;
       return { file: undefined, problems: [problem(file, error, 'cannot read')] };
     }
     const found = withProblems(() => {
       const value = loadConfigText(file, content, MODULE_NAME);
-      if (value === null || value === undefined) return null;
+      if (value === null || value === undefined) {
+        if (!SHARED.has(place)) passed.push(nothingIn(file, value));
+        return null;
+      }
+      // package.json is read in every project; its owner matters only now that its field is used.
+      if (SHARED.has(place)) seen.trust(file);
       return withImports(file, value);
     }, file);
-    if (found.file !== undefined || found.problems.length > 0) return found;
+    if (found.file !== undefined) return { ...found, shadowed: shadowedBy(dir, place, seen) };
+    if (found.problems.length > 0) return found;
   }
   return undefined;
+}
+
+/** A config place that holds nothing: passed over, with a warning naming it. */
+function nothingIn(file: string, value: null | undefined): Problem {
+  return {
+    code: 'WRAPT_HOOKS_CONFIG_EMPTY',
+    message: `${file} holds ${value === null ? 'only null' : 'no value (it is empty)'}, so it configures nothing and the search went on past it. Write the config in it, or delete it.`,
+  };
+}
+
+/** The config places after `winner` that `dir`'s listing shows: a second config file the user may think is used. */
+function shadowedBy(dir: string, winner: string, seen: Listings): string[] {
+  const shadowed: string[] = [];
+  for (const place of SEARCH_PLACES.slice(SEARCH_PLACES.indexOf(winner) + 1)) {
+    if (seen.listed(dir, place) === true) shadowed.push(path.join(dir, place));
+  }
+  return shadowed;
 }
 
 /**
@@ -147,6 +199,7 @@ function searchDir(dir: string, seen: Listings): Found | undefined {
 class Listings {
   private readonly listings = new Map<string, Set<string> | undefined>();
   private readonly texts = new Map<string, string>();
+  private readonly stats = new Map<string, Stats>();
 
   /** The names in `dir`; undefined when it cannot be listed. */
   list(dir: string): Set<string> | undefined {
@@ -190,14 +243,32 @@ class Listings {
     }
   }
 
-  /** The text of `file` (read once); throws as readFileSync does. */
-  read(file: string): string {
+  /**
+   * The text of `file` (read once), after one stat: a file that is not regular is refused without
+   * being opened, and with `owned`, one another user could have changed is refused before it is
+   * read. Throws a ConfigLoadError for a refusal, an ENOENT error for nothing there, else as
+   * readFileSync does.
+   */
+  read(file: string, owned: boolean): string {
     let text = this.texts.get(file);
     if (text === undefined) {
+      const vetted = vet(file);
+      if ('missing' in vetted) throw Object.assign(new Error(`no file at ${file}`), { code: 'ENOENT' });
+      if ('refused' in vetted) throw refused(file, vetted.refused);
+      this.stats.set(file, vetted.stats);
+      if (owned) this.trust(file);
       text = readFileSync(file, 'utf8');
       this.texts.set(file, text);
     }
+    if (owned) this.trust(file);
     return text;
+  }
+
+  /** Refuses `file` (already read) when another user could have changed it. */
+  trust(file: string): void {
+    const stats = this.stats.get(file);
+    const reason = stats === undefined ? undefined : ownerReason(file, stats);
+    if (reason !== undefined) throw refused(file, reason);
   }
 }
 
@@ -210,9 +281,15 @@ function loadExplicit(cwd: string, explicit: string): Found {
   const file = path.resolve(cwd, explicit);
   let content: string;
   try {
-    if (!statSync(file).isFile()) {
+    const vetted = vet(file);
+    if ('missing' in vetted && statSync(file).isDirectory()) {
       const message = `WRAPT_HOOKS_CONFIG names ${file}, which is not a file (a directory?). Name a config file such as ${path.join(file, `.${MODULE_NAME}rc.json`)}.`;
       return { file: undefined, problems: [{ code: 'WRAPT_HOOKS_CONFIG_PARSE', message }] };
+    }
+    if ('refused' in vetted) return { file: undefined, problems: [problem(file, refused(file, vetted.refused))] };
+    if ('stats' in vetted) {
+      const reason = ownerReason(file, vetted.stats);
+      if (reason !== undefined) return { file: undefined, problems: [problem(file, refused(file, reason))] };
     }
     content = readFileSync(file, 'utf8');
   } catch (error) {
@@ -233,12 +310,28 @@ function loadExplicit(cwd: string, explicit: string): Found {
   return found.problems.length > 0 || found.file !== undefined ? found : { file, problems: [] };
 }
 
-/** A config with cosmiconfig's `$import` key is loaded by cosmiconfig, which merges the files it names. */
+/**
+ * A config with cosmiconfig's `$import` key is loaded by cosmiconfig, which merges the files it
+ * names; each is vetted before cosmiconfig reads it (by the loader of the file that names it).
+ */
 function withImports(file: string, value: unknown): { filepath: string; config: unknown } | null {
   if (typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, '$import')) {
-    return cosmiconfigExplorer('none').load(file);
+    cosmiconfig().vetImports(file, value);
+    // cosmiconfig's constructor reads the meta config of the process's working directory.
+    const cwd = workingDirectory();
+    const meta = cwd === undefined ? undefined : metaConfig(cwd, new Listings());
+    if (meta !== undefined && 'problem' in meta) throw new ConfigLoadError(meta.problem.code, file, meta.problem.message, meta.problem.cause);
+    return cosmiconfig().explorer('none', SEARCH_PLACES).load(file);
   }
   return { filepath: file, config: value };
+}
+
+function workingDirectory(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
 }
 
 /** A cosmiconfig result, or the problem that stopped it (cosmiconfig's search stops at the first error too). */
@@ -251,11 +344,11 @@ function withProblems(run: () => { filepath: string; config: unknown; isEmpty?: 
     return { file: undefined, problems: [problem(typeof file === 'string' ? file : loading, error)] };
   }
   if (result === null || result.isEmpty === true) return { file: undefined, problems: [] };
-  try {
-    // JSON and YAML run no code, so only a config that is used is checked (every package.json on the way is read).
-    checkTrust(result.filepath);
-  } catch (error) {
-    return { file: undefined, problems: [problem(result.filepath, error)] };
+  if (SHARED.has(path.basename(result.filepath))) {
+    // Found by cosmiconfig: a package.json read for its field is vetted once it is used.
+    const vetted = vet(result.filepath);
+    const reason = 'stats' in vetted ? ownerReason(result.filepath, vetted.stats) : 'refused' in vetted ? vetted.refused : undefined;
+    if (reason !== undefined) return { file: undefined, problems: [problem(result.filepath, refused(result.filepath, reason))] };
   }
   return { file: result.filepath, value: result.config, problems: [] };
 }
@@ -267,23 +360,38 @@ function problem(file: string | undefined, error: unknown, what?: string): Probl
   return { code: 'WRAPT_HOOKS_CONFIG_PARSE', message, cause: error, ...(file === undefined ? {} : { file }) };
 }
 
-interface Explorer {
-  search(from: string): { filepath: string; config: unknown; isEmpty?: boolean } | null;
-  load(file: string): { filepath: string; config: unknown; isEmpty?: boolean } | null;
-}
+type Meta = { file: string; places: string[] } | { problem: Problem };
 
-/** cosmiconfig's own explorer, with the same places and loaders as the walk above. */
-export function cosmiconfigExplorer(searchStrategy: 'project' | 'none'): Explorer {
-  const { cosmiconfigSync } = require('cosmiconfig') as { cosmiconfigSync(name: string, options: object): Explorer };
-  return cosmiconfigSync(MODULE_NAME, { searchPlaces: [...SEARCH_PLACES], loaders: LOADERS, searchStrategy, cache: false });
-}
-
-function hasMetaField(file: string, seen: Listings): boolean {
-  if (seen.listed(path.dirname(file), path.basename(file)) === false) return false;
-  try {
-    const text = seen.read(file);
-    return text.includes('"cosmiconfig"') && Object.prototype.hasOwnProperty.call(JSON.parse(text) ?? {}, 'cosmiconfig');
-  } catch {
-    return false; // no package.json, or a broken one: the search reports it where it matters
+/**
+ * The cosmiconfig meta config that `cosmiconfigSync()` would load from `cwd`, vetted before
+ * cosmiconfig is handed it (config/cosmiconfig.ts): the first of META_PLACES that holds one
+ * (package.json and package.yaml only with a "cosmiconfig" field). A JavaScript or TypeScript one
+ * is refused unread: cosmiconfig would run it with its own loaders. Undefined when there is none.
+ */
+function metaConfig(cwd: string, seen: Listings): Meta | undefined {
+  for (const place of META_PLACES) {
+    if (!seen.has(cwd, place)) continue;
+    const file = path.join(cwd, place);
+    try {
+      if (/\.[cm]?[jt]s$/.test(place)) {
+        throw refused(
+          file,
+          'it is a cosmiconfig meta config written in JavaScript or TypeScript, which cosmiconfig would run with its own loaders. Write it as .config/config.json or .config/config.yaml',
+        );
+      }
+      const text = seen.read(file, !SHARED.has(place));
+      if (SHARED.has(place) && !text.includes('cosmiconfig')) continue;
+      const places = cosmiconfig().metaSearchPlaces(file, text, SHARED.has(place), () => seen.trust(file));
+      if (places !== undefined) return { file, places };
+    } catch (error) {
+      if (NOT_THERE.has((error as { code?: string }).code ?? '')) continue;
+      return { problem: problem(file, error) };
+    }
   }
+  return undefined;
+}
+
+/** config/cosmiconfig.ts, loaded only where cosmiconfig decides (a meta config, `$import`). */
+function cosmiconfig(): typeof import('./cosmiconfig') {
+  return require('./cosmiconfig') as typeof import('./cosmiconfig');
 }

@@ -56,6 +56,8 @@ export interface Section {
 export interface Plan extends Section {
   /** The config file used, if any. */
   readonly file: string | undefined;
+  /** Config files in the same directory that the one used shadows (never read). */
+  readonly shadowed?: readonly string[];
   /** Directory relative targets and specifiers resolve against. */
   readonly dir: string;
   readonly strict: boolean;

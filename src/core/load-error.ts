@@ -2,8 +2,10 @@
 // column of a syntax error (for ES modules too, whose errors do not carry them), and for a
 // TypeScript file on a Node.js that cannot strip types, that this Node cannot load TypeScript.
 // Runs only once a load has already failed.
+import { existsSync } from 'node:fs';
 import path = require('node:path');
-import { describeCause, syntaxLocation, type SourceLocation } from '../errors';
+import { pathToFileURL } from 'node:url';
+import { describeCause, safeGet, syntaxLocation, type SourceLocation } from '../errors';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts']);
 
@@ -19,7 +21,8 @@ export function describeLoadError(file: string, error: unknown): string {
     return `${file} is TypeScript, which this Node.js (${process.versions.node}) cannot load: it strips types from 22.18 on and in 24 (on 22.6–22.17 with --experimental-strip-types). Run such a Node.js, or compile the patch to JavaScript (${describeCause(error)})`;
   }
   const described = describeCause(error);
-  if (!(error instanceof Error) || error.name !== 'SyntaxError' || syntaxLocation(error.stack ?? '') !== undefined) return described;
+  const stack = safeGet(error, 'stack');
+  if (safeGet(error, 'name') !== 'SyntaxError' || typeof stack !== 'string' || syntaxLocation(stack) !== undefined) return described;
   // An ES module's SyntaxError names neither file nor line (Node keeps them for its own
   // fatal-error printout); `node --check` prints them without running the file.
   const at = checkSyntax(file);
@@ -41,4 +44,40 @@ export function checkSyntax(file: string): SourceLocation | undefined {
     // No child process here (a sandbox): the message goes out without the line.
     return undefined;
   }
+}
+
+/**
+ * A resolution error as the user should see it: Node's "Require stack" lists the placeholder
+ * module a patch is resolved from (a file that does not exist); only files that exist are kept.
+ * Other errors come back as they are.
+ */
+export function withoutPlaceholder(error: unknown): unknown {
+  const message = safeGet(error, 'message');
+  const marker = '\nRequire stack:\n';
+  if (typeof message !== 'string' || !message.includes(marker)) return error;
+  const head = message.slice(0, message.indexOf(marker));
+  const kept = message
+    .slice(message.indexOf(marker) + marker.length)
+    .split('\n')
+    .filter((line) => !line.startsWith('- ') || existsSync(line.slice(2)));
+  const clean = new Error(kept.length === 0 ? head : `${head}${marker}${kept.join('\n')}`);
+  const code = safeGet(error, 'code');
+  if (typeof code === 'string') Object.assign(clean, { code });
+  return clean;
+}
+
+// "    at fn (/app/patches/p.js:3:14)" or "    at /app/patches/p.js:3:14" (file: URLs for ES modules).
+const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
+
+/** Where in `file` (the patch module) `error` was thrown: its first stack frame inside that file, as file:line:column. */
+export function thrownAt(error: unknown, file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  const stack = safeGet(error, 'stack');
+  if (typeof stack !== 'string') return undefined;
+  const url = pathToFileURL(file).href;
+  for (const line of stack.split('\n')) {
+    const match = FRAME.exec(line);
+    if (match !== null && (match[1] === file || match[1] === url)) return `${file}:${match[2]}:${match[3]}`;
+  }
+  return undefined;
 }

@@ -3,13 +3,14 @@
 // Never throws: a problem comes back as a coded message for the registry to report.
 import { createRequire } from 'node:module';
 import path = require('node:path');
-import { describeCause, type ErrorCode } from '../errors';
+import { describeCause, safeGet, type ErrorCode } from '../errors';
 import type { PatchFn } from '../types';
-import { describeLoadError } from './load-error';
+import { describeLoadError, withoutPlaceholder } from './load-error';
 import { builtinName, splitSpecifier } from './targets';
 import { untrustedReason } from './trust';
 
-export type Lazy = { fn: PatchFn } | { error: { code: ErrorCode; message: string; cause?: unknown } };
+/** A patch function (with the file it came from, when it came from one), or why there is none. */
+export type Lazy = { fn: PatchFn; file?: string } | { error: { code: ErrorCode; message: string; cause?: unknown } };
 
 /** Resolves and loads `"<module>#<export>"` from `baseDir`; never throws. */
 export function loadSpecifier(spec: string, baseDir: string, where: string): Lazy {
@@ -18,7 +19,8 @@ export function loadSpecifier(spec: string, baseDir: string, where: string): Laz
   let file: string;
   try {
     file = req.resolve(module);
-  } catch (error) {
+  } catch (thrown) {
+    const error = withoutPlaceholder(thrown);
     return {
       error: {
         code: 'WRAPT_HOOKS_PATCH_NOT_FOUND',
@@ -36,15 +38,17 @@ export function loadSpecifier(spec: string, baseDir: string, where: string): Laz
   let loaded: any;
   try {
     loaded = req(file);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
+  } catch (thrown) {
+    const error = withoutPlaceholder(thrown);
+    const code = safeGet(error, 'code');
     const message =
       code === 'ERR_REQUIRE_ASYNC_MODULE'
         ? `patch module ${file} ${where} uses top-level await, so it cannot be loaded synchronously before its target is imported. Move the await into code the patch starts, or out of the module.`
         : `patch module ${file} ${where} threw while loading: ${describeLoadError(file, error)}.`;
     return { error: { code: 'WRAPT_HOOKS_PATCH_LOAD', message, cause: error } };
   }
-  return exportOf(loaded, spec, file, where);
+  const picked = exportOf(loaded, spec, file, where);
+  return 'fn' in picked ? { fn: picked.fn, file } : picked;
 }
 
 /**

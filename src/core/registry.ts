@@ -7,6 +7,7 @@ import { globalSlot, KEYS } from '../global-state';
 import { describeCause, report } from '../errors';
 import { checkSpecifier, parseTarget, type Target } from './targets';
 import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
+import { thrownAt } from './load-error';
 import { loadBundled, loadSpecifier, type Lazy } from './patch-loader';
 import { packageVersion, replacesExports } from './patch-result';
 import { followBuiltinSync, mutableCopy, syncView, twinOf } from './views';
@@ -283,8 +284,9 @@ export class Registry implements TargetTables {
         return false;
       }
     }
-    const fn = typeof record.hook === 'function' ? record.hook : this.load(record);
-    if (fn === undefined) return false;
+    const loaded = typeof record.hook === 'function' ? { fn: record.hook } : this.load(record);
+    if (loaded === undefined) return false;
+    const fn = loaded.fn;
     if (instance.frozen) {
       instance.exports = mutableCopy(instance.exports);
       instance.frozen = false;
@@ -307,11 +309,12 @@ export class Registry implements TargetTables {
         result = run.copy !== undefined && (run.result === undefined || run.result === exports) ? run.copy : run.result;
       } else result = fn(instance.exports, info);
     } catch (error) {
+      const at = thrownAt(error, loaded.file);
       this.failed.push({ target: target.written, version: instance.version, patch: label, reason: describeCause(error) });
       report(
         this.strict,
         'WRAPT_HOOKS_PATCH_FAILED',
-        `patch ${label} for "${target.written}" (${options.origin}) threw ${describeCause(error).replace(/\.$/, '')}. "${target.written}" loads without the rest of this patch; fix the patch or turn it off with WRAPT_HOOKS_DISABLE=${target.written}.`,
+        `patch ${label} for "${target.written}" (${options.origin}) threw ${describeCause(error).replace(/\.$/, '')}${at === undefined ? '' : ` at ${at}`}. "${target.written}" loads without the rest of this patch; fix the patch or turn it off with WRAPT_HOOKS_DISABLE=${target.written}.`,
         error,
       );
       return true;
@@ -339,7 +342,7 @@ export class Registry implements TargetTables {
   }
 
   /** Loads a lazy specifier's function, once per (directory, specifier). */
-  private load(record: HookRecord): PatchFn | undefined {
+  private load(record: HookRecord): { fn: PatchFn; file?: string } | undefined {
     const spec = record.hook as string;
     const cacheKey = `${record.options.baseDir}\0${spec}`;
     let lazy = this.lazy.get(cacheKey);
@@ -348,7 +351,7 @@ export class Registry implements TargetTables {
       lazy = record.options.load === undefined ? loadSpecifier(spec, record.options.baseDir, where) : loadBundled(spec, record.options.load, where);
       this.lazy.set(cacheKey, lazy);
     }
-    if ('fn' in lazy) return lazy.fn;
+    if ('fn' in lazy) return lazy;
     this.failed.push({ target: record.target.written, version: undefined, patch: record.label, reason: lazy.error.message });
     report(this.strict, lazy.error.code, lazy.error.message, lazy.error.cause);
     return undefined;

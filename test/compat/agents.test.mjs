@@ -72,6 +72,9 @@ const AGENTS = {
   iitm1: { esm: ['--import', './mini-agent.mjs'], evidence: /^agent: iitm hooks=1$/ },
   iitm2: { esm: ['--import', './mini-agent.mjs'], evidence: /^agent: iitm hooks=1$/ },
   iitm3: { esm: ['--import', './mini-agent.mjs'], evidence: /^agent: iitm hooks=1$/ },
+  // Node 20: wrapt-hooks' off-thread loader, then another agent's iitm 1.x loader for every
+  // module and its Hook on express (`--import wrapt-hooks/register --import ./other-apm.mjs`).
+  'iitm1-express': { dir: 'iitm1', esm: ['--import', './other-apm.mjs'], evidence: /^agent: iitm hooks=1$/ },
 };
 
 const WH = { esm: ['--import', 'wrapt-hooks/register'], cjs: ['--require', 'wrapt-hooks/register'] };
@@ -79,8 +82,8 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-agents-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Installs each agent's directory (npm ci from its lockfile) and lays out an app beside it. */
-function prepare(agent) {
-  const dir = path.join(here, 'agents', agent);
+function prepare(agent, directory = agent) {
+  const dir = path.join(here, 'agents', directory);
   const installed = path.join(dir, 'node_modules', '.package-lock.json');
   if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(path.join(dir, 'package-lock.json')).mtimeMs) {
     execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -95,7 +98,7 @@ function prepare(agent) {
   const app = path.join(scratch, agent);
   cpSync(path.join(here, 'app'), app, { recursive: true });
   // The agents' start-up files, beside the application (where their packages resolve).
-  for (const file of ['mini-agent.mjs', 'sentry-init.mjs', 'sentry-init.cjs']) cpSync(path.join(here, 'agents', file), path.join(app, file));
+  for (const file of ['mini-agent.mjs', 'other-apm.mjs', 'sentry-init.mjs', 'sentry-init.cjs']) cpSync(path.join(here, 'agents', file), path.join(app, file));
   symlinkSync(path.join(dir, 'node_modules'), path.join(app, 'node_modules'), 'dir');
   return app;
 }
@@ -116,7 +119,7 @@ for (const [agent, spec] of Object.entries(AGENTS)) {
   describe(`next to ${agent}`, () => {
     let app;
     before(() => {
-      app = prepare(agent);
+      app = prepare(agent, spec.dir);
     });
 
     for (const [major, node] of NODES) {

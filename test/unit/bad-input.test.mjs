@@ -6,10 +6,11 @@
 // same. No case may pollute the prototypes. test/bad-input.test.mjs runs representatives of each
 // stage as users do (the app's output and exit code unchanged, both flags, strict mode).
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it, test } from 'node:test';
-import { APP, CASES, IS_ROOT, NOBODY, PLANTED, RC, VISIBLE_PATCH, expand, json, setupCase } from '../bad-input-corpus.mjs';
+import { APP, CASES, IS_ROOT, MARKER, NOBODY, PLANTED, RC, UNREAD, VISIBLE_PATCH, expand, json, setupCase } from '../bad-input-corpus.mjs';
 import { makeApp, writeFiles } from '../helpers.mjs';
 import { internals } from './internals.mjs';
 import { runStages } from './stages.mjs';
@@ -100,6 +101,67 @@ describe('planted files are refused', () => {
       const strict = await runStages(dir, { ...env, WRAPT_HOOKS_STRICT: '1' }, { strict: true });
       if (testCase.phase === 'config') assert.equal(strict.plan.strict, true);
       else assert.equal(strict.thrown?.code, 'WRAPT_HOOKS_UNTRUSTED_FILE', String(strict.thrown));
+    });
+  }
+});
+
+/** Makes `file` what the case plants: another user's, world-writable, a FIFO, or a symlink to the device /dev/null. */
+function plant(file, how) {
+  if (how === 'chown') chownSync(file, NOBODY, NOBODY);
+  else if (how === 'chmod') chmodSync(file, 0o666);
+  else if (how === 'fifo' || how === 'device') {
+    rmSync(file);
+    if (how === 'device') return void symlinkSync('/dev/null', file);
+    assert.equal(spawnSync('mkfifo', [file]).status, 0, 'mkfifo');
+    // A search that opened the FIFO would block this thread for good; a writer that comes after a
+    // while (and again after each read) turns that hang into a failed assertion. Killed when the case ends.
+    const code = `const write = () => { require('node:fs').writeFileSync(${JSON.stringify(file)}, '{}'); setTimeout(write, 100); }; setTimeout(write, 3000);`;
+    return spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  }
+  return undefined;
+}
+
+/** runStages from `dir` as the process's working directory: cosmiconfig reads its meta config from there. */
+async function runStagesIn(dir, env, options) {
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    return await runStages(dir, env, options);
+  } finally {
+    process.chdir(before);
+  }
+}
+
+describe('files refused before a byte of them is read: meta configs, $import, FIFOs and devices', () => {
+  for (const testCase of UNREAD) {
+    const skip = testCase.how === 'chown' && !IS_ROOT ? 'chown needs root (CI runs as root)' : false;
+    // A FIFO opened for reading would block this test: the timeout turns a hang into a failure.
+    it(testCase.name, { skip, timeout: 20_000 }, async () => {
+      const dir = setupCase(testCase, { patch: VISIBLE_PATCH });
+      const env = testCase.env ?? {};
+      const file = path.join(dir, testCase.planted);
+      const marker = path.join(dir, MARKER);
+      if (testCase.how !== 'none') {
+        // Control: the same files, trusted and regular, patch the app.
+        const trusted = await runStagesIn(dir, env);
+        assert.deepEqual(trusted.problems, []);
+        assert.equal(trusted.exports.hello('app'), 'PATCHED hello app');
+        rmSync(marker, { force: true });
+      }
+      const writer = plant(file, testCase.how);
+      let refused;
+      try {
+        refused = await runStagesIn(dir, env);
+      } finally {
+        writer?.kill();
+      }
+      assert.equal(existsSync(marker), false, 'the refused JavaScript must not have run');
+      assert.equal(refused.exports.hello('app'), 'hello app', 'no patch from a refused config');
+      assert.equal(refused.problems.length, 1, JSON.stringify(refused.problems));
+      const [problem] = refused.problems;
+      assert.equal(problem.code, 'WRAPT_HOOKS_UNTRUSTED_FILE');
+      assert.ok(problem.message.includes(file), `the problem names ${file}: ${problem.message}`);
+      assert.match(problem.message, testCase.reason);
     });
   }
 });

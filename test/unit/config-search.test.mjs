@@ -137,7 +137,11 @@ function theirs(cwd) {
 
 function ours(cwd) {
   const found = search.findConfig(cwd, {});
-  if (found.problems.length > 0) return { error: found.problems[0].message };
+  // A place that holds nothing is passed over as cosmiconfig passes it over, with a warning naming it.
+  const problems = found.problems.filter((problem) => problem.code !== 'WRAPT_HOOKS_CONFIG_EMPTY');
+  for (const passed of found.problems.filter((problem) => problem.code === 'WRAPT_HOOKS_CONFIG_EMPTY'))
+    assert.match(passed.message, /^\/\S+ holds (only null|no value)/);
+  if (problems.length > 0) return { error: problems[0].message };
   return found.file === undefined ? { file: undefined } : { file: found.file, value: found.value };
 }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { makeApp, path } from '../helpers.mjs';
-import { internals } from './internals.mjs';
+import { cli, internals } from './internals.mjs';
 
 const { plan: planModule } = internals();
 
@@ -57,6 +57,80 @@ for (const file of ['.wrapt-hooksrc.ts', 'wrapt-hooks.config.ts']) {
     assert.deepEqual(planOf(withTs), { file: path.join(withTs, file), patches: [['os', './patches/ts.js', withTs]], problems: [] });
   });
 }
+
+// The README's config (ES import/export, defineConfig, a type annotation) in each kind of package:
+// Node loads a .ts file by the package's "type", and `npm init -y` writes "commonjs".
+for (const type of ['commonjs', 'module', undefined]) {
+  test(`wrapt-hooks.config.ts with import/export loads in a package with ${type === undefined ? 'no "type"' : `"type": "${type}"`}`, () => {
+    const dir = makeApp({
+      real: ['typescript'],
+      packageJson: { name: 'app', version: '1.0.0', private: true, ...(type === undefined ? {} : { type }) },
+      files: { 'wrapt-hooks.config.ts': ts(`type-${type ?? 'none'}`) },
+    });
+    assert.deepEqual(planOf(dir), {
+      file: path.join(dir, 'wrapt-hooks.config.ts'),
+      patches: [['os', `./patches/type-${type ?? 'none'}.js`, dir]],
+      problems: [],
+    });
+  });
+}
+
+test('a .ts config where Node does not strip types, with typescript 7 (no JavaScript compiler API): the warning names the version needed', () => {
+  // typescript 7's package entry holds only its version (the compiler is a native binary).
+  const dir = makeApp({
+    files: {
+      'wrapt-hooks.config.ts': ts('seven'),
+      'node_modules/typescript/package.json': { name: 'typescript', version: '7.0.2', main: 'lib/version.cjs' },
+      'node_modules/typescript/lib/version.cjs': "exports.version = '7.0.2';\nexports.versionMajorMinor = '7.0';\n",
+    },
+  });
+  const plan = planOf(dir);
+  if (typeof process.features.typescript === 'string') {
+    // Node strips the types itself: no typescript package is used.
+    assert.deepEqual(plan.problems, []);
+    assert.deepEqual(plan.patches, [['os', './patches/seven.js', dir]]);
+    return;
+  }
+  assert.equal(plan.problems.length, 1, JSON.stringify(plan.problems));
+  const [problem] = plan.problems;
+  assert.equal(problem.code, 'WRAPT_HOOKS_CONFIG_PARSE');
+  assert.ok(problem.message.includes(path.join(dir, 'wrapt-hooks.config.ts')), problem.message);
+  assert.match(problem.message, /typescript package installed \(7\.0\.2\) has no JavaScript compiler API.*npm i -D typescript@5/);
+});
+
+test('a config place that holds only null, or nothing, is passed over with a warning naming it', () => {
+  const dir = makeApp({ files: { '.wrapt-hooksrc.json': 'null\n', '.wrapt-hooksrc.yaml': '# nothing yet\n', 'wrapt-hooks.config.js': cjs('used') } });
+  const plan = planOf(dir);
+  assert.equal(plan.file, path.join(dir, 'wrapt-hooks.config.js'), 'the search goes on, as cosmiconfig does');
+  assert.deepEqual(
+    plan.problems.map((problem) => [problem.code, problem.message.split(' holds ')[0]]),
+    [
+      ['WRAPT_HOOKS_CONFIG_EMPTY', path.join(dir, '.wrapt-hooksrc.json')],
+      ['WRAPT_HOOKS_CONFIG_EMPTY', path.join(dir, '.wrapt-hooksrc.yaml')],
+    ],
+  );
+  assert.match(plan.problems[0].message, /holds only null, so it configures nothing/);
+  const alone = makeApp({ files: { '.wrapt-hooksrc': '  \n' } });
+  assert.deepEqual(
+    planOf(alone).problems.map((problem) => problem.message),
+    [
+      `${path.join(alone, '.wrapt-hooksrc')} holds no value (it is empty), so it configures nothing and the search went on past it. Write the config in it, or delete it.`,
+    ],
+  );
+});
+
+test("a config file shadowed by the one that won is named: in the plan and in doctor's report", () => {
+  const dir = makeApp({
+    packageJson: { name: 'app', version: '1.0.0', private: true, 'wrapt-hooks': { patches: { os: './patches/pkg.js' } } },
+    files: { '.wrapt-hooksrc.yml': yaml('shadowed'), '.config/wrapt-hooksrc.json': json('shadowed-too') },
+  });
+  const plan = planModule.loadPlan(dir, {});
+  assert.equal(plan.file, path.join(dir, 'package.json'));
+  assert.deepEqual(plan.shadowed, [path.join(dir, '.wrapt-hooksrc.yml'), path.join(dir, '.config/wrapt-hooksrc.json')]);
+  const report = cli.internals.doctor.diagnose(dir, {});
+  assert.deepEqual(report.config.shadowed, plan.shadowed);
+  assert.equal(planModule.loadPlan(makeApp({ files: { '.wrapt-hooksrc.yml': yaml('alone') } }), {}).shadowed, undefined, 'control: nothing shadowed');
+});
 
 test('a .js config in a "type": "module" package is ESM, and defineConfig can be used in it', () => {
   const dir = makeApp({

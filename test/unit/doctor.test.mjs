@@ -73,7 +73,7 @@ test('doctor --json on a healthy setup: the documented shape', () => {
   assert.ok(['sync', 'async'].includes(report.node.esmMode));
   if (NODE_MAJOR === 20) assert.equal(report.node.esmMode, 'async');
   assert.equal(report.cwd, dir);
-  assert.deepEqual(report.config, { file: path.join(dir, '.wrapt-hooksrc.json'), dir, strict: false });
+  assert.deepEqual(report.config, { file: path.join(dir, '.wrapt-hooksrc.json'), dir, strict: false, shadowed: [] });
   assert.deepEqual(report.disabled, []);
   const origin = (key) => `${path.join(dir, '.wrapt-hooksrc.json')}, key ${key}`;
   const pkgRoot = path.join(dir, 'node_modules', 'wrapt-patches-lazy');
