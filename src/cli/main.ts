@@ -4,14 +4,8 @@
 //           would happen and what is wrong, without running application or patch code.
 import { splitOptions, UsageError } from './args';
 import { doctorCommand } from './doctor';
-
-// For the in-process tests of doctor (test/unit/): the report without a child process.
-export { diagnose } from './doctor';
 import { runCommand } from './run';
 import { packageVersion } from './version';
-
-/** The CLI's modules, for the in-process tests (src/cli/internals.ts). */
-export * as internals from './internals';
 
 const USAGE = `Usage: wrapt-hooks <command> [options]
 

@@ -82,7 +82,7 @@ export function unknownDisabled(disabled: ReadonlySet<string>, configured: Reado
   return messages;
 }
 
-/** The "did you mean" helpers (near-miss.ts, in dist/on-demand.js), loaded only when a name is wrong. */
+/** The "did you mean" helpers (near-miss.ts), evaluated only when a name is wrong. */
 export function nearMiss(): typeof import('../near-miss') {
   return require('../near-miss') as typeof import('../near-miss');
 }
