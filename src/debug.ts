@@ -1,5 +1,5 @@
 // The WRAPT_HOOKS_DEBUG decision log and the exit summary, on stderr through the one writer
-// (trace/writer.ts): in order with trace and recipe lines, none lost when stderr is a slow pipe
+// (writer.ts): in order with trace and recipe lines, none lost when stderr is a slow pipe
 // or the process exits, and no stream is created when debugging is off.
 import { flag } from './env';
 
@@ -13,6 +13,6 @@ export function debug(message: string): void {
 /** Writes one line to stderr; a closed stderr is not an error of ours (the writer drops it). */
 export function writeLine(line: string): void {
   // Required here, not imported: the writer loads with the first line, not at every start.
-  const { stderrSink } = require('./trace/writer') as typeof import('./trace/writer');
+  const { stderrSink } = require('./writer') as typeof import('./writer');
   stderrSink().write(line.endsWith('\n') ? line : `${line}\n`);
 }

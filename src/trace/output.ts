@@ -5,7 +5,7 @@
 import path = require('node:path');
 import { describeCause, warn } from '../errors';
 import { globalSlot, KEYS } from '../global-state';
-import { fileSink, stderrSink, type Sink } from './writer';
+import { fileSink, stderrSink, type Sink } from '../writer';
 
 type Env = Record<string, string | undefined>;
 

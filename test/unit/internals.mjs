@@ -63,7 +63,7 @@ const ROOMS = {
   trace: 'trace/register',
   traceOptions: 'trace/options',
   traceOutput: 'trace/output',
-  traceWriter: 'trace/writer',
+  traceWriter: 'writer',
   traceSummary: 'trace/summary',
   recipeDiscover: 'recipes/discover',
   recipeSql: 'recipes/sql',

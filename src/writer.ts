@@ -19,7 +19,7 @@
 // bounded). A worker thread writes synchronously, waiting on EAGAIN: a worker can be terminated
 // (or the process exit) at any moment without an 'exit' event in that thread, so nothing may wait.
 import fs = require('node:fs');
-import { globalSlot, KEYS } from '../global-state';
+import { globalSlot, KEYS } from './global-state';
 
 // Taken before any patch can wrap them: tracing `fs#writeSync` must not trace its own output.
 const writeSync = fs.writeSync;
