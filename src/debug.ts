@@ -3,11 +3,14 @@
 // or the process exits, and no stream is created when debugging is off.
 import { flag } from './env';
 
+/** What every line wrapt-hooks prints starts with (debug, summary, trace and recipe lines, the CLI's errors). */
+export const PREFIX = 'wrapt-hooks:';
+
 export const debugEnabled = flag(process.env['WRAPT_HOOKS_DEBUG']);
 
 export function debug(message: string): void {
   if (!debugEnabled) return;
-  writeLine(`wrapt-hooks: ${message}`);
+  writeLine(`${PREFIX} ${message}`);
 }
 
 /** Writes one line to stderr; a closed stderr is not an error of ours (the writer drops it). */

@@ -2,6 +2,7 @@
 //   run     starts any command with the preload in NODE_OPTIONS (the CLI never loads it itself);
 //   doctor  reads the config and the patch packages the way the preload would and reports what
 //           would happen and what is wrong, without running application or patch code.
+import { PREFIX } from '../debug';
 import { splitOptions, UsageError } from './args';
 import { doctorCommand } from './doctor';
 import { runCommand } from './run';
@@ -52,10 +53,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`wrapt-hooks: ${(error as Error).message}\nRun "wrapt-hooks --help" for usage.\n`);
+      process.stderr.write(`${PREFIX} ${(error as Error).message}\nRun "wrapt-hooks --help" for usage.\n`);
       return 2;
     }
-    process.stderr.write(`wrapt-hooks: internal error: ${error instanceof Error ? error.stack : String(error)}\nPlease report it with the command you ran.\n`);
+    process.stderr.write(`${PREFIX} internal error: ${error instanceof Error ? error.stack : String(error)}\nPlease report it with the command you ran.\n`);
     return 1;
   }
 }

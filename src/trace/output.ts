@@ -4,10 +4,10 @@
 // incoming request carries that request's id (`[req 7]`, JSON `"req": 7`).
 import path = require('node:path');
 import { describeCause, warn } from '../errors';
+import { PREFIX } from '../debug';
+import { jsonFormat, pathSetting, type Env } from '../env';
 import { globalSlot, KEYS } from '../global-state';
 import { fileSink, stderrSink, type Sink } from '../writer';
-
-type Env = Record<string, string | undefined>;
 
 interface OutputState {
   json: boolean | undefined;
@@ -21,15 +21,15 @@ const state = (): OutputState => globalSlot<OutputState>(KEYS.output, () => ({ j
 /** WRAPT_TRACE_FORMAT=json: one JSON object per line. */
 export function jsonLines(env: Env = process.env): boolean {
   const s = state();
-  return (s.json ??= (env['WRAPT_TRACE_FORMAT'] ?? '').trim().toLowerCase() === 'json');
+  return (s.json ??= jsonFormat(env['WRAPT_TRACE_FORMAT']));
 }
 
 /** The trace writer: WRAPT_TRACE_FILE (resolved against the working directory) or stderr. */
 export function traceSink(env: Env = process.env): Sink {
   const s = state();
   if (s.sink !== undefined) return s.sink;
-  const file = env['WRAPT_TRACE_FILE'];
-  if (file !== undefined && file.trim() !== '') {
+  const file = pathSetting(env['WRAPT_TRACE_FILE']);
+  if (file !== undefined) {
     const resolved = path.resolve(file);
     try {
       return (s.sink = fileSink(resolved));
@@ -78,8 +78,8 @@ export function emit(
     if (req !== undefined) record['req'] = req;
     out = `${safeJson(record)}\n`;
   } else {
-    out = `wrapt-hooks: ${source} ${req === undefined ? '' : `[req ${req}] `}${text}\n`;
-    for (const line of options.extra ?? []) out += `wrapt-hooks:   ${line}\n`;
+    out = `${PREFIX} ${source} ${req === undefined ? '' : `[req ${req}] `}${text}\n`;
+    for (const line of options.extra ?? []) out += `${PREFIX}   ${line}\n`;
   }
   traceSink().write(out);
 }
