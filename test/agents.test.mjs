@@ -1,4 +1,4 @@
-// Next to other instrumentation (CONTRACT §4; issue #12), on the running Node: another agent
+// Next to other instrumentation (docs/production-and-security.md), on the running Node: another agent
 // with its own, undeduplicated copy of import-in-the-middle, preloaded before or after
 // wrapt-hooks, its loader off-thread or in-thread; packages whose ES module entry re-exports
 // their CommonJS build (shaped like pg and ws), required and imported in both orders; and a

@@ -1,4 +1,4 @@
-// The bad-input corpus (§8): malformed configs and patch specifiers, and files another user
+// The bad-input corpus (docs/troubleshooting.md): malformed configs and patch specifiers, and files another user
 // could have planted. test/unit/bad-input.test.mjs runs every case in process (the plan, patch
 // package discovery and the registry, as the preload calls them); test/bad-input.test.mjs runs
 // representatives of each stage as users do, with the preload flags and in strict mode.
@@ -166,7 +166,7 @@ export const CASES = [
     code: 'WRAPT_HOOKS_CONFIG_INVALID',
     names: [`$DIR/${RC}`, 'key trace[0].stack'],
     fix: /expected true, false or a number of frames/,
-    // A bad option value drops the option, not the entry (CONTRACT §9).
+    // A bad option value drops the option, not the entry (docs/tracing.md).
     stillTraced: true,
   },
   {
@@ -199,7 +199,7 @@ export const CASES = [
     code: 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
     names: [`$DIR/${RC}`, 'key trace[0].stak'],
     fix: FIX.unknownKey,
-    // The entry still applies with its known keys (CONTRACT §3).
+    // The entry still applies with its known keys (docs/config.md).
     stillTraced: true,
   },
 
@@ -543,7 +543,7 @@ export const CASES = [
   },
 ];
 
-// ---- files another user could have planted (§8) ----------------------------------------------
+// ---- files another user could have planted (docs/troubleshooting.md) ----------------------------------------------
 // A config file (any format: it decides which code runs) or patch module that is world-writable,
 // or owned by a user other than this process's or root, is refused with one warning naming it.
 // The patch here is visible in the output: "refused" means the output is the bare app's.

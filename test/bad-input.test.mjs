@@ -1,4 +1,4 @@
-// Bad input (§8), as users meet it: representatives of the corpus (test/bad-input-corpus.mjs;
+// Bad input (docs/troubleshooting.md), as users meet it: representatives of the corpus (test/bad-input-corpus.mjs;
 // test/unit/bad-input.test.mjs runs every case in process), one per stage where a problem is
 // found: the config file (JSON, JavaScript), patch package discovery (from the environment), the
 // patch module when its target loads (CommonJS and ES module patches). With --require and with
@@ -151,7 +151,7 @@ test('targets named like Object.prototype members are plain package names', () =
   assert.equal(result.stdout, `${names.map((name) => `${name} patched(${name})`).join('\n')}\nundefined function\n`);
 });
 
-// ---- files another user could have planted (§8) ----------------------------------------------
+// ---- files another user could have planted (docs/troubleshooting.md) ----------------------------------------------
 // A config file (any format: it decides which code runs) or patch module that is world-writable,
 // or owned by a user other than this process's or root, is refused with one warning naming it.
 // The patch here is visible in the output: "refused" means the output is the bare app's.

@@ -1,4 +1,4 @@
-// Bundled applications (CONTRACT §11), the way users build and run them: test/fixtures/bundle-app
+// Bundled applications (docs/bundling.md), the way users build and run them: test/fixtures/bundle-app
 // built by esbuild with `wrapt-hooks/esbuild` (CommonJS and ES module output), each bundle copied
 // into a directory that holds only it and wrapt-hooks, and run there with and without the
 // preload. Targets: a CommonJS package with a deep file, an ES-module-only package with a deep

@@ -1,4 +1,4 @@
-// The CommonJS hook on require-in-the-middle (§4), as users run it: module instances that follow
+// The CommonJS hook on require-in-the-middle (docs/patches-and-api.md), as users run it: module instances that follow
 // the module object (reloads after a require.cache delete, a cached module swapped back in), a
 // require() made while another preload resolves a request, and the edge cases
 // require-in-the-middle's own suite covers that apply here (circular packages, replacement

@@ -1,4 +1,4 @@
-// The CommonJS preload end to end (§2): the seed's example, every way of starting the preload,
+// The CommonJS preload end to end (docs/esm.md): the seed's example, every way of starting the preload,
 // child processes and worker threads that inherit the preload, and the library installing nothing by itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The CLI (issue #4, and `run --trace` / doctor's traces from issue #7): `wrapt-hooks run`,
+// The CLI (docs/cli.md): `wrapt-hooks run`,
 // `wrapt-hooks doctor [--json]`, --help, --version, and the examples/patch-package example.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// A TypeScript config (§3) in an application installed the way `npm ci --omit=dev` leaves it: a
+// A TypeScript config (docs/config.md) in an application installed the way `npm ci --omit=dev` leaves it: a
 // temporary directory outside the repository with wrapt-hooks and its runtime dependencies copied
 // in, no typescript package anywhere it could be resolved from, NODE_PATH cleared. Where Node
 // strips types (22.18+, 24) Node loads the file itself and writes nothing, so a read-only

@@ -1,4 +1,4 @@
-// The config file (§3) in preloaded apps: one search place per loader (JSON, YAML, ES module,
+// The config file (docs/config.md) in preloaded apps: one search place per loader (JSON, YAML, ES module,
 // TypeScript, the package.json field), the search from a subdirectory, WRAPT_HOOKS_CONFIG, no
 // config at all, `versions`, several patches per target, `enabled`, and the "#" split rule.
 // test/unit/config.test.mjs checks every search place, the order and the boundary in process

@@ -1,4 +1,4 @@
-// Patch packages (issue #4): discovery through WRAPT_PATCHES, the config's "packages" and
+// Patch packages: discovery through WRAPT_PATCHES, the config's "packages" and
 // discoverPostImportHooks(); lazy loading; bad packages; order; the WRAPT_HOOKS_DEBUG exit summary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Errors and bad input (§6, §8): fail-open warnings, strict mode, the WRAPT_HOOKS_DEBUG log and
+// Errors and bad input (docs/config.md, docs/troubleshooting.md): fail-open warnings, strict mode, the WRAPT_HOOKS_DEBUG log and
 // exit summary, WRAPT_HOOKS_DISABLE, untrusted files, Node's own entry modes under the preload,
 // and loading the preload twice.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// ES modules (CONTRACT §2, §4; issue #3), seen from spawned applications on the running Node:
+// ES modules (docs/esm.md, docs/patches-and-api.md), seen from spawned applications on the running Node:
 // ESM packages (named, default and namespace imports, live bindings, import()), CommonJS
 // packages imported from ESM, require(esm), builtins in every load order, both preload flags
 // and NODE_OPTIONS, dual packages, modules import-in-the-middle would break when they are not

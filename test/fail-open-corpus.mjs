@@ -1,4 +1,4 @@
-// The fail-open scenarios (§6, §8): a problem in the config, a patch package or a patch module,
+// The fail-open scenarios (docs/config.md, docs/troubleshooting.md): a problem in the config, a patch package or a patch module,
 // and the one coded problem it gives. Each app has the `twin` fixture and a valid `os` patch,
 // ./patches/good.js, which the test writes (what it does differs by test); `applied`: that
 // patch still applies. test/unit/fail-open.test.mjs runs every scenario in process;
@@ -48,7 +48,7 @@ export const FAIL_OPEN = [
     code: 'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
     message: [/\.wrapt-hooksrc\.json/, /patches\.twin\.version/],
     applied: true,
-    // The entry itself still applies with its known keys (CONTRACT §3).
+    // The entry itself still applies with its known keys (docs/config.md).
     alsoApplied: ['twin undefined'],
   },
   {

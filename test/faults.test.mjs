@@ -1,4 +1,4 @@
-// Faults (§4, §8): patches that misbehave, and environments that stress the preload. The
+// Faults (docs/patches-and-api.md, docs/troubleshooting.md): patches that misbehave, and environments that stress the preload. The
 // application must run on with its own output and exit code; problems are coded warnings.
 // test/unit/faults.test.mjs covers each misbehaving patch in process; here are representatives
 // as users run them, and what needs real processes and threads.

@@ -1,4 +1,4 @@
-// The recipes (CONTRACT §10) as users turn them on (WRAPT_PATCHES, "packages", `run --recipe`),
+// The recipes (docs/recipes.md) as users turn them on (WRAPT_PATCHES, "packages", `run --recipe`),
 // against real things: a real HTTP server with Node's fetch, undici's own API and http.get;
 // node:sqlite as a real database (Node 22.13+); real child processes; real temporary
 // directories. Credentials never reach a line; the application's output is unchanged (each

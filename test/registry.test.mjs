@@ -1,4 +1,4 @@
-// The post-import hook registry (§4, §5), seen from spawned applications: once per module
+// The post-import hook registry (docs/patches-and-api.md), seen from spawned applications: once per module
 // instance, before the importer gets the module, immediate firing for modules already loaded,
 // whenImported, replacement exports, lazy specifiers, patch module forms and ModuleInfo, as the
 // module hooks and the public API drive it. test/unit/registry.test.mjs feeds the registry load

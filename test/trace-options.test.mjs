@@ -1,5 +1,5 @@
 // Trace entry options, WRAPT_TRACE_FORMAT=json and WRAPT_TRACE_SUMMARY as users run them
-// (CONTRACT §9): what each option writes, and that the traced program's output is unchanged.
+// (docs/tracing.md): what each option writes, and that the traced program's output is unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -99,7 +99,7 @@ test('+slow=N writes only calls that took at least N ms (config object form)', (
   assert.deepEqual(traced(result.stderr), ['trace greeter#nap(600) -> 600 Nms']);
 });
 
-test('WRAPT_TRACE_FORMAT=json: one object per line with the fields of §9, summary included', () => {
+test('WRAPT_TRACE_FORMAT=json: one object per line with the fields docs/tracing.md lists, summary included', () => {
   const app = makeApp({
     packages: { greeter: GREETER },
     files: {

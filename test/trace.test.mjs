@@ -1,4 +1,4 @@
-// Tracing without a patch file (CONTRACT §9, issue #7): `trace` config entries, WRAPT_TRACE,
+// Tracing without a patch file (docs/tracing.md): `trace` config entries, WRAPT_TRACE,
 // WRAPT_TRACE_FILE, the line format, promises, stacks, and that the traced program behaves
 // exactly as it does without tracing. Every test spawns the application the way users run it;
 // scenarios that share an app and a WRAPT_TRACE share one child, each test reading its section.

@@ -1,4 +1,4 @@
-// Threads (CONTRACT §2; issue #3): user worker threads that inherit the preload (execArgv,
+// Threads (docs/esm.md): user worker threads that inherit the preload (execArgv,
 // NODE_OPTIONS) get the same hooks, with a registry of their own; Node's internal loader
 // thread (the one Node 20's module.register starts, which runs --require preloads too) never
 // initialises a second copy and prints nothing.

@@ -1,4 +1,4 @@
-// Wrappers (§5): the built library, in process. How a call is wrapped (this, new, statics,
+// Wrappers (docs/patches-and-api.md): the built library, in process. How a call is wrapped (this, new, statics,
 // identity), where a wrapper goes (paths, prototypes, accessors, frozen objects), and the brand
 // shared by two installed copies of the library.
 import { test } from 'node:test';
@@ -263,7 +263,7 @@ test('wrapObject replaces target[path] with factory(original, ...args) and retur
   assert.equal(replaced, plain.config);
 });
 
-test('the hot-path form from the README: wrapObject with a replacement written by hand', () => {
+test('the hot-path form from docs/performance.md: wrapObject with a replacement written by hand', () => {
   class Parser {
     constructor() {
       this.at = 0;

@@ -35,7 +35,7 @@ No application or patch code runs: exports are read from the source (as import-i
 reads them), and syntax is compiled, not run.
 
 Options:
-  --json       print the report as JSON (format version 1, see the README)
+  --json       print the report as JSON (format version 1, see docs/cli.md)
   -h, --help   show this help
 `;
 
@@ -106,7 +106,7 @@ export function diagnose(cwd: string, env: Env): DoctorReport {
         problems.push({
           code: 'WRAPT_HOOKS_TARGET_BUNDLED',
           message: `target "${patch.target}" (${patch.origin}): ${bundled}.`,
-          hint: 'See "Bundled applications" in the README.',
+          hint: "See docs/bundling.md in wrapt-hooks' documentation.",
         });
       }
     }

@@ -23,7 +23,7 @@ Options:
 
 Environment: WRAPT_PATCHES, WRAPT_HOOKS_CONFIG, WRAPT_HOOKS_DEBUG, WRAPT_HOOKS_DISABLE,
 WRAPT_HOOKS_STRICT, WRAPT_TRACE, WRAPT_TRACE_FILE, WRAPT_TRACE_FORMAT, WRAPT_TRACE_SUMMARY
-(see the README).
+(see docs/config.md).
 `;
 
 /** The CLI. Resolves to the process exit code. */

@@ -27,7 +27,7 @@ export const DEFAULT_TRACE_OPTIONS: TraceOptions = Object.freeze({
   maxString: undefined,
 });
 
-/** The option keys, in the order the README lists them (the object form also has `fn` and `enabled`). */
+/** The option keys, in the order docs/tracing.md lists them (the object form also has `fn` and `enabled`). */
 export const OPTION_KEYS = Object.freeze(['stack', 'this', 'slow', 'errors', 'sample', 'maxString'] as const);
 type OptionKey = (typeof OPTION_KEYS)[number];
 

@@ -1,10 +1,10 @@
-// wrapt-hooks next to real agents (CONTRACT §4; issue #12): dd-trace 5, OpenTelemetry's
+// wrapt-hooks next to real agents (docs/production-and-security.md): dd-trace 5, OpenTelemetry's
 // auto-instrumentations (current, and 0.65.0 on import-in-the-middle 1.x), @sentry/node, and a
 // minimal agent on import-in-the-middle 1.x, 2.x and a second copy of 3.x. Each agent is
 // installed in its own directory under agents/ (their peer dependencies conflict); the same
 // application (app/: express, an ESM-only package, an application file and `node:fs`, as ES
 // module and as CommonJS) runs with the agent alone and with both preloads in either order, on
-// every Node named by WRAPT_HOOKS_NODE_20/22/24 (or the running one). Each run must show both
+// every Node named by WRAPT_HOOKS_NODE_20/22/24/26 (or the running one). Each run must show both
 // sides' work and the application's output unchanged from the agent-alone run. Then pg and ws
 // (ES entries that re-export their CommonJS build) required and imported in both orders.
 //
@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pool as poolOf } from '../helpers.mjs';
+import { configuredNodes } from './nodes.mjs';
 
 /** Two agent runs at a time: each starts several Node processes of its own. */
 const pool = (jobs) => poolOf(jobs, 2);
@@ -44,12 +45,7 @@ const OTEL_OFFLINE = {
 };
 
 /** The Node binaries to run: WRAPT_HOOKS_NODE_<major> where set, else the running one. */
-const NODES = (() => {
-  const named = ['20', '22', '24']
-    .filter((major) => process.env[`WRAPT_HOOKS_NODE_${major}`])
-    .map((major) => [major, process.env[`WRAPT_HOOKS_NODE_${major}`]]);
-  return named.length > 0 ? named : [[process.versions.node.split('.')[0], process.execPath]];
-})();
+const NODES = configuredNodes();
 
 /** Each agent: its directory, its preload flags for ES module and CommonJS apps, what it must show. */
 const AGENTS = {

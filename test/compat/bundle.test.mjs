@@ -1,7 +1,7 @@
 // Bundled applications with real packages: an express server that uses nanoid (ES module only),
 // bundled by esbuild with `wrapt-hooks/esbuild` into CommonJS and ES module output, each run from
 // a directory holding only the bundle and wrapt-hooks, on every Node the environment names
-// (WRAPT_HOOKS_NODE_20/22/24; the running Node when none is set).
+// (WRAPT_HOOKS_NODE_20/22/24/26; the running Node when none is set).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { configuredNodes } from './nodes.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..');
@@ -18,8 +19,7 @@ const esbuild = createRequire(path.join(ROOT, 'package.json'))('esbuild');
 const { wraptHooks } = createRequire(path.join(ROOT, 'package.json'))('./dist/esbuild.js');
 const version = (name) => JSON.parse(readFileSync(path.join(here, 'node_modules', name, 'package.json'), 'utf8')).version;
 
-const configured = ['20', '22', '24'].map((major) => [major, process.env[`WRAPT_HOOKS_NODE_${major}`]]).filter(([, bin]) => bin);
-const NODES = configured.length > 0 ? configured : [[process.versions.node.split('.')[0], process.execPath]];
+const NODES = configuredNodes();
 
 const dirs = [];
 after(() => {

@@ -8,15 +8,16 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CORPUS, FLAGS, checkPackage, formatsOf, makeApp, makeWorkspace, run } from './real-packages.mjs';
 import { makeApp as makeHelperApp, runNode } from '../helpers.mjs';
+import { MAJORS } from './nodes.mjs';
 
 const workspace = makeWorkspace();
 after(() => {
   if (!process.env.WRAPT_TEST_KEEP) rmSync(workspace, { recursive: true, force: true });
 });
 
-// On each Node that CI names (WRAPT_HOOKS_NODE_20/22/24); one not named is skipped, saying so.
+// On each Node that CI names (WRAPT_HOOKS_NODE_20/22/24/26); one not named is skipped, saying so.
 // Run by hand without any of them, the matrix runs on this Node.
-const NODES = ['20', '22', '24'].map((major) => ({ major, bin: process.env[`WRAPT_HOOKS_NODE_${major}`] }));
+const NODES = MAJORS.map((major) => ({ major, bin: process.env[`WRAPT_HOOKS_NODE_${major}`] }));
 const named = NODES.some((node) => node.bin);
 const THIS_MAJOR = process.versions.node.split('.')[0];
 

@@ -40,7 +40,7 @@ describe('bad input: one coded problem naming where, strict mode explains', () =
       const names = testCase.names.map((name) => expand(name, dir));
 
       const { problems, thrown, plan } = await runStages(dir, env);
-      // A trace entry with a bad option or an unknown key still applies (CONTRACT §3, §9).
+      // A trace entry with a bad option or an unknown key still applies (docs/config.md, docs/tracing.md).
       if (testCase.stillTraced)
         assert.deepEqual(
           plan.trace.map((trace) => trace.spec),

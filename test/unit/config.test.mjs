@@ -1,4 +1,4 @@
-// In-process: finding and reading the config (§3) with loadPlan(cwd, env), as the preload does
+// In-process: finding and reading the config (docs/config.md) with loadPlan(cwd, env), as the preload does
 // at start-up: every search place and format, the search order, the search from a subdirectory
 // up to the nearest package.json and not beyond, and WRAPT_HOOKS_CONFIG. test/config.test.mjs
 // runs representatives as users do (the patch applied in a preloaded app).

@@ -1,4 +1,4 @@
-// In-process: fail-open (§6, §8). A problem in the config, a patch package or a patch module
+// In-process: fail-open (docs/config.md, docs/troubleshooting.md). A problem in the config, a patch package or a patch module
 // gives exactly one coded problem naming it, and the valid rest of the config still applies (the
 // `os` patch); in strict mode a patch problem throws WraptHooksError at the target's load, with
 // the patch's own error as the cause. Through the preload's stages (stages.mjs); test/errors.test.mjs

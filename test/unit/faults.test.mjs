@@ -1,4 +1,4 @@
-// In-process: patches that misbehave (§4, §8), through the registry as the preload runs it (see
+// In-process: patches that misbehave (docs/patches-and-api.md, docs/troubleshooting.md), through the registry as the preload runs it (see
 // stages.mjs). A patch that throws, returns a promise, or wraps what cannot be changed gives one
 // coded problem naming the patch and its target; the target loads on with its exports as they
 // were (or as far as the patch got); strict mode throws. test/faults.test.mjs runs

@@ -1,5 +1,5 @@
 // In-process: the recipes' pure parts — SQL collapsing and parameter counting, command lines,
-// the redaction of credentials (CONTRACT §10) — and how a recipe is found inside the package.
+// the redaction of credentials (docs/recipes.md) — and how a recipe is found inside the package.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// In-process: the post-import hook registry (§4, §5) fed the load events the module hooks give it
+// In-process: the post-import hook registry (docs/patches-and-api.md) fed the load events the module hooks give it
 // (Registry.onLoad), over fixture packages: firing once per instance, registration order,
 // unregister, immediate firing for instances already seen, what a hook returns, lazy specifiers
 // loaded at the first load, version ranges, WRAPT_HOOKS_DISABLE, ModuleInfo and the summary rows.
