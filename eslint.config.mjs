@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import layers from './scripts/eslint-layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', 'bench/archive/**', 'bench/.work/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', 'bench/.work/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
