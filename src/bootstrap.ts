@@ -111,8 +111,9 @@ function apply(registry: Registry, plan: Plan): Map<string, string> {
       }
       plan.trace.push(...found.trace);
       if (found.root !== undefined && found.problems.length === 0 && name.startsWith('wrapt-hooks/recipes/')) {
-        const { listenLazily } = require('./recipes/discover') as typeof import('./recipes/discover');
-        listenLazily(found.root, (message, error) => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error));
+        const recipes = require('./recipes/discover') as typeof import('./recipes/discover');
+        recipes.listenLazily(found.root, (message, error) => report(registry.strict, 'WRAPT_HOOKS_PATCH_LOAD', message, error));
+        if (plan.traceSummary) recipes.summariesOn();
       }
     }
   }
@@ -137,7 +138,8 @@ let summaryWatched = false;
 function watchSummary(registry: Registry): void {
   if (!debugEnabled || summaryWatched) return;
   summaryWatched = true;
-  process.once('exit', () => {
+  // At exit, and on a terminating signal the application does not handle (trace/at-exit.ts).
+  (require('./trace/at-exit') as typeof import('./trace/at-exit')).atExit(() => {
     const { neverFiredReason } = require('./bundlers/detect') as typeof import('./bundlers/detect');
     (require('./core/summary') as typeof import('./core/summary')).writeSummary(registry, (target) => neverFiredReason(target));
   });

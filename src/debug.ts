@@ -13,9 +13,8 @@ export function debug(message: string): void {
   writeLine(`${PREFIX} ${message}`);
 }
 
-/** Writes one line to stderr; a closed stderr is not an error of ours (the writer drops it). */
+/** Writes one line to stderr, with the prefix every text line gets (trace/output.ts stderrLine). */
 export function writeLine(line: string): void {
   // Required here, not imported: the writer loads with the first line, not at every start.
-  const { stderrSink } = require('./writer') as typeof import('./writer');
-  stderrSink().write(line.endsWith('\n') ? line : `${line}\n`);
+  (require('./trace/output') as typeof import('./trace/output')).stderrLine(line);
 }

@@ -41,3 +41,21 @@ export function disableSetting(value: string | undefined): 'all' | string[] | un
   if (text === '1' || text === 'all' || text === 'true' || text === '*' || text === 'yes' || text === 'on') return 'all';
   return list(value);
 }
+
+export type PrefixField = 'time' | 'pid' | 'tid';
+
+/**
+ * `WRAPT_TRACE_PREFIX=time,pid,tid` (any subset, any order, any case): the fields asked for, in
+ * the order lines show them (time, pid, tid), and the items that are none of them (a warning).
+ */
+export function prefixSetting(value: string | undefined): { fields: PrefixField[]; unknown: string[] } {
+  const order: PrefixField[] = ['time', 'pid', 'tid'];
+  const asked = new Set<string>();
+  const unknown: string[] = [];
+  for (const item of list(value)) {
+    const name = item.toLowerCase();
+    if ((order as string[]).includes(name)) asked.add(name);
+    else unknown.push(item);
+  }
+  return { fields: order.filter((field) => asked.has(field)), unknown };
+}

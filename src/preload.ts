@@ -10,7 +10,7 @@ export function library(): typeof import('./index') {
   return require('./index') as typeof import('./index');
 }
 
-/** A recipe's patch functions (recipes/<name>/index.js), evaluated on first use. */
-export function recipe(name: string): object | undefined {
+/** A recipe's patch functions (dist/recipes/<name>/index.js asks), evaluated on first use. */
+export function recipe(name: string): object {
   return (require('./recipes/index') as typeof import('./recipes/index')).loadRecipe(name);
 }

@@ -59,6 +59,8 @@ server.listen(0, '127.0.0.1', async () => {
   console.log((await undici.fetch(base + '/a')).status);
   const b = await undici.request(base + '/b'); await b.body.text(); console.log(b.statusCode);
   await new Promise((resolve) => http.get('http://bob:hunter2@127.0.0.1:' + server.address().port + '/c?api_key=k3y', (r) => { console.log(r.statusCode); r.resume(); r.on('end', resolve); }));
+  // A request as sent to a forward proxy: its path is a whole URL with user info.
+  await new Promise((resolve) => http.request({ host: '127.0.0.1', port: server.address().port, path: 'http://admin:hunter4@api.internal/v1/x' }, (r) => { console.log(r.statusCode); r.resume(); r.on('end', resolve); }).end());
   const port = await closedPort();
   await fetch('http://127.0.0.1:' + port + '/down').catch((error) => console.log(error.cause.code));
   await new Promise((resolve) => http.get('http://127.0.0.1:' + port + '/down2').on('error', (error) => { console.log(error.code); resolve(); }));
@@ -69,8 +71,8 @@ server.listen(0, '127.0.0.1', async () => {
   });
   const result = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-hooks/recipes/http', WRAPT_TRACE: 'greeter#shout' } });
   assertClean(result, 'with the http recipe');
-  assert.equal(result.stdout, 'user 3\n404\n404\n404\nECONNREFUSED\nECONNREFUSED\n');
-  for (const secret of ['s3cret', 't0ken', 'hunter2', 'k3y']) assert.ok(!result.stderr.includes(secret), `${secret} leaked:\n${result.stderr}`);
+  assert.equal(result.stdout, 'user 3\n404\n404\n404\n404\nECONNREFUSED\nECONNREFUSED\n');
+  for (const secret of ['s3cret', 't0ken', 'hunter2', 'k3y', 'hunter4']) assert.ok(!result.stderr.includes(secret), `${secret} leaked:\n${result.stderr}`);
   const lines = events(result.stderr);
   // Server and client lines of one exchange race each other: compare as sets, then check order within a request.
   assert.deepEqual([...lines].sort(), [
@@ -81,6 +83,8 @@ server.listen(0, '127.0.0.1', async () => {
       'http [req 3] in GET /a -> 404 Nms',
       'http [req 4] in GET /b -> 404 Nms',
       'http [req 5] in GET /c?api_key=[redacted] -> 404 Nms',
+      'http [req 6] in GET http://admin:[redacted]@api.internal/v1/x -> 404 Nms',
+      'http out GET http://admin:[redacted]@api.internal/v1/x -> 404 Nms',
       'http out GET http://127.0.0.1:PORT/down -> error ECONNREFUSED Nms',
       'http out GET http://127.0.0.1:PORT/a -> 404 Nms',
       'http out GET http://127.0.0.1:PORT/b -> 404 Nms',
@@ -92,6 +96,7 @@ server.listen(0, '127.0.0.1', async () => {
       "trace [req 3] greeter#shout('/a') -> '/A' Nms",
       "trace [req 4] greeter#shout('/b') -> '/B' Nms",
       "trace [req 5] greeter#shout('/c?api_key=[redacted]') -> '/C?API_KEY=[redacted]' Nms",
+      "trace [req 6] greeter#shout('http://admin:[redacted]@api.internal/v1/x') -> 'HTTP://ADMIN:[redacted]@API.INTERNAL/V1/X' Nms",
     ].sort(),
   ]);
   assert.ok(lines.indexOf("trace [req 1] greeter#shout('/users/3') -> '/USERS/3' Nms") < lines.indexOf('http [req 1] in GET /users/3 -> 200 Nms'));
@@ -120,7 +125,7 @@ test('an unknown recipe is one warning listing the recipes; the application runs
   );
   assert.match(
     result.warnings[0].message,
-    /"wrapt-hooks\/recipes\/htttp" is not a recipe of wrapt-hooks\. The recipes are: wrapt-hooks\/recipes\/child_process, wrapt-hooks\/recipes\/http, wrapt-hooks\/recipes\/sql, wrapt-hooks\/recipes\/tempfile\./,
+    /"wrapt-hooks\/recipes\/htttp" is not a recipe of wrapt-hooks\. The recipes are: (wrapt-hooks\/recipes\/[a-z_]+, )*wrapt-hooks\/recipes\/http, (wrapt-hooks\/recipes\/[a-z_]+, )*wrapt-hooks\/recipes\/sql, /,
   );
 });
 
@@ -147,12 +152,15 @@ console.log(db.prepare('SELECT name FROM users WHERE id > :min').all({ min: 0 })
 console.log(db.prepare('SELECT name FROM users WHERE id = ?').get(2).name);
 console.log([...db.prepare('SELECT id FROM users').iterate()].length);
 try { db.exec('SELEC nothing'); } catch (error) { console.log(error.code); }
+try { db.prepare('SELEC 1'); } catch (error) { console.log(error.code); }
+try { db.prepare('SELECT * FROM missing'); } catch (error) { console.log(error.code); }
+db.prepare('CREATE TABLE t2 (x)').run();
 `,
       },
     });
     const result = runNode(app, [...REQUIRE, 'app.js']);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, 'ERR_SQLITE_ERROR\n2\nbob\n2\nERR_SQLITE_ERROR\n');
+    assert.equal(result.stdout, 'ERR_SQLITE_ERROR\n2\nbob\n2\nERR_SQLITE_ERROR\nERR_SQLITE_ERROR\nERR_SQLITE_ERROR\n');
     for (const secret of ['hunter2', 'hunter3', 'again']) assert.ok(!result.stderr.includes(secret), secret);
     assert.deepEqual(
       events(result.stderr).filter((line) => line.startsWith('sql ')),
@@ -165,6 +173,10 @@ try { db.exec('SELEC nothing'); } catch (error) { console.log(error.code); }
         'sql SELECT name FROM users WHERE id = ? [1 param] -> 1 row Nms',
         'sql SELECT id FROM users [0 params] -> done Nms',
         'sql SELEC nothing [0 params] -> error Error [ERR_SQLITE_ERROR]: near "SELEC": syntax error Nms',
+        // Failing when prepared is a line too; DDL run as a statement says done.
+        'sql SELEC 1 [0 params] -> error Error [ERR_SQLITE_ERROR]: near "SELEC": syntax error Nms',
+        'sql SELECT * FROM missing [0 params] -> error Error [ERR_SQLITE_ERROR]: no such table: missing Nms',
+        'sql CREATE TABLE t2 (x) [0 params] -> done Nms',
       ],
     );
   },
@@ -186,6 +198,8 @@ const node = process.execPath;
   cp.spawnSync(node, ['child.js', '5']);
   try { cp.execSync('exit 2', { stdio: 'ignore' }); } catch (error) { console.log('execSync', error.status); }
   cp.execFileSync(node, ['child.js']);
+  await new Promise((resolve) => cp.execFile(node, ['child.js', '0', '--password', 'hunter5', '-u', 'bob:hunter6', 'https://ghp_tok7@github.com/o/r'], resolve));
+  await new Promise((resolve) => cp.exec('mysql -phunter8 app 2>/dev/null', resolve));
   const sleeper = cp.spawn('sleep', ['5']);
   sleeper.kill('SIGTERM');
   await done(sleeper);
@@ -198,13 +212,29 @@ const node = process.execPath;
       'crash.js': `require('child_process').spawn('no-such-command-wrapt');\n`,
     },
   });
-  const result = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-hooks/recipes/child_process' } });
+  const result = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-hooks/recipes/child_process', WRAPT_TRACE_SUMMARY: '1' } });
   assertClean(result);
   assert.equal(result.stdout, 'execSync 2\nerror ENOENT\ndone\n');
-  for (const secret of ['hunter2', 'pw1', 't0k']) assert.ok(!result.stderr.includes(secret), secret);
+  for (const secret of ['hunter2', 'pw1', 't0k', 'hunter5', 'hunter6', 'tok7', 'hunter8']) assert.ok(!result.stderr.includes(secret), secret);
+  // At exit, one summary line per command name (errors: anything but exit 0).
   const node = path.basename(NODE);
   assert.deepEqual(
-    events(result.stderr).map((line) => line.replaceAll(NODE, node)),
+    events(result.stderr)
+      .filter((line) => line.startsWith('child_process summary '))
+      .map((line) => line.replace(/ p50=.*$/, '').replaceAll(node, 'NODE')),
+    [
+      'child_process summary NODE calls=6 errors=3',
+      'child_process summary echo calls=1 errors=0',
+      'child_process summary exit calls=1 errors=1',
+      'child_process summary mysql calls=1 errors=1',
+      'child_process summary sleep calls=1 errors=1',
+      'child_process summary no-such-command-wrapt calls=1 errors=1',
+    ],
+  );
+  assert.deepEqual(
+    events(result.stderr)
+      .filter((line) => !line.startsWith('child_process summary '))
+      .map((line) => line.replaceAll(NODE, node)),
     [
       `child_process spawn ${node} child.js 3 -> exit 3 Nms`,
       'child_process exec echo --password=[redacted] https://bob:[redacted]@h/?token=[redacted] -> exit 0 Nms',
@@ -213,6 +243,8 @@ const node = process.execPath;
       `child_process spawnSync ${node} child.js 5 -> exit 5 Nms`,
       'child_process execSync exit 2 -> exit 2 Nms',
       `child_process execFileSync ${node} child.js -> exit 0 Nms`,
+      `child_process execFile ${node} child.js 0 --password [redacted] -u bob:[redacted] https://[redacted]@github.com/o/r -> exit 0 Nms`,
+      'child_process exec mysql -p[redacted] app 2>/dev/null -> exit 127 Nms',
       'child_process spawn sleep 5 -> signal SIGTERM Nms',
       'child_process spawn no-such-command-wrapt -> error Error [ENOENT]: spawn no-such-command-wrapt ENOENT Nms',
     ],

@@ -99,7 +99,7 @@ test('+slow=N writes only calls that took at least N ms (config object form)', (
   assert.deepEqual(traced(result.stderr), ['trace greeter#nap(600) -> 600 Nms']);
 });
 
-test('WRAPT_TRACE_FORMAT=json: one object per line with the fields docs/tracing.md lists, summary included', () => {
+test('WRAPT_TRACE_FORMAT=json: one object per line with the fields docs/tracing.md lists (time, pid, tid; plain data as JSON values), summary included', () => {
   const app = makeApp({
     packages: { greeter: GREETER },
     files: {
@@ -125,19 +125,21 @@ new g.Client('c').query('SELECT 2');
     .map((line) => JSON.parse(line));
   for (const record of records) {
     assert.equal(record.pid > 0, true);
+    assert.equal(record.tid, 0, 'every JSON line carries the thread id');
     assert.match(record.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   }
   const shape = records.map((record) => {
     const rest = { ...record, ms: typeof (record.ms ?? record.p50) };
-    for (const key of ['time', 'pid', 'p50', 'p95', 'max', 'stack']) delete rest[key];
+    for (const key of ['time', 'pid', 'tid', 'p50', 'p95', 'max', 'stack']) delete rest[key];
     return rest;
   });
+  // Plain data (here strings) as JSON values; the receiver and errors as inspected text.
   assert.deepEqual(shape.slice(0, 5), [
-    { fn: 'greeter#shout', args: ["'x'"], result: "'X'", ms: 'number' },
-    { fn: 'greeter#fail', args: ["'boom'"], error: 'Error: boom', ms: 'number' },
-    { fn: 'greeter#Client.prototype.query', args: ["'SELECT 2'"], this: "Client { name: 'c' }", result: "'c:SELECT 2'", ms: 'number' },
-    { fn: 'greeter#later', args: ["'v'"], result: "'v'", settled: 'resolved', ms: 'number' },
-    { fn: 'greeter#reject', args: ["'r'"], error: 'TypeError: r', settled: 'rejected', ms: 'number' },
+    { fn: 'greeter#shout', args: ['x'], result: 'X', ms: 'number' },
+    { fn: 'greeter#fail', args: ['boom'], error: 'Error: boom', ms: 'number' },
+    { fn: 'greeter#Client.prototype.query', args: ['SELECT 2'], this: "Client { name: 'c' }", result: 'c:SELECT 2', ms: 'number' },
+    { fn: 'greeter#later', args: ['v'], result: 'v', settled: 'resolved', ms: 'number' },
+    { fn: 'greeter#reject', args: ['r'], error: 'TypeError: r', settled: 'rejected', ms: 'number' },
   ]);
   assert.match(records[0].stack[0], new RegExp(`^at Object.<anonymous> \\(${path.join(app, 'app.js')}:3:`));
   assert.deepEqual(

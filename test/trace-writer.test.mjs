@@ -42,9 +42,11 @@ function throughSlowPipe(app, args, env = {}) {
   return readFileSync(out, 'utf8');
 }
 
-/** The numbers of `shout('<tag>-<n>-…')` trace lines, in the order they arrived. */
+/** The numbers of `shout('<tag>-<n>-…')` trace lines, in the order they arrived (a worker's lines say `[tid N]`). */
 function calls(text, tag) {
-  const pattern = new RegExp(`^wrapt-hooks: trace greeter#shout\\('${tag}-(\\d+)-x+'\\) -> '${tag.toUpperCase()}-\\d+-X+' \\d+\\.\\d+ms$`);
+  const pattern = new RegExp(
+    `^wrapt-hooks: ${tag === 'worker' ? '\\[tid \\d+\\] ' : ''}trace greeter#shout\\('${tag}-(\\d+)-x+'\\) -> '${tag.toUpperCase()}-\\d+-X+' \\d+\\.\\d+ms$`,
+  );
   return text
     .split('\n')
     .map((line) => pattern.exec(line))

@@ -619,3 +619,50 @@ test('examples/trace-tempdirs: WRAPT_TRACE=fs#mkdtempSync+stack (and the config 
     );
   }
 });
+
+test('wildcards: "#*" traces every function a module exports, "#Class.prototype.*" every method; each is its own entry in lines and the summary', () => {
+  const app = makeApp({
+    packages: PACKAGES,
+    files: {
+      '.wrapt-hooksrc.json': { trace: ['greeter#*', 'greeter#Client.prototype.*', 'greeter#kept.*'] },
+      'app.js': `'use strict';
+const g = require('greeter');
+console.log(g.shout('a'), new g.Client('c').query('q'), g.echo(1, 2));
+import('greeter-esm').then(({ Counter }) => console.log(new Counter(1).inc()));
+`,
+    },
+  });
+  const env = { WRAPT_TRACE: 'greeter#Client.prototype.query+this,greeter-esm#Counter.prototype.*', WRAPT_TRACE_SUMMARY: '1' };
+  const traced = runNode(app, [...REQUIRE, 'app.js'], { env });
+  assert.equal(traced.code, 0, traced.stderr);
+  assert.equal(traced.stdout, 'A c:q 2\n2\n');
+  assert.deepEqual(calls(traced.stderr.replace(/^wrapt-hooks: trace summary .*\n/gm, '')), [
+    "greeter#shout('a') -> 'A'",
+    "greeter#Client('c') -> Client { name: 'c' }",
+    // Named by an entry of its own, the method is traced once, with that entry's options.
+    "greeter#Client.prototype.query[this=Client { name: 'c' }]('q') -> 'c:q'",
+    'greeter#echo(1, 2) -> 2',
+    'greeter-esm#Counter.prototype.inc() -> 2',
+  ]);
+  // A wildcard that matches nothing (a promise holds no function of its own) is one warning.
+  assert.deepEqual(
+    traced.warnings.map((warning) => warning.code),
+    ['WRAPT_HOOKS_TRACE_PATH'],
+  );
+  assert.match(traced.warnings[0].message, /trace "greeter#kept\.\*" .*"kept\.\*" matches no function when "greeter" loads/);
+  const summary = traced.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('wrapt-hooks: trace summary '))
+    .map((line) => line.replace(/ p50=.*$/, ''));
+  for (const line of [
+    'wrapt-hooks: trace summary greeter#shout calls=1 errors=0',
+    'wrapt-hooks: trace summary greeter#fail calls=0 errors=0',
+    'wrapt-hooks: trace summary greeter#Client calls=1 errors=0',
+    'wrapt-hooks: trace summary greeter#Client.prototype.query calls=1 errors=0',
+    'wrapt-hooks: trace summary greeter#Client.prototype.whoami calls=0 errors=0',
+    'wrapt-hooks: trace summary greeter-esm#Counter.prototype.inc calls=1 errors=0',
+  ])
+    assert.ok(summary.includes(line), `${line}\n${summary.join('\n')}`);
+  assert.ok(!summary.some((line) => / greeter#(Client\.prototype\.)?constructor /.test(line)), 'constructor is not a method');
+  assert.equal(summary.filter((line) => line.includes('greeter#Client.prototype.query')).length, 1);
+});

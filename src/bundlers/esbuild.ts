@@ -201,8 +201,5 @@ function escape(text: string): string {
 /** A file this installed copy of wrapt-hooks ships (a recipe's patch module), relative to its root; such a file is loaded from the copy beside the bundle. */
 function ownFile(file: string): string | undefined {
   const root = path.resolve(__dirname, '..');
-  for (const dir of ['dist', 'recipes']) {
-    if (file.startsWith(path.join(root, dir) + path.sep)) return path.relative(root, file);
-  }
-  return undefined;
+  return file.startsWith(path.join(root, 'dist') + path.sep) ? path.relative(root, file) : undefined;
 }

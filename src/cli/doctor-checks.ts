@@ -11,6 +11,7 @@ import { splitSpecifier } from '../core/targets';
 import { untrustedReason } from '../core/trust';
 import { satisfies } from '../core/versions';
 import { describeCause, describeCauseBriefly } from '../errors';
+import { functionsOf, isWildcard, wildcardParent } from '../trace/wildcard';
 import { resolvePath } from '../wrap/patches';
 import type { Installed, PatchReport, ProblemReport, TargetReport, TraceReport } from './doctor-report';
 import { formatOf, hasExport, staticExports, type StaticExports } from './static-exports';
@@ -178,6 +179,7 @@ export function checkTrace(
     row.problem = `not checked: cannot read "${trace.target}": ${describeCause(error)}`;
     return row;
   }
+  if (trace.path === '*') return checkWildcardExports(row, trace, found, fail);
   const [first = ''] = trace.path.split('.');
   const present = hasExport(found, first);
   const names = [...found.names].filter((name) => name !== '__esModule' && name !== 'default');
@@ -192,8 +194,37 @@ export function checkTrace(
     return fail('WRAPT_HOOKS_TRACE_PATH', `"${first}" is not a function on the exports of "${trace.target}"`, hint);
   }
   row.ok = true;
-  if (present === 'yes') row.resolves = true;
+  if (present === 'yes' && isWildcard(trace.path)) row.problem = `"${first}" found; what "*" matches is known when "${trace.target}" loads`;
+  else if (present === 'yes') row.resolves = true;
   else row.problem = `not confirmed: "${first}" is not among the exports found without running "${trace.target}"`;
+  return row;
+}
+
+/**
+ * `<target>#*`: the functions among the exports found without running the target. A getter's
+ * value is unknown here, as it is to the preload, which does not call getters either.
+ */
+function checkWildcardExports(
+  row: WithProblem<TraceReport>,
+  trace: PlanTrace,
+  found: StaticExports,
+  fail: (code: string, problem: string, hint: string) => WithProblem<TraceReport>,
+): WithProblem<TraceReport> {
+  const names = [...found.names].filter((name) => name !== '__esModule' && name !== 'default');
+  const functions = names.filter((name) => found.kinds.get(name) === 'function');
+  const unsure = names.filter((name) => found.kinds.get(name) === 'unknown');
+  if (functions.length === 0 && unsure.length === 0 && !found.partial) {
+    row.resolves = false;
+    return fail(
+      'WRAPT_HOOKS_TRACE_PATH',
+      `"*" matches no function on the exports of "${trace.target}" (${exportList(found)})`,
+      'Name an object after "#" whose methods to trace ("Class.prototype.*"), or fix the target.',
+    );
+  }
+  row.ok = true;
+  row.matches = functions;
+  if (functions.length > 0) row.resolves = true;
+  else row.problem = `not confirmed: no export found without running "${trace.target}" is plainly a function`;
   return row;
 }
 
@@ -204,9 +235,11 @@ function checkBuiltinPath(
   fail: (code: string, problem: string, hint: string) => WithProblem<TraceReport>,
 ): WithProblem<TraceReport> {
   const exports = process.getBuiltinModule(trace.target);
+  const wildcard = isWildcard(trace.path);
+  const fnPath = wildcard ? wildcardParent(trace.path) : trace.path;
   let original: unknown;
   try {
-    original = resolvePath(exports, trace.path)[2];
+    original = fnPath === '' ? exports : resolvePath(exports, fnPath)[2];
   } catch (error) {
     row.resolves = false;
     return fail(
@@ -214,6 +247,14 @@ function checkBuiltinPath(
       `"${trace.path}" does not resolve on the exports of "${trace.target}": ${describeCause(error)}`,
       'Fix the part after "#".',
     );
+  }
+  if (wildcard) {
+    row.matches = functionsOf(original);
+    row.resolves = row.matches.length > 0;
+    if (!row.resolves)
+      return fail('WRAPT_HOOKS_TRACE_PATH', `"${trace.path}" matches no function on the exports of "${trace.target}"`, 'Fix the part after "#".');
+    row.ok = true;
+    return row;
   }
   if (typeof original !== 'function') {
     row.resolves = false;

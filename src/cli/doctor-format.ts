@@ -129,7 +129,7 @@ export function formatReport(report: DoctorReport, color: boolean): string {
       const status = !row.ok
         ? p.red(shortProblem(row.problem ?? 'failed'))
         : row.resolves === true
-          ? `function${row.installed?.version && row.installed.file !== null ? `, ${row.target}@${row.installed.version}` : ''}${row.stack ? ', with caller frame' : ''}`
+          ? `${row.matches === undefined ? 'function' : matched(row.matches)}${row.installed?.version && row.installed.file !== null ? `, ${row.target}@${row.installed.version}` : ''}${row.stack ? ', with caller frame' : ''}`
           : p.dim(row.problem ?? 'not checked');
       lines.push(`  ${!row.ok ? p.bad : row.resolves === true ? p.ok : p.off} ${pad(row.spec, specWidth)}${status}`);
     }
@@ -150,4 +150,9 @@ export function formatReport(report: DoctorReport, color: boolean): string {
 function shortProblem(message: string): string {
   const first = message.split(/\. (?=[A-Z])/)[0] ?? message;
   return first.length > 140 ? `${first.slice(0, 139)}…` : first;
+}
+
+/** A wildcard's functions: `3 functions: query, connect, end`. */
+function matched(names: readonly string[]): string {
+  return `${names.length} function${names.length === 1 ? '' : 's'}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`;
 }

@@ -71,6 +71,8 @@ export interface TraceReport {
   installed: Installed | null;
   /** Whether the function path resolves to a function on the target's exports; null when unchecked. */
   resolves: boolean | null;
+  /** For a wildcard (`#*`, `#Client.prototype.*`): the functions it was seen to match, where they could be read. */
+  matches?: string[];
   ok: boolean;
   problem?: string;
 }

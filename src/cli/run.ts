@@ -13,7 +13,7 @@ type Env = Record<string, string | undefined>;
 /** The preload `run` adds to NODE_OPTIONS: this installed copy's register.js, by absolute path. */
 export const REGISTER = path.resolve(__dirname, '..', 'register.js');
 
-const RUN_USAGE = `Usage: wrapt-hooks run [--trace <spec>]... [--recipe <name>[,<name>]]... <command> [args...]
+const runUsage = (): string => `Usage: wrapt-hooks run [--trace <spec>]... [--recipe <name>[,<name>]]... <command> [args...]
 
 Runs <command> with "--require <wrapt-hooks>/register.js" appended to NODE_OPTIONS, so every
 Node.js process it starts loads the config and the patches. Options end at <command>:
@@ -24,7 +24,7 @@ Options:
                       e.g. "fs#mkdtempSync" or "pg#Client.prototype.query"; options follow
                       as "+stack", "+stack=3", "+this", "+slow=5", "+errors", "+sample=0.1",
                       "+maxString=500". Repeatable.
-  -r, --recipe <name> turn on a recipe (http, sql, child_process, tempfile), like
+  -r, --recipe <name> turn on a recipe (${recipeNames().join(', ')}), like
                       WRAPT_PATCHES=wrapt-hooks/recipes/<name>. Repeatable, or comma-separated.
   -h, --help          show this help
 
@@ -43,7 +43,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (options['help'] === true) {
-    process.stdout.write(RUN_USAGE);
+    process.stdout.write(runUsage());
     return 0;
   }
   const [command, ...args] = rest;

@@ -211,8 +211,11 @@ export function parseTraceSpec(spec: unknown, baseDir: string): { target: string
   const fnPath = spec.slice(at + 1);
   const bad = parseTarget(target, baseDir);
   if (typeof bad === 'string') return `${bad}.`;
-  if (fnPath.split('.').some((part) => part === '' || part === '__proto__'))
-    return `"${fnPath}" in "${spec}" is not a property path like "Client.prototype.query".`;
+  const parts = fnPath.split('.');
+  if (parts.some((part) => part === '' || part === '__proto__')) return `"${fnPath}" in "${spec}" is not a property path like "Client.prototype.query".`;
+  // `*` stands for every function of the object before it, so only as the whole last name.
+  if (parts.some((part, i) => part.includes('*') && (part !== '*' || i !== parts.length - 1)))
+    return `"${fnPath}" in "${spec}": "*" stands only for the last name of the path, as in "pg#Client.prototype.*" or "./src/db.js#*".`;
   return { target, path: fnPath, spec };
 }
 

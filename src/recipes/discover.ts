@@ -1,7 +1,8 @@
 // Recipes are patch packages shipped inside wrapt-hooks: `wrapt-hooks/recipes/<name>` is the
-// directory recipes/<name>/ of the running copy of wrapt-hooks (the one whose preload is
-// loaded, so recipe and preload always agree), holding a package.json with the usual
-// "wrapt-hooks" field and an index.js whose patch functions live in the preload bundle.
+// directory dist/recipes/<name>/ of the running copy of wrapt-hooks (the one whose preload is
+// loaded, so recipe and preload always agree), which the build writes from src/recipes/<name>/:
+// its package.json with the usual "wrapt-hooks" field, and an index.js whose patch functions
+// live in the preload bundle. The recipes are whatever folders are there, found by name.
 //
 // One thing a package.json field cannot say is "load me on this diagnostics_channel's first
 // message": Node's global `fetch` imports no module a post-import hook could wait for. A recipe
@@ -12,6 +13,9 @@ import { isBuiltin } from 'node:module';
 import path = require('node:path');
 import { satisfies } from '../core/versions';
 
+// The bootstrap turns recipe summaries on through this module, which it loads for recipes anyway.
+export { summariesOn } from './summary';
+
 export const RECIPE_PREFIX = 'wrapt-hooks/recipes/';
 const RECIPE_NAME = /^[a-z][a-z0-9_-]*$/;
 
@@ -20,10 +24,15 @@ export function ownRoot(): string {
   return path.resolve(__dirname, '..');
 }
 
+/** Where this copy's recipes are (dist/recipes/). */
+function recipesDir(): string {
+  return path.join(ownRoot(), 'dist', 'recipes');
+}
+
 /** The recipes this copy ships, by name. */
 export function recipeNames(): string[] {
   try {
-    return readdirSync(path.join(ownRoot(), 'recipes'), { withFileTypes: true })
+    return readdirSync(recipesDir(), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)
       .sort();
@@ -41,7 +50,7 @@ export function recipeRoot(name: string): { root: string } | { problem: string }
       problem: `"${name}" is not a recipe of wrapt-hooks${RECIPE_NAME.test(recipe) ? '' : ' (a recipe is a lower-case name)'}. The recipes are: ${known.map((n) => RECIPE_PREFIX + n).join(', ')}.`,
     };
   }
-  return { root: path.join(ownRoot(), 'recipes', recipe) };
+  return { root: path.join(recipesDir(), recipe) };
 }
 
 /**

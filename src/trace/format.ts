@@ -1,5 +1,8 @@
 // Trace values as one short line each: util.inspect bounded in depth and length, secrets
-// redacted, errors as "Name: message", durations in ms.
+// redacted (redact.ts), errors as "Name: message", durations in ms. The text is cut to what the
+// line shows before redaction reads it, so a value of any size costs what its first few hundred
+// characters cost.
+import { isSecretName, REDACTED, redactInspected, redactText } from './redact';
 type Inspect = (value: unknown, options: object) => string;
 type UtilTypes = typeof import('node:util/types');
 let inspectFn: Inspect | undefined;
@@ -17,18 +20,6 @@ const INSPECT_OPTIONS = Object.freeze({ depth: 1, breakLength: Infinity, compact
 export const MAX_VALUE = 120;
 /** The whole argument list is cut to this many characters. */
 const MAX_ARGS = 240;
-/**
- * A string value under a secret-looking key (`password: '…'`, `accessToken: '…'`,
- * `'x-api-key': '…'`) in inspect's output is shown as '[redacted]', however short it is.
- */
-const SECRET_WORDS = 'pass(?:word|wd|phrase)|secret|token|api[-_]?key|authori[sz]ation|cookie|credential|private[-_]?key';
-// A string as inspect prints it: '…', "…" or `…` (\x60), with backslash escapes.
-const STRING_LITERAL = String.raw`'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|\x60(?:[^\x60\\\n]|\\.)*\x60`;
-const SECRET_VALUE = new RegExp(
-  String.raw`((?:^|[{,\s])(?:[\w$]*(?:${SECRET_WORDS})[\w$]*|pass|'[^'\n]*(?:${SECRET_WORDS})[^'\n]*'): )(?:${STRING_LITERAL})(?:\.\.\. \d+ more characters?)?`,
-  'gi',
-);
-
 export function elapsed(start: bigint, end: bigint): string {
   return ms(Number(end - start) / 1e6);
 }
@@ -62,9 +53,91 @@ export function limitsFor(maxString: number | undefined): Limits {
   });
 }
 
-/** Each argument inspected (for JSON lines). */
-export function formatArgList(args: readonly unknown[], limits: Limits = DEFAULT_LIMITS): string[] {
-  return args.map((arg) => format(arg, limits));
+/** Each argument for a JSON line: a JSON value where it is plain data (jsonValue), else inspected. */
+export function formatArgList(args: readonly unknown[], limits: Limits = DEFAULT_LIMITS): unknown[] {
+  return args.map((arg) => jsonValue(arg, limits));
+}
+
+/**
+ * A value for a JSON line: itself when it is plain data within the line's limits (a number, a
+ * string up to maxString characters, a boolean, null, and arrays and plain objects of them,
+ * nested no deeper and no longer than inspect would show them), with the string under a
+ * secret-looking key (and every string in a container under one) redacted and strings read by
+ * redactText; anything else is its inspected string (format). No getter or proxy trap runs.
+ */
+export function jsonValue(value: unknown, limits: Limits = DEFAULT_LIMITS): unknown {
+  try {
+    const budget = { left: limits.value };
+    const plain = plainData(value, limits, 0, false, budget);
+    if (plain !== NOT_PLAIN) return plain;
+  } catch {
+    // a value that cannot be read plainly is inspected
+  }
+  return format(value, limits);
+}
+
+const NOT_PLAIN = Symbol('not plain');
+
+function plainData(value: unknown, limits: Limits, depth: number, secret: boolean, budget: { left: number }): unknown {
+  if (value === null || typeof value === 'boolean') return spend(budget, 5) ? value : NOT_PLAIN;
+  if (typeof value === 'number') return Number.isFinite(value) && spend(budget, 8) ? value : NOT_PLAIN;
+  if (typeof value === 'string') {
+    const max = (limits.inspect['maxStringLength'] as number | undefined) ?? MAX_STRING;
+    if (value.length > max || !spend(budget, value.length + 2)) return NOT_PLAIN;
+    return secret ? REDACTED : redactText(value);
+  }
+  if (typeof value !== 'object') return NOT_PLAIN;
+  utilTypes ??= require('node:util/types') as UtilTypes;
+  if (utilTypes.isProxy(value) || depth > ((limits.inspect['depth'] as number | undefined) ?? 1)) return NOT_PLAIN;
+  const maxItems = (limits.inspect['maxArrayLength'] as number | undefined) ?? 5;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype || value.length > maxItems || !spend(budget, 2)) return NOT_PLAIN;
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, i);
+      if (descriptor === undefined || !('value' in descriptor)) return NOT_PLAIN;
+      const item = plainData(descriptor.value, limits, depth + 1, secret, budget);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      out.push(item);
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  if (Object.getOwnPropertySymbols(value).length > 0 || !spend(budget, 2)) return NOT_PLAIN;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (!spend(budget, key.length + 4)) return NOT_PLAIN;
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (descriptor === undefined || !('value' in descriptor)) return NOT_PLAIN;
+    const item = plainData(descriptor.value, limits, depth + 1, secret || isSecretName(key), budget);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    out[key] = item;
+  }
+  return out;
+}
+
+/**
+ * A settled promise's value for a JSON line, from its inspected text (a promise's value is read
+ * without adding a handler to it): a number, boolean or null, or a string inspect printed whole
+ * and without escapes, as that JSON value; anything else stays the inspected text.
+ */
+export function settledValue(text: string): unknown {
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (text === 'null') return null;
+  if (/^-?\d{1,15}(?:\.\d{1,15})?$/.test(text)) return Number(text);
+  const quote = text.charCodeAt(0);
+  if (text.length >= 2 && (quote === 0x27 || quote === 0x22) && text.charCodeAt(text.length - 1) === quote) {
+    const body = text.slice(1, -1);
+    if (!body.includes('\\') && !body.includes(text[0]!)) return body;
+  }
+  return text;
+}
+
+/** Takes `cost` characters from the line's room; false when there is not enough left. */
+function spend(budget: { left: number }, cost: number): boolean {
+  budget.left -= cost;
+  return budget.left >= 0;
 }
 
 export function formatArgs(args: readonly unknown[], limits: Limits = DEFAULT_LIMITS): string {
@@ -81,7 +154,7 @@ export function formatArgs(args: readonly unknown[], limits: Limits = DEFAULT_LI
 export function format(value: unknown, limits: Limits = DEFAULT_LIMITS): string {
   try {
     if (isError(value)) return describeError(value);
-    return cut(shown(inspect(value, limits.inspect)), limits.value);
+    return shown(inspect(value, limits.inspect), limits.value);
   } catch {
     return '[uninspectable]';
   }
@@ -126,37 +199,48 @@ function shortError(this: unknown): string {
   return `[${lastShortError}]`;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
+/**
+ * inspect's output as a line shows it: cut to `max` characters (a little more first, so that a
+ * cut never falls inside the line's own ending), on one line, secrets redacted, then cut.
+ */
+export function shown(text: string, max: number): string {
+  const room = max + 64;
+  const truncated = text.length > room;
+  let line = truncated ? text.slice(0, room) : text;
+  if (line.includes('\n')) line = oneLine(line);
+  return cut(redactInspected(line, truncated), max);
 }
 
-/** The password in a URL: `postgres://user:[redacted]@host/db`. */
-const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^\s:/@'"`]*:)[^\s/@'"`]+@/gi;
-
-/** A query parameter named like a secret: `?token=…`, `&api_key=…`, `&password=…`. */
-const SECRET_QUERY = new RegExp(String.raw`([?&;](?:[\w.-]*(?:${SECRET_WORDS}|key|sig(?:nature)?|auth)[\w.-]*)=)[^&#;\s'"\x60]*`, 'gi');
-
-/** A URL (or a path with a query) without its password and secret-looking query values. */
-export function redactUrl(url: string): string {
-  // The patterns run only where they can match: most values hold no URL and no query.
-  let out = url.includes('://') ? url.replace(URL_PASSWORD, '$1[redacted]@') : url;
-  if (out.includes('=')) out = out.replace(SECRET_QUERY, '$1[redacted]');
+/** Line breaks and the indentation around them as one space (linear: no pattern runs). */
+function oneLine(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const at = text.indexOf('\n', i);
+    if (at < 0) {
+      out += text.slice(i);
+      break;
+    }
+    let before = at;
+    while (before > i && isBlank(text.charCodeAt(before - 1))) before--;
+    let after = at + 1;
+    while (after < text.length && (isBlank(text.charCodeAt(after)) || text.charCodeAt(after) === 0x0a)) after++;
+    out += `${text.slice(i, before)} `;
+    i = after;
+  }
   return out;
 }
 
-/** `--password=…`, `PGPASSWORD=…`, `token=…` inside a command line, and `Authorization: Bearer …`. */
-const SECRET_ASSIGNMENT = new RegExp(String.raw`((?:^|[\s"'])-{0,2}[\w.-]*(?:${SECRET_WORDS})[\w.-]*=)[^\s&"']+`, 'gi');
-const AUTH_HEADER = /(authorization:\s*(?:bearer\s+|basic\s+|token\s+)?)[^\s"']+/gi;
-
-/** A command line or one of its arguments, with URL passwords and secret-looking values redacted. */
-export function redactArg(arg: string): string {
-  return redactUrl(arg).replace(SECRET_ASSIGNMENT, '$1[redacted]').replace(AUTH_HEADER, '$1[redacted]');
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d;
 }
 
-/** inspect's output on one line, with values under secret-looking keys and URL passwords redacted. */
-export function shown(text: string): string {
-  const line = text.includes('\n') ? oneLine(text) : text;
-  return redactUrl(line.includes(': ') ? line.replace(SECRET_VALUE, "$1'[redacted]'") : line);
+/** A URL (or a path with a query) without its user info and secret-looking query values. */
+export { redactUrl } from './redact';
+
+/** One command-line argument, or free text, with credentials redacted (redact.ts). */
+export function redactArg(arg: string): string {
+  return redactText(arg);
 }
 
 export function cut(text: string, max: number): string {
@@ -174,9 +258,13 @@ export function describeError(error: unknown): string {
   try {
     if (!isError(error)) return format(error);
     const code = (error as { code?: unknown }).code;
-    const message = String(error.message).split('\n')[0]!;
+    const full = String(error.message);
+    const newline = full.indexOf('\n');
+    // Only what the line shows is read: a message of any size costs the same.
+    const message = (newline < 0 ? full : full.slice(0, newline)).slice(0, MAX_VALUE + 1);
     const tag = typeof code === 'string' && !message.startsWith(code) ? ` [${code}]` : '';
-    return cut(`${String(error.name)}${tag}: ${message}`, MAX_VALUE);
+    const line = `${String(error.name).slice(0, MAX_VALUE)}${tag}: ${message}`;
+    return cut(redactText(line.slice(0, MAX_VALUE + 1), line.length > MAX_VALUE), MAX_VALUE);
   } catch {
     return '[uninspectable error]';
   }
@@ -191,16 +279,16 @@ export function promiseState(promise: Promise<unknown>, limits: Limits = DEFAULT
   const text = inspect(promise, { ...limits.inspect, depth: INSPECT_OPTIONS.depth + 1 });
   const open = text.indexOf('{ ');
   const close = text.lastIndexOf(' }');
-  if (open === -1 || close <= open) return `resolved ${cut(shown(text), limits.value)}`;
+  if (open === -1 || close <= open) return `resolved ${shown(text, limits.value)}`;
   const body = withoutAsyncIds(text.slice(open + 2, close));
   if (body === '<pending>' || body.startsWith('<pending>,')) return undefined;
   if (body.startsWith('<rejected> ')) {
     const reason = body.slice('<rejected> '.length);
     // An error is printed by shortError as "[Name: message]": shown without the brackets.
-    const first = lastShortError !== undefined && reason === `[${lastShortError}]` ? lastShortError : shown(reason);
-    return `rejected ${cut(first, limits.value)}`;
+    const first = lastShortError !== undefined && reason === `[${lastShortError}]` ? cut(lastShortError, limits.value) : shown(reason, limits.value);
+    return `rejected ${first}`;
   }
-  return `resolved ${cut(shown(body), limits.value)}`;
+  return `resolved ${shown(body, limits.value)}`;
 }
 
 /**

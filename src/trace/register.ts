@@ -11,6 +11,7 @@ import { jsonLines, traceSink } from './output';
 import { loadPromiseHooks } from './promises';
 import { statsFor, type Stats } from './summary';
 import { quietly, tracer } from './tracer';
+import { functionsOf, isWildcard, joinPath, wildcardParent } from './wildcard';
 
 export interface TraceSettings {
   /** WRAPT_TRACE_SUMMARY / "traceSummary": per-function counts and times at exit. */
@@ -27,7 +28,22 @@ export function registerTraces(registry: Registry, traces: readonly PlanTrace[],
   // The destination is settled now: a WRAPT_TRACE_FILE that cannot be opened warns at start-up.
   jsonLines();
   traceSink();
-  for (const trace of dedupe(traces)) {
+  const entries = dedupe(traces);
+  // A function named by an entry of its own is left to that entry by a wildcard over its object.
+  const named = new Set(entries.filter((trace) => !isWildcard(trace.path)).map((trace) => `${targetKey(trace)}#${trace.path}`));
+  for (const trace of entries) {
+    if (isWildcard(trace.path)) {
+      const expanded = new Map<string, Stats | undefined>();
+      const statsOf = (label: string): Stats | undefined => {
+        if (!expanded.has(label)) expanded.set(label, settings.summary === true ? statsFor(label) : undefined);
+        return expanded.get(label);
+      };
+      const skip = (fnPath: string): boolean => named.has(`${targetKey(trace)}#${fnPath}`);
+      const patch = (exports: unknown): void => applyWildcard(registry, trace, exports, statsOf, skip);
+      Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
+      registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: false, planned: true });
+      continue;
+    }
     const stats = settings.summary === true ? statsFor(trace.spec) : undefined;
     const patch = (exports: unknown): void => applyTrace(registry, trace, exports, stats);
     Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
@@ -40,8 +56,7 @@ function dedupe(traces: readonly PlanTrace[]): PlanTrace[] {
   const byKey = new Map<string, PlanTrace>();
   const out: PlanTrace[] = [];
   for (const trace of traces) {
-    const target = parseTarget(trace.target, trace.baseDir);
-    const key = `${typeof target === 'string' ? `${trace.baseDir}\0${trace.target}` : target.key}#${trace.path}`;
+    const key = `${targetKey(trace)}#${trace.path}`;
     const seen = byKey.get(key);
     if (seen === undefined) {
       byKey.set(key, trace);
@@ -54,6 +69,54 @@ function dedupe(traces: readonly PlanTrace[]): PlanTrace[] {
     }
   }
   return out;
+}
+
+/** The target of an entry as the registry keys it (the same module however it is written). */
+function targetKey(trace: PlanTrace): string {
+  const target = parseTarget(trace.target, trace.baseDir);
+  return typeof target === 'string' ? `${trace.baseDir}\0${trace.target}` : target.key;
+}
+
+/** A wildcard entry: every function of the object its path names, each traced as an entry of its own. */
+function applyWildcard(
+  registry: Registry,
+  trace: PlanTrace,
+  exports: unknown,
+  statsOf: (label: string) => Stats | undefined,
+  skip: (fnPath: string) => boolean,
+): void {
+  const where = `trace "${trace.spec}" (${trace.origin})`;
+  const fail = (message: string, error?: unknown): void => {
+    registry.notApplied(message);
+    report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
+  };
+  const parentPath = wildcardParent(trace.path);
+  let parent: unknown;
+  try {
+    parent = parentPath === '' ? exports : resolvePath(exports, parentPath)[2];
+  } catch (error) {
+    fail(`${where}: ${describeCause(error)}`, error);
+    return;
+  }
+  const names = functionsOf(parent).filter((name) => !skip(joinPath(parentPath, name)));
+  if (names.length === 0) {
+    const what = parentPath === '' ? `the exports of "${trace.target}"` : `"${parentPath}"`;
+    fail(
+      `${where}: "${trace.path}" matches no function when "${trace.target}" loads (${what} ${parent === null || parent === undefined ? `is ${String(parent)}` : 'holds no function as an own property; getters are not called'}), so nothing is traced. Check the path against the module's exports (methods are "Class.prototype.*").`,
+    );
+    return;
+  }
+  const failed: string[] = [];
+  for (const name of names) {
+    const fnPath = joinPath(parentPath, name);
+    const label = `${trace.target}#${fnPath}`;
+    try {
+      wrapFunctionWrapper(exports, fnPath, tracer(label, trace.options, statsOf(label)));
+    } catch (error) {
+      failed.push(`"${name}" (${describeCause(error)})`);
+    }
+  }
+  if (failed.length > 0) fail(`${where}: cannot trace ${failed.join(', ')}; the other ${names.length - failed.length} functions are traced.`);
 }
 
 function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown, stats: Stats | undefined): void {

@@ -3,7 +3,9 @@
 // get a line of their own):
 //
 //   wrapt-hooks: trace summary greeter#shout calls=3 errors=0 p50=0.04ms p95=0.05ms max=0.06ms
+import { atExit } from './at-exit';
 import { emit, jsonLines } from './output';
+import { isMainThread } from '../writer';
 
 /** Durations kept per function for the percentiles; past this, a uniform sample (reservoir). */
 const KEEP = 100_000;
@@ -16,7 +18,11 @@ export class Stats {
   private max = 0;
   private readonly durations: number[] = [];
 
-  constructor(readonly fn: string) {}
+  /** `keep`: durations kept for the percentiles before sampling (recipes keep fewer, per key). */
+  constructor(
+    readonly fn: string,
+    private readonly keep = KEEP,
+  ) {}
 
   call(): void {
     this.calls++;
@@ -27,10 +33,10 @@ export class Stats {
     if (failed) this.errors++;
     this.timed++;
     if (ms > this.max) this.max = ms;
-    if (this.durations.length < KEEP) this.durations.push(ms);
+    if (this.durations.length < this.keep) this.durations.push(ms);
     else {
       const slot = Math.floor(Math.random() * this.timed);
-      if (slot < KEEP) this.durations[slot] = ms;
+      if (slot < this.keep) this.durations[slot] = ms;
     }
   }
 
@@ -73,14 +79,17 @@ export function statsFor(fn: string): Stats {
   all.push(stats);
   if (!hooked) {
     hooked = true;
-    process.on('exit', writeSummary);
+    atExit(writeSummary);
   }
   return stats;
 }
 
 function writeSummary(): void {
   jsonLines();
+  // A worker runs the preload for every entry: its summary names only what it called.
+  const worker = !isMainThread();
   for (const stats of all) {
+    if (worker && stats.calls === 0) continue;
     const { text, fields } = stats.line();
     emit('trace', text, fields, { req: undefined });
   }

@@ -7,7 +7,7 @@
 // The traced function behaves exactly as before: same result, same exception, same `this`, the
 // same promise object, untouched rejection handling (promises.ts). Nothing here writes to stdout.
 import type { Wrapper } from '../types';
-import { describeError, format, formatArgList, formatArgs, isPromise, limitsFor, ms } from './format';
+import { describeError, format, formatArgList, formatArgs, isPromise, jsonValue, limitsFor, ms, settledValue } from './format';
 import type { TraceOptions } from './options';
 import { currentRequestId, emit, jsonLines } from './output';
 import { observe } from './promises';
@@ -55,23 +55,23 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
       return { text: `${label}${receiver === undefined ? '' : `[this=${receiver}]`}(${formatArgs(args, limits)})`, args: undefined, receiver };
     }
     const start = process.hrtime.bigint();
-    // `shown` is the outcome as text, made only when the line is written.
-    const finish = (outcome: Outcome, shown: () => string, end: bigint): void => {
+    // `shown` is the outcome as text (`asJson` as a JSON line's value), made only when the line is written.
+    const finish = (outcome: Outcome, shown: () => string, end: bigint, asJson: () => unknown = shown): void => {
       const took = Number(end - start) / 1e6;
       const failed = outcome === 'threw' || outcome === 'rejected';
       stats?.done(took, failed);
       if (!written || (options.errors && !failed) || (options.slow !== undefined && took < options.slow)) return;
-      const value = shown();
       call ??= describeCall(json);
       if (json) {
         const fields: Record<string, unknown> = { fn: label, args: call.args };
         if (call.receiver !== undefined) fields['this'] = call.receiver;
-        fields[failed ? 'error' : 'result'] = value;
+        fields[failed ? 'error' : 'result'] = asJson();
         if (outcome === 'resolved' || outcome === 'rejected') fields['settled'] = outcome;
         fields['ms'] = Math.round(took * 1000) / 1000;
         if (frames !== undefined) fields['stack'] = frames;
         emit('trace', '', fields, { req, time });
       } else {
+        const value = shown();
         emit('trace', `${call.text} -> ${outcome === 'returned' ? value : `${outcome} ${value}`} ${ms(took)}`, {}, { req, extra: frames });
       }
     };
@@ -88,11 +88,17 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
     quietly(() => {
       if (isPromise(result)) {
         const observed = observe(result as Promise<unknown>, end, limits, (state, failed, settledAt) => {
-          finish(failed ? 'rejected' : 'resolved', () => state.slice(failed ? 'rejected '.length : 'resolved '.length), settledAt);
+          const text = (): string => state.slice(failed ? 'rejected '.length : 'resolved '.length);
+          finish(failed ? 'rejected' : 'resolved', text, settledAt, () => (failed ? text() : settledValue(text())));
         });
         if (observed) return;
       }
-      finish('returned', () => format(result, limits), end);
+      finish(
+        'returned',
+        () => format(result, limits),
+        end,
+        () => jsonValue(result, limits),
+      );
     });
     return result;
   };
@@ -100,6 +106,6 @@ export function tracer(label: string, options: TraceOptions, stats: Stats | unde
 
 interface CallText {
   readonly text: string;
-  readonly args: string[] | undefined;
+  readonly args: unknown[] | undefined;
   readonly receiver: string | undefined;
 }

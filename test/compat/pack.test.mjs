@@ -58,7 +58,7 @@ test('the tarball holds what users run and nothing else; nothing runs at their i
   const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }));
   const files = pack.files.map((file) => file.path);
   const top = new Set(['LICENSE', 'README.md', 'package.json', 'register.js', 'register.mjs']);
-  const stray = files.filter((file) => !top.has(file) && !file.startsWith('dist/') && !file.startsWith('bin/') && !file.startsWith('recipes/'));
+  const stray = files.filter((file) => !top.has(file) && !file.startsWith('dist/') && !file.startsWith('bin/'));
   assert.deepEqual(stray, []);
   for (const file of [
     'dist/preload.js',
@@ -69,8 +69,8 @@ test('the tarball holds what users run and nothing else; nothing runs at their i
     'dist/esbuild.js',
     'dist/hooks/loader.mjs',
     'bin/wrapt-hooks.js',
-    'recipes/http/package.json',
-    'recipes/http/index.js',
+    'dist/recipes/http/package.json',
+    'dist/recipes/http/index.js',
   ])
     assert.ok(files.includes(file), file);
   const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts ?? {};

@@ -97,7 +97,7 @@ const config = { socketPath: process.env.MYSOCK, user: 'root', database: 'mysql'
     'wrapt-hooks: sql CREATE TEMPORARY TABLE users ( id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) UNIQUE ) [0 params] -> 0 changes Nms',
     'wrapt-hooks: sql INSERT INTO users (name) VALUES (?), (?) [2 params] -> 2 changes Nms',
     'wrapt-hooks: sql SELECT name FROM users WHERE id > ? [1 param] -> 2 rows Nms',
-    "wrapt-hooks: sql INSERT INTO users (name) VALUES (?) [1 param] -> error Error [ER_DUP_ENTRY]: Duplicate entry '…' for key 'name' Nms",
+    "wrapt-hooks: sql INSERT INTO users (name) VALUES (?) [1 param] -> error Error [ER_DUP_ENTRY]: Duplicate entry '[redacted]' for key 'name' Nms",
     'wrapt-hooks: sql SELECT 1 AS x UNION SELECT 2 [0 params] -> 2 rows Nms',
     'wrapt-hooks: sql SELECT ? AS n [1 param] -> 1 row Nms',
     'wrapt-hooks: sql SELECT ? AS n [1 param] -> 1 row Nms',

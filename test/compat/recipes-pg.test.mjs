@@ -65,6 +65,9 @@ const config = { host: process.env.PGHOST, port: Number(process.env.PGPORT), use
   await client.query('INSERT INTO users (name) VALUES ($1)', ['ann']).catch((error) => console.log('duplicate', error.code));
   const pool = new Pool(config);
   console.log((await pool.query('SELECT $1::int AS n', [7])).rows[0].n);
+  // Errors that quote the parameter's value.
+  await pool.query('SELECT $1::int AS n', ['Alice-SSN-123']).catch((error) => console.log('syntax', error.code));
+  await pool.query('SELECT $1::int AS n', ['99999999999']).catch((error) => console.log('range', error.code));
   await pool.end();
   await client.end();
 })();
@@ -79,14 +82,31 @@ const config = { host: process.env.PGHOST, port: Number(process.env.PGPORT), use
   const env = { PGHOST: dir, PGPORT: String(PORT) };
   const plain = runNode(app, ['app.js'], { env });
   assert.equal(plain.code, 0, plain.stderr);
-  assert.equal(plain.stdout, '2\ncallback 1\nduplicate 23505\n7\n');
-  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { ...env, WRAPT_PATCHES: 'wrapt-hooks/recipes/sql' } });
+  assert.equal(plain.stdout, '2\ncallback 1\nduplicate 23505\n7\nsyntax 22P02\nrange 22003\n');
+  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js'], {
+    env: { ...env, WRAPT_PATCHES: 'wrapt-hooks/recipes/sql', WRAPT_TRACE_SUMMARY: '1' },
+  });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, plain.stdout);
-  assert.ok(!result.stderr.includes('hunter2'));
+  for (const secret of ['hunter2', 'Alice-SSN-123', '99999999999']) assert.ok(!result.stderr.includes(secret), secret);
+  // At exit, one summary line per statement, its literals as "?".
+  assert.deepEqual(
+    result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('wrapt-hooks: sql summary '))
+      .map((line) => line.replace(/ p50=.*$/, '')),
+    [
+      'wrapt-hooks: sql summary CREATE TEMP TABLE users ( id serial PRIMARY KEY, name text UNIQUE ) calls=1 errors=0',
+      'wrapt-hooks: sql summary INSERT INTO users (name) VALUES ($1), ($2) calls=1 errors=0',
+      'wrapt-hooks: sql summary SELECT name FROM users WHERE id > $1 calls=1 errors=0',
+      'wrapt-hooks: sql summary SELECT ? AS x calls=1 errors=0',
+      'wrapt-hooks: sql summary INSERT INTO users (name) VALUES ($1) calls=1 errors=1',
+      'wrapt-hooks: sql summary SELECT $1::int AS n calls=3 errors=2',
+    ],
+  );
   const lines = result.stderr
     .split('\n')
-    .filter((line) => line.startsWith('wrapt-hooks: '))
+    .filter((line) => line.startsWith('wrapt-hooks: ') && !line.startsWith('wrapt-hooks: sql summary '))
     .map((line) => line.replace(/\d+\.\d+ms$/, 'Nms'));
   assert.deepEqual(lines, [
     'wrapt-hooks: sql CREATE TEMP TABLE users ( id serial PRIMARY KEY, name text UNIQUE ) [0 params] -> done Nms',
@@ -95,5 +115,7 @@ const config = { host: process.env.PGHOST, port: Number(process.env.PGPORT), use
     'wrapt-hooks: sql SELECT 1 AS x [0 params] -> 1 row Nms',
     'wrapt-hooks: sql INSERT INTO users (name) VALUES ($1) [1 param] -> error error [23505]: duplicate key value violates unique constraint "users_name_key" Nms',
     'wrapt-hooks: sql SELECT $1::int AS n [1 param] -> 1 row Nms',
+    'wrapt-hooks: sql SELECT $1::int AS n [1 param] -> error error [22P02]: invalid input syntax for type integer: "[redacted]" Nms',
+    'wrapt-hooks: sql SELECT $1::int AS n [1 param] -> error error [22003]: value "[redacted]" is out of range for type integer Nms',
   ]);
 });

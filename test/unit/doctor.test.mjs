@@ -4,7 +4,7 @@
 // stderr, patch functions never called).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { FIXTURES, NODE_MAJOR, ROOT, makeApp, path, lines } from '../helpers.mjs';
 import { BROKEN_CODES, LAZY_TARGET, brokenApp, healthyApp } from '../doctor-fixtures.mjs';
 import { cli } from './internals.mjs';
@@ -285,4 +285,36 @@ test('doctor reads WRAPT_PATCHES, WRAPT_TRACE and WRAPT_HOOKS_DISABLE like the p
   assert.equal(human.code, 1);
   assert.match(human.stdout, /^ {2}disabled +lazy-target \(WRAPT_HOOKS_DISABLE\)$/m);
   assert.match(human.stdout, /^ {2}– lazy-target +1\.2\.3 .*disabled by WRAPT_HOOKS_DISABLE$/m);
+});
+
+test('doctor: wildcards are checked without running the target where they can be', () => {
+  const dir = makeApp({
+    files: {
+      'src/db.js': `exports.query = function query() {};\nexports.close = () => {};\nexports.limit = 5;\nclass Client {}\nexports.Client = Client;\n`,
+      'src/consts.js': `exports.a = 1;\nexports.b = 'x';\n`,
+    },
+  });
+  const result = doctor(dir, { WRAPT_TRACE: './src/db.js#*,./src/db.js#Client.prototype.*,./src/consts.js#*,fs#*,os#constants.*' });
+  assert.equal(result.code, 1, result.stdout);
+  assert.match(result.stdout, /^ {2}✓ \.\/src\/db\.js#\* +2 functions: query, close$/m);
+  assert.match(result.stdout, /^ {2}– \.\/src\/db\.js#Client\.prototype\.\* +"Client" found; what "\*" matches is known when "\.\/src\/db\.js" loads$/m);
+  assert.match(result.stdout, /^ {2}✓ fs#\* +\d+ functions: /m);
+  const problems = result.json.problems.map((p) => [p.code, p.message]);
+  assert.deepEqual(
+    problems.map(([code]) => code),
+    ['WRAPT_HOOKS_TRACE_PATH', 'WRAPT_HOOKS_TRACE_PATH'],
+  );
+  assert.match(problems[0][1], /trace "\.\/src\/consts\.js#\*" .*"\*" matches no function on the exports of "\.\/src\/consts\.js" \(it exports a, b\)/);
+  assert.match(problems[1][1], /trace "os#constants\.\*" .*matches no function/);
+});
+
+test('doctor on every recipe: each patch function a recipe names is found without running it', () => {
+  const recipes = readdirSync(path.join(ROOT, 'dist', 'recipes'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `wrapt-hooks/recipes/${entry.name}`);
+  assert.ok(recipes.includes('wrapt-hooks/recipes/http'));
+  const result = doctor(makeApp(), { WRAPT_PATCHES: recipes.join(',') });
+  assert.deepEqual(result.json.problems, []);
+  assert.equal(result.code, 0, result.stdout);
+  assert.match(result.stdout, /^ {6}✓ \.\/index\.js#patchHttp +.*dist\/recipes\/http\/index\.js, export patchHttp {2}from wrapt-hooks\/recipes\/http$/m);
 });

@@ -9,10 +9,11 @@
 // creator is the first stack frame in the application (else outside wrapt-hooks and Node).
 import fs = require('node:fs');
 import path = require('node:path');
-import { emit } from '../trace/output';
-import { callerFrames } from '../trace/stack';
-import { wrapFunctionWrapper } from '../wrap/patches';
-import { isWrapped } from '../wrap/wrappers';
+import { atExit } from '../../trace/at-exit';
+import { emit } from '../../trace/output';
+import { callerFrames } from '../../trace/stack';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { isWrapped } from '../../wrap/wrappers';
 
 const existsSync = fs.existsSync;
 /** Directory -> where it was created, in creation order. */
@@ -94,7 +95,7 @@ function record(dir: unknown, at: string): void {
   emit('tempfile', `created ${dir} at ${at}`, { recipe: 'tempfile', event: 'created', path: dir, at });
   if (!exitHooked) {
     exitHooked = true;
-    process.on('exit', reportLeaks);
+    atExit(reportLeaks);
   }
 }
 

@@ -9,13 +9,15 @@
 // Outgoing requests are observed through Node's and undici's diagnostics_channel events: no
 // listener is added to a request or response that could change how its errors are handled,
 // and Node's bundled undici (global fetch) publishes on the same channels as the npm package.
-// Times are to the response's headers. URLs lose their password and secret-looking query values.
+// Times are to the response's headers. URLs lose their user info and secret-looking query values.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import dc = require('node:diagnostics_channel');
-import { emit, setRequestIdProvider } from '../trace/output';
-import { describeError, msSince, redactUrl } from '../trace/format';
-import { isWrapped } from '../wrap/wrappers';
-import { wrapFunctionWrapper } from '../wrap/patches';
+import { emit, setRequestIdProvider } from '../../trace/output';
+import { describeError, msSince, redactUrl } from '../../trace/format';
+import { isWrapped } from '../../wrap/wrappers';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { routeOf, watchFastify } from './routes';
+import { pathKey, summaryOf } from '../summary';
 
 const requests = new AsyncLocalStorage<number>();
 let lastId = 0;
@@ -41,6 +43,8 @@ export function patchHttp(http: { Server: { prototype: ServerPrototype } }): voi
 
 export const patchHttps = patchHttp;
 
+export { patchKoa } from './routes';
+
 /** Patch for the `undici` package: its requests publish on the channels read here. */
 export function patchUndici(): void {
   subscribeUndici();
@@ -55,27 +59,41 @@ export function onFirstUndiciRequest(message: unknown): void {
 function instrumentServer(proto: ServerPrototype): void {
   if (isWrapped(Object.getOwnPropertyDescriptor(proto, 'emit')?.value)) return;
   setRequestIdProvider(() => requests.getStore());
+  watchFastify();
   wrapFunctionWrapper(proto, 'emit', (wrapped, _server, args) => {
     if (args[0] !== 'request') return wrapped(...args);
     const id = ++lastId;
     const req = args[1] as IncomingRequest;
     const res = args[2] as ServerResponse;
     const start = process.hrtime.bigint();
+    // As it arrived: a framework's router rewrites req.url while a mounted router runs (express).
+    const url = req.url;
     let done = false;
     const finish = (): void => {
       if (done) return;
       done = true;
       const ms = msSince(start);
       const method = String(req.method ?? '?');
-      const path = redactUrl(String(req.url ?? ''));
+      const path = redactUrl(String(url ?? ''));
+      const route = routeOf(req);
       // 'close' before 'finish': the client went away before the response was sent.
       const outcome = res.writableFinished === false ? 'aborted' : String(res.statusCode);
       emit(
         'http',
-        `in ${method} ${path} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`,
-        { recipe: 'http', event: 'in', method, path, status: outcome === 'aborted' ? null : res.statusCode, aborted: outcome === 'aborted', ms },
+        `in ${method} ${path}${route === undefined ? '' : ` (route ${route})`} -> ${outcome} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`,
+        {
+          recipe: 'http',
+          event: 'in',
+          method,
+          path,
+          ...(route === undefined ? {} : { route }),
+          status: outcome === 'aborted' ? null : res.statusCode,
+          aborted: outcome === 'aborted',
+          ms,
+        },
         { req: id },
       );
+      summaryOf('http')?.record(`in ${method} ${route ?? pathKey(path)}`, ms, outcome === 'aborted' || res.statusCode >= 500);
     };
     res.once('finish', finish);
     res.once('close', finish);
@@ -104,7 +122,7 @@ function subscribeClient(): void {
     const host = safe(() => request.getHeader('host')) ?? request.host ?? '';
     outgoing.set(request, {
       method: String(request.method ?? 'GET'),
-      url: redactUrl(`${request.protocol ?? 'http:'}//${String(host)}${request.path ?? ''}`),
+      url: requestUrl(`${request.protocol ?? 'http:'}//${String(host)}`, request.path),
       start: process.hrtime.bigint(),
       req: requests.getStore(),
     });
@@ -152,6 +170,7 @@ function finishOutgoing(request: object, status: number | undefined, error: unkn
     },
     { req: record.req },
   );
+  summaryOf('http')?.record(`out ${record.method} ${pathKey(record.url)}`, ms, error !== undefined || (status ?? 0) >= 500);
 }
 
 function errorCode(error: unknown): string {
@@ -182,8 +201,18 @@ function subscribeUndici(): void {
 function onUndiciCreate(message: unknown): void {
   const request = (message as { request?: UndiciRequest }).request;
   if (request === undefined || outgoing.has(request)) return;
-  const url = redactUrl(`${String(request.origin ?? '')}${request.path ?? ''}`);
+  const url = requestUrl(String(request.origin ?? ''), request.path);
   outgoing.set(request, { method: String(request.method ?? 'GET'), url, start: process.hrtime.bigint(), req: requests.getStore() });
+}
+
+/**
+ * The URL an outgoing request went to, for its line: the origin and the path, or the path alone
+ * when it is a whole URL (a request to a forward proxy), redacted (user info, secret-looking
+ * query parameters).
+ */
+function requestUrl(origin: string, path: string | undefined): string {
+  const target = path ?? '';
+  return redactUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(target.slice(0, 40)) ? target : `${origin}${target}`);
 }
 
 function safe<T>(fn: () => T): T | undefined {

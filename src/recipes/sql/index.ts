@@ -9,11 +9,13 @@
 // later (the driver makes a new promise per query, so no caller can tell them apart); an
 // event-emitting query (mysql2 without a callback) is observed through its own `emit`, so no
 // 'error' listener is added. The SQL is taken before a driver interpolates values into it.
-import { emit } from '../trace/output';
-import { describeError, msSince } from '../trace/format';
-import { wrapFunctionWrapper } from '../wrap/patches';
-import { isWrapped } from '../wrap/wrappers';
-import type { Wrapper } from '../types';
+import { emit } from '../../trace/output';
+import { describeError, msSince } from '../../trace/format';
+import { redactSqlError } from '../../trace/redact';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { isWrapped } from '../../wrap/wrappers';
+import type { Wrapper } from '../../types';
+import { statementKey, summaryOf } from '../summary';
 
 interface Query {
   readonly driver: string;
@@ -83,24 +85,49 @@ function outcome(result: unknown): { text: string; rows?: number; changes?: numb
 }
 
 /**
- * A driver's error without the values it quotes from the query (`Duplicate entry 'ann' for
- * key …`, `invalid input syntax for type integer: "x"`): parameter values are never printed.
+ * A driver's error without the values it quotes from the query (`Duplicate entry '[redacted]'
+ * for key 'users.email'`, `invalid input syntax for type integer: "[redacted]"`): parameter
+ * values are never printed (trace/redact.ts keeps only quoted identifiers).
  */
 export function sqlError(error: unknown): string {
-  return describeError(error)
-    .replace(/\b(entry|value) '(?:[^'\\]|\\.|'')*'/gi, "$1 '…'")
-    .replace(/(for type [\w ]+: )"(?:[^"\\]|\\.)*"/gi, '$1"…"');
+  return redactSqlError(describeError(error));
+}
+
+/** DDL and transaction control: statements that return no rows and change none (`-> done`). */
+const DEFINES = new Set(['CREATE', 'DROP', 'ALTER', 'TRUNCATE', 'GRANT', 'REVOKE', 'BEGIN', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE', 'COMMENT']);
+
+function definesOnly(sql: string): boolean {
+  const space = sql.indexOf(' ');
+  return DEFINES.has((space < 0 ? sql : sql.slice(0, space)).replace(/;$/, '').toUpperCase());
 }
 
 function end(query: Query, result: unknown, error: unknown, failed: boolean): void {
   const ms = msSince(query.start);
   const params = `[${query.params} param${query.params === 1 ? '' : 's'}]`;
-  const got = failed ? { text: `error ${sqlError(error)}` } : outcome(result);
+  const got = failed ? { text: `error ${sqlError(error)}` } : definesOnly(query.sql) && !Array.isArray(result) ? { text: 'done' } : outcome(result);
   const fields: Record<string, unknown> = { recipe: 'sql', driver: query.driver, sql: query.sql, params: query.params, ms };
   if (failed) fields['error'] = sqlError(error);
   else if (got.rows !== undefined) fields['rows'] = got.rows;
   else if (got.changes !== undefined) fields['changes'] = got.changes;
   emit('sql', `${query.sql} ${params} -> ${got.text} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`, fields);
+  summaryOf('sql')?.record(statementKey(query.sql), ms, failed);
+}
+
+/** A statement's `exec` (DDL, several statements): no rows to count, its line says `done`. */
+const noRows = (): undefined => undefined;
+
+/**
+ * Prepares a statement: a statement that fails here (a syntax error, a missing table) gets its
+ * line with the error, like one that fails when it runs; a prepared one writes nothing yet.
+ */
+function prepare(driver: string, sql: unknown, call: () => unknown): unknown {
+  const query = begin(driver, sql, 0);
+  try {
+    return call();
+  } catch (error) {
+    end(query, undefined, error, true);
+    throw error; // wrapt-hooks sql recipe: rethrowing, unchanged, what the driver threw
+  }
 }
 
 /** Runs a synchronous query call, writing its line; returns or throws exactly what it did. */
@@ -142,7 +169,8 @@ interface SqliteModule {
 
 export function patchNodeSqlite(sqlite: SqliteModule): void {
   if (sqlite.DatabaseSync !== undefined) {
-    once(sqlite.DatabaseSync.prototype, 'exec', (wrapped, _db, args) => sync(begin('node:sqlite', args[0], 0), () => wrapped(...args)));
+    once(sqlite.DatabaseSync.prototype, 'exec', (wrapped, _db, args) => sync(begin('node:sqlite', args[0], 0), () => wrapped(...args), noRows));
+    once(sqlite.DatabaseSync.prototype, 'prepare', (wrapped, _db, args) => prepare('node:sqlite', args[0], () => wrapped(...args)));
   }
   if (sqlite.StatementSync !== undefined) patchStatements(sqlite.StatementSync.prototype, 'node:sqlite', 'sourceSQL');
 }
@@ -171,10 +199,10 @@ interface BetterSqlite {
 
 export function patchBetterSqlite3(Database: BetterSqlite): void {
   const seen = new WeakSet<object>();
-  once(Database.prototype, 'exec', (wrapped, _db, args) => sync(begin('better-sqlite3', args[0], 0), () => wrapped(...args)));
+  once(Database.prototype, 'exec', (wrapped, _db, args) => sync(begin('better-sqlite3', args[0], 0), () => wrapped(...args), noRows));
   // Its Statement class is not exported: its prototype is patched when the first statement is made.
   once(Database.prototype, 'prepare', (wrapped, _db, args) => {
-    const statement = wrapped(...args);
+    const statement = prepare('better-sqlite3', args[0], () => wrapped(...args));
     const proto = statement !== null && typeof statement === 'object' ? (Object.getPrototypeOf(statement) as object | null) : null;
     if (proto !== null && !seen.has(proto)) {
       seen.add(proto);

@@ -8,12 +8,14 @@
 // exec calls the exported execFile: a form called while another wrapped form runs is the same
 // child, so only the outer call writes a line.
 // An async child is observed through its 'exit' event and its own `emit` for 'error' (an
-// 'error' listener would change what an unhandled spawn error does). Passwords in URLs and
-// secret-looking `--key=value` arguments are redacted.
-import { emit } from '../trace/output';
-import { describeError, msSince, redactArg } from '../trace/format';
-import { wrapFunctionWrapper } from '../wrap/patches';
-import { isWrapped } from '../wrap/wrappers';
+// 'error' listener would change what an unhandled spawn error does). Credentials in the command
+// line are redacted (trace/redact.ts: URL user info, `--password X`, `-u user:pw`, …).
+import { emit } from '../../trace/output';
+import { describeError, msSince } from '../../trace/format';
+import { redactArgv, redactCommand } from '../../trace/redact';
+import { wrapFunctionWrapper } from '../../wrap/patches';
+import { isWrapped } from '../../wrap/wrappers';
+import { summaryOf } from '../summary';
 
 const ASYNC = ['spawn', 'exec', 'execFile', 'fork'] as const;
 const SYNC = ['spawnSync', 'execSync', 'execFileSync'] as const;
@@ -101,15 +103,30 @@ function observe(name: string, command: string, start: bigint, child: Child): vo
 function line(fn: string, command: string, start: bigint, text: string, fields: Record<string, unknown>): void {
   const ms = msSince(start);
   emit('child_process', `${fn} ${command} -> ${text} ${ms.toFixed(ms < 10 ? 2 : 1)}ms`, { recipe: 'child_process', fn, command, ...fields, ms });
+  summaryOf('child_process')?.record(commandName(command), ms, fields['exit'] !== 0);
+}
+
+/** The name of the program a command line runs: `/usr/bin/git status` -> `git`. */
+export function commandName(command: string): string {
+  const space = command.indexOf(' ');
+  const file = space === -1 ? command : command.slice(0, space);
+  return file.slice(file.lastIndexOf('/') + 1) || file;
 }
 
 /** The command as a shell would show it: `ls -la`, `node worker.js` for fork, the string for exec. */
 export function commandLine(name: string, args: readonly unknown[]): string {
   const [file, rest] = args;
   const list = Array.isArray(rest) ? rest.map(String) : [];
-  if (name === 'exec' || name === 'execSync') return redactArg(String(file));
+  if (name === 'exec' || name === 'execSync') return redactCommand(shorter(String(file)));
   const parts = name === 'fork' ? [process.execPath.split('/').pop() ?? 'node', String(file), ...list] : [String(file), ...list];
-  return parts.map((part) => quote(redactArg(part))).join(' ');
+  return redactArgv(parts.map(shorter)).map(quote).join(' ');
+}
+
+/** The longest argument a line shows: a 64 KB argument is cut before anything reads it. */
+const MAX_ARG = 1024;
+
+function shorter(arg: string): string {
+  return arg.length > MAX_ARG ? `${arg.slice(0, MAX_ARG)}…` : arg;
 }
 
 function quote(part: string): string {
