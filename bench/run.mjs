@@ -122,7 +122,7 @@ function comparisons(node, apps) {
 function micro(node) {
   const rows = [];
   const microEnv = { ...CHILD_ENV, ...(QUICK ? { WRAPT_BENCH_MICRO_PAIRS: '5', WRAPT_BENCH_MICRO_ITER: '300000' } : {}) };
-  for (const shape of ['method', 'plain', 'poly']) {
+  for (const shape of ['exports', 'method', 'plain', 'poly']) {
     log(`${node.label}: micro ${shape}`);
     const r = spawnSync(node.bin, [path.join(BENCH, 'lib', 'micro.mjs'), shape, ROOT, BENCH_MODULES], { env: microEnv, encoding: 'utf8', timeout: 300_000 });
     if (r.status !== 0) throw new Error(`${node.label}: microbenchmark ${shape} failed:\n${r.stderr}`);

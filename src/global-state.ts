@@ -12,6 +12,8 @@ export const KEYS = Object.freeze({
   registry: Symbol.for('wrapt-hooks.registry@1'),
   /** wrap/wrappers.ts: brand of a wrapper function, holding its original. */
   originals: Symbol.for('wrapt-hooks.originals@1'),
+  /** wrap/exports-copy.ts: the CommonJS exports a config patch or trace is running on at their first load. */
+  exportsCopy: Symbol.for('wrapt-hooks.exports-copy@1'),
   /** hooks/esm-bridge.ts: the import-in-the-middle copies joined in this thread. */
   iitmBridge: Symbol.for('wrapt-hooks.iitm-bridge@1'),
   /** hooks/esm-bridge.ts: brand of the relay function put into each copy's `importHooks`. */

@@ -220,6 +220,23 @@ test('a target left outside the bundle (external) is patched by the preload, wit
   assert.ok(result.stdout.includes('[app] dual dual (cjs) (patched) | dual (cjs) (patched)'), result.stdout);
 });
 
+test('a target added at run time to a bundle built with the plugin: the exit summary says what is true', () => {
+  const { dir, file } = bundles.cjs;
+  const env = { WRAPT_HOOKS_DEBUG: '1', WRAPT_TRACE: 'bundle-cjs/lib/nohook.js#f,left-pad#pad,./src/other.js#f' };
+  const result = runNode(dir, [...PRELOAD, file], { env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /never imported bundle-cjs\/lib\/nohook\.js .*: .* was built with the wrapt-hooks esbuild plugin, and bundle-cjs is bundled into it without a hook for "bundle-cjs\/lib\/nohook\.js" \(it was not in the config at build time\); add/,
+  );
+  assert.match(result.stderr, /never imported left-pad .*: left-pad is neither installed beside .* nor bundled into it$/m);
+  assert.match(
+    result.stderr,
+    /never imported \.\/src\/other\.js .*: .* was built with the wrapt-hooks esbuild plugin, which matches application files when it builds: .*add "\.\/src\/other\.js"/,
+  );
+  assert.doesNotMatch(result.stderr, /build it with the wrapt-hooks/);
+});
+
 test('bundled without the plugin: the exit summary and doctor say the target looks bundled and name the plugin', async () => {
   const dir = deployDir();
   const result = await esbuild.build({

@@ -40,8 +40,30 @@ export function bundledReason(target: string, files: readonly string[], installe
  * handed its plan over: its targets fire when it evaluates them.
  */
 export function neverFiredReason(target: string, entry: string | undefined = process.argv[1], cwd: string = process.cwd()): string | undefined {
-  if (entry === undefined || bundlesInstalled() > 0 || target.startsWith('.') || target.startsWith('/')) return undefined;
-  return bundledReason(target, [path.resolve(cwd, entry)], findPackageRoot(splitBare(target).name, cwd) !== undefined);
+  if (entry === undefined || target.startsWith('node:')) return undefined;
+  if (target.startsWith('.') || target.startsWith('/')) return bundlesInstalled() > 0 ? fileAddedToBundle(target, path.resolve(cwd, entry)) : undefined;
+  const installed = findPackageRoot(splitBare(target).name, cwd) !== undefined;
+  if (bundlesInstalled() > 0) return installed ? undefined : bundledWithoutHook(target, path.resolve(cwd, entry));
+  return bundledReason(target, [path.resolve(cwd, entry)], installed);
+}
+
+/** An application file named where a bundle built with the plugin runs: its modules were matched when it was built. */
+function fileAddedToBundle(target: string, file: string): string {
+  return `${file} was built with the wrapt-hooks esbuild plugin, which matches application files when it builds: if ${target} is bundled into it, it was not a target then; add "${target}" to the config's patches or trace and build again`;
+}
+
+/**
+ * A bundle built with the plugin holds the package, but the target was not in the config at
+ * build time (a WRAPT_TRACE or a config entry added at run time): nothing in the bundle calls a
+ * hook when it evaluates that package.
+ */
+function bundledWithoutHook(target: string, file: string): string | undefined {
+  const { name } = splitBare(target);
+  const text = readSmall(file);
+  if (text === undefined) return undefined;
+  if (!text.includes(`node_modules/${name}/`))
+    return `${name} is neither installed beside ${file} (built with the wrapt-hooks esbuild plugin) nor bundled into it`;
+  return `${file} was built with the wrapt-hooks esbuild plugin, and ${name} is bundled into it without a hook for "${target}" (it was not in the config at build time); add "${target}" to the config's patches or trace and build again, or leave ${name} out of the bundle (external)`;
 }
 
 /** Files in `dir` that may be the application's bundle, for `doctor`: package.json's main, and scripts in dir, dist/, build/ and out/. */
@@ -56,7 +78,8 @@ export function bundleCandidates(dir: string): string[] {
     } catch {
       continue; // no such directory
     }
-    for (const name of names.sort()) if (/\.[cm]?js$/.test(name)) files.add(path.join(dir, sub, name));
+    // Yarn Plug'n'Play's resolver and loader name every package; they bundle none.
+    for (const name of names.sort()) if (/\.[cm]?js$/.test(name) && !/^\.pnp\.(?:c?js|loader\.mjs)$/.test(name)) files.add(path.join(dir, sub, name));
   }
   return [...files];
 }

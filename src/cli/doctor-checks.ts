@@ -185,19 +185,40 @@ export function checkTrace(
   const names = [...found.names].filter((name) => name !== '__esModule' && name !== 'default');
   const hint =
     names.length === 0 ? 'Fix the part after "#".' : `Fix the part after "#"; exported: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}.`;
+  const likely = likelyPath(found, trace.path, present);
+  const instead = likely === undefined ? '' : `; if "${first}" is the class the module exports as a whole, the path is "${trace.target}#${likely}"`;
   if (present === 'no') {
     row.resolves = false;
-    return fail('WRAPT_HOOKS_TRACE_PATH', `"${first}" is not there on the exports of "${trace.target}"`, hint);
+    return fail(
+      'WRAPT_HOOKS_TRACE_PATH',
+      `"${first}" is not there on the exports of "${trace.target}"${instead}`,
+      likely === undefined ? hint : `Trace "${trace.target}#${likely}".`,
+    );
   }
   if (present === 'yes' && first === trace.path && found.kinds.get(first) === 'not-function') {
     row.resolves = false;
     return fail('WRAPT_HOOKS_TRACE_PATH', `"${first}" is not a function on the exports of "${trace.target}"`, hint);
   }
   row.ok = true;
+  if (found.reassignable?.has(first) === true)
+    row.note = `"${first}" is an \`export let\`: if "${trace.target}" reassigns it later, importers keep the traced first value (docs/esm.md)`;
   if (present === 'yes' && isWildcard(trace.path)) row.problem = `"${first}" found; what "*" matches is known when "${trace.target}" loads`;
   else if (present === 'yes') row.resolves = true;
-  else row.problem = `not confirmed: "${first}" is not among the exports found without running "${trace.target}"`;
+  else row.problem = `not confirmed: "${first}" is not among the exports found without running "${trace.target}"${instead}`;
   return row;
+}
+
+/**
+ * `Database.prototype.prepare` on a module whose exports are the class itself
+ * (`module.exports = Database`, better-sqlite3): the path starts on the exports, so the likely
+ * one is `prototype.prepare`. Undefined when the first step is an export, or the module exports
+ * no function as a whole.
+ */
+function likelyPath(found: StaticExports, path: string, present: 'yes' | 'no' | 'maybe'): string | undefined {
+  const steps = path.split('.');
+  if (present === 'yes' || steps.length < 3 || steps[1] !== 'prototype') return undefined;
+  const whole = found.format === 'commonjs' ? found.defaultKind : found.kinds.get('default');
+  return whole === 'not-function' ? undefined : steps.slice(1).join('.');
 }
 
 /**

@@ -54,9 +54,11 @@ export function formatReport(report: DoctorReport, color: boolean): string {
     ['node', `${report.node.version}, ES module hooks: ${report.node.esmMode} (${modes[report.node.esmMode]})`],
     [
       'config',
-      report.config.file === null
-        ? `none found from ${cwd}${report.targets.length + report.packages.length + report.traces.length === 0 ? ' (and no WRAPT_PATCHES or WRAPT_TRACE): the preload does nothing' : ''}`
-        : shortPath(report.config.file, cwd),
+      report.config.failed !== undefined
+        ? `${shortPath(report.config.failed, cwd)} ${p.red('failed to load')} (see Problems): the preload reads no config`
+        : report.config.file === null
+          ? `none found from ${cwd}${report.targets.length + report.packages.length + report.traces.length === 0 ? ' (and no WRAPT_PATCHES or WRAPT_TRACE): the preload does nothing' : ''}`
+          : shortPath(report.config.file, cwd),
     ],
     ['strict', report.config.strict ? 'on' : 'off'],
     [
@@ -131,12 +133,19 @@ export function formatReport(report: DoctorReport, color: boolean): string {
         : row.resolves === true
           ? `${row.matches === undefined ? 'function' : matched(row.matches)}${row.installed?.version && row.installed.file !== null ? `, ${row.target}@${row.installed.version}` : ''}${row.stack ? ', with caller frame' : ''}`
           : p.dim(row.problem ?? 'not checked');
-      lines.push(`  ${!row.ok ? p.bad : row.resolves === true ? p.ok : p.off} ${pad(row.spec, specWidth)}${status}`);
+      lines.push(
+        `  ${!row.ok ? p.bad : row.resolves === true ? p.ok : p.off} ${pad(row.spec, specWidth)}${status}${row.note === undefined ? '' : p.dim(`  (${row.note})`)}`,
+      );
     }
   }
 
   section(report.problems.length === 0 ? 'No problems' : `Problems (${report.problems.length})`);
-  if (report.problems.length === 0)
+  const unconfirmed = report.traces.filter((row) => row.ok && row.resolves !== true).length;
+  if (report.problems.length === 0 && unconfirmed > 0)
+    lines.push(
+      `  ${p.off} no problem found, but ${unconfirmed === 1 ? '1 trace path was' : `${unconfirmed} trace paths were`} not confirmed without running the target (see Traces): the preload checks ${unconfirmed === 1 ? 'it' : 'them'} when the target loads`,
+    );
+  else if (report.problems.length === 0)
     lines.push(`  ${p.ok} ${report.targets.length + report.traces.length === 0 ? 'nothing to patch' : 'every patch module, export and trace path was found'}`);
   for (const problem of report.problems) {
     lines.push(`  ${p.bad} ${p.dim(problem.code)}`, `    ${problem.message}`);

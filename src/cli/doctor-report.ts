@@ -9,7 +9,8 @@ export interface DoctorReport {
   wraptHooks: { version: string };
   node: { version: string; esmMode: EsmMode };
   cwd: string;
-  config: { file: string | null; dir: string; strict: boolean };
+  /** `failed`: a config file that exists but failed to load (its problem is in `problems`); `file` is then null. */
+  config: { file: string | null; failed?: string; dir: string; strict: boolean };
   /** WRAPT_HOOKS_DISABLE: `"all"`, or the targets it names (empty: nothing disabled). */
   disabled: 'all' | string[];
   targets: TargetReport[];
@@ -75,6 +76,8 @@ export interface TraceReport {
   matches?: string[];
   ok: boolean;
   problem?: string;
+  /** Something to know that is not a problem (an `export let` the target may reassign). */
+  note?: string;
 }
 
 export interface ProblemReport {

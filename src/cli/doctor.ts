@@ -156,13 +156,19 @@ export function diagnose(cwd: string, env: Env): DoctorReport {
     wraptHooks: { version: packageVersion() },
     node: { version: process.versions.node, esmMode: mode },
     cwd,
-    config: { file: plan.file ?? null, dir: plan.dir, strict: plan.strict },
+    config: { file: plan.file ?? null, ...failedConfig(plan), dir: plan.dir, strict: plan.strict },
     disabled: disable === 'all' ? 'all' : [...disable],
     targets: [...targets.values()],
     packages,
     traces: report,
     problems,
   };
+}
+
+/** The config file that exists but failed to load, when the search stopped at one. */
+function failedConfig(plan: Plan): { failed?: string } {
+  const file = plan.file === undefined ? plan.problems.find((problem) => problem.file !== undefined)?.file : undefined;
+  return file === undefined ? {} : { failed: file };
 }
 
 /** A patch package's problems in a few words, for its row (the full messages are in `problems`). */

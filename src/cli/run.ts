@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import path = require('node:path');
-import { optionProblem, parseTraceEntry } from '../config/validate';
+import { optionMistake, parseTraceEntry } from '../config/validate';
 import { RECIPE_PREFIX, recipeNames } from '../recipes/discover';
 import { describeCause } from '../errors';
 import { splitOptions, UsageError } from './args';
@@ -54,7 +54,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     if (spec === '') continue;
     const read = parseTraceEntry(spec, process.cwd());
     if (typeof read.parsed === 'string') throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${read.parsed}`);
-    if (read.problems.length > 0) throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${optionProblem(read.problems[0]!)}.`);
+    // Refused before anything starts, so the message says that, not what the preload would do.
+    if (read.problems.length > 0) {
+      throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${optionMistake(read.problems[0]!)}. The command was not started: fix or drop the option.`);
+    }
   }
   const recipes = ((options['recipe'] as string[] | undefined) ?? [])
     .flatMap((value) => value.split(','))

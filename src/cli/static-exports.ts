@@ -25,6 +25,8 @@ export interface StaticExports {
   readonly defaultKind: ValueKind;
   /** What each named export is, where the source says it plainly. */
   readonly kinds: ReadonlyMap<string, ValueKind>;
+  /** ES module exports declared by `export let` or `export var`, which the module itself may reassign. */
+  readonly reassignable?: ReadonlySet<string>;
 }
 
 export type ValueKind = 'function' | 'not-function' | 'unknown';
@@ -72,10 +74,12 @@ function esmExports(file: string, source: string, format: StaticFormat, seen: Se
   const [, exports] = lex().esm.parse(source, file);
   const names = new Set<string>();
   const kinds = new Map<string, ValueKind>();
+  const reassignable = new Set<string>();
   let partial = false;
   let text = source;
   for (const entry of exports) {
     if (entry.typeOnly) continue;
+    if (entry.type === 'direct' && declaredWithLet(source, entry.exportStart)) reassignable.add(entry.name);
     if (entry.type === 'reexport-all') {
       const child = entry.from === undefined ? undefined : reexported(entry.from, file, seen);
       if (child === undefined) partial = true;
@@ -89,7 +93,12 @@ function esmExports(file: string, source: string, format: StaticFormat, seen: Se
     names.add(entry.name);
     if (entry.type === 'direct') kinds.set(entry.name, esmKind(source, entry.exportStart, entry.localName));
   }
-  return { file, format, names, partial, text, defaultKind: kinds.get('default') ?? 'unknown', kinds };
+  return { file, format, names, partial, text, defaultKind: kinds.get('default') ?? 'unknown', kinds, reassignable };
+}
+
+/** Is the export at `exportStart` declared by `export let` or `export var`? */
+function declaredWithLet(source: string, exportStart: number): boolean {
+  return /^export\s+(?:let|var)\s/.test(source.slice(exportStart, exportStart + 12));
 }
 
 function cjsExports(file: string, source: string, seen: Set<string>): StaticExports {

@@ -18,8 +18,26 @@ export interface Discovered extends Section {
   readonly version: string | undefined;
 }
 
-/** Finds installed package `name` from `fromDir` (node_modules lookup, as Node resolves it). */
+/**
+ * Finds installed package `name` from `fromDir`: node_modules lookup, as Node resolves it; else
+ * by resolving its package.json the way `require` does from there, which also finds packages
+ * where no node_modules holds them (Yarn Plug'n'Play's zip archives, through the resolver its
+ * .pnp.cjs installs).
+ */
 export function findPackageRoot(name: string, fromDir: string): string | undefined {
+  return nodeModulesRoot(name, fromDir) ?? resolvedRoot(name, fromDir);
+}
+
+function resolvedRoot(name: string, fromDir: string): string | undefined {
+  if (process.versions.pnp === undefined) return undefined;
+  try {
+    return path.dirname(require.resolve(`${name}/package.json`, { paths: [path.resolve(fromDir)] }));
+  } catch {
+    return undefined; // not installed, or its "exports" hide package.json
+  }
+}
+
+function nodeModulesRoot(name: string, fromDir: string): string | undefined {
   for (let dir = path.resolve(fromDir); ;) {
     if (path.basename(dir) !== 'node_modules') {
       const candidate = path.join(dir, 'node_modules', name);

@@ -1,7 +1,8 @@
 // Finding the config file: WRAPT_HOOKS_CONFIG, or cosmiconfig's search for "wrapt-hooks" with its
 // "project" strategy: every place of `getDefaultSearchPlaces('wrapt-hooks')` in its order, in the
 // working directory and then each parent up to the nearest directory holding a package.json (or
-// package.yaml), empty files skipped. The walk is done here, which spares a preload with a JSON
+// package.yaml), empty files skipped; in a workspace, a member holding no config is followed by
+// the workspace root (docs/config.md). The walk is done here, which spares a preload with a JSON
 // config the cost of requiring cosmiconfig; test/unit/config-search.test.mjs compares it with
 // `cosmiconfigSync('wrapt-hooks', …).search()` over a corpus of layouts. cosmiconfig itself
 // searches when the working directory holds a cosmiconfig meta config (which can change the
@@ -57,10 +58,42 @@ export function findConfig(cwd: string, env: Env = process.env): Found {
     );
     return found;
   }
+  const members = boundary === undefined ? [] : workspaceDirs(path.dirname(boundary), seen);
+  for (const dir of members) {
+    const found = searchDir(dir, seen);
+    if (found === undefined) continue;
+    debug(
+      `searched for a config from ${cwd}: looked in ${dirs.join(', ')}, then, the member holding none, on to the workspace root ${members.at(-1)}: ${found.file === undefined ? `stopped: ${found.problems[0]?.message ?? ''}` : `found ${found.file}`}`,
+    );
+    return found;
+  }
   debug(
-    `searched for a config from ${cwd}: looked in ${dirs.join(', ')}; no config file. ${boundary === undefined ? 'No package.json at or above it, so only it was searched' : `Stopped at ${boundary}, the project boundary`}`,
+    `searched for a config from ${cwd}: looked in ${[...dirs, ...members].join(', ')}; no config file. ${boundary === undefined ? 'No package.json at or above it, so only it was searched' : members.length > 0 ? `Stopped at ${members.at(-1)}, the workspace root` : `Stopped at ${boundary}, the project boundary`}`,
   );
   return { file: undefined, problems: [] };
+}
+
+/**
+ * Where the search goes on past a package that holds no config: when `member` is a workspace
+ * member (npm, yarn or pnpm workspaces; `npm run -w api` starts in packages/api), its parents up
+ * to the workspace root, the nearest one whose package.json lists "workspaces" or that holds
+ * pnpm-workspace.yaml. None when a package.json without "workspaces" comes first (a project
+ * inside another, not a member), or no root is found: the project boundary stands.
+ */
+function workspaceDirs(member: string, seen: Listings): string[] {
+  const dirs: string[] = [];
+  for (let dir = path.dirname(member); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    dirs.push(dir);
+    if (seen.has(dir, 'pnpm-workspace.yaml')) return dirs;
+    if (!seen.has(dir, 'package.json')) continue;
+    try {
+      const json: unknown = JSON.parse(seen.read(path.join(dir, 'package.json')));
+      return typeof json === 'object' && json !== null && Object.prototype.hasOwnProperty.call(json, 'workspaces') ? dirs : [];
+    } catch {
+      return []; // unreadable or broken: not a root this search can vouch for
+    }
+  }
+  return [];
 }
 
 /**
@@ -228,10 +261,10 @@ function withProblems(run: () => { filepath: string; config: unknown; isEmpty?: 
 }
 
 function problem(file: string | undefined, error: unknown, what?: string): Problem {
-  if (error instanceof ConfigLoadError) return { code: error.code, message: error.message, cause: error.cause };
+  if (error instanceof ConfigLoadError) return { code: error.code, message: error.message, cause: error.cause, ...(file === undefined ? {} : { file }) };
   const doing = what ?? (file !== undefined && /\.[cm]?[jt]s$/.test(file) ? 'threw while loading' : 'cannot parse');
   const message = `${file ?? 'config file'}: ${doing}: ${describeCause(error)}. Fix the file or remove it.`;
-  return { code: 'WRAPT_HOOKS_CONFIG_PARSE', message, cause: error };
+  return { code: 'WRAPT_HOOKS_CONFIG_PARSE', message, cause: error, ...(file === undefined ? {} : { file }) };
 }
 
 interface Explorer {

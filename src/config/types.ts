@@ -10,6 +10,8 @@ export interface Problem {
   readonly code: ErrorCode;
   readonly message: string;
   readonly cause?: unknown;
+  /** The config file the problem is about, when one exists but failed to load. */
+  readonly file?: string;
 }
 
 export interface PlanPatch {

@@ -185,7 +185,12 @@ function validateTrace(trace: unknown, where: string, baseDir: string, prefix: r
 
 /** "option slow: expected … ; the entry is traced without it" (for messages). */
 export function optionProblem(bad: OptionProblem): string {
-  return `option "${bad.key}": ${bad.message}; the function is traced without it`;
+  return `${optionMistake(bad)}; the function is traced without it`;
+}
+
+/** "option slow: expected …": what is wrong, without what happens next. */
+export function optionMistake(bad: OptionProblem): string {
+  return `option "${bad.key}": ${bad.message}`;
 }
 
 /**

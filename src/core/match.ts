@@ -108,6 +108,21 @@ export function matchRequired(tables: TargetTables, filename: string): string[] 
   return matchFile(tables, filename, (name, baseDir) => requireMain(name, baseDir) === filename);
 }
 
+/**
+ * The package target whose files `url` is in, when the import did not name the package itself
+ * (`import('/…/node_modules/express/index.js')`, its `file:` URL, a relative or subpath import):
+ * the ESM hooks then ask whether the file is the package's entry point for this import, so that
+ * a package fires however its entry was reached (vitest imports every dependency by path).
+ */
+export function packageReached(tables: TargetTables, url: string, specifier: string): { name: string; basedir: string } | undefined {
+  if (tables.packages.size === 0 || !url.startsWith('file:') || tables.packages.has(specifier)) return undefined;
+  const filename = fileURLToPath(url);
+  const name = packageNameOf(filename);
+  if (name === undefined || !tables.packages.has(name)) return undefined;
+  const details = moduleDetailsFromPath(filename);
+  return details === undefined || details.name !== name ? undefined : { name, basedir: details.basedir };
+}
+
 /** Should the ESM hooks wrap the module at `url`, imported as `specifier`? Only targets are. */
 export function isTargetUrl(tables: TargetTables, url: string, specifier: string): boolean {
   if (url.startsWith('node:')) {

@@ -9,8 +9,9 @@ import { checkSpecifier, parseTarget, type Target } from './targets';
 import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
 import { loadBundled, loadSpecifier, type Lazy } from './patch-loader';
 import { packageVersion, replacesExports } from './patch-result';
-import { mutableCopy, syncView, twinOf } from './views';
+import { followBuiltinSync, mutableCopy, syncView, twinOf } from './views';
 import { satisfies } from './versions';
+import { withExportsCopy } from '../wrap/exports-copy';
 import type { Hook, ModuleInfo, PatchFn } from '../types';
 import type { DeclaredPatch, HookOptions, HookRecord, Instance, LoadEvent, SummaryRow } from './registry-types';
 
@@ -154,7 +155,10 @@ export class Registry implements TargetTables {
     // The CommonJS entry under an ES module entry that re-exports it (views.ts twinOf), required
     // after the ES module: one more view, and what `require` returns.
     const twinExports = event.via === 'require' && event.format === 'commonjs' && instance.format === 'module';
-    if ((event.via === 'import' || twinExports) && !instance.views.includes(event.value)) instance.views.push(event.value);
+    if ((event.via === 'import' || twinExports) && !instance.views.includes(event.value)) {
+      instance.views.push(event.value);
+      if (instance.format === 'builtin') followBuiltinSync(() => this.syncBuiltinViews());
+    }
     for (const key of event.keys) {
       let list = this.instancesByTarget.get(key);
       if (list === undefined) this.instancesByTarget.set(key, (list = []));
@@ -166,6 +170,13 @@ export class Registry implements TargetTables {
     if (twinExports) return event.value;
     if (event.via === 'require') return instance.exports;
     return undefined;
+  }
+
+  /** After `module.syncBuiltinESMExports()`: the ES module views of builtins follow their exports too. */
+  private syncBuiltinViews(): void {
+    for (const instance of new Set(this.instances.values())) {
+      if (instance.format === 'builtin') for (const view of instance.views) syncView(instance, view);
+    }
   }
 
   private instanceFor(event: LoadEvent): Instance {
@@ -288,7 +299,13 @@ export class Registry implements TargetTables {
     let result: unknown;
     this.failure = undefined;
     try {
-      result = fn(instance.exports, info);
+      // A config patch or trace on a CommonJS module at its first load: a wrapper that cannot
+      // replace an export in place goes into a copy of the exports, which then replaces them.
+      if (options.planned === true && instance.format === 'commonjs') {
+        const exports = instance.exports;
+        const run = withExportsCopy(exports, () => fn(exports, info));
+        result = run.copy !== undefined && (run.result === undefined || run.result === exports) ? run.copy : run.result;
+      } else result = fn(instance.exports, info);
     } catch (error) {
       this.failed.push({ target: target.written, version: instance.version, patch: label, reason: describeCause(error) });
       report(

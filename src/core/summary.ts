@@ -30,8 +30,9 @@ export function summaryLines(registry: Registry, argv: readonly string[], cwd: s
   for (const row of registry.skipped) lines.push(`${PREFIX}   skipped ${at(row)} ${row.patch}: ${row.reason ?? ''}`);
   let installed: Set<string> | undefined;
   const packages = (): Set<string> => (installed ??= installedPackages(cwd));
+  let runner: string | undefined | null = null;
   for (const row of never) {
-    const why = reason?.(row.target) ?? neverReason(row.parsed, argv, cwd, packages);
+    const why = reason?.(row.target) ?? neverReason(row.parsed, argv, cwd, packages) ?? ownRegistryReason(row.parsed, (runner ??= ownRegistryRunner()));
     lines.push(`${PREFIX}   never imported ${row.target} (${row.patches.join(', ')})${why === undefined ? '' : `: ${why}`}`);
   }
   return lines;
@@ -65,6 +66,22 @@ export function neverReason(target: Target, argv: readonly string[], cwd: string
   const hint = didYouMean(target.name, packages());
   if (hint !== '') return `package "${target.name}" is not installed: ${hint}`;
   return `package "${target.name}" is not installed from ${cwd}; if the application is bundled, build it with the wrapt-hooks/esbuild plugin`;
+}
+
+/**
+ * A test runner whose own module registry loads the test's modules, bypassing Node's require()
+ * and import hooks: jest (jest-runtime). Looked for at exit, in the modules loaded, and only
+ * when a target never fired: nothing is asked at start-up.
+ */
+export function ownRegistryRunner(cache: Record<string, unknown> = require.cache): string | undefined {
+  const marker = `${path.sep}jest-runtime${path.sep}`;
+  for (const file of Object.keys(cache)) if (file.includes(marker)) return 'jest';
+  return undefined;
+}
+
+function ownRegistryReason(target: Target, runner: string | undefined): string | undefined {
+  if (runner === undefined || target.kind === 'builtin') return undefined;
+  return `${runner} loads the tests' modules through its own module registry, which bypasses Node's require() and import hooks; apply the patch from a file in jest's "setupFiles" instead (see docs/toolchains.md)`;
 }
 
 function isEntryPoint(file: string, script: string | undefined, cwd: string): boolean {

@@ -5,6 +5,7 @@ import { describeCause, warn } from '../errors';
 import type { ModuleInfo } from '../types';
 import { sep } from 'node:path';
 import type { Instance, LoadEvent } from './registry-types';
+import { isWrapped, makeWrapper } from '../wrap/wrappers';
 
 /** What a view is synchronised from. */
 export interface ModuleView {
@@ -37,6 +38,25 @@ export function syncView(instance: ModuleView, view: any): void {
       error,
     );
   }
+}
+
+/**
+ * Has `resync` run after each `module.syncBuiltinESMExports()`, once per thread. Node then
+ * updates a builtin's own ES module facade from its `module.exports` (the usual way to mock `fs`
+ * for ES code); an import-in-the-middle wrapper of the builtin holds bindings of its own, which
+ * `resync` brings in step the same way.
+ */
+export function followBuiltinSync(resync: () => void): void {
+  const nodeModule = require('node:module') as { syncBuiltinESMExports?: (...args: unknown[]) => unknown };
+  const sync = nodeModule.syncBuiltinESMExports;
+  if (typeof sync !== 'function' || isWrapped(sync)) return;
+  nodeModule.syncBuiltinESMExports = makeWrapper(sync, (original, _instance, args) => {
+    const result = original(...args);
+    resync();
+    return result;
+  });
+  // node:module's own ES facade then holds the wrapper too.
+  sync();
 }
 
 /** A writable copy of a real module namespace (what `require(esm)` returns), for patches to change. */

@@ -7,10 +7,12 @@
 // loads at the first import of a target, and never for an application that imports none (a
 // CommonJS application, or one whose targets are all required).
 import nodeModule = require('node:module');
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeCause, warn } from '../errors';
 import { joinOwnCopy, noteResolved } from './esm-bridge';
 import { completeWrapper } from './esm-wrapper';
+import { requireContext } from './node';
 
 export interface ResolveResult {
   url: string;
@@ -39,16 +41,60 @@ interface IitmHook {
 }
 
 export type IsTarget = (url: string, specifier: string) => boolean;
+/** The package target `url` is in when `specifier` does not name the package (core/match.ts `packageReached`). */
+export type PackageReached = (url: string, specifier: string) => { name: string; basedir: string } | undefined;
+
+// A package's entry point for an import's conditions, by package root and conditions: one extra
+// resolution per target package reached by path, not one per import.
+const entries = new Map<string, string | null>();
+
+/** The resolution `matchedAs` needs first: package `name` from its own root, with the import's conditions. */
+interface EntryQuestion {
+  name: string;
+  key: string;
+  context: ResolveContext;
+}
+
+/**
+ * The specifier a module is matched by: the package's name when `url` is the entry point of a
+ * target package that the import reached by path or `file:` URL (`import(absolutePath)`, as
+ * vitest imports every dependency), else the specifier as written; or, the first time a package
+ * is reached so, the question whose answer (`answered`) decides it.
+ */
+function matchedAs(url: string, specifier: string, context: ResolveContext, reached: PackageReached): string | EntryQuestion {
+  const pkg = reached(url, specifier);
+  if (pkg === undefined) return specifier;
+  const key = `${pkg.basedir}\0${context.conditions?.join(',') ?? ''}`;
+  const entry = entries.get(key);
+  if (entry === undefined) return { name: pkg.name, key, context: { ...context, parentURL: pathToFileURL(join(pkg.basedir, 'package.json')).href } };
+  return entry === url ? pkg.name : specifier;
+}
+
+function answered(question: EntryQuestion, url: string, specifier: string, entry: string | null): string {
+  entries.set(question.key, entry);
+  return entry === url ? question.name : specifier;
+}
+
+/** Is this import-in-the-middle's request for a wrapper, or a wrapper's import (of the original module, of its lib/register.js)? */
+function isWrapping(specifier: string, context: ResolveContext): boolean {
+  return specifier.includes('iitm=') || context.parentURL?.includes('iitm=') === true;
+}
+
+/** The `next` handed to import-in-the-middle: its resolution of `specifier` is the one already made. */
+function resolvedAs<R>(specifier: string, context: ResolveContext, result: R, next: NextResolve<R>): NextResolve<R> {
+  return (request, requestContext) => (request === specifier && requestContext === context ? result : next(request, requestContext));
+}
+
+type CreateHook = (meta: { url: string }) => IitmHook;
 
 /**
  * import-in-the-middle's hooks, restricted to `isTarget` (the generated wrappers import its
  * lib/register.js); undefined, after one warning, when they cannot be loaded: ES module targets
- * then load unpatched, and nothing else changes.
+ * then load unpatched, and nothing else changes. `load` gives its `createHook` (or throws).
  */
-function createIitm(isTarget: IsTarget): IitmHook | undefined {
+function createIitm(isTarget: IsTarget, load: () => CreateHook): IitmHook | undefined {
   try {
-    const { createHook } = require('import-in-the-middle/create-hook.mjs') as { createHook(meta: { url: string }): IitmHook };
-    const hook = createHook({ url: pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href });
+    const hook = load()({ url: pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href });
     hook.applyOptions({ shouldInclude: isTarget });
     return hook;
   } catch (error) {
@@ -58,6 +104,36 @@ function createIitm(isTarget: IsTarget): IitmHook | undefined {
       error,
     );
     return undefined;
+  }
+}
+
+/** import-in-the-middle's create-hook.mjs by require(): in the application's thread. */
+function requiredCreateHook(): CreateHook {
+  return (require('import-in-the-middle/create-hook.mjs') as { createHook: CreateHook }).createHook;
+}
+
+/**
+ * The same in Node 20's loader thread: by require(), else by import(). There a require() of an
+ * ES module resolves its imports with Node's own resolver alone, past the loaders registered
+ * before this one (Yarn Plug'n'Play's, without which files inside its zip archives are not
+ * found); import() goes through them, and through this loader's own hooks too (the caller passes
+ * those imports through while it waits).
+ */
+async function loadedCreateHook(): Promise<() => CreateHook> {
+  try {
+    const createHook = requiredCreateHook();
+    return () => createHook;
+  } catch {
+    // Not found by Node's own resolver: import() below, whose error is the one reported.
+  }
+  const specifier = 'import-in-the-middle/create-hook.mjs';
+  try {
+    const { createHook } = (await import(specifier)) as { createHook: CreateHook };
+    return () => createHook;
+  } catch (error) {
+    return () => {
+      throw error;
+    };
   }
 }
 
@@ -77,21 +153,41 @@ function builtinFormat<R extends ResolveResult>(result: R): R {
  * imported. Each resolved URL is shown to the bridge (a copy of import-in-the-middle's
  * lib/register.js being loaded is joined before its wrappers run).
  */
-export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTarget: IsTarget): void {
+export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTarget: IsTarget, reached: PackageReached): void {
   let iitm: IitmHook | undefined;
   let state: 'waiting' | 'activating' | 'active' | 'failed' = 'waiting';
+  const noted = (result: ResolveResult): ResolveResult => {
+    noteResolved(result.url);
+    return result;
+  };
   registerHooks({
     resolve(specifier: string, context: ResolveContext, next: NextResolve<ResolveResult>): ResolveResult {
+      // import-in-the-middle's wrappers and what they import are its own business.
+      if (iitm !== undefined && isWrapping(specifier, context)) return noted(builtinFormat(iitm.resolveSync(specifier, context, next)));
+      // require() is the CommonJS hook's business (hooks/cjs.ts); only imports are wrapped.
+      if (context.conditions?.includes('require')) {
+        const result = next(specifier, requireContext(context));
+        return noted(iitm === undefined ? result : builtinFormat(result));
+      }
+      const result = next(specifier, context);
+      // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
+      if (state === 'activating' || state === 'failed') return noted(result);
+      let as = matchedAs(result.url, specifier, context, reached);
+      if (typeof as !== 'string') {
+        let entry: string | null = null;
+        try {
+          entry = next(as.name, as.context).url;
+        } catch {
+          // No entry point for these conditions: the file is matched by its path alone.
+        }
+        as = answered(as, result.url, specifier, entry);
+      }
       if (iitm === undefined) {
-        const result = next(specifier, context);
-        noteResolved(result.url);
-        // require() is the CommonJS hook's business (hooks/cjs.ts); only imports are wrapped.
-        // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
-        if (state !== 'waiting' || context.conditions?.includes('require') || !isTarget(result.url, specifier)) return result;
+        if (!isTarget(result.url, as)) return noted(result);
         state = 'activating';
-        iitm = createIitm(isTarget);
+        iitm = createIitm(isTarget, requiredCreateHook);
         state = iitm === undefined ? 'failed' : 'active';
-        if (iitm === undefined) return result;
+        if (iitm === undefined) return noted(result);
         // Before the first wrapper runs: the copy its code imports is joined to the bridge.
         joinOwnCopy();
         const active = iitm;
@@ -100,30 +196,47 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
           load: (url: string, loadContext: object, nextLoad: NextLoad<LoadResult>) => completeWrapper(url, active.loadSync(url, loadContext, nextLoad)),
         });
       }
-      const result = builtinFormat(iitm.resolveSync(specifier, context, next));
-      noteResolved(result.url);
-      return result;
+      return noted(builtinFormat(iitm.resolveSync(as, context, resolvedAs(as, context, result, next))));
     },
   });
 }
 
 /** Hooks for the off-thread `module.register` loader (loader.ts). */
-export function asyncHooks(isTarget: IsTarget): {
+export function asyncHooks(
+  isTarget: IsTarget,
+  reached: PackageReached,
+): {
   resolve: (specifier: string, context: ResolveContext, next: NextResolve<Promise<ResolveResult>>) => Promise<ResolveResult>;
   load: (url: string, context: object, next: NextLoad<Promise<LoadResult>>) => Promise<LoadResult>;
 } {
   let iitm: IitmHook | undefined;
   let failed = false;
+  let activating = false;
   return {
     async resolve(specifier, context, next) {
+      if (iitm !== undefined && isWrapping(specifier, context)) return builtinFormat(await iitm.resolve(specifier, context, next));
+      // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
+      if (failed || activating) return next(specifier, context);
+      const result = await next(specifier, context);
+      let as = matchedAs(result.url, specifier, context, reached);
+      if (typeof as !== 'string') {
+        let entry: string | null = null;
+        try {
+          entry = (await next(as.name, as.context)).url;
+        } catch {
+          // No entry point for these conditions: the file is matched by its path alone.
+        }
+        as = answered(as, result.url, specifier, entry);
+      }
       if (iitm === undefined) {
-        const result = await next(specifier, context);
-        if (failed || !isTarget(result.url, specifier)) return result;
-        iitm = createIitm(isTarget);
+        if (!isTarget(result.url, as)) return result;
+        activating = true;
+        iitm = createIitm(isTarget, await loadedCreateHook());
+        activating = false;
         failed = iitm === undefined;
         if (iitm === undefined) return result;
       }
-      return builtinFormat(await iitm.resolve(specifier, context, next));
+      return builtinFormat(await iitm.resolve(as, context, resolvedAs(as, context, Promise.resolve(result), next)));
     },
     async load(url, context, next) {
       if (iitm === undefined) return next(url, context);

@@ -4,8 +4,9 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isModuleNamespaceObject } from 'node:util/types';
+import { debug } from '../debug';
 import { builtinName, type Target } from '../core/targets';
-import { isTargetUrl, matchFile } from '../core/match';
+import { isTargetUrl, matchFile, packageReached } from '../core/match';
 import type { Format, Registry } from '../core/registry';
 import type { ImportHook, RegisterModule } from './esm-bridge';
 import type { MarkedSpecifier, TargetLists } from './loader';
@@ -48,7 +49,11 @@ export function installEsm(registry: Registry): EsmMode {
   );
   if (channel === undefined) {
     const { installSyncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
-    installSyncHooks(moduleApi.registerHooks!, (url, specifier) => isTargetUrl(registry, url, specifier));
+    installSyncHooks(
+      moduleApi.registerHooks!,
+      (url, specifier) => isTargetUrl(registry, url, specifier),
+      (url, specifier) => packageReached(registry, url, specifier),
+    );
     return mode;
   }
   const previous = registry.onNewTarget;
@@ -57,6 +62,12 @@ export function installEsm(registry: Registry): EsmMode {
     // Before registerPostImportHook returns: the next import's resolve finds it in the port.
     channel.port1.postMessage(lists([target]));
   };
+  if (outOfReach(loaderFile())) {
+    debug(
+      `ES module hooks not installed: ${loaderFile()} is inside a Yarn Plug'n'Play zip archive, which Node's loader thread reads only through PnP's ESM loader (--experimental-loader ./.pnp.loader.mjs), not given here; require() is hooked as usual`,
+    );
+    return 'none';
+  }
   moduleApi.register!(pathToFileURL(loaderFile()).href, pathToFileURL(__filename).href, {
     data: { targets: lists(registry.targets()), port: channel.port2 },
     transferList: [channel.port2],
@@ -71,6 +82,15 @@ export function installEsm(registry: Registry): EsmMode {
  */
 function loaderFile(): string {
   return join(__dirname, 'hooks', 'loader.mjs');
+}
+
+/**
+ * Under Yarn Plug'n'Play without its ESM loader, a file inside PnP's zip archives cannot be
+ * loaded as an ES module (nor can any ES module from a zip: the application is CommonJS).
+ */
+function outOfReach(file: string): boolean {
+  if (process.versions.pnp === undefined || !file.includes('.zip/')) return false;
+  return ![...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => arg.includes('.pnp.loader.mjs'));
 }
 
 function lists(targets: readonly Target[]): TargetLists {

@@ -9,7 +9,7 @@
 // wrapper for such a URL (1.x and 2.x then lose the specifier), the application's thread reads it
 // from here (esm-bridge.ts).
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { DeepTargets, isTargetUrl } from '../core/match';
+import { DeepTargets, isTargetUrl, packageReached } from '../core/match';
 import { asyncHooks, type LoadResult, type ResolveContext, type ResolveResult } from './esm-hooks';
 import { wrappedUrl } from './esm-wrapper';
 
@@ -42,7 +42,10 @@ function drain(): void {
   for (let entry = receiveMessageOnPort(port); entry !== undefined; entry = receiveMessageOnPort(port)) add(entry.message as TargetLists);
 }
 
-const hooks = asyncHooks((url, specifier) => isTargetUrl(tables, url, specifier));
+const hooks = asyncHooks(
+  (url, specifier) => isTargetUrl(tables, url, specifier),
+  (url, specifier) => packageReached(tables, url, specifier),
+);
 
 export function initialize(data: { targets: TargetLists; port?: MessagePort } | undefined): void {
   if (data === undefined) return;

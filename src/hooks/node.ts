@@ -27,3 +27,16 @@ export function esmMode(): EsmMode {
   }
   return typeof moduleApi.register === 'function' ? 'async' : 'none';
 }
+
+/**
+ * The context a `require()` passing through a `module.registerHooks` resolve hook is resolved
+ * with. With any such hook Node resolves require() through the hooks with its own conditions,
+ * `module-sync` among them; under Yarn Plug'n'Play, require() without hooks goes to PnP's
+ * resolver, whose conditions leave `module-sync` out, and the ES module a package offers under
+ * it cannot be loaded from PnP's zip archives without PnP's ESM loader: the application would
+ * crash. There, the conditions are the ones require() has without hooks.
+ */
+export function requireContext<C extends { conditions?: readonly string[] | undefined }>(context: C): C {
+  if (process.versions.pnp === undefined || !context.conditions?.includes('module-sync')) return context;
+  return { ...context, conditions: context.conditions.filter((condition) => condition !== 'module-sync') };
+}

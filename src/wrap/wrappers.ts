@@ -1,4 +1,12 @@
 // How a call is wrapped. Knows nothing of modules or imports.
+//
+// A wrapper is the original seen through (docs/patches-and-api.md, "What a wrapper is"): its
+// [[Prototype]] is the original, so a property the original gains later (ws's
+// `toBuffer.readOnly`, set at each call) reads the same through the wrapper, and each own
+// property the original has when it is wrapped is an accessor on the wrapper that reads and
+// writes the original's, so a static counter or a cache written through the wrapper is one
+// state. Nothing of this runs on a call: a call costs what a plain function wrapper costs
+// (a Proxy would cost its trap on every call).
 import { WraptHooksError } from '../errors';
 import { globalSlot, KEYS } from '../global-state';
 import type { Wrapper } from '../types';
@@ -9,8 +17,6 @@ type AnyFunction = (...args: unknown[]) => unknown;
 // one installed copy is recognised by another. A WeakMap keeps the brand invisible: a wrapper
 // has no extra own property.
 const originals = globalSlot(KEYS.originals, () => new WeakMap<object, AnyFunction>());
-
-const SKIP = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller']);
 
 /** Is `fn` a wrapper made by this library? */
 export function isWrapped(fn: unknown): boolean {
@@ -40,47 +46,100 @@ export function functionWrapper(wrapper: Wrapper): <F extends (...args: never[])
 
 /** Builds the wrapper function around `original`. */
 export function makeWrapper(original: AnyFunction, wrapper: Wrapper): AnyFunction {
-  // `wrapped` for plain calls (`this === undefined`) is made once; method calls bind their `this`.
-  const callPlain = (...args: unknown[]): unknown => Reflect.apply(original, undefined, args);
-  let wrapped: AnyFunction;
-  if (Object.prototype.hasOwnProperty.call(original, 'prototype')) {
-    // Constructible originals (functions, classes): a constructible wrapper.
-    wrapped = function (this: unknown, ...args: unknown[]): unknown {
-      if (new.target !== undefined) {
-        const newTarget = new.target;
-        return wrapper((...a: unknown[]) => Reflect.construct(original, a, newTarget), undefined, args);
-      }
-      if (this === undefined) return wrapper(callPlain, undefined, args);
-      const self = this;
-      return wrapper((...a: unknown[]) => Reflect.apply(original, self, a), self, args);
-    };
-    (wrapped as { prototype: unknown }).prototype = original.prototype;
-  } else {
-    // Arrow functions, methods, async functions: no prototype, not constructible, like the original.
-    wrapped = {
-      wrapped(this: unknown, ...args: unknown[]): unknown {
-        if (this === undefined) return wrapper(callPlain, undefined, args);
-        const self = this;
-        return wrapper((...a: unknown[]) => Reflect.apply(original, self, a), self, args);
-      },
-    }.wrapped;
-  }
-  copyIdentity(original, wrapped);
+  const wrapped = build(original, wrapper, undefined, undefined);
+  forwardIdentity(original, wrapped);
   originals.set(wrapped, original);
   return wrapped;
 }
 
-/** Gives `wrapped` the original's name, length, [[Prototype]] and own properties. */
-function copyIdentity(original: AnyFunction, wrapped: AnyFunction): void {
-  Object.defineProperty(wrapped, 'name', { value: original.name, configurable: true });
-  Object.defineProperty(wrapped, 'length', { value: original.length, configurable: true });
-  // Static inheritance (`class B extends A`: B's [[Prototype]] is A) keeps working.
-  Object.setPrototypeOf(wrapped, Object.getPrototypeOf(original));
-  for (const key of Reflect.ownKeys(original)) {
-    if (SKIP.has(key)) continue;
-    const descriptor = Reflect.getOwnPropertyDescriptor(original, key);
-    if (descriptor !== undefined) Object.defineProperty(wrapped, key, descriptor);
+/**
+ * The wrapper function. `wrapped` for plain calls (`this === undefined`) is made once. A method
+ * call's `wrapped` binds its `this`; it is made again only when `this` changes, so the calls of a
+ * loop on one receiver allocate nothing (a closure made per call is not optimized away when the
+ * original is too big to inline), and a `wrapped` kept for later still calls with its own
+ * receiver. The last receiver and its `wrapped` are parameters, not `let` bindings: a closure
+ * reads a parameter without the check for an uninitialized binding that a `let` costs per call.
+ * `lastThis` is only ever set with `callLast`, and a call with no `this` never reaches the test.
+ */
+function build(original: AnyFunction, wrapper: Wrapper, lastThis: unknown, callLast: AnyFunction | undefined): AnyFunction {
+  const callPlain = (...args: unknown[]): unknown => Reflect.apply(original, undefined, args);
+  const bindTo = (self: unknown): AnyFunction => {
+    lastThis = self;
+    return (callLast = (...a: unknown[]): unknown => Reflect.apply(original, self, a));
+  };
+  if (isConstructor(original)) {
+    // Constructible originals (functions, classes, bound constructors): a constructible wrapper.
+    // `new wrapper()` constructs the original as `new original()` would (its new.target is the
+    // original, and a bound original reaches its target); a subclass's `super()` passes its own.
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      if (new.target !== undefined) {
+        const newTarget = new.target === wrapped ? original : new.target;
+        return wrapper((...a: unknown[]) => Reflect.construct(original, a, newTarget), undefined, args);
+      }
+      if (this === undefined) return wrapper(callPlain, undefined, args);
+      return wrapper(this === lastThis ? (callLast as AnyFunction) : bindTo(this), this, args);
+    };
+    return wrapped;
   }
+  // Arrow functions, methods, async functions: no prototype, not constructible, like the original.
+  return {
+    wrapped(this: unknown, ...args: unknown[]): unknown {
+      if (this === undefined) return wrapper(callPlain, undefined, args);
+      return wrapper(this === lastThis ? (callLast as AnyFunction) : bindTo(this), this, args);
+    },
+  }.wrapped;
+}
+
+/** Can `fn` be called with `new`? Asked without calling it (only its `prototype` is read). */
+function isConstructor(fn: AnyFunction): boolean {
+  try {
+    Reflect.construct(Object, [], fn);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `wrapped` read and write through to `original`: [[Prototype]] the original (what it has
+ * or gains and the wrapper has not resolves there, live), and each own property of the original
+ * an own property of the wrapper of the same name and enumerability: accessors as they are (the
+ * same get and set functions), data properties as accessors reading and writing the original's
+ * (no setter where the original's is read-only, so a write fails the same way).
+ */
+function forwardIdentity(original: AnyFunction, wrapped: AnyFunction): void {
+  for (const key of Reflect.ownKeys(original)) {
+    // Sloppy functions' `arguments` and `caller` are the function's own, not state.
+    if (key === 'arguments' || key === 'caller') continue;
+    const descriptor = Reflect.getOwnPropertyDescriptor(original, key);
+    if (descriptor === undefined) continue;
+    if (key === 'prototype') {
+      // A function's own `prototype` cannot become an accessor: the same object, as a value.
+      if (Object.prototype.hasOwnProperty.call(wrapped, 'prototype')) (wrapped as { prototype: unknown }).prototype = descriptor.value;
+      continue;
+    }
+    if (!('value' in descriptor)) {
+      Object.defineProperty(wrapped, key, { ...descriptor, configurable: true });
+      continue;
+    }
+    const forward: PropertyDescriptor = {
+      get: () => (original as unknown as Record<PropertyKey, unknown>)[key],
+      enumerable: descriptor.enumerable === true,
+      configurable: true,
+    };
+    if (descriptor.writable === true) {
+      forward.set = (value: unknown): void => {
+        (original as unknown as Record<PropertyKey, unknown>)[key] = value;
+      };
+    }
+    Object.defineProperty(wrapped, key, forward);
+  }
+  if (!Object.prototype.hasOwnProperty.call(original, 'prototype') && Object.prototype.hasOwnProperty.call(wrapped, 'prototype')) {
+    // A bound constructor has no `prototype` of its own: `instanceof` asks the original.
+    Object.defineProperty(wrapped, 'prototype', { value: undefined });
+    Object.defineProperty(wrapped, Symbol.hasInstance, { value: (value: unknown) => value instanceof original, configurable: true });
+  }
+  Object.setPrototypeOf(wrapped, original);
 }
 
 export function describe(value: unknown): string {

@@ -56,6 +56,11 @@ test('usage errors resolve to 2 with a message on stderr and nothing on stdout; 
       ['run', '--trace', 'no-hash-here', process.execPath, '-e', "console.log('ran')"],
       /--trace "no-hash-here": "no-hash-here" is not "<target>#<function path>"/,
     ],
+    [
+      // Refused: the message says the command was not started, never that it goes on.
+      ['run', '--trace', 'fs#mkdtempSync+slow=soon', process.execPath, '-e', "console.log('ran')"],
+      /--trace "fs#mkdtempSync\+slow=soon": option "slow": .*got "soon"\. The command was not started: fix or drop the option\.\n/,
+    ],
     [['doctor', '--yaml'], /Unknown option '--yaml'/],
     [['doctor', 'extra'], /Unexpected argument 'extra'|extra/],
   ];
@@ -64,6 +69,7 @@ test('usage errors resolve to 2 with a message on stderr and nothing on stdout; 
     assert.equal(result.code, 2, argv.join(' '));
     assert.equal(result.stdout, '', argv.join(' '));
     assert.match(result.stderr, message, argv.join(' '));
+    assert.doesNotMatch(result.stderr, /traced without it/, argv.join(' '));
     if (argv.length > 0) assert.match(result.stderr, /Run "wrapt-hooks --help" for usage\.\n$/, argv.join(' '));
   }
 });

@@ -208,3 +208,41 @@ test('a cosmiconfig meta config in the working directory and a config with $impo
     process.chdir(before);
   }
 });
+
+test('in a workspace, a member holding no config goes on to the workspace root; a member config wins; cosmiconfig stops at the member', () => {
+  const before = process.cwd();
+  const layouts = {
+    npm: { 'package.json': '{ "name": "mono", "workspaces": ["packages/*"] }' },
+    pnpm: { 'package.json': '{ "name": "mono" }', 'pnpm-workspace.yaml': 'packages:\n  - packages/*\n' },
+    // A package.json without "workspaces" above the member: a project inside another, not a workspace.
+    nested: { 'package.json': '{ "name": "outer" }' },
+  };
+  const rootConfig = '{ "patches": { "fs": "./root.js" } }';
+  try {
+    for (const [kind, files] of Object.entries(layouts)) {
+      const dir = path.join(root, `workspace-${kind}`);
+      for (const [name, text] of Object.entries({
+        ...files,
+        '.wrapt-hooksrc.json': rootConfig,
+        'packages/api/package.json': '{ "name": "api" }',
+        'packages/api/src/index.js': '',
+        'packages/web/package.json': '{ "name": "web", "wrapt-hooks": { "patches": { "fs": "./web.js" } } }',
+      })) {
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        writeFileSync(path.join(dir, name), text);
+      }
+      const api = path.join(dir, 'packages', 'api', 'src');
+      process.chdir(api);
+      // cosmiconfig's "project" search stops at the member's package.json: the step is ours.
+      assert.deepEqual(theirs(api), { file: undefined }, kind);
+      const expected = kind === 'nested' ? { file: undefined } : { file: path.join(dir, '.wrapt-hooksrc.json'), value: JSON.parse(rootConfig) };
+      assert.deepEqual(ours(api), expected, kind);
+      const web = path.join(dir, 'packages', 'web');
+      process.chdir(web);
+      assert.deepEqual(ours(web), theirs(web), kind);
+      assert.equal(ours(web).file, path.join(web, 'package.json'), kind);
+    }
+  } finally {
+    process.chdir(before);
+  }
+});

@@ -287,6 +287,38 @@ test('doctor reads WRAPT_PATCHES, WRAPT_TRACE and WRAPT_HOOKS_DISABLE like the p
   assert.match(human.stdout, /^ {2}– lazy-target +1\.2\.3 .*disabled by WRAPT_HOOKS_DISABLE$/m);
 });
 
+test('doctor: a config that failed to load is named in the header; an unconfirmed trace path is no all-clear, and a class export gets its likely path', () => {
+  const broken = makeApp({ files: { '.wrapt-hooksrc.json': '{ "patches": { "fs": ' } });
+  const failed = doctor(broken);
+  assert.equal(failed.code, 1);
+  assert.match(failed.stdout, /^ {2}config +\.\/\.wrapt-hooksrc\.json failed to load \(see Problems\)/m);
+  assert.doesNotMatch(failed.stdout, /none found/);
+  assert.equal(failed.json.config.failed, path.join(broken, '.wrapt-hooksrc.json'));
+
+  const classy = makeApp({
+    packages: {
+      dbx: {
+        'package.json': { name: 'dbx', version: '1.0.0' },
+        'index.js': `module.exports = require('./lib/database');`,
+        'lib/database.js': `function Database() {}\nDatabase.prototype.prepare = function () {};\nmodule.exports = Database;\n`,
+      },
+    },
+    files: { '.wrapt-hooksrc.json': { trace: ['dbx#Database.prototype.prepare', 'fs#readFileSync'] } },
+  });
+  const result = doctor(classy);
+  assert.equal(result.code, 0, result.stdout);
+  assert.deepEqual(
+    result.json.traces.map((row) => [row.spec, row.resolves]),
+    [
+      ['dbx#Database.prototype.prepare', null],
+      ['fs#readFileSync', true],
+    ],
+  );
+  assert.match(result.stdout, /dbx#Database\.prototype\.prepare +not confirmed: .*the path is "dbx#prototype\.prepare"$/m);
+  assert.doesNotMatch(result.stdout, /every patch module, export and trace path was found/);
+  assert.match(result.stdout, /1 trace path was not confirmed/);
+});
+
 test('doctor: wildcards are checked without running the target where they can be', () => {
   const dir = makeApp({
     files: {
@@ -317,4 +349,24 @@ test('doctor on every recipe: each patch function a recipe names is found withou
   assert.deepEqual(result.json.problems, []);
   assert.equal(result.code, 0, result.stdout);
   assert.match(result.stdout, /^ {6}✓ \.\/index\.js#patchHttp +.*dist\/recipes\/http\/index\.js, export patchHttp {2}from wrapt-hooks\/recipes\/http$/m);
+});
+
+test('doctor notes a traced ES module export declared with `export let` (its own reassignment does not reach importers)', () => {
+  const dir = makeApp({
+    packages: {
+      'counter-esm': {
+        'package.json': { name: 'counter-esm', version: '1.0.0', type: 'module', exports: './index.js' },
+        'index.js': "export let handler = () => 'first';\nexport function replace() {\n  handler = () => 'second';\n}\n",
+      },
+    },
+  });
+  const result = doctor(dir, { WRAPT_TRACE: 'counter-esm#handler,counter-esm#replace' });
+  assert.deepEqual(
+    result.json.traces.map((row) => [row.spec, row.ok, row.note]),
+    [
+      ['counter-esm#handler', true, '"handler" is an `export let`: if "counter-esm" reassigns it later, importers keep the traced first value (docs/esm.md)'],
+      ['counter-esm#replace', true, undefined],
+    ],
+  );
+  assert.match(result.stdout, /counter-esm#handler .*\("handler" is an `export let`/);
 });

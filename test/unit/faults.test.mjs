@@ -118,10 +118,21 @@ describe('patches that return a promise', () => {
 });
 
 describe('patches on frozen and non-configurable properties', () => {
-  const cases = [
-    ['a non-configurable, read-only property', 'locked', /"locked"/],
-    ['a property of a frozen object', 'inner.deep', /"inner\.deep"/],
-  ];
+  const patchFiles = (prop) => ({
+    '.wrapt-hooksrc.json': config({ frozen: './patch.js' }),
+    'patch.js': `const { wrapFunctionWrapper } = require('wrapt-hooks');
+module.exports = function wrapLocked(exports) { wrapFunctionWrapper(exports, ${JSON.stringify(prop)}, (wrapped, self, args) => 'wrapped ' + wrapped(...args)); };
+`,
+  });
+
+  it('wrapFunctionWrapper on a non-configurable, read-only export at the first load: the exports become a copy holding the wrapper', async () => {
+    const dir = makeApp({ packages: ['frozen'], files: patchFiles('locked') });
+    const { problems, exports } = await runStages(dir, {}, { target: 'frozen' });
+    assert.deepEqual(problems, []);
+    assert.deepEqual([exports.hello('x'), exports.locked(), exports.inner.deep()], ['hello x', 'wrapped locked', 'deep']);
+  });
+
+  const cases = [['a property of a frozen object', 'inner.deep', /"inner\.deep"/]];
   for (const [title, prop, names] of cases) {
     it(`wrapFunctionWrapper on ${title}: one problem naming the path; the module loads unchanged`, async () => {
       const dir = makeApp({

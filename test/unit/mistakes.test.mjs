@@ -4,6 +4,7 @@
 // Node prints in strict mode) are in test/mistakes.test.mjs.
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, realpathSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -333,3 +334,33 @@ function catchOf(fn) {
   }
   throw new Error('expected a throw');
 }
+
+test('under jest (its own module registry loaded), a target never imported says why and what works instead', () => {
+  const root = dir({ ...APP, 'app.js': '' });
+  const reg = new registry.Registry();
+  for (const target of ['express', 'fs', 'left-pad'])
+    reg.register('./patches/p.js', target, { baseDir: root, origin: 'test', immediate: false, planned: true });
+  const cache = createRequire(import.meta.url).cache;
+  const runtime = path.join(root, 'node_modules', 'jest-runtime', 'build', 'index.js');
+  assert.equal(summary.ownRegistryRunner({ [path.join(root, 'node_modules', 'jest-runtimes', 'x.js')]: {} }), undefined);
+  const before = summary.summaryLines(reg, [process.execPath, 'app.js'], root);
+  assert.match(
+    before.find((line) => line.includes('never imported express')),
+    /never imported express \(\.\/patches\/p\.js\)$/,
+    'no guess outside jest',
+  );
+  cache[runtime] = { loaded: true };
+  try {
+    const never = Object.fromEntries(
+      summary
+        .summaryLines(reg, [process.execPath, 'app.js'], root)
+        .slice(1)
+        .map((line) => [/never imported (\S+)/.exec(line)[1], line]),
+    );
+    assert.match(never['express'], /: jest loads the tests' modules through its own module registry, .*"setupFiles" instead \(see docs\/toolchains\.md\)$/);
+    assert.match(never['fs'], /never imported fs \(\.\/patches\/p\.js\)$/, 'builtins reach Node through jest too');
+    assert.match(never['left-pad'], /package "left-pad" is not installed/, 'the more specific reason first');
+  } finally {
+    delete cache[runtime];
+  }
+});
