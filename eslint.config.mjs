@@ -2,15 +2,18 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', 'bench/archive/**', 'bench/.work/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', 'bench/.work/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts'],
     languageOptions: { globals: globals.node },
+    plugins: { 'wrapt-hooks': layers },
     rules: {
+      'wrapt-hooks/layers': 'error',
       // Lazy `require()` is how the preload stays cheap: a module is evaluated on first use.
       '@typescript-eslint/no-require-imports': 'off',
       // The exports of an arbitrary module (what a patch receives) have no static type.

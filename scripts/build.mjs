@@ -1,15 +1,19 @@
 // The build, from src/ with one tool per job:
-// - esbuild bundles the preload and the library into dist/preload.js (one file to read at
-//   start-up; modules that are required lazily inside it are evaluated on first use), the CLI
-//   into dist/cli.js, and Node 20's off-thread loader into dist/hooks/loader.mjs. Output is not
-//   minified, so what Node prints for an error thrown from it is readable, and a linked source
-//   map names the TypeScript sources (node --enable-source-maps).
-// - dist/index.js, the library entry, re-exports the bundle's `library()`.
+// - esbuild bundles each entry into one file: the preload and the library into dist/preload.js
+//   (src/preload.ts; a module that is `require()`d where it is used is evaluated at that first
+//   use, so what a start does not need costs it only bytes, which the code cache of
+//   dist/start.js takes off every start after the first), what the preload entries read first
+//   into dist/start.js, the CLI into dist/cli.js, the esbuild plugin into dist/esbuild.js and Node
+//   20's off-thread loader into dist/hooks/loader.mjs. Output is not minified, so what Node
+//   prints for an error thrown from it is readable, and a linked source map names the TypeScript
+//   sources (node --enable-source-maps).
+// - dist/index.js, the library entry, re-exports the preload's `library()`.
 // - tsc writes the declarations (--emitDeclarationOnly) that describe those entries.
 // import-in-the-middle stays a package (its generated wrappers import its lib/register.js by
 // URL: there must be one copy), and so do semver, cosmiconfig, typescript and the two lexers
 // (doctor's, shared with import-in-the-middle), which load lazily.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -27,6 +31,7 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
+  format: 'cjs',
   sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'none',
@@ -75,155 +80,11 @@ function noDebug() {
   };
 }
 
-// Three modules of the preload are files of their own, which it requires when it needs them:
-// - src/internals.ts, `internals()` (every module as a namespace, for the in-process tests), is
-//   dist/internals.js: in the preload bundle, the namespace objects of the modules it re-exports
-//   would be built at every start, whether or not anything asks for them. It is not published
-//   (package.json "files").
-// - src/hooks/thread.ts is dist/thread.js, which register.js and register.mjs ask before they read
-//   the preload (Node 20's loader thread runs preloads too, and skips the rest).
-// - src/control/listen.ts is dist/control.js: the control socket, read only by a process that
-//   turns control on (docs/attach.md).
-const APART = new Map([
-  [path.join(src, 'internals.ts'), './internals.js'],
-  [path.join(src, 'hooks', 'thread.ts'), './thread.js'],
-  [path.join(src, 'control', 'listen.ts'), './control.js'],
-]);
-const apart = {
-  name: 'apart',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      const file = APART.get(await resolvedPath(build, args));
-      return file === undefined ? undefined : { path: file, external: true };
-    });
-  },
-};
-
-/**
- * Where esbuild resolves a relative import (undefined for the resolution this asks itself, and
- * for one that fails): the plugins below decide by the file an import reaches, not by how it is
- * written. Their own `build.resolve` is marked so that no plugin asks again.
- */
-async function resolvedPath(build, args) {
-  if (args.namespace !== 'file' || args.pluginData?.inner) return undefined;
-  const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { inner: true } });
-  return resolved.errors.length > 0 ? undefined : resolved.path;
-}
-
-// The preload is two files. dist/preload.js holds what a start needs (config, registry, module
-// hooks); dist/on-demand.js holds what only some processes need, loaded at its first use: the
-// library (a patch's `require('wrapt-hooks')`), tracing, the recipes, discovery, a bundled app's
-// runtime, the exit summary, the output writer (the first warning or debug line loads it) and
-// the near-miss names (a wrong name in the config). Node parses every byte of a file it loads, unused functions
-// included, so the split keeps the rest out of every start (bench/FINDINGS.md). Each module is in
-// exactly one of them: a module of one that the other imports is reached through the first's
-// `sharedModule(id)`, so there is one copy of each module at run time (the build checks).
-const ON_DEMAND = [
-  'index.ts',
-  'recipes/index.ts',
-  'recipes/discover.ts',
-  'config/discovery.ts',
-  'trace/register.ts',
-  'bundlers/runtime.ts',
-  'bundlers/detect.ts',
-  'core/summary.ts',
-  'trace/writer.ts',
-  'trace/at-exit.ts',
-  'trace/output.ts',
-  'near-miss.ts',
-  'control/session.ts',
-  'otel/export.ts',
-  'config/typescript.ts',
-  'config/cosmiconfig.ts',
-].map((file) => path.join(src, file));
-
-/** A module id: its path under src/ (node_modules paths as they are). */
-const idOf = (file) => path.relative(src, file).split(path.sep).join('/');
-
-/**
- * Resolves a relative import to `targets` (absolute paths) into a stub that gets the module from
- * the other file (`${file}`'s sharedModule); `found` collects the ids and who imports them how.
- */
-function crossing(name, targets, file, found) {
-  const namespace = `wrapt-hooks-${name}`;
-  return {
-    name,
-    setup(build) {
-      build.onResolve({ filter: /^\.\.?\// }, async (args) => {
-        const file = await resolvedPath(build, args);
-        if (file === undefined || !targets.has(file)) return undefined;
-        const id = idOf(file);
-        found.set(id, [...(found.get(id) ?? []), { importer: idOf(args.importer), kind: args.kind }]);
-        return { path: id, namespace };
-      });
-      build.onResolve({ filter: /.*/, namespace }, (args) => ({ path: args.path, external: true }));
-      build.onLoad({ filter: /.*/, namespace }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(`./${file}`)}).sharedModule(${JSON.stringify(args.path)});`,
-        loader: 'js',
-      }));
-    },
-  };
-}
-
-// An entry read from stdin gets no tsconfig, so not its strict mode (the sources are modules,
-// strict by definition): the directive is written as a banner.
-const STRICT = { js: '"use strict";' };
-
-/** An entry that re-exports `entry` (if any) and adds `sharedModule(id)` for `ids`. */
-function withShared(entry, ids) {
-  const cases = ids.map((id) => `    case ${JSON.stringify(id)}: return require(${JSON.stringify(path.join(src, id))});`).join('\n');
-  return {
-    contents: `${entry === undefined ? '' : `export * from ${JSON.stringify(entry)};\n`}export function sharedModule(id) {\n  switch (id) {\n${cases}\n  }\n  throw new Error('wrapt-hooks: no module ' + id + ' in this file (a build from mixed versions?)');\n}\n`,
-    resolveDir: src,
-    loader: 'ts',
-    sourcefile: entry === undefined ? 'on-demand-entry.ts' : 'preload-entry.ts',
-  };
-}
-
-const preloadOptions = (shared, found) => ({
-  ...common,
-  stdin: withShared(path.join(src, 'preload.ts'), shared),
-  outfile: path.join(dist, 'preload.js'),
-  format: 'cjs',
-  banner: STRICT,
-  metafile: true,
-  plugins: [...common.plugins, apart, crossing('on-demand', new Set(ON_DEMAND), 'on-demand.js', found)],
-});
-const inputs = (result) =>
-  new Set(
-    Object.keys(result.metafile.inputs)
-      .filter((input) => !input.includes(':'))
-      .map((input) => path.resolve(root, input)),
-  );
-
-// 1. What the start-up file holds, and which on-demand modules it reaches (only by require()).
-const toOnDemand = new Map();
-const startup = inputs(await esbuild.build({ ...preloadOptions([], toOnDemand), write: false }));
-const imported = [...toOnDemand].flatMap(([id, uses]) => uses.filter((use) => use.kind !== 'require-call').map((use) => `${use.importer} imports ${id}`));
-if (imported.length > 0) throw new Error(`build: on-demand modules must be require()d where they are used, not imported:\n  ${imported.join('\n  ')}`);
-// 2. The on-demand file; what it imports from the start-up file is taken from there.
-const toStartup = new Map();
-const onDemand = await esbuild.build({
-  ...common,
-  stdin: withShared(undefined, [...toOnDemand.keys()].sort()),
-  outfile: path.join(dist, 'on-demand.js'),
-  format: 'cjs',
-  banner: STRICT,
-  metafile: true,
-  plugins: [...common.plugins, crossing('startup', startup, 'preload.js', toStartup)],
-});
-// 3. The start-up file, now also serving what the on-demand file takes from it.
-const preload = await esbuild.build(preloadOptions([...toStartup.keys()].sort(), new Map()));
-const twice = [...inputs(preload)].filter((file) => inputs(onDemand).has(file));
-if (twice.length > 0) throw new Error(`build: modules in both dist/preload.js and dist/on-demand.js:\n  ${twice.map(idOf).join('\n  ')}`);
-
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: [path.join(src, 'internals.ts')], outfile: path.join(dist, 'internals.js'), format: 'cjs' }),
-  esbuild.build({ ...common, entryPoints: [path.join(src, 'hooks', 'thread.ts')], outfile: path.join(dist, 'thread.js'), format: 'cjs' }),
-  esbuild.build({ ...common, entryPoints: [path.join(src, 'control', 'listen.ts')], outfile: path.join(dist, 'control.js'), format: 'cjs' }),
-  esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js'), format: 'cjs' }),
+  esbuild.build({ ...common, entryPoints: [path.join(src, 'preload.ts')], outfile: path.join(dist, 'preload.js') }),
+  esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js') }),
   // `wrapt-hooks/esbuild`, the bundler plugin: build-time code, never loaded by the preload.
-  esbuild.build({ ...common, entryPoints: [path.join(src, 'bundlers', 'esbuild.ts')], outfile: path.join(dist, 'esbuild.js'), format: 'cjs' }),
+  esbuild.build({ ...common, entryPoints: [path.join(src, 'bundlers', 'esbuild.ts')], outfile: path.join(dist, 'esbuild.js') }),
   // The off-thread loader runs in a thread of its own, which reads it before the application's
   // first module: one ES module file. The sources call require() (lazily, for
   // import-in-the-middle and resolution), so the file gets one.
@@ -236,14 +97,31 @@ await Promise.all([
   }),
 ]);
 
-// The library entry (`require('wrapt-hooks')`, `import … from 'wrapt-hooks'`): the bundle's
+// dist/start.js names the build of dist/preload.js its code cache belongs to: a hash made here,
+// so that no start pays for hashing the file.
+const preloadHash = createHash('sha256')
+  .update(readFileSync(path.join(dist, 'preload.js')))
+  .digest('hex')
+  .slice(0, 16);
+await esbuild.build({
+  ...common,
+  entryPoints: [path.join(src, 'start.ts')],
+  outfile: path.join(dist, 'start.js'),
+  define: { PRELOAD_BUILD_HASH: JSON.stringify(preloadHash) },
+});
+
+// The library entry (`require('wrapt-hooks')`, `import … from 'wrapt-hooks'`): the preload's
 // `library()`, so that a patch loaded by the preload reuses the code already compiled. One
 // `exports.name =` line per export keeps the names visible to ES module importers
-// (cjs-module-lexer).
-const names = Object.keys(require(path.join(dist, 'preload.js')).library()).filter((name) => name !== '__esModule');
+// (cjs-module-lexer); esbuild lists them (an ES module build of src/index.ts, not written).
+const listed = await esbuild.build({ ...common, entryPoints: [path.join(src, 'index.ts')], format: 'esm', write: false, metafile: true, outdir: dist });
+const names = Object.values(listed.metafile.outputs).flatMap((output) => output.exports ?? []);
 writeFileSync(
   path.join(dist, 'index.js'),
-  `"use strict";\n// Generated by scripts/build.mjs: the library, from the preload bundle (dist/preload.js).\nObject.defineProperty(exports, "__esModule", { value: true });\nconst library = require("./preload.js").library();\n${names.map((name) => `exports.${name} = library.${name};`).join('\n')}\n`,
+  `"use strict";\n// Generated by scripts/build.mjs: the library, from the preload bundle (dist/preload.js).\nObject.defineProperty(exports, "__esModule", { value: true });\nconst library = require("./start.js").load().library();\n${names
+    .sort()
+    .map((name) => `exports.${name} = library.${name};`)
+    .join('\n')}\n`,
 );
 
 // The recipes: each folder src/recipes/<name>/ with a package.json is the patch package
@@ -262,7 +140,7 @@ for (const entry of readdirSync(path.join(src, 'recipes'), { withFileTypes: true
   const names = [...new Set(specs.map((spec) => (typeof spec === 'string' ? spec : spec.patch)).map((spec) => spec.slice(spec.lastIndexOf('#') + 1)))];
   writeFileSync(
     path.join(out, 'index.js'),
-    `'use strict';\n// Generated by scripts/build.mjs from src/recipes/${entry.name}/.\nconst recipe = require('../../preload.js').recipe(${JSON.stringify(entry.name)});\nmodule.exports = recipe;\n0 && (module.exports = { ${names.map((name) => `${name}: 0`).join(', ')} });\n`,
+    `'use strict';\n// Generated by scripts/build.mjs from src/recipes/${entry.name}/.\nconst recipe = require('../../start.js').load().recipe(${JSON.stringify(entry.name)});\nmodule.exports = recipe;\n0 && (module.exports = { ${names.map((name) => `${name}: 0`).join(', ')} });\n`,
   );
 }
 

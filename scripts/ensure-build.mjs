@@ -18,9 +18,7 @@ function newest(entry) {
 function builtAt() {
   try {
     return Math.min(
-      ...['preload.js', 'on-demand.js', 'thread.js', 'cli.js', 'index.js', 'index.d.ts', 'hooks/loader.mjs'].map(
-        (file) => statSync(path.join(root, 'dist', file)).mtimeMs,
-      ),
+      ...['preload.js', 'start.js', 'cli.js', 'index.js', 'index.d.ts', 'hooks/loader.mjs'].map((file) => statSync(path.join(root, 'dist', file)).mtimeMs),
     );
   } catch {
     return -Infinity;

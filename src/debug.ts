@@ -1,13 +1,16 @@
 // The WRAPT_HOOKS_DEBUG decision log and the exit summary, on stderr through the one writer
-// (trace/writer.ts): in order with trace and recipe lines, none lost when stderr is a slow pipe
+// (writer.ts): in order with trace and recipe lines, none lost when stderr is a slow pipe
 // or the process exits, and no stream is created when debugging is off.
 import { flag } from './env';
+
+/** What every line wrapt-hooks prints starts with (debug, summary, trace and recipe lines, the CLI's errors). */
+export const PREFIX = 'wrapt-hooks:';
 
 export const debugEnabled = flag(process.env['WRAPT_HOOKS_DEBUG']);
 
 export function debug(message: string): void {
   if (!debugEnabled) return;
-  writeLine(`wrapt-hooks: ${message}`);
+  writeLine(`${PREFIX} ${message}`);
 }
 
 /** Writes one line to stderr, with the prefix every text line gets (trace/output.ts stderrLine). */

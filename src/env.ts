@@ -24,6 +24,16 @@ export function list(value: string | undefined): string[] {
   return items;
 }
 
+/** `WRAPT_TRACE_FORMAT`: `json` (any case, spaces ignored) is one JSON object per line; anything else is text. */
+export function jsonFormat(value: string | undefined): boolean {
+  return (value ?? '').trim().toLowerCase() === 'json';
+}
+
+/** A path setting (`WRAPT_TRACE_FILE`): undefined when unset or blank. */
+export function pathSetting(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
 /** `WRAPT_HOOKS_DISABLE`: `1`/`all`/`true`/`*` turn everything off; otherwise a list of targets (or nothing). */
 export function disableSetting(value: string | undefined): 'all' | string[] | undefined {
   if (!flag(value)) return undefined;

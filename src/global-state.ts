@@ -22,7 +22,7 @@ export const KEYS = Object.freeze({
   errorBrand: Symbol.for('wrapt-hooks.WraptHooksError@1'),
   /** errors.ts: the warnings already given in this thread. */
   warnings: Symbol.for('wrapt-hooks.warnings@1'),
-  /** trace/writer.ts: this thread's writers (stderr, WRAPT_TRACE_FILE), one queue per destination. */
+  /** writer.ts: this thread's writers (stderr, WRAPT_TRACE_FILE), one queue per destination. */
   writer: Symbol.for('wrapt-hooks.writer@1'),
   /** trace/output.ts: the trace line format and destination, and the http recipe's request id. */
   output: Symbol.for('wrapt-hooks.output@1'),

@@ -1,39 +1,77 @@
-// The preload's files (scripts/build.mjs): a start reads dist/thread.js (which thread is this?)
-// and dist/preload.js only; the rest (dist/on-demand.js: the library, tracing, recipes,
-// discovery, ...) loads at its first use and takes every module it shares with the first file
-// from it, so there is one copy of each.
+// The preload's files (scripts/build.mjs, src/start.ts): a start reads dist/start.js and
+// dist/preload.js only, the latter from a V8 code cache in a per-user directory after the first
+// start; a patch that requires the library gets the same modules (dist/index.js re-exports the
+// preload's library()).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { makeApp, runNode, ROOT, path, lines } from './helpers.mjs';
 
-test('a start reads dist/thread.js and dist/preload.js only; a patch that requires the library loads dist/on-demand.js, which uses the same modules', () => {
-  const app = makeApp({
-    files: {
-      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
-      'patches/os.js': `
-        const { WraptHooksError, isWrapped } = require('wrapt-hooks');
-        module.exports = (os) => { os.seen = { WraptHooksError, isWrapped }; };
-      `,
-      'app.js': `
-        const path = require('node:path');
-        const dist = ${JSON.stringify(path.join(ROOT, 'dist'))};
-        const loaded = () => Object.keys(require.cache).filter((file) => file.startsWith(dist + path.sep)).map((file) => path.relative(dist, file)).sort();
-        console.log('at start', loaded().join(' '));
-        const os = require('node:os');
-        console.log('after the patch', loaded().join(' '));
-        const preload = require(path.join(dist, 'preload.js'));
-        console.log('one error class', os.seen.WraptHooksError === preload.sharedModule('errors.ts').WraptHooksError);
-        console.log('one wrappers module', os.seen.isWrapped === preload.sharedModule('wrap/wrappers.ts').isWrapped);
-      `,
-    },
-  });
-  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js']);
+const app = makeApp({
+  files: {
+    '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
+    'patches/os.js': `
+      const { WraptHooksError, isWrapped } = require('wrapt-hooks');
+      module.exports = (os) => { os.seen = { WraptHooksError, isWrapped }; };
+    `,
+    'app.js': `
+      const path = require('node:path');
+      const dist = ${JSON.stringify(path.join(ROOT, 'dist'))};
+      const loaded = () => Object.keys(require.cache).filter((file) => file.startsWith(dist + path.sep)).map((file) => path.relative(dist, file)).sort();
+      console.log('at start', loaded().join(' '));
+      const os = require('node:os');
+      console.log('after the patch', loaded().join(' '));
+      const library = require(path.join(dist, 'preload.js')).library();
+      console.log('one error class', os.seen.WraptHooksError === library.WraptHooksError);
+      console.log('one wrappers module', os.seen.isWrapped === library.isWrapped);
+    `,
+  },
+});
+const EXPECTED = ['at start preload.js start.js', 'after the patch index.js preload.js start.js', 'one error class true', 'one wrappers module true'];
+
+function start(env) {
+  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js'], { env });
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(result.warnings, [], result.stderr);
-  assert.deepEqual(lines(result.stdout), [
-    'at start preload.js thread.js',
-    'after the patch index.js on-demand.js preload.js thread.js',
-    'one error class true',
-    'one wrappers module true',
-  ]);
+  assert.deepEqual(lines(result.stdout), EXPECTED);
+}
+
+const entries = (dir) => readdirSync(dir).filter((name) => name.endsWith('.v8'));
+
+test('the first start writes a code cache of dist/preload.js (0700 directory, 0600 file); the next uses it; a bad entry is replaced', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const dir = path.join(home, 'wrapt-hooks');
+  start({ XDG_CACHE_HOME: home });
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  const [entry, ...more] = entries(dir);
+  assert.deepEqual(more, []);
+  assert.ok(entry.includes(`-${process.version}-${process.arch}-`), entry);
+  const file = path.join(dir, entry);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const first = statSync(file);
+
+  // Accepted by V8: not written again.
+  start({ XDG_CACHE_HOME: home });
+  assert.equal(statSync(file).mtimeMs, first.mtimeMs);
+  assert.equal(statSync(file).ino, first.ino);
+
+  // Rejected by V8 (not a code cache): the start compiles as usual and writes a good one.
+  writeFileSync(file, 'not a code cache');
+  start({ XDG_CACHE_HOME: home });
+  assert.deepEqual(entries(dir), [entry]);
+  assert.ok(readFileSync(file).length > 1000);
+});
+
+test('no code cache in a directory others can write, nor with NODE_DISABLE_COMPILE_CACHE', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const open = path.join(home, 'wrapt-hooks');
+  mkdirSync(open);
+  chmodSync(open, 0o777);
+  start({ XDG_CACHE_HOME: home });
+  assert.deepEqual(entries(open), []);
+
+  const off = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  start({ XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: '1' });
+  assert.deepEqual(readdirSync(off), []);
 });

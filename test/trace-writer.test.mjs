@@ -1,4 +1,4 @@
-// The trace writer (src/trace/writer.ts, docs/tracing.md): no line lost and lines in call order when
+// The trace writer (src/writer.ts, docs/tracing.md): no line lost and lines in call order when
 // stderr is a pipe whose reader is slower than the application (the pipe non-blocking because
 // the application touched process.stderr), with process.exit() and without, from worker
 // threads too; the debug log goes through the same writer. The reader is a real process that

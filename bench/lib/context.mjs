@@ -22,7 +22,7 @@ export function log(message) {
 
 /**
  * The Node binaries to measure: WRAPT_BENCH_NODES (comma-separated), else the `node` running this
- * script and then WRAPT_HOOKS_NODE_20 / _22 / _24 where set (the variables .ci/run sets for the
+ * script and then WRAPT_HOOKS_NODE_20 / _22 / _24 / _26 where set (the variables .ci/run sets for the
  * compatibility suite). One binary per Node version.
  */
 export function nodeList(env = process.env) {
@@ -32,7 +32,7 @@ export function nodeList(env = process.env) {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-    : [process.execPath, env.WRAPT_HOOKS_NODE_20, env.WRAPT_HOOKS_NODE_22, env.WRAPT_HOOKS_NODE_24].filter(Boolean);
+    : [process.execPath, env.WRAPT_HOOKS_NODE_20, env.WRAPT_HOOKS_NODE_22, env.WRAPT_HOOKS_NODE_24, env.WRAPT_HOOKS_NODE_26].filter(Boolean);
   const seen = new Set();
   const nodes = [];
   for (const bin of candidates) {

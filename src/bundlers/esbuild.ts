@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import path = require('node:path');
 import type { Message, OnLoadArgs, OnLoadResult, PartialMessage, Plugin, PluginBuild } from 'esbuild';
 import { discover } from '../config/discovery';
+import { PREFIX } from '../debug';
 import { loadPlan } from '../config/plan';
 import type { PlanPatch, PlanTrace, Problem } from '../config/types';
 import { DeepTargets, matchFile, packageOf, type TargetTables } from '../core/match';
@@ -52,7 +53,7 @@ function setup(build: PluginBuild, options: WraptHooksOptions): void {
     trace.push(...found.trace);
   }
   const messages = (list: readonly (string | Problem)[]): PartialMessage[] =>
-    list.map((item) => (typeof item === 'string' ? { text: `wrapt-hooks: ${item}` } : { text: `wrapt-hooks: ${item.message}`, detail: item.code }));
+    list.map((item) => (typeof item === 'string' ? { text: `${PREFIX} ${item}` } : { text: `${PREFIX} ${item.message}`, detail: item.code }));
   // Strict mode turns every problem into a build error, as it turns them into errors at start-up.
   const report = (list: readonly (string | Problem)[]): { errors?: PartialMessage[]; warnings?: PartialMessage[] } =>
     plan.strict ? { errors: messages(list) } : { warnings: messages(list) };

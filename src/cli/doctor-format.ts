@@ -1,7 +1,7 @@
 // `wrapt-hooks doctor` for people: the report as aligned, optionally coloured text.
 import path = require('node:path');
 import type { DoctorReport } from './doctor-report';
-import type { EsmMode } from '../hooks/esm';
+import type { EsmMode } from '../hooks/node';
 
 type Env = Record<string, string | undefined>;
 

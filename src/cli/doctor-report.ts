@@ -1,6 +1,6 @@
 // The JSON report of `wrapt-hooks doctor --json`. Types only.
 import type { TargetKind } from '../core/targets';
-import type { EsmMode } from '../hooks/esm';
+import type { EsmMode } from '../hooks/node';
 
 /** The JSON report of `wrapt-hooks doctor --json` (format `version: 1`; fields are only ever added). */
 export interface DoctorReport {

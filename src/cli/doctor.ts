@@ -11,7 +11,7 @@ import { discover, findPackageRoot } from '../config/discovery';
 import { targetMistake, unknownDisabled } from '../config/target-checks';
 import { bundleCandidates, bundledReason } from '../bundlers/detect';
 import { describeCause } from '../errors';
-import { esmMode } from '../hooks/esm';
+import { esmMode } from '../hooks/node';
 import { disabledTargets } from '../core/disable';
 import { parseTarget, splitBare, type Target } from '../core/targets';
 import { builtinNames, didYouMean, installedPackages } from '../near-miss';

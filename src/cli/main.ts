@@ -3,17 +3,12 @@
 //   attach  traces and recipes in a running process, over its control socket (docs/attach.md);
 //   doctor  reads the config and the patch packages the way the preload would and reports what
 //           would happen and what is wrong, without running application or patch code.
+import { PREFIX } from '../debug';
 import { splitOptions, UsageError } from './args';
 import { attachCommand } from './attach';
 import { doctorCommand } from './doctor';
-
-// For the in-process tests of doctor (test/unit/): the report without a child process.
-export { diagnose } from './doctor';
 import { runCommand } from './run';
 import { packageVersion } from './version';
-
-/** The CLI's modules, for the in-process tests (src/cli/internals.ts). */
-export * as internals from './internals';
 
 const USAGE = `Usage: wrapt-hooks <command> [options]
 
@@ -65,10 +60,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`wrapt-hooks: ${(error as Error).message}\nRun "wrapt-hooks --help" for usage.\n`);
+      process.stderr.write(`${PREFIX} ${(error as Error).message}\nRun "wrapt-hooks --help" for usage.\n`);
       return 2;
     }
-    process.stderr.write(`wrapt-hooks: internal error: ${error instanceof Error ? error.stack : String(error)}\nPlease report it with the command you ran.\n`);
+    process.stderr.write(`${PREFIX} internal error: ${error instanceof Error ? error.stack : String(error)}\nPlease report it with the command you ran.\n`);
     return 1;
   }
 }

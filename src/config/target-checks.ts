@@ -4,6 +4,7 @@
 // Node 20). Cheap enough for every start: one existence check per application-file target and
 // per bare target shaped like a path, and a package lookup only after such a name matched a file.
 // No directory is listed here (near-miss names are doctor's and the exit summary's business).
+// existsSync: one access() call and no exception for the common answer (no such file).
 import { existsSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import path = require('node:path');
@@ -41,7 +42,7 @@ export function missingBuiltin(written: string, versions: string | undefined): {
  */
 export function targetMistake(target: Target, baseDir: string): string | undefined {
   if (target.kind === 'file') {
-    if (exists(target.key)) return undefined;
+    if (existsSync(target.key)) return undefined;
     return `the target "${target.written}" is a file of the application, and ${target.key} does not exist. Fix the path (relative to ${baseDir}) or remove the entry.`;
   }
   if (target.kind !== 'package' && target.kind !== 'deep') return undefined;
@@ -50,19 +51,14 @@ export function targetMistake(target: Target, baseDir: string): string | undefin
   // looked up.
   if (target.kind === 'package' && !FILE_LIKE.test(target.written)) return undefined;
   const local = path.join(baseDir, target.written);
-  if (!exists(local) || packageInstalled(target.name, baseDir)) return undefined;
+  if (!existsSync(local) || packageInstalled(target.name, baseDir)) return undefined;
   return `the target "${target.written}" is read as a package name (package "${target.name}" is not installed), but ${local} is a file of the application: write "./${target.written}" to patch that file.`;
-}
-
-function exists(file: string): boolean {
-  // existsSync: one access() call and no exception for the common answer (no such file).
-  return existsSync(file);
 }
 
 /** Is package `name` in one of the node_modules directories Node would search from `fromDir`? */
 function packageInstalled(name: string, fromDir: string): boolean {
   const lookup = createRequire(path.join(fromDir, 'noop.js')).resolve.paths(name) ?? [];
-  return lookup.some((dir) => exists(path.join(dir, name, 'package.json')));
+  return lookup.some((dir) => existsSync(path.join(dir, name, 'package.json')));
 }
 
 /**
@@ -74,7 +70,7 @@ export function unknownDisabled(disabled: ReadonlySet<string>, configured: Reado
   const messages: string[] = [];
   for (const key of disabled) {
     if (configured.has(key)) continue;
-    const hint = nearMiss().didYouMean(key, written);
+    const hint = loadNearMiss().didYouMean(key, written);
     messages.push(
       `WRAPT_HOOKS_DISABLE names "${key}", which is not a configured target, so it turns nothing off${hint === '' ? '' : `: ${hint}`} (targets: ${written.join(', ') || 'none'}). Fix the name, or remove it from WRAPT_HOOKS_DISABLE.`,
     );
@@ -82,7 +78,7 @@ export function unknownDisabled(disabled: ReadonlySet<string>, configured: Reado
   return messages;
 }
 
-/** The "did you mean" helpers (near-miss.ts, in dist/on-demand.js), loaded only when a name is wrong. */
-export function nearMiss(): typeof import('../near-miss') {
+/** The "did you mean" helpers (near-miss.ts), evaluated only when a name is wrong. */
+export function loadNearMiss(): typeof import('../near-miss') {
   return require('../near-miss') as typeof import('../near-miss');
 }

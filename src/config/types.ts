@@ -2,7 +2,9 @@
 // and the problems found on the way. Types only.
 import type { ErrorCode } from '../errors';
 import type { Target } from '../core/targets';
-import type { TraceOptions } from '../trace/options';
+import type { PlanTrace } from '../trace/options';
+
+export type { PlanTrace };
 
 export interface Problem {
   readonly code: ErrorCode;
@@ -23,18 +25,6 @@ export interface PlanPatch {
   /** Directory the specifier (and a relative target) resolves against. */
   readonly baseDir: string;
   /** For messages: the file and key that declared it. */
-  readonly origin: string;
-}
-
-export interface PlanTrace {
-  readonly target: string;
-  readonly path: string;
-  readonly spec: string;
-  /** The entry's options (`+stack`, `{ "slow": 5 }`, ...). */
-  readonly options: TraceOptions;
-  /** `options.stack > 0`. */
-  readonly stack: boolean;
-  readonly baseDir: string;
   readonly origin: string;
 }
 

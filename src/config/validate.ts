@@ -5,7 +5,7 @@ import { checkSpecifier, parseTarget, type Target } from '../core/targets';
 import { debug } from '../debug';
 import type { ErrorCode } from '../errors';
 import { isRange } from '../core/versions';
-import { missingBuiltin, nearMiss, targetMistake } from './target-checks';
+import { loadNearMiss, missingBuiltin, targetMistake } from './target-checks';
 import type { Section } from './types';
 import { OPTION_KEYS, readOptions, splitSpec, type OptionProblem, type TraceOptions } from '../trace/options';
 
@@ -97,7 +97,7 @@ function validatePatches(patches: unknown, where: string, baseDir: string, prefi
     if (missingBuiltinEntries(target, entries, problem)) continue;
     const parsed = parseTarget(target, baseDir);
     if (typeof parsed === 'string') {
-      const hint = target.startsWith('node:') ? nearMiss().didYouMean(target, nearMiss().builtinNames()) : '';
+      const hint = target.startsWith('node:') ? loadNearMiss().didYouMean(target, loadNearMiss().builtinNames()) : '';
       problem('WRAPT_HOOKS_CONFIG_INVALID', ['patches', target], `${parsed}${hint === '' ? '' : `: ${hint}`}.`);
       continue;
     }
@@ -237,7 +237,7 @@ export function parseTraceSpec(spec: unknown, baseDir: string): { target: string
 function unknownKeys(object: Record<string, unknown>, known: readonly string[], parts: readonly (string | number)[], problem: ProblemFn, after = ''): void {
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
-    const hint = nearMiss().didYouMean(key, known);
+    const hint = loadNearMiss().didYouMean(key, known);
     problem(
       'WRAPT_HOOKS_CONFIG_UNKNOWN_KEY',
       [...parts, key],

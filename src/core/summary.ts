@@ -3,10 +3,10 @@
 // applied, failed and skipped, and each target never imported with the likely reason. Runs once,
 // at exit, and only under WRAPT_HOOKS_DEBUG: the only place besides `doctor` where installed
 // packages are listed (for "did you mean express?").
-import { realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path = require('node:path');
-import { writeLine } from '../debug';
+import { PREFIX, writeLine } from '../debug';
 import { didYouMean, installedPackages } from '../near-miss';
 import type { Registry } from './registry';
 import type { Target } from './targets';
@@ -23,17 +23,17 @@ export function summaryLines(registry: Registry, argv: readonly string[], cwd: s
   const never = registry.neverImported();
   const at = (row: { target: string; version: string | undefined }): string => `${row.target}${row.version === undefined ? '' : `@${row.version}`}`;
   const lines = [
-    `wrapt-hooks: summary for pid ${process.pid} (${commandLine(argv, cwd)}): ${registry.applied.length} applied, ${registry.failed.length} failed, ${registry.skipped.length} skipped, ${never.length} never imported`,
+    `${PREFIX} summary for pid ${process.pid} (${commandLine(argv, cwd)}): ${registry.applied.length} applied, ${registry.failed.length} failed, ${registry.skipped.length} skipped, ${never.length} never imported`,
   ];
-  for (const row of registry.applied) lines.push(`wrapt-hooks:   applied ${at(row)} ${row.patch} ${(row.ms ?? 0).toFixed(2)}ms`);
-  for (const row of registry.failed) lines.push(`wrapt-hooks:   failed ${at(row)} ${row.patch}: ${firstLine(row.reason ?? '')}`);
-  for (const row of registry.skipped) lines.push(`wrapt-hooks:   skipped ${at(row)} ${row.patch}: ${row.reason ?? ''}`);
+  for (const row of registry.applied) lines.push(`${PREFIX}   applied ${at(row)} ${row.patch} ${(row.ms ?? 0).toFixed(2)}ms`);
+  for (const row of registry.failed) lines.push(`${PREFIX}   failed ${at(row)} ${row.patch}: ${firstLine(row.reason ?? '')}`);
+  for (const row of registry.skipped) lines.push(`${PREFIX}   skipped ${at(row)} ${row.patch}: ${row.reason ?? ''}`);
   let installed: Set<string> | undefined;
   const packages = (): Set<string> => (installed ??= installedPackages(cwd));
   let runner: string | undefined | null = null;
   for (const row of never) {
     const why = reason?.(row.target) ?? neverReason(row.parsed, argv, cwd, packages) ?? ownRegistryReason(row.parsed, (runner ??= ownRegistryRunner()));
-    lines.push(`wrapt-hooks:   never imported ${row.target} (${row.patches.join(', ')})${why === undefined ? '' : `: ${why}`}`);
+    lines.push(`${PREFIX}   never imported ${row.target} (${row.patches.join(', ')})${why === undefined ? '' : `: ${why}`}`);
   }
   return lines;
 }
@@ -53,7 +53,7 @@ export function commandLine(argv: readonly string[], cwd: string): string {
  */
 export function neverReason(target: Target, argv: readonly string[], cwd: string, packages: () => Set<string>): string | undefined {
   if (target.kind === 'file') {
-    if (!exists(target.key)) return `${target.key} does not exist`;
+    if (!existsSync(target.key)) return `${target.key} does not exist`;
     if (isEntryPoint(target.key, argv[1], cwd)) {
       return 'it is the entry point: Node.js runs it directly, not through require() or import, so no hook sees it load. Patch a module it loads, or start the application from another file';
     }
@@ -62,7 +62,7 @@ export function neverReason(target: Target, argv: readonly string[], cwd: string
   if (target.kind === 'builtin') return undefined;
   if (packageRoot(target.name, cwd) !== undefined) return undefined;
   const local = path.join(cwd, target.written);
-  if (exists(local)) return `package "${target.name}" is not installed, but ${local} exists: did you mean ./${target.written}?`;
+  if (existsSync(local)) return `package "${target.name}" is not installed, but ${local} exists: did you mean ./${target.written}?`;
   const hint = didYouMean(target.name, packages());
   if (hint !== '') return `package "${target.name}" is not installed: ${hint}`;
   return `package "${target.name}" is not installed from ${cwd}; if the application is bundled, build it with the wrapt-hooks/esbuild plugin`;
@@ -94,22 +94,13 @@ function isEntryPoint(file: string, script: string | undefined, cwd: string): bo
     }
   };
   const entry = path.resolve(cwd, script);
-  for (const candidate of [entry, `${entry}.js`, `${entry}.mjs`, `${entry}.cjs`]) if (exists(candidate)) return real(candidate) === real(file);
+  for (const candidate of [entry, `${entry}.js`, `${entry}.mjs`, `${entry}.cjs`]) if (existsSync(candidate)) return real(candidate) === real(file);
   return false;
 }
 
 function packageRoot(name: string, fromDir: string): string | undefined {
   const lookup = createRequire(path.join(fromDir, 'noop.js')).resolve.paths(name) ?? [];
-  return lookup.map((dir) => path.join(dir, name)).find((dir) => exists(path.join(dir, 'package.json')));
-}
-
-function exists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false; // not there, or not visible to us: either way not loadable
-  }
+  return lookup.map((dir) => path.join(dir, name)).find((dir) => existsSync(path.join(dir, 'package.json')));
 }
 
 function firstLine(text: string): string {

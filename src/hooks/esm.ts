@@ -12,8 +12,6 @@ import type { ImportHook, RegisterModule } from './esm-bridge';
 import type { MarkedSpecifier, TargetLists } from './loader';
 import { esmMode, moduleApi, type EsmMode } from './node';
 
-export { esmMode, type EsmMode } from './node';
-
 /** Installs the ESM side for `registry`'s targets; returns the mode used. */
 export function installEsm(registry: Registry): EsmMode {
   const mode = esmMode();

@@ -1,6 +1,6 @@
-// Which thread this is, in a file of its own (dist/thread.js): the preload entries ask before
-// they read the preload, because Node 20's module.register loader thread runs --require and
-// --import preloads too, and installs nothing there. Reading the preload there would cost every
+// Which thread this is: dist/start.js asks before it reads the preload, because Node 20's
+// module.register loader thread runs --require and --import preloads too, and installs nothing
+// there. Reading the preload there would cost every
 // start on Node 20 its parse (the main thread waits for the loader thread to be ready).
 /** Node's internal loader thread (Node 20's module.register thread runs --require preloads too). */
 export function isLoaderThread(): boolean {

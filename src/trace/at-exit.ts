@@ -7,7 +7,7 @@
 // application's own handler, added before or after, is left alone, and the process then lives
 // or dies as that handler decides. Loaded only when something has end-of-run work.
 import { onExit } from 'signal-exit';
-import { flushAll, isMainThread } from './writer';
+import { flushAll, isMainThread } from '../writer';
 
 /**
  * Runs `fn` once when the process ends: at 'exit' (natural end, `process.exit()`) or on a

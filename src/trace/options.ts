@@ -132,3 +132,16 @@ function describe(value: unknown): string {
   if (value === null || typeof value !== 'object') return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
 }
+
+/** A trace entry of the plan (config "trace", WRAPT_TRACE, a patch package's field). */
+export interface PlanTrace {
+  readonly target: string;
+  readonly path: string;
+  readonly spec: string;
+  /** The entry's options (`+stack`, `{ "slow": 5 }`, ...). */
+  readonly options: TraceOptions;
+  /** `options.stack > 0`. */
+  readonly stack: boolean;
+  readonly baseDir: string;
+  readonly origin: string;
+}

@@ -8,12 +8,11 @@
 // With export on (docs/opentelemetry.md), every event written here is also a span (`spans`,
 // otel/export.ts).
 import path = require('node:path');
-import { prefixSetting, type PrefixField } from '../env';
+import { PREFIX } from '../debug';
+import { jsonFormat, pathSetting, prefixSetting, type Env, type PrefixField } from '../env';
 import { describeCause, warn } from '../errors';
 import { globalSlot, KEYS } from '../global-state';
-import { fileSink, stderrSink, threadId, TraceFileRefused, type Sink } from './writer';
-
-type Env = Record<string, string | undefined>;
+import { fileSink, stderrSink, threadId, TraceFileRefused, type Sink } from '../writer';
 
 /**
  * Another destination for some lines, with its own format: `wrapt-hooks attach` gets the lines of
@@ -91,15 +90,15 @@ export function spanExport(): SpanExport | undefined {
 /** WRAPT_TRACE_FORMAT=json: one JSON object per line. */
 export function jsonLines(env: Env = process.env): boolean {
   const s = state();
-  return (s.json ??= (env['WRAPT_TRACE_FORMAT'] ?? '').trim().toLowerCase() === 'json');
+  return (s.json ??= jsonFormat(env['WRAPT_TRACE_FORMAT']));
 }
 
 /** The trace writer: WRAPT_TRACE_FILE (resolved against the working directory) or stderr. */
 export function traceSink(env: Env = process.env): Sink {
   const s = state();
   if (s.sink !== undefined) return s.sink;
-  const file = env['WRAPT_TRACE_FILE'];
-  if (file !== undefined && file.trim() !== '') {
+  const file = pathSetting(env['WRAPT_TRACE_FILE']);
+  if (file !== undefined) {
     const resolved = path.resolve(file);
     try {
       return (s.sink = fileSink(resolved));
@@ -166,13 +165,13 @@ function prefixFields(env: Env = process.env): readonly PrefixField[] {
  */
 export function linePrefix(time?: number): string {
   const fields = prefixFields();
-  if (fields.length === 0) return 'wrapt-hooks: ';
+  if (fields.length === 0) return `${PREFIX} `;
   let bracket = '';
   for (const field of fields) {
     const part = field === 'time' ? new Date(time ?? Date.now()).toISOString() : field === 'pid' ? `pid ${process.pid}` : `tid ${tid()}`;
     bracket += bracket === '' ? part : ` ${part}`;
   }
-  return `wrapt-hooks: [${bracket}] `;
+  return `${PREFIX} [${bracket}] `;
 }
 
 /**
@@ -180,7 +179,7 @@ export function linePrefix(time?: number): string {
  * prefix. A closed stderr is not an error of ours (the writer drops the line).
  */
 export function stderrLine(line: string): void {
-  const text = line.startsWith('wrapt-hooks: ') ? `${linePrefix()}${line.slice('wrapt-hooks: '.length)}` : line;
+  const text = line.startsWith(`${PREFIX} `) ? `${linePrefix()}${line.slice(PREFIX.length + 1)}` : line;
   stderrSink().write(text.endsWith('\n') ? text : `${text}\n`);
 }
 

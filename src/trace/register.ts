@@ -1,13 +1,12 @@
 // Tracing without a patch file: `trace` entries, WRAPT_TRACE and `run --trace` become lazy
 // post-import hooks that wrap one function each (tracer.ts) when its target loads. Nothing
 // loads or wraps until then.
-import type { PlanTrace } from '../config/types';
 import { describeCause, report } from '../errors';
 import { resolvePath, wrapFunctionWrapper } from '../wrap/patches';
 import type { Registry } from '../core/registry';
 import { parseTarget } from '../core/targets';
 import { loadInspect } from './format';
-import { mergeOptions } from './options';
+import { mergeOptions, type PlanTrace } from './options';
 import { jsonLines, traceSink, type Route } from './output';
 import { loadPromiseHooks } from './promises';
 import { Stats, statsFor } from './summary';

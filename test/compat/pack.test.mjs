@@ -62,8 +62,7 @@ test('the tarball holds what users run and nothing else; nothing runs at their i
   assert.deepEqual(stray, []);
   for (const file of [
     'dist/preload.js',
-    'dist/on-demand.js',
-    'dist/thread.js',
+    'dist/start.js',
     'dist/index.js',
     'dist/index.d.ts',
     'dist/cli.js',
@@ -74,8 +73,6 @@ test('the tarball holds what users run and nothing else; nothing runs at their i
     'dist/recipes/http/index.js',
   ])
     assert.ok(files.includes(file), file);
-  // The in-process tests' entry to the internal modules is not published.
-  assert.ok(!files.some((file) => file.startsWith('dist/internals.js')), 'dist/internals.js is not in the tarball');
   const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
   for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
     assert.equal(scripts[hook], undefined, `package.json runs "${hook}" at every install`);

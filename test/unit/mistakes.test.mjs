@@ -8,10 +8,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { internals } from './internals.mjs';
+import { cli, internals } from './internals.mjs';
 
 const { validate, plan, search, errors, patchLoader, targetChecks, nearMiss, summary, registry, loadError } = internals();
-const { diagnose } = createRequire(import.meta.url)('../../dist/cli.js');
+const { diagnose } = cli.internals.doctor;
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
 /** A directory with `files` ({ relative path: text or object }), its real path. */

@@ -12,8 +12,8 @@ import { warningsOf } from './stages.mjs';
 
 const { registry: registryModule, match } = internals();
 const require = createRequire(import.meta.url);
-/** The library (wrappers), from the same bundle. */
-const wrap = require('../../dist/index.js');
+/** The library (wrappers): the same modules as the registry's. */
+const wrap = internals().library;
 
 /** A fresh registry whose hooks and specifiers resolve in `dir`. */
 function setup(dir) {

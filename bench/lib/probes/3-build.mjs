@@ -22,21 +22,10 @@ const SHIPPED = {
   external: ['import-in-the-middle', 'import-in-the-middle/*', 'semver', 'semver/*', 'cosmiconfig', 'cosmiconfig/*', 'typescript'],
 };
 
-// An empty module in place of src/internals.ts: not a candidate (the in-process tests need it),
-// a measurement of what the internals' namespace objects cost every start.
-const stubInternals = {
-  name: 'stub-internals',
-  setup(build) {
-    build.onResolve({ filter: /[\\/]internals$/ }, () => ({ path: 'internals-stub', namespace: 'stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export {};', loader: 'ts' }));
-  },
-};
-
 export const VARIANTS = {
   'shipped options (control)': {},
   minifySyntax: { minifySyntax: true },
   'minified (whitespace + syntax, as before the reshape)': { minifySyntax: true, minifyWhitespace: true, sourcemap: false },
-  'without internals() (diagnosis only)': { plugins: [stubInternals] },
 };
 
 let built;

@@ -26,7 +26,7 @@
 // through that function instead: whatever is queued for fd 2 is written first, so the order
 // holds, and from then on the replacement owns the line (docs/tracing.md says what it can lose).
 import fs = require('node:fs');
-import { globalSlot, KEYS } from '../global-state';
+import { globalSlot, KEYS } from './global-state';
 
 // Taken before any patch can wrap them: tracing `fs#writeSync` must not trace its own output.
 const writeSync = fs.writeSync;
@@ -279,7 +279,7 @@ class FdSink implements Sink {
         this.drain(true);
       });
       // A signal that ends the process runs no 'exit' listener.
-      (require('./at-exit') as typeof import('./at-exit')).atExit(() => this.drain(true));
+      (require('./trace/at-exit') as typeof import('./trace/at-exit')).atExit(() => this.drain(true));
     }
   }
 

@@ -1,0 +1,149 @@
+// What register.js, register.mjs and dist/index.js read first (dist/start.js, built apart from
+// the preload): which thread this is, and dist/preload.js compiled from a V8 code cache.
+//
+// dist/preload.js is one file that holds everything (the library, tracing, recipes, discovery),
+// each module evaluated on first use. V8 still reads and pre-parses every byte of a file it
+// compiles; a code cache made after the first start's bootstrap holds the parsed file and the
+// functions that start compiled, so later starts skip both (docs/performance.md). The cache is
+// only ever for this one file: the application's modules are compiled by Node as always.
+//
+// The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
+// one file per build of dist/preload.js, Node version and architecture, and is checked against
+// the file's size and modification time too (an edited dist/preload.js gets a new entry). V8
+// rejects data made by another V8 or with other flags; a rejected, unreadable or unwritable
+// cache costs nothing but the compile Node would have done. NODE_DISABLE_COMPILE_CACHE (Node's
+// own switch for its compile cache) turns it off, and so does --enable-source-maps.
+import fs = require('node:fs');
+import path = require('node:path');
+import vm = require('node:vm');
+import Module = require('node:module');
+import { isLoaderThread } from './hooks/thread';
+
+export { isLoaderThread };
+
+/** sha256 of dist/preload.js as built (scripts/build.mjs defines it; a content hash costs no start a hash). */
+declare const PRELOAD_BUILD_HASH: string;
+
+type Preload = typeof import('./preload');
+
+const FILE = path.join(__dirname, 'preload.js');
+const WRAPPER = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
+/** Entries older than this are removed when a new one is written (other builds, other Nodes). */
+const STALE_MS = 30 * 24 * 60 * 60 * 1000;
+
+interface Pending {
+  script: vm.Script;
+  file: string;
+}
+
+let pending: Pending | undefined;
+
+/** Runs the preload once per thread (register.js, register.mjs); nothing in Node 20's loader thread. */
+export function start(entry: 'require' | 'import'): void {
+  if (isLoaderThread()) return;
+  // The cache is made after a bootstrap that installed hooks, so that it holds the functions
+  // such a start compiles (a start with nothing to patch compiles a few of them).
+  if (load().bootstrap(entry).skipped === undefined) saveCache();
+}
+
+/** dist/preload.js's exports: the module already loaded, else compiled with the code cache. */
+export function load(): Preload {
+  const loaded = require.cache[FILE];
+  if (loaded !== undefined) return loaded.exports as Preload;
+  let compiled: { script: vm.Script; cacheFile: string | undefined; accepted: boolean } | undefined;
+  try {
+    // Node maps stack traces through source maps only for the files its loader compiles: with
+    // --enable-source-maps, the preload is one of them (readable traces over a faster start).
+    if (process.sourceMapsEnabled !== true) compiled = compile();
+  } catch {
+    // Anything odd about the file system or vm: Node's own loader, as without a cache.
+  }
+  if (compiled === undefined) return require(FILE) as Preload;
+  // What Node's loader would make of the file: a module in require.cache (so that a later
+  // require('./preload.js') gets this one), its own require, the wrapper's arguments.
+  const preload = new Module(FILE, module);
+  preload.filename = FILE;
+  preload.paths = require.resolve.paths('wrapt-hooks') ?? [];
+  require.cache[FILE] = preload;
+  try {
+    const run = compiled.script.runInThisContext() as (...args: unknown[]) => void;
+    run.call(preload.exports, preload.exports, Module.createRequire(FILE), preload, FILE, __dirname);
+  } catch (error) {
+    delete require.cache[FILE];
+    throw error;
+  }
+  preload.loaded = true;
+  if (compiled.cacheFile !== undefined && !compiled.accepted) pending = { script: compiled.script, file: compiled.cacheFile };
+  return preload.exports as Preload;
+}
+
+function compile(): { script: vm.Script; cacheFile: string | undefined; accepted: boolean } {
+  const source = fs.readFileSync(FILE, 'utf8');
+  const dir = cacheDir();
+  let cacheFile: string | undefined;
+  let cachedData: Buffer | undefined;
+  if (dir !== undefined) {
+    const stats = fs.statSync(FILE);
+    cacheFile = path.join(dir, `${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`);
+    try {
+      cachedData = fs.readFileSync(cacheFile);
+    } catch {
+      // First start with this build and Node: the entry is written after the bootstrap.
+    }
+  }
+  const script = new vm.Script(WRAPPER[0] + source + WRAPPER[1], {
+    filename: FILE,
+    ...(cachedData === undefined ? {} : { cachedData }),
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  return { script, cacheFile, accepted: cachedData !== undefined && script.cachedDataRejected !== true };
+}
+
+/**
+ * The per-user cache directory, or undefined when there is none to trust: it must be a
+ * directory of this user that no one else can write (created so when missing).
+ */
+function cacheDir(): string | undefined {
+  const env = process.env;
+  if (env['NODE_DISABLE_COMPILE_CACHE'] !== undefined && env['NODE_DISABLE_COMPILE_CACHE'] !== '') return undefined;
+  let base: string | undefined;
+  if (process.platform === 'win32') base = env['LOCALAPPDATA'];
+  else if (env['XDG_CACHE_HOME'] !== undefined && path.isAbsolute(env['XDG_CACHE_HOME'])) base = env['XDG_CACHE_HOME'];
+  else if (env['HOME'] !== undefined && path.isAbsolute(env['HOME'])) base = path.join(env['HOME'], '.cache');
+  if (base === undefined) return undefined;
+  const dir = path.join(base, 'wrapt-hooks');
+  let stats: fs.Stats | undefined;
+  try {
+    stats = fs.lstatSync(dir);
+  } catch {
+    // Missing: created below.
+  }
+  if (stats === undefined) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    stats = fs.lstatSync(dir);
+  }
+  if (!stats.isDirectory()) return undefined;
+  if (process.platform !== 'win32' && (stats.uid !== process.getuid?.() || (stats.mode & 0o077) !== 0)) return undefined;
+  return dir;
+}
+
+/** Writes the code cache of the start that just ran, once, when there was none or V8 rejected it. */
+function saveCache(): void {
+  const job = pending;
+  pending = undefined;
+  if (job === undefined) return;
+  try {
+    const temporary = `${job.file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, job.script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(temporary, job.file);
+    const dir = path.dirname(job.file);
+    const now = Date.now();
+    for (const name of fs.readdirSync(dir)) {
+      if (!name.endsWith('.v8') && !name.endsWith('.tmp')) continue;
+      const entry = path.join(dir, name);
+      if (now - fs.statSync(entry).mtimeMs > STALE_MS) fs.rmSync(entry, { force: true });
+    }
+  } catch {
+    // A read-only or full disk: the next start compiles again.
+  }
+}
