@@ -94,7 +94,7 @@ const config = { socketPath: process.env.MYSOCK, user: 'root', database: 'mysql'
     .filter((line) => line.startsWith('wrapt-hooks: '))
     .map((line) => line.replace(/\d+\.\d+ms$/, 'Nms'));
   assert.deepEqual(lines, [
-    'wrapt-hooks: sql CREATE TEMPORARY TABLE users ( id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) UNIQUE ) [0 params] -> 0 changes Nms',
+    'wrapt-hooks: sql CREATE TEMPORARY TABLE users ( id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) UNIQUE ) [0 params] -> done Nms',
     'wrapt-hooks: sql INSERT INTO users (name) VALUES (?), (?) [2 params] -> 2 changes Nms',
     'wrapt-hooks: sql SELECT name FROM users WHERE id > ? [1 param] -> 2 rows Nms',
     "wrapt-hooks: sql INSERT INTO users (name) VALUES (?) [1 param] -> error Error [ER_DUP_ENTRY]: Duplicate entry '[redacted]' for key 'name' Nms",

@@ -8,7 +8,6 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const protobuf = require('protobufjs');
 
 const OTLP_TRACE = `
 syntax = "proto3";
@@ -34,7 +33,10 @@ message AnyValue {
 message ArrayValue { repeated AnyValue values = 1; }
 message KeyValueList { repeated KeyValue values = 1; }
 `;
-const Request = protobuf.parse(OTLP_TRACE, { keepCase: false }).root.lookupType('otlp.ExportTraceServiceRequest');
+// protobufjs is installed into test/compat/otel by the suite's own before() (layOut), which runs
+// after this module is imported: the message type is built at the first protobuf request.
+let request;
+const Request = () => (request ??= require('protobufjs').parse(OTLP_TRACE, { keepCase: false }).root.lookupType('otlp.ExportTraceServiceRequest'));
 
 const hex = (value) => (value === undefined || value === null ? '' : typeof value === 'string' ? value : Buffer.from(value).toString('hex'));
 
@@ -91,7 +93,7 @@ export async function startReceiver(port = 0) {
       requests.push({ path: req.url, contentType: type, headers: req.headers });
       try {
         if (type.startsWith('application/json')) spans.push(...spansOf(JSON.parse(body.toString('utf8')), 'http/json'));
-        else spans.push(...spansOf(Request.toObject(Request.decode(body), { longs: String, defaults: false }), 'http/protobuf'));
+        else spans.push(...spansOf(Request().toObject(Request().decode(body), { longs: String, defaults: false }), 'http/protobuf'));
         receiver.onSpans?.();
         res.writeHead(200, { 'content-type': type.startsWith('application/json') ? 'application/json' : 'application/x-protobuf' });
         res.end(type.startsWith('application/json') ? '{}' : '');
