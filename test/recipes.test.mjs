@@ -199,7 +199,7 @@ const node = process.execPath;
   try { cp.execSync('exit 2', { stdio: 'ignore' }); } catch (error) { console.log('execSync', error.status); }
   cp.execFileSync(node, ['child.js']);
   await new Promise((resolve) => cp.execFile(node, ['child.js', '0', '--password', 'hunter5', '-u', 'bob:hunter6', 'https://ghp_tok7@github.com/o/r'], resolve));
-  await new Promise((resolve) => cp.exec('mysql -phunter8 app 2>/dev/null', resolve));
+  await new Promise((resolve) => cp.exec('mysql_wrapt_not_installed -phunter8 app 2>/dev/null', resolve));
   const sleeper = cp.spawn('sleep', ['5']);
   sleeper.kill('SIGTERM');
   await done(sleeper);
@@ -226,7 +226,7 @@ const node = process.execPath;
       'child_process summary NODE calls=6 errors=3',
       'child_process summary echo calls=1 errors=0',
       'child_process summary exit calls=1 errors=1',
-      'child_process summary mysql calls=1 errors=1',
+      'child_process summary mysql_wrapt_not_installed calls=1 errors=1',
       'child_process summary sleep calls=1 errors=1',
       'child_process summary no-such-command-wrapt calls=1 errors=1',
     ],
@@ -244,7 +244,7 @@ const node = process.execPath;
       'child_process execSync exit 2 -> exit 2 Nms',
       `child_process execFileSync ${node} child.js -> exit 0 Nms`,
       `child_process execFile ${node} child.js 0 --password [redacted] -u bob:[redacted] https://[redacted]@github.com/o/r -> exit 0 Nms`,
-      'child_process exec mysql -p[redacted] app 2>/dev/null -> exit 127 Nms',
+      'child_process exec mysql_wrapt_not_installed -p[redacted] app 2>/dev/null -> exit 127 Nms',
       'child_process spawn sleep 5 -> signal SIGTERM Nms',
       'child_process spawn no-such-command-wrapt -> error Error [ENOENT]: spawn no-such-command-wrapt ENOENT Nms',
     ],
