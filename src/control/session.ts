@@ -217,7 +217,7 @@ class Session {
     for (const { url, filename, keys } of loadedEsmTargets(targetTables(wanted), loadedScriptUrls())) {
       let namespace: unknown;
       try {
-        namespace = await importByUrl(url);
+        namespace = await import(url);
       } catch {
         continue; // a module that failed to evaluate: nothing to trace in it
       }
@@ -419,10 +419,3 @@ function safeCwd(): string {
     return '/';
   }
 }
-
-/**
- * `import(url)` from code that Node compiles itself: dist/preload.js runs from a V8 code cache
- * (src/start.ts), and on Node 20 a function deserialized from that cache can lose the
- * dynamic-import callback its script was compiled with, so `import()` written in it may reject.
- */
-const importByUrl = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
