@@ -3,8 +3,7 @@
 // registration installs the module hooks, since a hook that can never fire is no use.
 import { discover } from './config/discovery';
 import { report, WraptHooksError } from './errors';
-import { ensureHooks } from './hooks/index';
-import { getRegistry } from './core/registry';
+import { ensureHooks, getRegistry } from './hooks/index';
 import type { DiscoverOptions, Hook, PatchFn } from './types';
 
 /**

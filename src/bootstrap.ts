@@ -83,10 +83,8 @@ export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult 
       return result;
     }
 
-    const { getRegistry } = require('./core/registry') as typeof import('./core/registry');
-    const registry = getRegistry();
-    registry.strict = strict;
-    if (disable !== undefined) registry.disabled = disable;
+    const { getRegistry } = require('./hooks/index') as typeof import('./hooks/index');
+    const registry = getRegistry({ strict, disabled: disable });
     // Before the traces and recipes are registered: their wrappers see that export is on.
     if (plan.export === 'otel') (require('./otel/export') as typeof import('./otel/export')).enableExport();
     const configured = apply(registry, plan);

@@ -8,8 +8,10 @@ export const KEYS = Object.freeze({
   bootstrapped: Symbol.for('wrapt-hooks.bootstrapped@1'),
   /** hooks/index.ts: the module hooks are installed in this thread (the ESM mode). */
   installed: Symbol.for('wrapt-hooks.installed@1'),
-  /** core/registry.ts: this thread's registry. */
-  registry: Symbol.for('wrapt-hooks.registry@1'),
+  /** hooks/index.ts: this thread's registry (core/registry.ts). */
+  registry: Symbol.for('wrapt-hooks.registry@2'),
+  /** core/apply-hook.ts: what a built-in patch returns when it could not apply (its reason). */
+  notApplied: Symbol.for('wrapt-hooks.not-applied@1'),
   /** wrap/wrappers.ts: brand of a wrapper function, holding its original. */
   originals: Symbol.for('wrapt-hooks.originals@1'),
   /** wrap/exports-copy.ts: the CommonJS exports a config patch or trace is running on at their first load. */

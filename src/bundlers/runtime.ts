@@ -4,7 +4,7 @@
 // becomes a module instance of the registry (core/bundled.ts).
 import path = require('node:path');
 import { bundledLoad } from '../core/bundled';
-import { getRegistry, type Registry } from '../core/registry';
+import type { Registry } from '../core/registry';
 import { parseTarget } from '../core/targets';
 import { debug } from '../debug';
 import { exportSetting, flag } from '../env';
@@ -31,9 +31,8 @@ export function installBundle(
     debug('bundle: WRAPT_HOOKS_DISABLE: everything is off');
     return undefined;
   }
-  const registry = getRegistry();
-  if (baked.strict || flag(process.env['WRAPT_HOOKS_STRICT'])) registry.strict = true;
-  if (disable !== undefined) registry.disabled = disable;
+  const hooks = require('../hooks/index') as typeof import('../hooks/index');
+  const registry = hooks.getRegistry({ strict: baked.strict || flag(process.env['WRAPT_HOOKS_STRICT']), disabled: disable });
   debug(`bundle: config ${baked.config ?? '(none)'} baked in at build time (patches: ${baked.patches.length}, traces: ${baked.trace.length})`);
   // A declaration registers once: when a bundle is evaluated again, when two bundles of one
   // build run in one process, and when the preload found the same config file beside the bundle.
@@ -68,7 +67,7 @@ export function installBundle(
       summary: baked.traceSummary || flag(process.env['WRAPT_TRACE_SUMMARY']),
     });
   // Builtin targets, and targets the build left outside the bundle (external), are loaded by Node.
-  if (registry.hasTargets()) (require('../hooks/index') as typeof import('../hooks/index')).ensureHooks(registry);
+  if (registry.hasTargets()) hooks.ensureHooks(registry);
   const bundle = ++bundles;
   onInstalled(registry);
   return { loaded: (module, value, bindings) => bundledLoad(registry, bundle, module, value, bindings) };

@@ -19,13 +19,13 @@
 import type { Socket } from 'node:net';
 import { parseTraceEntry, optionProblem } from '../config/validate';
 import { discover } from '../config/discovery';
-import { getRegistry, type Registry } from '../core/registry';
+import type { Registry } from '../core/registry';
 import { loadSpecifier } from '../core/patch-loader';
 import { parseTarget, type Target } from '../core/targets';
 import { DeepTargets, type TargetTables } from '../core/match';
 import { describeCause } from '../errors';
 import { KEYS } from '../global-state';
-import { ensureHooks } from '../hooks/index';
+import { ensureHooks, getRegistry } from '../hooks/index';
 import type { BootstrapResult } from '../bootstrap';
 import { RECIPE_PREFIX, listenLazily, recipeNames, startRecipe } from '../recipes/discover';
 import { loadRecipe } from '../recipes/index';

@@ -1,5 +1,7 @@
-// The registry's records: hooks, module instances, load events and summary rows. Types only.
+// The registry's records: hooks, module instances, load events and summary rows, and what the
+// registry is made with and tells its listeners. Types only.
 import type { Hook, ModuleInfo } from '../types';
+import type { TargetTables } from './match';
 import type { Target } from './targets';
 
 export type Format = ModuleInfo['format'];
@@ -87,4 +89,28 @@ export interface SummaryRow {
   patch: string;
   ms?: number;
   reason?: string;
+}
+
+/** What the thread's registry is made with. */
+export interface RegistryOptions {
+  /** WRAPT_HOOKS_STRICT / "strict": a problem throws instead of warning. */
+  readonly strict?: boolean | undefined;
+  /** Targets switched off by WRAPT_HOOKS_DISABLE (canonical keys). */
+  readonly disabled?: ReadonlySet<string> | undefined;
+  /** Where a hook that fires at once finds the modules loaded before it (hooks/loaded.ts); without it, only instances the registry has seen. */
+  readonly findLoaded?: FindLoaded;
+}
+
+/**
+ * Hands `load` a load event for each module of `target` that is loaded already and that the
+ * registry has not `seen` (an instance key, and the CommonJS module object where there is one).
+ */
+export type FindLoaded = (target: Target, tables: TargetTables, seen: (key: string, module?: object) => boolean, load: (event: LoadEvent) => void) => void;
+
+/** What the module hooks hear from the registry (`Registry.listen`). */
+export interface RegistryListener {
+  /** A target key gained its first hook. */
+  readonly newTarget?: (target: Target) => void;
+  /** A patch replaced a module instance's exports: `before` -> `after`. */
+  readonly replaced?: (before: unknown, after: unknown) => void;
 }

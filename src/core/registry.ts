@@ -1,54 +1,86 @@
-// The post-import hook registry: which hooks wait for which targets, which module instances
-// have been seen, and firing each hook once per instance. It knows nothing of how modules are
-// intercepted (hooks/*) nor of config files: both call into it.
+// The post-import hook registry: who waits for what (hook-table.ts), which module instances have
+// loaded (instances.ts), and firing each hook once per instance (apply-hook.ts runs one and says
+// what came of it; this file counts, reports and accepts it). It knows nothing of how modules are
+// intercepted (hooks/*) nor of config files: both call into it. The module hooks hear of new
+// targets and replaced exports through `listen`, and the thread's registry is made by hooks/index.ts
+// with the way to find modules loaded before a hook (hooks/loaded.ts).
 import { syncBuiltinESMExports } from 'node:module';
 import { debug } from '../debug';
-import { globalSlot, KEYS } from '../global-state';
-import { describeCause, report } from '../errors';
+import { report } from '../errors';
+import type { Hook } from '../types';
+import { applyHook, PatchFunctions } from './apply-hook';
+import { HookTable, nextHookId } from './hook-table';
+import { Instances } from './instances';
+import type { TargetTables } from './match';
+import { replacesExports } from './patch-result';
 import { checkSpecifier, parseTarget, type Target } from './targets';
-import { DeepTargets, matchRequired, packageOf, type TargetTables } from './match';
-import { thrownAt } from './load-error';
-import { loadBundled, loadSpecifier, type Lazy } from './patch-loader';
-import { packageVersion, replacesExports } from './patch-result';
-import { followBuiltinSync, mutableCopy, syncView, twinOf } from './views';
-import { satisfies } from './versions';
-import { withExportsCopy } from '../wrap/exports-copy';
-import type { Hook, ModuleInfo, PatchFn } from '../types';
-import type { DeclaredPatch, HookOptions, HookRecord, Instance, LoadEvent, SummaryRow } from './registry-types';
+import { followBuiltinSync, syncView } from './views';
+import type { DeclaredPatch, FindLoaded, HookOptions, HookRecord, Instance, LoadEvent, RegistryListener, RegistryOptions, SummaryRow } from './registry-types';
 
-export type { DeclaredPatch, Format, HookOptions, LoadEvent, SummaryRow } from './registry-types';
+export type { DeclaredPatch, Format, HookOptions, LoadEvent, RegistryOptions, SummaryRow } from './registry-types';
 
-let nextId = 1;
+/** The exit summary's rows: each hook on each instance, by what came of it. */
+export interface Summary {
+  readonly applied: readonly SummaryRow[];
+  readonly failed: readonly SummaryRow[];
+  readonly skipped: readonly SummaryRow[];
+}
 
 export class Registry implements TargetTables {
-  strict = false;
+  private readonly table = new HookTable();
+  private readonly instances = new Instances();
+  private readonly patches = new PatchFunctions();
+  private readonly listeners: RegistryListener[] = [];
+  private readonly rows = { applied: [] as SummaryRow[], failed: [] as SummaryRow[], skipped: [] as SummaryRow[] };
+  private readonly findLoaded: FindLoaded | undefined;
+  private strictMode: boolean;
+  private disabledKeys: ReadonlySet<string>;
+
+  // The target keys by kind, which the module hooks test each load against (match.ts).
+  readonly builtins = this.table.builtins;
+  readonly packages = this.table.packages;
+  readonly deep = this.table.deep;
+  readonly files = this.table.files;
+
+  constructor(options: RegistryOptions = {}) {
+    this.strictMode = options.strict === true;
+    this.disabledKeys = options.disabled ?? new Set();
+    this.findLoaded = options.findLoaded;
+  }
+
+  /** Does a problem throw (WRAPT_HOOKS_STRICT) instead of warning? */
+  get strict(): boolean {
+    return this.strictMode;
+  }
+
   /** Targets switched off by WRAPT_HOOKS_DISABLE (canonical keys). */
-  disabled: ReadonlySet<string> = new Set();
-  disabledAll = false;
+  get disabled(): ReadonlySet<string> {
+    return this.disabledKeys;
+  }
 
-  readonly builtins = new Set<string>();
-  readonly packages = new Set<string>();
-  readonly deep = new DeepTargets();
-  readonly files = new Set<string>();
+  /**
+   * The flags of a later start in this thread (a bundle's baked config after the preload's, or
+   * the preload after the API made the registry): strict stays on once on; WRAPT_HOOKS_DISABLE
+   * (one variable per process) gives the disabled targets.
+   */
+  adopt(options: Pick<RegistryOptions, 'strict' | 'disabled'>): void {
+    if (options.strict === true) this.strictMode = true;
+    if (options.disabled !== undefined) this.disabledKeys = options.disabled;
+  }
 
-  readonly applied: SummaryRow[] = [];
-  readonly failed: SummaryRow[] = [];
-  readonly skipped: SummaryRow[] = [];
+  /** Tells `listener` of new targets and replaced exports from now on; returns the function that stops it. */
+  listen(listener: RegistryListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at !== -1) this.listeners.splice(at, 1);
+    };
+  }
 
-  /** Called once for each target key that gains its first hook; the module hooks listen. */
-  onNewTarget: ((target: Target) => void) | undefined;
-  /** Called when a patch replaces a module's exports (`before` -> `after`); the CommonJS hook listens. */
-  onReplace: ((before: unknown, after: unknown) => void) | undefined;
-
-  /** Set by `notApplied` while a built-in patch (a trace) runs: it returned but did nothing. */
-  private failure: string | undefined;
-
-  private readonly hooksByTarget = new Map<string, HookRecord[]>();
-  private readonly instances = new Map<string, Instance>();
-  private readonly instancesByTarget = new Map<string, Instance[]>();
-  private readonly lazy = new Map<string, Lazy>();
-  private readonly versions = new Map<string, string | undefined>();
-  private readonly targetsWritten = new Map<string, Target>();
+  /** What came of each hook on each instance so far (the exit summary's rows). */
+  summary(): Summary {
+    return this.rows;
+  }
 
   /** Registers a patch declared by a config file or a patch package (its target already parsed). */
   registerPatch(patch: DeclaredPatch, options: { immediate: boolean; planned?: boolean }): () => void {
@@ -59,92 +91,59 @@ export class Registry implements TargetTables {
   register(hook: Hook, targetWritten: string | Target, options: HookOptions): () => void {
     const target = typeof targetWritten === 'string' ? parseTarget(targetWritten, options.baseDir) : targetWritten;
     if (typeof target === 'string') {
-      report(this.strict, 'WRAPT_HOOKS_INVALID_ARGUMENT', `${options.origin}: ${target}.`);
+      report(this.strictMode, 'WRAPT_HOOKS_INVALID_ARGUMENT', `${options.origin}: ${target}.`);
       return noop;
     }
     if (typeof hook === 'string') {
       const problem = checkSpecifier(hook);
       if (problem !== undefined) {
-        report(this.strict, 'WRAPT_HOOKS_INVALID_ARGUMENT', `${options.origin}: ${problem}.`);
+        report(this.strictMode, 'WRAPT_HOOKS_INVALID_ARGUMENT', `${options.origin}: ${problem}.`);
         return noop;
       }
     } else if (typeof hook !== 'function') {
       report(
-        this.strict,
+        this.strictMode,
         'WRAPT_HOOKS_INVALID_ARGUMENT',
         `${options.origin}: the hook for "${target.written}" must be a function or a "<module>#<export>" string, got ${hook === null ? 'null' : typeof hook}.`,
       );
       return noop;
     }
     const label = typeof hook === 'string' ? hook : hook.name ? `${hook.name}()` : '(anonymous function)';
-    if (this.disabledAll || this.disabled.has(target.key)) {
+    if (this.disabledKeys.has(target.key)) {
       debug(`skip ${target.written} ${label}: disabled by WRAPT_HOOKS_DISABLE`);
-      if (options.planned === true) this.skipped.push({ target: target.written, version: undefined, patch: label, reason: 'disabled by WRAPT_HOOKS_DISABLE' });
+      if (options.planned === true)
+        this.rows.skipped.push({ target: target.written, version: undefined, patch: label, reason: 'disabled by WRAPT_HOOKS_DISABLE' });
       return noop;
     }
-    const record: HookRecord = { id: nextId++, target, hook, options, label, active: true };
-    let list = this.hooksByTarget.get(target.key);
-    if (list === undefined) {
-      list = [];
-      this.hooksByTarget.set(target.key, list);
-      this.tableFor(target).add(target.key);
-      this.targetsWritten.set(target.key, target);
-      this.onNewTarget?.(target);
-    }
-    list.push(record);
+    const record: HookRecord = { id: nextHookId(), target, hook, options, label, active: true };
+    if (this.table.add(record)) for (const listener of this.listeners) listener.newTarget?.(target);
     if (options.immediate) this.fireLoaded(target);
     return () => this.unregister(record);
   }
 
-  /** Called by a built-in patch (a trace) that returns normally but could not apply: counted as failed in the summary. */
-  notApplied(reason: string): void {
-    this.failure = reason;
-  }
-
   /** Is the declaration at `origin` (a config file and key) already registered for target `key`? A bundle's baked config is, when the same file is also found beside it. */
   isDeclared(key: string, origin: string): boolean {
-    return this.hooksByTarget.get(key)?.some((record) => record.active && record.options.origin === origin) ?? false;
+    return this.table.hooksOf(key)?.some((record) => record.active && record.options.origin === origin) ?? false;
   }
 
   /** Targets that have at least one active hook. */
   targets(): Target[] {
-    return [...this.targetsWritten.values()];
+    return this.table.targets();
   }
 
   hasTargets(): boolean {
-    return this.hooksByTarget.size > 0;
+    return this.table.size > 0;
+  }
+
+  /** Is `key` (a builtin name, package name, normalized deep path or absolute file) a target? O(1). */
+  isTarget(key: string): boolean {
+    return this.table.has(key);
   }
 
   private unregister(record: HookRecord): void {
     if (!record.active) return;
     record.active = false;
-    const list = this.hooksByTarget.get(record.target.key);
-    if (list === undefined) return;
-    const at = list.indexOf(record);
-    if (at !== -1) list.splice(at, 1);
-    if (list.length === 0) {
-      this.hooksByTarget.delete(record.target.key);
-      this.tableFor(record.target).delete(record.target.key);
-      this.targetsWritten.delete(record.target.key);
-    }
-  }
-
-  private tableFor(target: Target): Set<string> {
-    switch (target.kind) {
-      case 'builtin':
-        return this.builtins;
-      case 'package':
-        return this.packages;
-      case 'deep':
-        return this.deep;
-      case 'file':
-        return this.files;
-    }
-  }
-
-  /** Is `key` (a builtin name, package name, normalized deep path or absolute file) a target? O(1). */
-  isTarget(key: string): boolean {
-    return this.hooksByTarget.has(key);
+    this.table.remove(record);
   }
 
   /**
@@ -152,7 +151,7 @@ export class Registry implements TargetTables {
    * not fired for this instance and returns what a `require` caller should receive.
    */
   onLoad(event: LoadEvent): unknown {
-    const instance = this.instanceFor(event);
+    const instance = this.instances.instanceFor(event, this);
     // The CommonJS entry under an ES module entry that re-exports it (views.ts twinOf), required
     // after the ES module: one more view, and what `require` returns.
     const twinExports = event.via === 'require' && event.format === 'commonjs' && instance.format === 'module';
@@ -160,11 +159,7 @@ export class Registry implements TargetTables {
       instance.views.push(event.value);
       if (instance.format === 'builtin') followBuiltinSync(() => this.syncBuiltinViews());
     }
-    for (const key of event.keys) {
-      let list = this.instancesByTarget.get(key);
-      if (list === undefined) this.instancesByTarget.set(key, (list = []));
-      if (!list.includes(instance)) list.push(instance);
-    }
+    this.instances.seenAs(instance, event.keys);
     let ran = false;
     for (const key of event.keys) ran = this.fire(key, instance) || ran;
     if (!ran && (event.via === 'import' || twinExports)) syncView(instance, event.value);
@@ -175,73 +170,12 @@ export class Registry implements TargetTables {
 
   /** After `module.syncBuiltinESMExports()`: the ES module views of builtins follow their exports too. */
   private syncBuiltinViews(): void {
-    for (const instance of new Set(this.instances.values())) {
-      if (instance.format === 'builtin') for (const view of instance.views) syncView(instance, view);
-    }
-  }
-
-  private instanceFor(event: LoadEvent): Instance {
-    const key = event.bundled?.instance ?? (event.builtin !== undefined ? `node:${event.builtin}` : event.filename!);
-    let instance = this.instances.get(key);
-    if (instance !== undefined) {
-      if (event.module === undefined || instance.module === event.module) return instance;
-      if (instance.module === undefined) {
-        instance.module = event.module;
-        return instance;
-      }
-      // The same file evaluated again (its require.cache entry was deleted): a new instance.
-      this.forget(instance);
-    }
-    const exports = event.via === 'import' && event.format !== 'module' ? event.value.default : event.value;
-    let name = event.builtin ?? event.filename!;
-    let baseDir: string | undefined;
-    let version: string | undefined;
-    if (event.bundled !== undefined) ({ name, baseDir, version } = event.bundled);
-    else if (event.filename !== undefined) {
-      const details = packageOf(event.filename);
-      if (details !== undefined) {
-        name = details.name;
-        baseDir = details.basedir;
-        version = packageVersion(this.versions, details.basedir);
-      }
-    }
-    // A re-exporting ES module entry and its CommonJS build are one instance (views.ts twinOf).
-    const twin = baseDir === undefined ? undefined : twinOf(this.instances.values(), event, baseDir, (file) => matchRequired(this, file).length > 0);
-    if (twin !== undefined) debug(`${event.filename}: the same objects as ${twin.filename}, one instance for both`);
-    if (twin?.instance !== undefined) {
-      this.instances.set(key, twin.instance);
-      return twin.instance;
-    }
-    instance = {
-      key: twin?.filename ?? key,
-      name,
-      format: twin === undefined ? event.format : 'commonjs',
-      filename: twin?.filename ?? event.filename,
-      baseDir,
-      version,
-      module: event.module,
-      exports: twin === undefined ? exports : twin.exports,
-      frozen: event.via === 'require' && event.format === 'module',
-      fired: new Set(),
-      views: [],
-    };
-    if (twin !== undefined) this.instances.set(twin.filename, instance);
-    this.instances.set(key, instance);
-    return instance;
-  }
-
-  /** Drops an instance that a new evaluation of its file replaced. */
-  private forget(instance: Instance): void {
-    this.instances.delete(instance.key);
-    for (const list of this.instancesByTarget.values()) {
-      const at = list.indexOf(instance);
-      if (at !== -1) list.splice(at, 1);
-    }
+    for (const instance of this.instances.builtins()) for (const view of instance.views) syncView(instance, view);
   }
 
   /** Runs the hooks of `key` that have not fired for `instance`; true when any ran. */
   private fire(key: string, instance: Instance): boolean {
-    const list = this.hooksByTarget.get(key);
+    const list = this.table.hooksOf(key);
     if (list === undefined) return false;
     let ran = false;
     for (const record of [...list]) {
@@ -256,84 +190,39 @@ export class Registry implements TargetTables {
     return ran;
   }
 
-  /** Runs one hook on one instance. Fail-open: problems are reported and the module loads on. */
+  /** Runs one hook on one instance and counts what came of it; true when the patch ran. Fail-open: problems are reported and the module loads on. */
   private run(record: HookRecord, instance: Instance): boolean {
-    const { target, options, label } = record;
-    const version = instance.format === 'builtin' ? process.versions.node : instance.version;
-    const shown = `${target.written}${instance.version === undefined ? '' : `@${instance.version}`}`;
-    if (options.versions !== undefined) {
-      const inRange = version === undefined ? false : satisfies(version, options.versions);
-      if (inRange === undefined) {
-        this.failed.push({ target: target.written, version, patch: label, reason: `"${options.versions}" is not a semver range` });
-        report(
-          this.strict,
-          'WRAPT_HOOKS_CONFIG_INVALID',
-          `${options.origin}: versions ${JSON.stringify(options.versions)} is not a semver range, so ${label} was not applied to "${target.written}". Write one like ">=4 <6" or "^5.1.0".`,
-        );
+    const outcome = applyHook(record, instance, this.patches);
+    const row = { target: record.target.written, version: outcome.version, patch: record.label };
+    switch (outcome.status) {
+      case 'skipped':
+        this.rows.skipped.push({ ...row, reason: outcome.reason });
         return false;
-      }
-      const why =
-        version === undefined
-          ? `it has no version to check against "${options.versions}"`
-          : inRange
-            ? undefined
-            : `version ${version} is outside "${options.versions}"`;
-      if (why !== undefined) {
-        debug(`skip ${shown} ${label}: ${why}`);
-        this.skipped.push({ target: target.written, version, patch: label, reason: why });
+      case 'unusable':
+        this.rows.failed.push({ ...row, reason: outcome.reason });
+        report(this.strictMode, outcome.problem.code, outcome.problem.message, outcome.problem.cause);
         return false;
-      }
+      case 'threw':
+        this.rows.failed.push({ ...row, reason: outcome.reason });
+        report(this.strictMode, outcome.problem.code, outcome.problem.message, outcome.problem.cause);
+        return true;
+      case 'declined':
+        this.rows.failed.push({ ...row, reason: outcome.reason });
+        this.accept(record, instance, outcome.result);
+        return true;
+      case 'applied':
+        if (record.options.internal !== true) this.rows.applied.push({ ...row, ms: outcome.ms });
+        this.accept(record, instance, outcome.result);
+        return true;
     }
-    const loaded = typeof record.hook === 'function' ? { fn: record.hook } : this.load(record);
-    if (loaded === undefined) return false;
-    const fn = loaded.fn;
-    if (instance.frozen) {
-      instance.exports = mutableCopy(instance.exports);
-      instance.frozen = false;
-    }
-    const info: ModuleInfo = { target: target.written, name: target.kind === 'file' ? target.written : instance.name, format: instance.format };
-    if (instance.version !== undefined) info.version = instance.version;
-    const baseDir = target.kind === 'file' ? target.baseDir : instance.baseDir;
-    if (baseDir !== undefined) info.baseDir = baseDir;
-    if (instance.filename !== undefined) info.filename = instance.filename;
-    if (options.internal !== true) debug(`patching ${shown} with ${label}`);
-    const start = process.hrtime.bigint();
-    let result: unknown;
-    this.failure = undefined;
-    try {
-      // A config patch or trace on a CommonJS module at its first load: a wrapper that cannot
-      // replace an export in place goes into a copy of the exports, which then replaces them.
-      if (options.planned === true && instance.format === 'commonjs') {
-        const exports = instance.exports;
-        const run = withExportsCopy(exports, () => fn(exports, info));
-        result = run.copy !== undefined && (run.result === undefined || run.result === exports) ? run.copy : run.result;
-      } else result = fn(instance.exports, info);
-    } catch (error) {
-      const at = thrownAt(error, loaded.file);
-      this.failed.push({ target: target.written, version: instance.version, patch: label, reason: describeCause(error) });
-      report(
-        this.strict,
-        'WRAPT_HOOKS_PATCH_FAILED',
-        `patch ${label} for "${target.written}" (${options.origin}) threw ${describeCause(error).replace(/\.$/, '')}${at === undefined ? '' : ` at ${at}`}. "${target.written}" loads without the rest of this patch; fix the patch or turn it off with WRAPT_HOOKS_DISABLE=${target.written}.`,
-        error,
-      );
-      return true;
-    }
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const failure = this.failure;
-    this.failure = undefined;
-    if (failure !== undefined) this.failed.push({ target: target.written, version: instance.version, patch: label, reason: failure });
-    else if (options.internal !== true) this.applied.push({ target: target.written, version: instance.version, patch: label, ms });
-    this.accept(record, instance, result);
-    return true;
   }
 
   /** What a patch returned: nothing, a promise, its own wrapper, or replacement exports. */
   private accept(record: HookRecord, instance: Instance, result: unknown): void {
-    if (!replacesExports(record, instance, result, this.strict)) return;
+    if (!replacesExports(record, instance, result, this.strictMode)) return;
     const before = instance.exports;
     instance.exports = result;
-    this.onReplace?.(before, result);
+    for (const listener of this.listeners) listener.replaced?.(before, result);
     // A bundled module's filename is where it was on the build machine, not a require.cache entry.
     if (instance.filename !== undefined && instance.key === instance.filename) {
       const cached = require.cache[instance.filename];
@@ -341,45 +230,20 @@ export class Registry implements TargetTables {
     }
   }
 
-  /** Loads a lazy specifier's function, once per (directory, specifier). */
-  private load(record: HookRecord): { fn: PatchFn; file?: string } | undefined {
-    const spec = record.hook as string;
-    const cacheKey = `${record.options.baseDir}\0${spec}`;
-    let lazy = this.lazy.get(cacheKey);
-    if (lazy === undefined) {
-      const where = `for "${record.target.written}" (${record.options.origin})`;
-      lazy = record.options.load === undefined ? loadSpecifier(spec, record.options.baseDir, where) : loadBundled(spec, record.options.load, where);
-      this.lazy.set(cacheKey, lazy);
-    }
-    if ('fn' in lazy) return lazy;
-    this.failed.push({ target: record.target.written, version: undefined, patch: record.label, reason: lazy.error.message });
-    report(this.strict, lazy.error.code, lazy.error.message, lazy.error.cause);
-    return undefined;
-  }
-
-  /** Fires an immediate hook for instances already loaded: seen ones, `require.cache`, builtins Node loaded. */
+  /** Fires an immediate hook for instances already loaded: those the registry saw, and those `findLoaded` finds. */
   private fireLoaded(target: Target): void {
-    if (target.kind === 'builtin') {
-      if (!this.instances.has(`node:${target.key}`) && builtinLoaded(target.key)) {
-        this.onLoad({ keys: [target.key], format: 'builtin', via: 'require', value: originalRequire(target.key), builtin: target.key });
-        return;
-      }
-    } else {
-      for (const filename of Object.keys(require.cache)) {
-        const known = this.instances.get(filename);
-        const cached = require.cache[filename];
-        if (cached === undefined || !cached.loaded || (known !== undefined && (known.module === undefined || known.module === cached))) continue;
-        const keys = matchRequired(this, filename);
-        if (!keys.includes(target.key)) continue;
-        this.onLoad({ keys: [target.key], format: 'commonjs', via: 'require', value: cached.exports, filename, module: cached });
-      }
-    }
-    for (const instance of this.instancesByTarget.get(target.key) ?? []) this.fire(target.key, instance);
+    this.findLoaded?.(
+      target,
+      this,
+      (key, module) => this.instances.has(key, module),
+      (event) => this.onLoad(event),
+    );
+    for (const instance of this.instances.ofTarget(target.key)) this.fire(target.key, instance);
   }
 
   /** Brings the ES module views of `key`'s loaded instances back in step with their exports (after wrappers were taken off). */
   resync(key: string): void {
-    for (const instance of this.instancesByTarget.get(key) ?? []) {
+    for (const instance of this.instances.ofTarget(key)) {
       if (instance.format === 'builtin') syncBuiltinESMExports();
       for (const view of instance.views) syncView(instance, view);
     }
@@ -388,8 +252,8 @@ export class Registry implements TargetTables {
   /** Targets that have hooks declared by config or discovery but no instance yet. */
   neverImported(): { target: string; parsed: Target; patches: string[] }[] {
     const rows: { target: string; parsed: Target; patches: string[] }[] = [];
-    for (const [key, list] of this.hooksByTarget) {
-      if ((this.instancesByTarget.get(key)?.length ?? 0) > 0) continue;
+    for (const [key, list] of this.table.entries()) {
+      if (this.instances.ofTarget(key).length > 0) continue;
       const planned = list.filter((record) => record.active && record.options.planned === true);
       if (planned.length > 0) rows.push({ target: planned[0]!.target.written, parsed: planned[0]!.target, patches: planned.map((record) => record.label) });
     }
@@ -397,22 +261,4 @@ export class Registry implements TargetTables {
   }
 }
 
-const Module = require('node:module') as { prototype: { require: (id: string) => unknown } };
-const requireBeforeHooks = Module.prototype.require;
-const selfModule = module;
-
-function originalRequire(id: string): unknown {
-  return requireBeforeHooks.call(selfModule, id);
-}
-
-function builtinLoaded(name: string): boolean {
-  const list = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
-  return list === undefined || list.includes(`NativeModule ${name}`);
-}
-
 function noop(): void {}
-
-/** The registry of this thread, shared by every installed copy of wrapt-hooks. */
-export function getRegistry(): Registry {
-  return globalSlot(KEYS.registry, () => new Registry());
-}

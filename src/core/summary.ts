@@ -21,13 +21,14 @@ export function writeSummary(registry: Registry, reason?: ReasonFn, argv: readon
 
 export function summaryLines(registry: Registry, argv: readonly string[], cwd: string, reason?: ReasonFn): string[] {
   const never = registry.neverImported();
+  const { applied, failed, skipped } = registry.summary();
   const at = (row: { target: string; version: string | undefined }): string => `${row.target}${row.version === undefined ? '' : `@${row.version}`}`;
   const lines = [
-    `${PREFIX} summary for pid ${process.pid} (${commandLine(argv, cwd)}): ${registry.applied.length} applied, ${registry.failed.length} failed, ${registry.skipped.length} skipped, ${never.length} never imported`,
+    `${PREFIX} summary for pid ${process.pid} (${commandLine(argv, cwd)}): ${applied.length} applied, ${failed.length} failed, ${skipped.length} skipped, ${never.length} never imported`,
   ];
-  for (const row of registry.applied) lines.push(`${PREFIX}   applied ${at(row)} ${row.patch} ${(row.ms ?? 0).toFixed(2)}ms`);
-  for (const row of registry.failed) lines.push(`${PREFIX}   failed ${at(row)} ${row.patch}: ${firstLine(row.reason ?? '')}`);
-  for (const row of registry.skipped) lines.push(`${PREFIX}   skipped ${at(row)} ${row.patch}: ${row.reason ?? ''}`);
+  for (const row of applied) lines.push(`${PREFIX}   applied ${at(row)} ${row.patch} ${(row.ms ?? 0).toFixed(2)}ms`);
+  for (const row of failed) lines.push(`${PREFIX}   failed ${at(row)} ${row.patch}: ${firstLine(row.reason ?? '')}`);
+  for (const row of skipped) lines.push(`${PREFIX}   skipped ${at(row)} ${row.patch}: ${row.reason ?? ''}`);
   let installed: Set<string> | undefined;
   const packages = (): Set<string> => (installed ??= installedPackages(cwd));
   let runner: string | undefined | null = null;

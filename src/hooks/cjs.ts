@@ -44,24 +44,20 @@ export function installCjs(registry: Registry): void {
 
   const targets = new TargetList();
   for (const target of registry.targets()) targets.addTarget(target);
-  const previousTarget = registry.onNewTarget;
-  registry.onNewTarget = (target) => {
-    previousTarget?.(target);
-    targets.addTarget(target);
-  };
 
   // Exports replaced by a patch that fired outside require-in-the-middle's hook (an API hook for a
   // module already loaded): old -> new, followed on the way out of `require`.
   const replaced = new WeakMap<object, unknown>();
   let anyReplaced = false;
   let dispatching = 0;
-  const previousReplace = registry.onReplace;
-  registry.onReplace = (before, after) => {
-    previousReplace?.(before, after);
-    if (dispatching !== 0 || !isObject(before)) return;
-    replaced.set(before, after);
-    anyReplaced = true;
-  };
+  registry.listen({
+    newTarget: (target) => targets.addTarget(target),
+    replaced: (before, after) => {
+      if (dispatching !== 0 || !isObject(before)) return;
+      replaced.set(before, after);
+      anyReplaced = true;
+    },
+  });
   const current = (exports: unknown): unknown => {
     let value = exports;
     for (let hops = 0; hops < 32 && isObject(value) && replaced.has(value); hops++) value = replaced.get(value);

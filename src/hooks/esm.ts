@@ -56,12 +56,8 @@ export function installEsm(registry: Registry): EsmMode {
     );
     return mode;
   }
-  const previous = registry.onNewTarget;
-  registry.onNewTarget = (target) => {
-    previous?.(target);
-    // Before registerPostImportHook returns: the next import's resolve finds it in the port.
-    channel.port1.postMessage(lists([target]));
-  };
+  // Before registerPostImportHook returns: the next import's resolve finds it in the port.
+  registry.listen({ newTarget: (target) => channel.port1.postMessage(lists([target])) });
   if (outOfReach(loaderFile())) {
     debug(
       `ES module hooks not installed: ${loaderFile()} is inside a Yarn Plug'n'Play zip archive, which Node's loader thread reads only through PnP's ESM loader (--experimental-loader ./.pnp.loader.mjs), not given here; require() is hooked as usual`,

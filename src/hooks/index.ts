@@ -1,11 +1,27 @@
-// Installs the module interception once per thread: the CommonJS hook and the ESM hooks.
+// The thread's registry, and the module interception installed once per thread: the CommonJS
+// hook and the ESM hooks.
 import { debug } from '../debug';
 import { describeCause, warn } from '../errors';
-import type { Registry } from '../core/registry';
-import { KEYS } from '../global-state';
+import { Registry, type RegistryOptions } from '../core/registry';
+import { globalSlot, KEYS } from '../global-state';
+import { findLoaded } from './loaded';
 import type { EsmMode } from './node';
 
 const INSTALLED = KEYS.installed;
+
+/**
+ * The registry of this thread, shared by every installed copy of wrapt-hooks; the first caller
+ * makes it with its flags, and a later caller's flags are adopted (Registry.adopt).
+ */
+export function getRegistry(flags?: Pick<RegistryOptions, 'strict' | 'disabled'>): Registry {
+  let made = false;
+  const registry = globalSlot(KEYS.registry, () => {
+    made = true;
+    return new Registry({ ...flags, findLoaded });
+  });
+  if (!made && flags !== undefined) registry.adopt(flags);
+  return registry;
+}
 
 /** Installs the CommonJS and ESM hooks for `registry` unless this thread already has them. */
 export function ensureHooks(registry: Registry): EsmMode | undefined {

@@ -3,6 +3,7 @@
 // loads or wraps until then.
 import { describeCause, report } from '../errors';
 import { resolvePath, wrapFunctionWrapper } from '../wrap/patches';
+import { notApplied, type NotApplied } from '../core/apply-hook';
 import type { Registry } from '../core/registry';
 import { parseTarget } from '../core/targets';
 import { loadInspect } from './format';
@@ -39,13 +40,13 @@ export function registerTraces(registry: Registry, traces: readonly PlanTrace[],
         return expanded.get(label);
       };
       const skip = (fnPath: string): boolean => named.has(`${targetKey(trace)}#${fnPath}`);
-      const patch = (exports: unknown): void => applyWildcard(registry, trace, exports, statsOf, skip);
+      const patch = (exports: unknown): NotApplied | undefined => applyWildcard(registry, trace, exports, statsOf, skip);
       Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
       registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: false, planned: true });
       continue;
     }
     const stats = settings.summary === true ? statsFor(trace.spec) : undefined;
-    const patch = (exports: unknown): void => applyTrace(registry, trace, exports, stats);
+    const patch = (exports: unknown): NotApplied | undefined => applyTrace(registry, trace, exports, stats);
     Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
     registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: false, planned: true });
   }
@@ -95,7 +96,7 @@ export function registerLiveTrace(registry: Registry, trace: PlanTrace, live: Li
   // module wrapper of it) get one wrapper.
   const wrappers = new WeakSet<object>();
   const patch = (exports: unknown, info: { filename?: string }): void =>
-    live.around(() => applyTrace(registry, trace, exports, stats, { ...live, wrappers }, info.filename));
+    live.around(() => void applyTrace(registry, trace, exports, stats, { ...live, wrappers }, info.filename));
   Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
   // Internal: the attach reports what it applied; the process's exit summary is about its own configuration.
   const unregister = registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: true, planned: false, internal: true });
@@ -115,27 +116,26 @@ function applyWildcard(
   exports: unknown,
   statsOf: (label: string) => Stats | undefined,
   skip: (fnPath: string) => boolean,
-): void {
+): NotApplied | undefined {
   const where = `trace "${trace.spec}" (${trace.origin})`;
-  const fail = (message: string, error?: unknown): void => {
-    registry.notApplied(message);
+  // Counted as failed in the exit summary: the patch returns normally but did not apply.
+  const fail = (message: string, error?: unknown): NotApplied => {
     report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
+    return notApplied(message);
   };
   const parentPath = wildcardParent(trace.path);
   let parent: unknown;
   try {
     parent = parentPath === '' ? exports : resolvePath(exports, parentPath)[2];
   } catch (error) {
-    fail(`${where}: ${describeCause(error)}`, error);
-    return;
+    return fail(`${where}: ${describeCause(error)}`, error);
   }
   const names = functionsOf(parent).filter((name) => !skip(joinPath(parentPath, name)));
   if (names.length === 0) {
     const what = parentPath === '' ? `the exports of "${trace.target}"` : `"${parentPath}"`;
-    fail(
+    return fail(
       `${where}: "${trace.path}" matches no function when "${trace.target}" loads (${what} ${parent === null || parent === undefined ? `is ${String(parent)}` : 'holds no function as an own property; getters are not called'}), so nothing is traced. Check the path against the module's exports (methods are "Class.prototype.*").`,
     );
-    return;
   }
   const failed: string[] = [];
   for (const name of names) {
@@ -147,7 +147,8 @@ function applyWildcard(
       failed.push(`"${name}" (${describeCause(error)})`);
     }
   }
-  if (failed.length > 0) fail(`${where}: cannot trace ${failed.join(', ')}; the other ${names.length - failed.length} functions are traced.`);
+  if (failed.length > 0) return fail(`${where}: cannot trace ${failed.join(', ')}; the other ${names.length - failed.length} functions are traced.`);
+  return undefined;
 }
 
 function applyTrace(
@@ -157,29 +158,31 @@ function applyTrace(
   stats: Stats | undefined,
   live?: LiveTrace & { wrappers: WeakSet<object> },
   filename?: string,
-): void {
+): NotApplied | undefined {
   const where = `trace "${trace.spec}" (${trace.origin})`;
-  const fail = (message: string, error?: unknown): void => {
-    if (live !== undefined) return live.failed(message);
-    registry.notApplied(message);
+  // Counted as failed in the exit summary: the patch returns normally but did not apply.
+  const fail = (message: string, error?: unknown): NotApplied | undefined => {
+    if (live !== undefined) {
+      live.failed(message);
+      return undefined;
+    }
     report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
+    return notApplied(message);
   };
   let original: unknown;
   try {
     original = resolvePath(exports, trace.path)[2];
   } catch (error) {
-    fail(`${where}: ${describeCause(error)}`, error);
-    return;
+    return fail(`${where}: ${describeCause(error)}`, error);
   }
   if (typeof original !== 'function') {
     const what =
       original === undefined
         ? 'not there'
         : `${original === null ? 'null' : typeof original === 'object' ? 'an object' : `a ${typeof original}`}, not a function`;
-    fail(
+    return fail(
       `${where}: "${trace.path}" is ${what} when "${trace.target}" loads, so it is not traced. Check the path against the module's exports (methods are "Class.prototype.method").`,
     );
-    return;
   }
   if (live?.wrappers.has(original) === true) {
     live.applied(filename);
@@ -189,8 +192,8 @@ function applyTrace(
     const wrapper = wrapFunctionWrapper<object>(exports, trace.path, tracer(trace.spec, trace.options, stats, live?.route));
     live?.wrappers.add(wrapper);
   } catch (error) {
-    fail(`${where}: cannot trace "${trace.path}": ${describeCause(error)}`, error);
-    return;
+    return fail(`${where}: cannot trace "${trace.path}": ${describeCause(error)}`, error);
   }
   live?.applied(filename);
+  return undefined;
 }

@@ -39,7 +39,7 @@ describe('patches that throw', () => {
       assert.match(problem.message, detail);
       assert.match(problem.message, /WRAPT_HOOKS_DISABLE=victim/);
       assert.deepEqual(
-        registry.failed.map((row) => [row.target, row.patch]),
+        registry.summary().failed.map((row) => [row.target, row.patch]),
         [['victim', './patch.js']],
       );
 

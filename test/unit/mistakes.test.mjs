@@ -210,10 +210,9 @@ test('WRAPT_HOOKS_DISABLE naming no configured target is named, with the target 
 });
 
 test('disabled patches are counted as skipped, with WRAPT_HOOKS_DISABLE as the reason', () => {
-  const reg = new registry.Registry();
-  reg.disabled = new Set(['fs']);
+  const reg = new registry.Registry({ disabled: new Set(['fs']) });
   reg.register('./p.js', 'fs', { baseDir: dir(), origin: 'test', immediate: false, planned: true });
-  assert.deepEqual(reg.skipped, [{ target: 'fs', version: undefined, patch: './p.js', reason: 'disabled by WRAPT_HOOKS_DISABLE' }]);
+  assert.deepEqual(reg.summary().skipped, [{ target: 'fs', version: undefined, patch: './p.js', reason: 'disabled by WRAPT_HOOKS_DISABLE' }]);
 });
 
 test('WRAPT_HOOKS_CONFIG empty or /dev/null: no config file, no search, no problem', () => {

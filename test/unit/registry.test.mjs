@@ -15,9 +15,9 @@ const require = createRequire(import.meta.url);
 /** The library (wrappers): the same modules as the registry's. */
 const wrap = internals().library;
 
-/** A fresh registry whose hooks and specifiers resolve in `dir`. */
-function setup(dir) {
-  const registry = new registryModule.Registry();
+/** A fresh registry (made with `flags`) whose hooks and specifiers resolve in `dir`. */
+function setup(dir, flags) {
+  const registry = new registryModule.Registry(flags);
   const options = (origin = 'test') => ({ baseDir: dir, origin, immediate: false, planned: true });
   /** The app's `require(name)` as the CommonJS hook reports it: a fresh instance each setup. */
   const load = (name) => {
@@ -59,7 +59,7 @@ test('hooks run in registration order; unregister() stops one before it fires an
   assert.equal(off(), undefined);
   assert.equal(load('twin').trail, 'abc');
   assert.deepEqual(
-    registry.applied.map((row) => row.patch),
+    registry.summary().applied.map((row) => row.patch),
     ['./patches/order.js#a', './patches/order.js#b', '(anonymous function)'],
   );
 });
@@ -128,10 +128,10 @@ test('versions: a hook outside its range is skipped (a summary row, no warning);
   });
   assert.deepEqual(fired, ['v1 1.0.0', 'any 1.0.0', 'v2 2.0.0', 'any 2.0.0']);
   assert.deepEqual(
-    registry.skipped.map((row) => `${row.version} ${row.reason}`),
+    registry.summary().skipped.map((row) => `${row.version} ${row.reason}`),
     ['1.0.0 version 1.0.0 is outside ">=2 <3"', '2.0.0 version 2.0.0 is outside "^1.0.0"'],
   );
-  assert.equal(registry.failed.length, 2, 'the bad range fails on each instance');
+  assert.equal(registry.summary().failed.length, 2, 'the bad range fails on each instance');
   assert.deepEqual(
     warnings.map((w) => w.code),
     ['WRAPT_HOOKS_CONFIG_INVALID'],
@@ -140,17 +140,14 @@ test('versions: a hook outside its range is skipped (a summary row, no warning);
   assert.match(warnings[0].message, /^config x: versions "banana" is not a semver range/);
 });
 
-test('WRAPT_HOOKS_DISABLE: a disabled target registers nothing; all turns everything off', () => {
+test('WRAPT_HOOKS_DISABLE: a disabled target registers nothing; another target registers as usual', () => {
   const dir = makeApp({ packages: ['twin'] });
-  const { registry, options, load } = setup(dir);
-  registry.disabled = new Set(['twin']);
+  const { registry, options, load } = setup(dir, { disabled: new Set(['twin']) });
   registry.register(() => assert.fail('disabled'), 'twin', options());
   assert.equal(registry.hasTargets(), false);
   load('twin');
-  const all = setup(dir);
-  all.registry.disabledAll = true;
-  all.registry.register(() => assert.fail('disabled'), 'node:os', options());
-  assert.equal(all.registry.hasTargets(), false);
+  registry.register(() => {}, 'node:os', options());
+  assert.deepEqual([registry.hasTargets(), registry.isTarget('os')], [true, true]);
 });
 
 test('ModuleInfo for a package and a builtin; neverImported lists planned targets without an instance', () => {
@@ -191,6 +188,6 @@ test('invalid registrations are reported, not thrown (fail-open), and thrown in 
   );
   assert.match(warnings[1].message, /^api call 2: the hook for "twin" must be a function or a "<module>#<export>" string, got number/);
   assert.equal(registry.hasTargets(), false);
-  registry.strict = true;
-  assert.throws(() => registry.register(null, 'twin', options('api call 4')), { name: 'WraptHooksError', code: 'WRAPT_HOOKS_INVALID_ARGUMENT' });
+  const strict = setup(dir, { strict: true }).registry;
+  assert.throws(() => strict.register(null, 'twin', options('api call 4')), { name: 'WraptHooksError', code: 'WRAPT_HOOKS_INVALID_ARGUMENT' });
 });

@@ -59,8 +59,7 @@ export async function runStages(dir, env = {}, { strict, target = 'victim', load
     problems.push(...found.problems);
     patches.push(...found.patches);
   }
-  const registry = new registryModule.Registry();
-  registry.strict = strict ?? plan.strict;
+  const registry = new registryModule.Registry({ strict: strict ?? plan.strict });
   for (const patch of patches) registry.registerPatch(patch, { immediate: false, planned: true });
   const loaded = {};
   let thrown;
