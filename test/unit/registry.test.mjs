@@ -191,3 +191,57 @@ test('invalid registrations are reported, not thrown (fail-open), and thrown in 
   const strict = setup(dir, { strict: true }).registry;
   assert.throws(() => strict.register(null, 'twin', options('api call 4')), { name: 'WraptHooksError', code: 'WRAPT_HOOKS_INVALID_ARGUMENT' });
 });
+
+test('flags are given to the constructor; a later start adopts its own: strict stays on once on, WRAPT_HOOKS_DISABLE gives the disabled targets', () => {
+  const registry = new registryModule.Registry();
+  assert.deepEqual([registry.strict, [...registry.disabled]], [false, []]);
+  registry.adopt({ strict: true });
+  registry.adopt({ strict: false, disabled: new Set(['fs']) });
+  assert.deepEqual([registry.strict, [...registry.disabled]], [true, ['fs']]);
+});
+
+test('listeners hear each new target once, in the order they listen, and exports a patch replaced; the function listen returns stops one', () => {
+  const dir = makeApp({ packages: ['deep-pkg'] });
+  const { registry, options, load } = setup(dir);
+  const heard = [];
+  const stop = registry.listen({
+    newTarget: (target) => heard.push(`a ${target.key}`),
+    replaced: (before, after) => heard.push(`replaced ${before.replaced} -> ${after.replaced}`),
+  });
+  registry.listen({ newTarget: (target) => heard.push(`b ${target.key}`) });
+  registry.register(() => ({ replaced: true }), 'deep-pkg', options());
+  registry.register(() => {}, 'deep-pkg', options());
+  load('deep-pkg');
+  stop();
+  registry.register(() => {}, 'node:os', options());
+  assert.deepEqual(heard, ['a deep-pkg', 'b deep-pkg', 'replaced undefined -> true', 'b os']);
+});
+
+test('an immediate hook fires for modules loaded before it that the registry never saw when it has findLoaded (hooks/loaded.ts: require.cache, builtins Node loaded)', () => {
+  const dir = makeApp({ packages: ['twin'] });
+  const filename = createRequire(path.join(dir, 'app.js')).resolve('twin');
+  require(filename); // loaded, never reported to a registry
+  require('node:os');
+  const fired = [];
+  const hook = (label) => (m, info) => void ((info.filename === filename || info.name === 'os') && fired.push(`${label} ${info.name}`));
+  const options = { baseDir: dir, origin: 'test', immediate: true };
+  new registryModule.Registry().register(hook('unseen'), 'twin', options);
+  const registry = new registryModule.Registry({ findLoaded: internals().hooksLoaded.findLoaded });
+  registry.register(hook('found'), 'twin', options);
+  registry.register(hook('seen'), 'twin', options);
+  registry.register(hook('found'), 'node:os', options);
+  assert.deepEqual(fired, ['found twin', 'seen twin', 'found os']);
+});
+
+test('a built-in patch that returns notApplied(reason) is counted as failed with that reason, not applied, and reports nothing itself', async () => {
+  const dir = makeApp({ packages: ['twin'] });
+  const { registry, options, load } = setup(dir);
+  function traced() {
+    return internals().applyHook.notApplied('"missing" is not there');
+  }
+  registry.register(traced, 'twin', options());
+  const { warnings } = await warningsOf(() => load('twin'));
+  assert.deepEqual(warnings, []);
+  const { applied, failed } = registry.summary();
+  assert.deepEqual([applied, failed.map((row) => `${row.patch}: ${row.reason}`)], [[], ['traced(): "missing" is not there']]);
+});
