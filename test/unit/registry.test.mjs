@@ -1,7 +1,9 @@
 // In-process: the post-import hook registry (docs/patches-and-api.md) fed the load events the module hooks give it
 // (Registry.onLoad), over fixture packages: firing once per instance, registration order,
-// unregister, immediate firing for instances already seen, what a hook returns, lazy specifiers
-// loaded at the first load, version ranges, WRAPT_HOOKS_DISABLE, ModuleInfo and the summary rows.
+// unregister, immediate firing for instances already seen (and, with findLoaded, for modules
+// loaded before), what a hook returns, lazy specifiers loaded at the first load, version ranges,
+// WRAPT_HOOKS_DISABLE and the flags, listeners, ModuleInfo and the summary rows. One hook on one
+// instance alone is test/unit/apply-hook.test.mjs.
 // test/registry.test.mjs checks the same in preloaded apps where the hooks themselves matter.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
