@@ -219,7 +219,7 @@ test('listeners hear each new target once, in the order they listen, and exports
   assert.deepEqual(heard, ['a deep-pkg', 'b deep-pkg', 'replaced undefined -> true', 'b os']);
 });
 
-test('an immediate hook fires for modules loaded before it that the registry never saw when it has findLoaded (hooks/loaded.ts: require.cache, builtins Node loaded)', () => {
+test('an immediate hook fires for modules loaded before it that the registry never saw when it has findLoaded (hooks/loaded.ts: require.cache, builtins Node loaded), and for a file evaluated again', () => {
   const dir = makeApp({ packages: ['twin'] });
   const filename = createRequire(path.join(dir, 'app.js')).resolve('twin');
   require(filename); // loaded, never reported to a registry
@@ -233,6 +233,12 @@ test('an immediate hook fires for modules loaded before it that the registry nev
   registry.register(hook('seen'), 'twin', options);
   registry.register(hook('found'), 'node:os', options);
   assert.deepEqual(fired, ['found twin', 'seen twin', 'found os']);
+  // The file evaluated again (its require.cache entry deleted): a new module object, a new instance.
+  fired.length = 0;
+  delete require.cache[filename];
+  require(filename);
+  registry.register(hook('again'), 'twin', options);
+  assert.deepEqual(fired, ['found twin', 'seen twin', 'again twin']);
 });
 
 test('a built-in patch that returns notApplied(reason) is counted as failed with that reason, not applied, and reports nothing itself', async () => {
