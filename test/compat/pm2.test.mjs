@@ -87,7 +87,8 @@ for (const [major, node] of NODES) {
         },
       });
       const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-pm2-'));
-      const env = { HOME: home, PM2_HOME: path.join(home, '.pm2') };
+      // This Node first on PATH, as a version manager puts it: fork mode runs \`node\` from PATH.
+    const env = { HOME: home, PM2_HOME: path.join(home, '.pm2'), PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` };
       const pm2Log = () => (existsSync(path.join(home, '.pm2', 'pm2.log')) ? readFileSync(path.join(home, '.pm2', 'pm2.log'), 'utf8') : '');
       try {
         const start = runCommand(app, node, [pm2, 'start', 'ecosystem.config.js'], { env, timeout: 120_000 });
