@@ -24,9 +24,9 @@ before(() => {
 // The same app three times: with `node_args` in cluster mode (2 instances), with NODE_OPTIONS in
 // fork mode, and in cluster mode with a config that turns on only the recipe (its first line
 // then comes after pm2 has replaced process.stderr.write). A cluster worker's preload runs before
-// pm2 applies the app's \`env\` and changes to its \`cwd\` (it sees the daemon's), so that config
+// pm2 applies the app's `env` and changes to its `cwd` (it sees the daemon's), so that config
 // is named by WRAPT_HOOKS_CONFIG in a file given to Node's --env-file. The app stays up (pm2
-// would restart it otherwise) until \`pm2 kill\`.
+// would restart it otherwise) until `pm2 kill`.
 const ECOSYSTEM = `const path = require('node:path');
 module.exports = {
   apps: [
@@ -87,8 +87,8 @@ for (const [major, node] of NODES) {
         },
       });
       const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-pm2-'));
-      // This Node first on PATH, as a version manager puts it: fork mode runs \`node\` from PATH.
-    const env = { HOME: home, PM2_HOME: path.join(home, '.pm2'), PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` };
+      // This Node first on PATH, as a version manager puts it: fork mode runs `node` from PATH.
+      const env = { HOME: home, PM2_HOME: path.join(home, '.pm2'), PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` };
       const pm2Log = () => (existsSync(path.join(home, '.pm2', 'pm2.log')) ? readFileSync(path.join(home, '.pm2', 'pm2.log'), 'utf8') : '');
       try {
         const start = runCommand(app, node, [pm2, 'start', 'ecosystem.config.js'], { env, timeout: 120_000 });
