@@ -51,7 +51,6 @@ const ROOMS = {
   hookTable: 'core/hook-table',
   instances: 'core/instances',
   applyHook: 'core/apply-hook',
-  hooks: 'hooks/index',
   hooksLoaded: 'hooks/loaded',
   targets: 'core/targets',
   match: 'core/match',
