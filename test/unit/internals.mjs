@@ -88,6 +88,7 @@ const ROOMS = {
   loadError: 'core/load-error',
   wrapPatches: 'wrap/patches',
   controlSession: 'control/session',
+  controlListen: 'control/listen',
   controlPaths: 'control/paths',
   recipeHandles: 'recipes/handles/index',
   otelNames: 'otel/names',
