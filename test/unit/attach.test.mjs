@@ -25,7 +25,7 @@ const {
   validate,
 } = internals();
 const require = createRequire(import.meta.url);
-const { attach } = cli.internals;
+const { attachOptions } = cli.internals;
 
 // First in this file: nothing before it has listened, so node:cluster is not loaded yet.
 test('the control socket listens, mode 0600, without loading node:cluster (through net.Server.prototype._listen2, which Node keeps)', async () => {
@@ -57,10 +57,10 @@ test('the control socket listens, mode 0600, without loading node:cluster (throu
 });
 
 test('attach command line: a pid, something to do, known recipes, durations; mistakes are usage errors', () => {
-  const read = (values, positionals = ['42']) => attach.readOptions(values, positionals, {});
+  const read = (values, positionals = ['42']) => attachOptions.readOptions(values, positionals, {});
   assert.deepEqual(read({ trace: ['fs#readFileSync,./a.js#f+slow=5'] }).traces, ['fs#readFileSync', './a.js#f+slow=5']);
   assert.equal(read({ summary: true }).pid, 42);
-  assert.equal(attach.readOptions({ handles: true }, ['7'], { WRAPT_TRACE_FORMAT: 'json' }).json, true);
+  assert.equal(attachOptions.readOptions({ handles: true }, ['7'], { WRAPT_TRACE_FORMAT: 'json' }).json, true);
   for (const [values, positionals, message] of [
     [{ summary: true }, [], /exactly one process id/],
     [{ summary: true }, ['1', '2'], /exactly one process id/],
@@ -72,12 +72,12 @@ test('attach command line: a pid, something to do, known recipes, durations; mis
     [{ recipe: ['htp'] }, ['42'], /"htp" is not a recipe/],
     [{ summary: true, for: 'soon' }, ['42'], /--for "soon" is not a duration/],
   ]) {
-    assert.throws(() => attach.readOptions(values, positionals, {}), message, JSON.stringify([values, positionals]));
+    assert.throws(() => attachOptions.readOptions(values, positionals, {}), message, JSON.stringify([values, positionals]));
   }
-  assert.equal(attach.duration('30s'), 30_000);
-  assert.equal(attach.duration('2m'), 120_000);
-  assert.equal(attach.duration('500ms'), 500);
-  assert.equal(attach.duration('5'), 5000);
+  assert.equal(attachOptions.duration('30s'), 30_000);
+  assert.equal(attachOptions.duration('2m'), 120_000);
+  assert.equal(attachOptions.duration('500ms'), 500);
+  assert.equal(attachOptions.duration('5'), 5000);
 });
 
 test('"control": true in the config or WRAPT_HOOKS_CONTROL=1 turn the control socket on; a wrong type is a problem', () => {

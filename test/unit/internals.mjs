@@ -118,6 +118,7 @@ export const cli = {
         doctorFormat: 'cli/doctor-format',
         version: 'cli/version',
         attach: 'cli/attach',
+        attachOptions: 'cli/attach-options',
         proc: 'cli/proc',
       }).map(([name, file]) => [name, { enumerable: true, get: () => source(file) }]),
     ),
