@@ -11,7 +11,7 @@
 // 'error' listener is added. The SQL is taken before a driver interpolates values into it.
 import { emit } from '../../trace/output';
 import { describeError, msSince } from '../../trace/format';
-import { redactSqlError } from '../../trace/redact';
+import { redactSqlError } from '../../trace/redact-sql';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { isWrapped } from '../../wrap/wrappers';
 import type { Wrapper } from '../../types';
@@ -87,7 +87,7 @@ function outcome(result: unknown): { text: string; rows?: number; changes?: numb
 /**
  * A driver's error without the values it quotes from the query (`Duplicate entry '[redacted]'
  * for key 'users.email'`, `invalid input syntax for type integer: "[redacted]"`): parameter
- * values are never printed (trace/redact.ts keeps only quoted identifiers).
+ * values are never printed (trace/redact-sql.ts keeps only quoted identifiers).
  */
 export function sqlError(error: unknown): string {
   return redactSqlError(describeError(error));
