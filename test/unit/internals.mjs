@@ -55,6 +55,7 @@ const ROOMS = {
   disable: 'core/disable',
   trust: 'core/trust',
   search: 'config/search',
+  configPlaces: 'config/places',
   read: 'config/read',
   validate: 'config/validate',
   plan: 'config/plan',
