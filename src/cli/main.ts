@@ -8,7 +8,7 @@ import { splitOptions, UsageError } from './args';
 import { attachCommand } from './attach';
 import { doctorCommand } from './doctor';
 import { runCommand } from './run';
-import { packageVersion } from './version';
+import { packageVersion } from '../version';
 
 const USAGE = `Usage: wrapt-hooks <command> [options]
 

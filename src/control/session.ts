@@ -26,7 +26,6 @@ import { DeepTargets, type TargetTables } from '../core/match';
 import { describeCause } from '../errors';
 import { KEYS } from '../global-state';
 import { ensureHooks } from '../hooks/index';
-import type { BootstrapResult } from '../bootstrap';
 import { RECIPE_PREFIX, listenLazily, recipeNames, startRecipe } from '../recipes/discover';
 import { loadRecipe } from '../recipes/index';
 import { emit, routeSource, type Route } from '../trace/output';
@@ -34,7 +33,7 @@ import { registerLiveTrace } from '../trace/register';
 import type { Stats } from '../trace/summary';
 import { recordReplacements, restoreReplacement, resolvePath, wrapFunctionWrapper, type Replacement } from '../wrap/patches';
 import { tracer } from '../trace/tracer';
-import type { PlanTrace } from '../config/types';
+import type { BootstrapResult, PlanTrace } from '../config/types';
 import { isModuleNamespaceObject } from 'node:util/types';
 
 /** The longest message either side sends or accepts, in bytes. */

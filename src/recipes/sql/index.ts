@@ -15,7 +15,8 @@ import { redactSqlError } from '../../trace/redact-sql';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { isWrapped } from '../../wrap/wrappers';
 import type { Wrapper } from '../../types';
-import { statementKey, summaryOf } from '../summary';
+import { statementKey } from '../../trace/keys';
+import { summaryOf } from '../summary';
 
 interface Query {
   readonly driver: string;
