@@ -1,6 +1,6 @@
-// Values a database error quotes from the query (docs/recipes.md, "Redaction"): a quoted text
-// is kept only after a word that makes it an identifier (`relation "users"`); every other is a
-// value and is redacted. One pass over the message.
+// Secrets in SQL (docs/recipes.md, "Redaction"): the password a DDL statement sets, and the
+// values a database error quotes from the query (a quoted text is kept only after a word that
+// makes it an identifier, `relation "users"`; every other is a value and is redacted).
 import { isNameChar, REDACTED } from './redact';
 
 /** Words before a quoted value in a database error that make it an identifier, not a value. */
@@ -75,4 +75,9 @@ function wordBefore(text: string, at: number): string {
   const stop = Math.max(0, end - 32);
   while (start > stop && isNameChar(text.charCodeAt(start - 1)) && text.charCodeAt(start - 1) !== 0x2e) start--;
   return text.slice(start, end).toLowerCase();
+}
+
+/** A statement with the password it sets redacted: `PASSWORD '[redacted]'`, `IDENTIFIED BY '[redacted]'`, `SECRET '[redacted]'`. */
+export function redactSqlPasswords(sql: string): string {
+  return sql.replace(/\b(PASSWORD|IDENTIFIED\s+BY|SECRET)\s*(=\s*)?('(?:[^']|'')*'|"(?:[^"]|"")*")/gi, "$1 $2'[redacted]'");
 }

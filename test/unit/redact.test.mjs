@@ -1,4 +1,4 @@
-// In-process: credentials never reach a line (src/trace/redact.ts, docs/recipes.md
+// In-process: credentials never reach a line (src/trace/redact*.ts, docs/recipes.md
 // "Redaction"), in every form a user meets — URL user info of any scheme, secret-looking
 // names, headers, command-line options, database errors quoting values, JSON line values — and
 // hostile inputs of a megabyte give the right answer (their cost is measured in

@@ -11,7 +11,7 @@
 // 'error' listener is added. The SQL is taken before a driver interpolates values into it.
 import { emit } from '../../trace/output';
 import { describeError, msSince } from '../../trace/format';
-import { redactSqlError } from '../../trace/redact-sql';
+import { redactSqlError, redactSqlPasswords } from '../../trace/redact-sql';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { isWrapped } from '../../wrap/wrappers';
 import type { Wrapper } from '../../types';
@@ -40,10 +40,7 @@ export function collapseSql(sql: string): string {
 }
 
 function collapseSqlText(sql: string): string {
-  return sql
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/\b(PASSWORD|IDENTIFIED\s+BY|SECRET)\s*(=\s*)?('(?:[^']|'')*'|"(?:[^"]|"")*")/gi, "$1 $2'[redacted]'");
+  return redactSqlPasswords(sql.replace(/\s+/g, ' ').trim());
 }
 
 /** Parameters given to a query: positional ones, plus the keys of a named-parameter object. */
