@@ -54,6 +54,7 @@ const ROOMS = {
   patchLoader: 'core/patch-loader',
   disable: 'core/disable',
   trust: 'core/trust',
+  ownership: 'ownership',
   search: 'config/search',
   configPlaces: 'config/places',
   read: 'config/read',
