@@ -20,6 +20,7 @@ const {
   controlPaths,
   recipeHandles,
   registry: registryModule,
+  hooksLoaded,
   match,
   trace,
   validate,
@@ -219,7 +220,8 @@ exports.value = 1;
     },
   });
   const filename = path.join(dir, 'lib.js');
-  const registry = new registryModule.Registry();
+  // As the thread's registry is made (hooks/index.ts): an attach finds the modules loaded before it.
+  const registry = new registryModule.Registry({ findLoaded: hooksLoaded.findLoaded });
   const lines = [];
   const applied = [];
   const failed = [];
