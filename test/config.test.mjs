@@ -6,7 +6,7 @@
 // once, and the search as the preload runs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeApp, path, lines, assertClean, runApp } from './helpers.mjs';
+import { makeApp, path, lines, assertClean, runApp, sections } from './helpers.mjs';
 
 const APP = "console.log('start'); require('os'); console.log('end');";
 
@@ -207,14 +207,16 @@ test('several patches for one target run in declaration order, strings and objec
 });
 
 // One app for the "#" rule and for "enabled" (on other targets: callable and util), in turn.
+const SPEC = sections({
+  '#': "require('os'); require('twin'); require('deep-pkg'); require('classy');",
+  enabled: "require('callable'); require('util'); console.log('end');",
+});
 let specRun;
 function specSection(name) {
   specRun ??= runApp(specApp());
+  const section = SPEC.lines(specRun, name);
   assertClean(specRun);
-  const all = lines(specRun.stdout);
-  const at = all.indexOf('--- enabled');
-  assert.notEqual(at, -1, specRun.stdout);
-  return name === 'enabled' ? all.slice(at + 1) : all.slice(0, at);
+  return section;
 }
 
 test('"enabled": false turns an entry off without loading it; true keeps it', () => {
@@ -249,8 +251,7 @@ function specApp() {
       'patches/imported.js': "module.exports = () => console.log('imports map default'); module.exports.named = () => console.log('imports map named');",
       'node_modules/my-patches/package.json': { name: 'my-patches', version: '1.0.0' },
       'node_modules/my-patches/lib#x.js': "exports.apply = () => console.log('package lib#x.js apply');",
-      'app.js':
-        "require('os'); require('twin'); require('deep-pkg'); require('classy'); console.log('--- enabled'); require('callable'); require('util'); console.log('end');",
+      'app.js': SPEC.script,
     },
   });
 }
