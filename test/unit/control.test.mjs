@@ -1,41 +1,16 @@
-// In-process: the parts of `wrapt-hooks attach` (docs/attach.md) that are functions: the command
-// line, the config's "control" key and WRAPT_HOOKS_CONTROL, putting back what a session replaced,
-// the control socket's protocol refusing bad input, and the handles report. test/attach.test.mjs
-// attaches to a real process.
+// In-process: the control socket `wrapt-hooks attach` talks to (src/control/, docs/attach.md):
+// the config's "control" key and WRAPT_HOOKS_CONTROL, putting back what a session replaced, the
+// protocol refusing bad input, the handles report, and where the sockets live. The command line
+// is test/unit/cli-attach.test.mjs; test/attach.test.mjs attaches to a real process.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { cli, internals } from './internals.mjs';
+import { internals } from './internals.mjs';
 
 const { plan: planModule, wrapPatches, controlSession, controlPaths, recipeHandles } = internals();
-const { attach } = cli.internals;
-
-test('attach command line: a pid, something to do, known recipes, durations; mistakes are usage errors', () => {
-  const read = (values, positionals = ['42']) => attach.readOptions(values, positionals, {});
-  assert.deepEqual(read({ trace: ['fs#readFileSync,./a.js#f+slow=5'] }).traces, ['fs#readFileSync', './a.js#f+slow=5']);
-  assert.equal(read({ summary: true }).pid, 42);
-  assert.equal(attach.readOptions({ handles: true }, ['7'], { WRAPT_TRACE_FORMAT: 'json' }).json, true);
-  for (const [values, positionals, message] of [
-    [{ summary: true }, [], /exactly one process id/],
-    [{ summary: true }, ['1', '2'], /exactly one process id/],
-    [{ summary: true }, ['abc'], /"abc" is not a process id/],
-    [{ summary: true }, ['0'], /"0" is not a process id/],
-    [{}, ['42'], /nothing to do/],
-    [{ trace: ['fs'] }, ['42'], /is not "<target>#<function path>"/],
-    [{ trace: ['fs#x+slow=fast'] }, ['42'], /option "slow"/],
-    [{ recipe: ['htp'] }, ['42'], /"htp" is not a recipe/],
-    [{ summary: true, for: 'soon' }, ['42'], /--for "soon" is not a duration/],
-  ]) {
-    assert.throws(() => attach.readOptions(values, positionals, {}), message, JSON.stringify([values, positionals]));
-  }
-  assert.equal(attach.duration('30s'), 30_000);
-  assert.equal(attach.duration('2m'), 120_000);
-  assert.equal(attach.duration('500ms'), 500);
-  assert.equal(attach.duration('5'), 5000);
-});
 
 test('"control": true in the config or WRAPT_HOOKS_CONTROL=1 turn the control socket on; a wrong type is a problem', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-control-'));
