@@ -1,5 +1,5 @@
 // Bad input (docs/troubleshooting.md), as users meet it: representatives of the corpus (test/bad-input-corpus.mjs;
-// test/unit/bad-input.test.mjs runs every case in process), one per stage where a problem is
+// test/unit/bootstrap-bad-input.test.mjs runs every case in process), one per stage where a problem is
 // found: the config file (JSON, JavaScript), patch package discovery (from the environment), the
 // patch module when its target loads (CommonJS and ES module patches). With --require and with
 // --import (both for one config and one patch module case, one each for the rest), the
@@ -199,7 +199,7 @@ describe('planted files are refused', { concurrency: 2 }, () => {
   }
 });
 
-// Files refused before a byte is read, as users meet them (test/unit/bad-input.test.mjs runs
+// Files refused before a byte is read, as users meet them (test/unit/bootstrap-bad-input.test.mjs runs
 // every such case in process): a JavaScript meta config owned by another user, under
 // NODE_OPTIONS and with HOME unset; a FIFO at the config place, under --import (a process that
 // opened it would hang until the timeout kills it). The marker file proves the JavaScript did not run.

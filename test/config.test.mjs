@@ -1,7 +1,7 @@
 // The config file (docs/config.md) in preloaded apps: one search place per loader (JSON, YAML, ES module,
 // TypeScript, the package.json field), the search from a subdirectory, WRAPT_HOOKS_CONFIG, no
 // config at all, `versions`, several patches per target, `enabled`, and the "#" split rule.
-// test/unit/config.test.mjs checks every search place, the order and the boundary in process
+// test/unit/config-plan.test.mjs checks every search place, the order and the boundary in process
 // (test/unit/config-search.test.mjs the .config/ places); here one place per loader, .config/
 // once, and the search as the preload runs it.
 import { test } from 'node:test';
@@ -52,7 +52,7 @@ test('config search place: the package.json field "wrapt-hooks"', () => {
   assert.deepEqual(lines(result.stdout), ['start', 'patch os package.json', 'end']);
 });
 
-// .wrapt-hooksrc.ts and wrapt-hooks.config.ts are read in process by test/unit/config.test.mjs.
+// .wrapt-hooksrc.ts and wrapt-hooks.config.ts are read in process by test/unit/config-plan.test.mjs.
 test('config search place: .config/wrapt-hooksrc.ts (Node strips its types where it can, TypeScript elsewhere)', () => {
   const files = {
     '.config/wrapt-hooksrc.ts':
@@ -79,7 +79,7 @@ test('the search starts at the working directory and goes up to the nearest pack
 });
 
 // A config above the nearest package.json (and the same layout without it, as the control) is
-// test/unit/config.test.mjs's; the stop at the boundary as the preload reports it is above.
+// test/unit/config-plan.test.mjs's; the stop at the boundary as the preload reports it is above.
 
 test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {
   const app = makeApp({

@@ -1,4 +1,4 @@
-// The applications `doctor` is tried on, shared by its in-process tests (test/unit/doctor.test.mjs)
+// The applications `doctor` is tried on, shared by its in-process tests (test/unit/cli-doctor.test.mjs)
 // and the command's spawned tests (test/cli.test.mjs): a healthy setup and a broken one.
 import { chmodSync, cpSync, realpathSync } from 'node:fs';
 import { FIXTURES, makeApp, path } from './helpers.mjs';

@@ -1,6 +1,6 @@
 // Faults (docs/patches-and-api.md, docs/troubleshooting.md): patches that misbehave, and environments that stress the preload. The
 // application must run on with its own output and exit code; problems are coded warnings.
-// test/unit/faults.test.mjs covers each misbehaving patch in process; here are representatives
+// test/unit/bootstrap-faults.test.mjs covers each misbehaving patch in process; here are representatives
 // as users run them, and what needs real processes and threads.
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';

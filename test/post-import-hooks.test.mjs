@@ -1,9 +1,9 @@
 // The post-import hook registry (docs/patches-and-api.md), seen from spawned applications: once per module
 // instance, before the importer gets the module, immediate firing for modules already loaded,
 // whenImported, replacement exports, lazy specifiers, patch module forms and ModuleInfo, as the
-// module hooks and the public API drive it. test/unit/registry.test.mjs feeds the registry load
+// module hooks and the public API drive it. test/unit/core-registry.test.mjs feeds the registry load
 // events in process (order, unregister, return values, versions, disable; promises in
-// test/unit/faults.test.mjs).
+// test/unit/bootstrap-faults.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';

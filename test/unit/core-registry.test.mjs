@@ -2,7 +2,7 @@
 // (Registry.onLoad), over fixture packages: firing once per instance, registration order,
 // unregister, immediate firing for instances already seen, what a hook returns, lazy specifiers
 // loaded at the first load, version ranges, WRAPT_HOOKS_DISABLE, ModuleInfo and the summary rows.
-// test/registry.test.mjs checks the same in preloaded apps where the hooks themselves matter.
+// test/post-import-hooks.test.mjs checks the same in preloaded apps where the hooks themselves matter.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
