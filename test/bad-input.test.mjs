@@ -8,8 +8,8 @@
 // gains nothing but one WraptHooksWarning (with a WRAPT_HOOKS_ code) naming the file and the key
 // (or the target / specifier). In strict mode (WRAPT_HOOKS_STRICT=1) the process fails with a
 // WraptHooksError that says what to fix: one config and one patch module case here, and the
-// planted config file; the unit layer checks every case's strict error, test/errors.test.mjs a
-// patch that throws, test/discovery.test.mjs a missing patch package. No case may pollute
+// planted config file; the unit layer checks every case's strict error, test/fail-open-and-strict.test.mjs a
+// patch that throws, test/patch-packages.test.mjs a missing patch package. No case may pollute
 // Object.prototype (the app prints what it sees of it).
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
