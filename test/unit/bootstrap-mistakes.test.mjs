@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { MISTAKES_APP as APP } from '../doctor-fixtures.mjs';
 import { internals } from './internals.mjs';
 
 const { validate, plan, search, errors, patchLoader, targetChecks, nearMiss, summary, registry, loadError } = internals();
@@ -24,14 +25,6 @@ function dir(files = {}) {
   }
   return root;
 }
-
-const APP = {
-  'package.json': { name: 'app', version: '1.0.0' },
-  'node_modules/express/package.json': { name: 'express', version: '4.18.0', main: 'index.js' },
-  'node_modules/express/index.js': 'exports.Router = function Router() {};\n',
-  'src/work.js': "require('fs').writeFileSync(__dirname + '/../APP-RAN', 'x');\nexports.query = function query() {};\n",
-  'patches/p.js': "require('fs').writeFileSync(__dirname + '/../PATCH-RAN', 'x');\nmodule.exports = function patch() {};\n",
-};
 
 const codes = (problems) => problems.map((problem) => problem.code);
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { FIXTURES, NODE_MAJOR, ROOT, makeApp, path, lines } from '../helpers.mjs';
-import { BROKEN_CODES, LAZY_TARGET, brokenApp, healthyApp } from '../doctor-fixtures.mjs';
+import { BROKEN_CODES, LAZY_TARGET, MISTAKES_APP, brokenApp, healthyApp } from '../doctor-fixtures.mjs';
 import { cli } from './internals.mjs';
 
 const { doctor: doctorModule, doctorFormat } = cli.internals;
@@ -370,16 +370,6 @@ test('doctor notes a traced ES module export declared with `export let` (its own
   );
   assert.match(result.stdout, /counter-esm#handler .*\("handler" is an `export let`/);
 });
-
-// The mistakes a new user makes, as doctor finds them without running a line of the application
-// or of a patch: the application file and the patch module write a file when they run.
-const MISTAKES_APP = {
-  'package.json': { name: 'app', version: '1.0.0' },
-  'node_modules/express/package.json': { name: 'express', version: '4.18.0', main: 'index.js' },
-  'node_modules/express/index.js': 'exports.Router = function Router() {};\n',
-  'src/work.js': "require('fs').writeFileSync(__dirname + '/../APP-RAN', 'x');\nexports.query = function query() {};\n",
-  'patches/p.js': "require('fs').writeFileSync(__dirname + '/../PATCH-RAN', 'x');\nmodule.exports = function patch() {};\n",
-};
 
 test('doctor finds exports without running application or patch code, and names each mistake', () => {
   const root = realpathSync(
