@@ -1,4 +1,4 @@
-// In-process: `wrapt-hooks attach`'s command line (src/cli/attach.ts, docs/attach.md): a pid,
+// In-process: `wrapt-hooks attach`'s command line (src/cli/attach-options.ts, docs/attach.md): a pid,
 // something to do, known recipes and durations; every mistake is a usage error.
 // test/attach.test.mjs attaches to a real process; test/unit/control.test.mjs has the control
 // socket the command talks to.
@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cli } from './internals.mjs';
 
-const { attach } = cli.internals;
+const { attachOptions } = cli.internals;
 
 test('attach command line: a pid, something to do, known recipes, durations; mistakes are usage errors', () => {
-  const read = (values, positionals = ['42']) => attach.readOptions(values, positionals, {});
+  const read = (values, positionals = ['42']) => attachOptions.readOptions(values, positionals, {});
   assert.deepEqual(read({ trace: ['fs#readFileSync,./a.js#f+slow=5'] }).traces, ['fs#readFileSync', './a.js#f+slow=5']);
   assert.equal(read({ summary: true }).pid, 42);
-  assert.equal(attach.readOptions({ handles: true }, ['7'], { WRAPT_TRACE_FORMAT: 'json' }).json, true);
+  assert.equal(attachOptions.readOptions({ handles: true }, ['7'], { WRAPT_TRACE_FORMAT: 'json' }).json, true);
   for (const [values, positionals, message] of [
     [{ summary: true }, [], /exactly one process id/],
     [{ summary: true }, ['1', '2'], /exactly one process id/],
@@ -24,10 +24,10 @@ test('attach command line: a pid, something to do, known recipes, durations; mis
     [{ recipe: ['htp'] }, ['42'], /"htp" is not a recipe/],
     [{ summary: true, for: 'soon' }, ['42'], /--for "soon" is not a duration/],
   ]) {
-    assert.throws(() => attach.readOptions(values, positionals, {}), message, JSON.stringify([values, positionals]));
+    assert.throws(() => attachOptions.readOptions(values, positionals, {}), message, JSON.stringify([values, positionals]));
   }
-  assert.equal(attach.duration('30s'), 30_000);
-  assert.equal(attach.duration('2m'), 120_000);
-  assert.equal(attach.duration('500ms'), 500);
-  assert.equal(attach.duration('5'), 5000);
+  assert.equal(attachOptions.duration('30s'), 30_000);
+  assert.equal(attachOptions.duration('2m'), 120_000);
+  assert.equal(attachOptions.duration('500ms'), 500);
+  assert.equal(attachOptions.duration('5'), 5000);
 });
