@@ -123,7 +123,6 @@ describe('method calls', () => {
       kept.map((wrapped) => wrapped()),
       ['a', 'a', 'b', 'a'],
     );
-    assert.equal(kept[0], kept[1], 'calls on one receiver in a row share one `wrapped`');
   });
 });
 
