@@ -52,7 +52,8 @@ export function makeWrapper(original: AnyFunction, wrapper: Wrapper): AnyFunctio
   return wrapped;
 }
 
-// Function.prototype.call as it is when this module loads (a later patch of it changes nothing here).
+// Function.prototype.call as it is when this module loads (a later patch of it changes nothing
+// here); its `bind` is read at each call, which is what V8 folds.
 const { call } = Function.prototype;
 
 /**
@@ -60,7 +61,8 @@ const { call } = Function.prototype;
  * that calls the original with this call's receiver, so a `wrapped` kept for later calls with its
  * own receiver. When V8 inlines the wrapper into the caller, it folds `Function.prototype.bind`
  * and the call through the bound function into a direct call of the original and allocates
- * nothing, whatever the original's size. Keep it in this form: a closure made per call
+ * nothing, whatever the original's size; a wrapper that is not inlined gets a new bound function
+ * per call, beside the `args` array such a call allocates anyway. Keep it in this form: a closure made per call
  * (`(...a) => Reflect.apply(original, this, a)`) is not optimized away when the original is too
  * big to inline, and a closure cached per receiver (the last receiver and its closure in the
  * wrapper's context) costs a test and two loads on every call, and leaves V8's optimized caller
