@@ -154,6 +154,10 @@ function apply(registry: Registry, plan: Plan): Map<string, string> {
         recipes.listenLazily(found.root, onError);
         recipes.startRecipe(found.root, onError);
         if (plan.traceSummary) recipes.summariesOn();
+        // Where its lines go is settled now, as for traces (trace/register.ts): a process manager
+        // that replaces process.stderr.write before the application runs (pm2's cluster mode) is
+        // seen only by a writer that watched process.stderr from before then (writer.ts).
+        (require('./trace/output') as typeof import('./trace/output')).traceSink();
       }
     }
   }

@@ -85,9 +85,10 @@ test('the control socket is the process pid in a directory only its user can ent
   assert.ok(existsSync(socketFile()), `${socketFile()} exists`);
 });
 
-test('attach traces a loaded function and turns the http recipe on while real requests arrive; lines go to attach, Ctrl-C takes everything off', async () => {
+test('attach traces the functions of a loaded module (a wildcard entry) and turns the http recipe on while real requests arrive; lines go to attach, Ctrl-C takes everything off', async () => {
   const before = serverStderr;
-  const session = attachLive(['--trace', './greeter.js#shout', '--recipe', 'http']);
+  // A wildcard entry, as in WRAPT_TRACE: each function greeter.js exports (shout).
+  const session = attachLive(['--trace', './greeter.js#*', '--recipe', 'http']);
   await session.attached;
   assert.equal(await get('/hello'), '/HELLO');
   assert.equal(await get('/identity'), 'false', 'the export is the trace wrapper while attached');
@@ -99,7 +100,7 @@ test('attach traces a loaded function and turns the http recipe on while real re
   assert.equal(await session.exited, 0, session.stderr);
   assert.match(session.stdout, /^wrapt-hooks: trace \[req 1\] \.\/greeter\.js#shout\('\/hello'\) -> '\/HELLO' [\d.]+ms$/m);
   assert.match(session.stdout, /^wrapt-hooks: http \[req 1\] in GET \/hello -> 200 [\d.]+ms$/m);
-  assert.match(session.stderr, /trace \.\/greeter\.js#shout: applied/);
+  assert.match(session.stderr, /trace \.\/greeter\.js#\*: applied \(traced in .*greeter\.js \(1 function: shout\)\)/);
   assert.match(session.stderr, /detached from process \d+: 2 wrapper\(s\) removed/);
   assert.equal(await get('/identity'), 'true', 'after detach the export is the original function again');
   assert.equal(serverStderr, before, "the process's own output is unchanged");

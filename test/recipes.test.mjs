@@ -182,11 +182,20 @@ db.prepare('CREATE TABLE t2 (x)').run();
   },
 );
 
-test('child_process: every form, exit code, signal, spawn error (crashing exactly as before when unhandled); secrets redacted', () => {
+test('child_process: every form, exit code, signal, spawn error (crashing exactly as before when unhandled); secrets redacted; lines go through a process.stderr.write replaced before the first', () => {
   const app = makeApp({
     files: {
       'child.js': `process.exit(Number(process.argv[2] || 0));\n`,
+      // As pm2's cluster mode does before the application runs: process.stderr created, its
+      // write replaced (here by one that counts the recipe's lines and passes them on; the count
+      // goes to fd 2, so that stdout is what the app prints without the preload).
       'app.js': `'use strict';
+const write = process.stderr.write;
+let through = 0;
+process.stderr.write = function (chunk, ...rest) {
+  if (String(chunk).startsWith('wrapt-hooks: child_process ')) through++;
+  return write.call(this, chunk, ...rest);
+};
 const cp = require('child_process');
 const node = process.execPath;
 (async () => {
@@ -207,6 +216,7 @@ const node = process.execPath;
   missing.on('error', (error) => console.log('error', error.code));
   await new Promise((resolve) => missing.on('close', resolve));
   console.log('done');
+  require('fs').writeSync(2, 'through the replaced write: ' + through + '\\n');
 })();
 `,
       'crash.js': `require('child_process').spawn('no-such-command-wrapt');\n`,
@@ -215,6 +225,7 @@ const node = process.execPath;
   const result = runNode(app, [...REQUIRE, 'app.js'], { env: { WRAPT_PATCHES: 'wrapt-hooks/recipes/child_process', WRAPT_TRACE_SUMMARY: '1' } });
   assertClean(result);
   assert.equal(result.stdout, 'execSync 2\nerror ENOENT\ndone\n');
+  assert.match(result.stderr, /^through the replaced write: 11$/m, 'every recipe line');
   for (const secret of ['hunter2', 'pw1', 't0k', 'hunter5', 'hunter6', 'tok7', 'hunter8']) assert.ok(!result.stderr.includes(secret), secret);
   // At exit, one summary line per command name (errors: anything but exit 0).
   const node = path.basename(NODE);

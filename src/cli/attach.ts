@@ -1,57 +1,19 @@
 // `wrapt-hooks attach <pid>`: live debugging of a running process, no restart (docs/attach.md).
 // It reaches the process's control socket (or, with --inspector, opens one through Node's
 // inspector), turns traces and recipes on, prints their lines on stdout until it detaches
-// (Ctrl-C, SIGTERM, --for, the process ending), and prints the reports asked for.
+// (Ctrl-C, SIGTERM, --for, the process ending), and prints the reports asked for. The command
+// line is attach-options.ts; the connection, attach-connection.ts.
 // Exit codes: 0 attached and detached; 2 usage; 3 could not attach. Every wait has a timeout.
 import fs = require('node:fs');
-import net = require('node:net');
 import { parseArgs } from 'node:util';
-import { optionProblem, parseTraceEntry } from '../config/validate';
 import { controlDir, socketPath, untrustedDir, untrustedSocket } from '../control/paths';
-import { recipeNames } from '../recipes/discover';
-import { UsageError } from './args';
-import { CannotAttach, openThroughInspector, portOpen, withTimeout, type Opened } from './inspector';
+import { connect, expect, say, send, type Connection } from './attach-connection';
+import { ATTACH_USAGE, readOptions, type Options } from './attach-options';
+import { CannotAttach, openThroughInspector, portOpen, type Opened } from './inspector';
 import { unreachable } from './proc';
 
-const ATTACH_USAGE = `Usage: wrapt-hooks attach <pid> [--trace <spec>]... [--recipe <name>[,<name>]]...
-                          [--for <duration>] [--summary] [--handles] [--inspector]
-
-Attaches to a running Node.js process of yours, turns traces and recipes on in it at once
-(modules already loaded and those loaded later), and prints their lines here, on stdout, until
-you press Ctrl-C, --for has passed or the process ends; then everything it added is taken off.
-
-The process needs a control socket: start it with the preload and WRAPT_HOOKS_CONTROL=1
-(or "control": true in the config). --inspector opens one in a process started without it,
-through Node's inspector (SIGUSR1, as "node inspect -p <pid>" does), closed again at once.
-
-Options:
-  -t, --trace <spec>   trace a function, as WRAPT_TRACE: "fs#readFileSync", "./src/db.js#query+slow=5"
-                       (./ paths are relative to the process's working directory). Repeatable.
-  -r, --recipe <name>  turn a recipe on: ${recipeNames().join(', ')}. Repeatable, or comma-separated.
-      --for <duration> detach after this long: 30s, 2m, 500ms
-      --summary        print the process's debug summary and trace summary, then detach
-      --handles        print what keeps the process alive, then detach
-      --inspector      open the control socket through Node's inspector when there is none
-  -h, --help           show this help
-
-Lines are text, or JSON with WRAPT_TRACE_FORMAT=json in attach's own environment.
-Exit codes: 0 attached and detached, 2 usage, 3 could not attach.
-`;
-
-const CONNECT_MS = 3000;
 const REPLY_MS = 30000;
 const DETACH_MS = 5000;
-
-interface Options {
-  pid: number;
-  traces: string[];
-  recipes: string[];
-  forMs: number | undefined;
-  summary: boolean;
-  handles: boolean;
-  inspector: boolean;
-  json: boolean;
-}
 
 export async function attachCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -84,53 +46,6 @@ export async function attachCommand(argv: readonly string[], env: NodeJS.Process
   }
 }
 
-/** Checks the command line; throws UsageError for a mistake in it. */
-export function readOptions(values: Record<string, unknown>, positionals: readonly string[], env: NodeJS.ProcessEnv): Options {
-  if (positionals.length !== 1) throw new UsageError('attach: give exactly one process id, like "wrapt-hooks attach 4242 --trace fs#readFileSync".');
-  const text = positionals[0]!;
-  const pid = /^[1-9]\d{0,9}$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(pid) || pid > 2 ** 31 - 1) throw new UsageError(`attach: "${text}" is not a process id.`);
-  const traces = ((values['trace'] as string[] | undefined) ?? [])
-    .flatMap((value) => value.split(','))
-    .map((spec) => spec.trim())
-    .filter((spec) => spec !== '');
-  for (const spec of traces) {
-    // Checked here for its shape; the process resolves it against its own working directory.
-    const read = parseTraceEntry(spec, '/');
-    if (typeof read.parsed === 'string') throw new UsageError(`attach: --trace ${JSON.stringify(spec)}: ${read.parsed}`);
-    if (read.problems.length > 0) throw new UsageError(`attach: --trace ${JSON.stringify(spec)}: ${optionProblem(read.problems[0]!)}.`);
-  }
-  const known = recipeNames();
-  const recipes = ((values['recipe'] as string[] | undefined) ?? [])
-    .flatMap((value) => value.split(','))
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  for (const name of recipes)
-    if (!known.includes(name)) throw new UsageError(`attach: --recipe ${JSON.stringify(name)} is not a recipe. The recipes are: ${known.join(', ')}.`);
-  const forMs = values['for'] === undefined ? undefined : duration(values['for'] as string);
-  const summary = values['summary'] === true;
-  const handles = values['handles'] === true;
-  if (traces.length === 0 && recipes.length === 0 && !summary && !handles) {
-    throw new UsageError('attach: nothing to do: give --trace, --recipe, --summary or --handles.');
-  }
-  const json = (env['WRAPT_TRACE_FORMAT'] ?? '').trim().toLowerCase() === 'json';
-  return { pid, traces, recipes, forMs, summary, handles, inspector: values['inspector'] === true, json };
-}
-
-/** `30s`, `2m`, `500ms`, `1h`, or a number of seconds. */
-export function duration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  const unit = match?.[2] ?? 's';
-  const ms = match === null ? NaN : Number(match[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
-  if (!Number.isFinite(ms) || ms <= 0 || ms > 2 ** 31 - 1)
-    throw new UsageError(`attach: --for ${JSON.stringify(text)} is not a duration like 30s, 2m or 500ms.`);
-  return ms;
-}
-
-function say(line: string): void {
-  process.stderr.write(`wrapt-hooks attach: ${line}\n`);
-}
-
 async function attach(options: Options): Promise<number> {
   const { pid } = options;
   const why = unreachable(pid);
@@ -154,97 +69,6 @@ async function attach(options: Options): Promise<number> {
   } finally {
     connection.socket.destroy();
   }
-}
-
-interface Connection {
-  readonly socket: net.Socket;
-  /** The next message from the process (lines and notes are printed as they come, not returned). */
-  next(what: string, ms: number): Promise<Record<string, unknown>>;
-  /** Resolves when the connection ends. */
-  readonly closed: Promise<void>;
-}
-
-async function connect(file: string, pid: number): Promise<Connection> {
-  const socket = net.connect(file);
-  await withTimeout(
-    CONNECT_MS,
-    `process ${pid} did not accept the connection`,
-    new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          new CannotAttach(
-            error.code === 'ECONNREFUSED'
-              ? `the control socket ${file} is stale: process ${pid} no longer listens on it`
-              : `cannot connect to ${file}: ${error.message}`,
-          ),
-        ),
-      );
-    }),
-  );
-  socket.setEncoding('utf8');
-  const replies: Record<string, unknown>[] = [];
-  let waiting: ((message: Record<string, unknown> | undefined) => void) | undefined;
-  let buffer = '';
-  let ended = false;
-  const closed = new Promise<void>((resolve) => {
-    socket.on('close', () => {
-      ended = true;
-      waiting?.(undefined);
-      resolve();
-    });
-  });
-  socket.on('error', () => {
-    // 'close' follows
-  });
-  socket.on('data', (chunk: string) => {
-    buffer += chunk;
-    for (let at = buffer.indexOf('\n'); at !== -1; at = buffer.indexOf('\n')) {
-      const text = buffer.slice(0, at);
-      buffer = buffer.slice(at + 1);
-      let message: Record<string, unknown>;
-      try {
-        message = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      if (message === null || typeof message !== 'object') continue;
-      if (message['op'] === 'line' && typeof message['text'] === 'string') process.stdout.write(`${message['text']}\n`);
-      else if (message['op'] === 'note' && typeof message['text'] === 'string') say(message['text']);
-      else if (waiting !== undefined) {
-        const resolve = waiting;
-        waiting = undefined;
-        resolve(message);
-      } else replies.push(message);
-    }
-    if (buffer.length > 16 * 1024 * 1024) socket.destroy();
-  });
-  const next = (what: string, ms: number): Promise<Record<string, unknown>> => {
-    const queued = replies.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    if (ended) return Promise.reject(new CannotAttach(`process ${pid} closed the connection before ${what}`));
-    return withTimeout(
-      ms,
-      `process ${pid} did not answer ${what}`,
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        waiting = (message) => (message === undefined ? reject(new CannotAttach(`process ${pid} closed the connection before ${what}`)) : resolve(message));
-      }),
-    ).finally(() => {
-      waiting = undefined;
-    });
-  };
-  return { socket, next, closed };
-}
-
-function send(connection: Connection, message: Record<string, unknown>): void {
-  connection.socket.write(`${JSON.stringify(message)}\n`);
-}
-
-/** A reply that is an error from the process becomes a CannotAttach. */
-function expect(reply: Record<string, unknown>, op: string, pid: number): Record<string, unknown> {
-  if (reply['op'] === 'error') throw new CannotAttach(String(reply['message'] ?? `process ${pid} refused`));
-  if (reply['op'] !== op) throw new CannotAttach(`process ${pid} answered "${String(reply['op'])}" instead of "${op}"`);
-  return reply;
 }
 
 async function session(connection: Connection, options: Options, opened: Opened | undefined): Promise<number> {

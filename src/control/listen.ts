@@ -56,13 +56,34 @@ export function listenControl(onConnection: (socket: net.Socket) => void): strin
   (globalThis as unknown as Record<symbol, ControlState | undefined>)[KEY] = state;
   const oldMask = process.umask(0o177);
   try {
-    server.listen(file);
+    listenOnPipe(server, file);
   } finally {
     process.umask(oldMask);
   }
   server.unref();
   process.once('exit', () => remove(file));
   return file;
+}
+
+/**
+ * `server.listen(file)` without loading node:cluster. Node's listen() requires node:cluster (and
+ * with it child_process and dgram: about 6 M instructions, most of what a control socket would
+ * cost a start) only to learn whether it runs in a cluster worker, whose listens the primary
+ * makes. A control socket is this process's own, named by its pid, never one to share through a
+ * primary: `_listen2` is the step listen() takes in a primary (Node keeps it under that name for
+ * code that wraps it, docs/attach.md), and creates the socket here directly. Where a Node lacks
+ * it, listen() does the same at that cost.
+ */
+function listenOnPipe(server: net.Server, file: string): void {
+  const inner = server as unknown as { _listen2?: unknown; _pipeName?: string };
+  if (typeof inner._listen2 !== 'function') {
+    server.listen(file);
+    return;
+  }
+  // What listen() sets for a path before it listens: address() answers it.
+  inner._pipeName = file;
+  // (address, port -1, addressType -1: a pipe; Node's default backlog of 511)
+  (inner._listen2 as (address: string, port: number, addressType: number, backlog: number) => void).call(server, file, -1, -1, 511);
 }
 
 /**

@@ -76,31 +76,64 @@ export interface LiveTrace {
   readonly route: Route;
   /** Runs each application of the trace (the attach records what it replaces). */
   around(apply: () => void): void;
-  /** The trace wrapped its function in a module instance (`filename`, undefined for builtins). */
-  applied(filename: string | undefined): void;
+  /**
+   * The trace wrapped its function in a module instance (`filename`, undefined for builtins);
+   * for a wildcard, `names` are the functions it found there.
+   */
+  applied(filename: string | undefined, names?: readonly string[]): void;
   failed(message: string): void;
+}
+
+/** A trace of `wrapt-hooks attach`, registered: how to take it off, its counters, and how to apply it to one more object. */
+export interface Registered {
+  readonly unregister: () => void;
+  /** One per function traced; a wildcard adds one for each function it finds as modules load. */
+  readonly stats: readonly Stats[];
+  /** Applies the trace to `exports` of the module instance `filename` (an ES module's namespace the registry never saw). */
+  apply(exports: unknown, filename: string): void;
 }
 
 /**
  * Registers one trace for an attached `wrapt-hooks attach` (docs/attach.md): it fires at once for
  * the instances already loaded and for those loaded later, writes through `live.route`, counts
  * into its own Stats (never the process's exit summary) and reports to `live` instead of warning.
- * Returns the undo function and the counters.
+ * A wildcard entry (`#*`, `#Class.prototype.*`) traces every function it finds, as at start-up,
+ * leaving to their own entries the functions `skip` says other entries of the attach name.
  */
-export function registerLiveTrace(registry: Registry, trace: PlanTrace, live: LiveTrace): { unregister: () => void; stats: Stats; wrappers: WeakSet<object> } {
+export function registerLiveTrace(registry: Registry, trace: PlanTrace, live: LiveTrace, skip: (fnPath: string) => boolean = () => false): Registered {
   loadInspect();
   loadPromiseHooks(quietly);
-  const stats = new Stats(trace.spec);
+  const stats: Stats[] = [];
+  const byLabel = new Map<string, Stats>();
+  const statsOf = (label: string): Stats => {
+    let found = byLabel.get(label);
+    if (found === undefined) {
+      found = new Stats(label);
+      byLabel.set(label, found);
+      stats.push(found);
+    }
+    return found;
+  };
+  const wildcard = isWildcard(trace.path);
+  if (!wildcard) statsOf(trace.spec);
   // Two views of one object (a class prototype reached from a CommonJS module and from an ES
   // module wrapper of it) get one wrapper.
-  const wrappers = new WeakSet<object>();
-  const patch = (exports: unknown, info: { filename?: string }): void =>
-    live.around(() => applyTrace(registry, trace, exports, stats, { ...live, wrappers }, info.filename));
+  const seen = { ...live, wrappers: new WeakSet<object>() };
+  const apply = (exports: unknown, filename: string | undefined): void =>
+    live.around(() =>
+      wildcard
+        ? applyWildcard(registry, trace, exports, statsOf, skip, seen, filename)
+        : applyTrace(registry, trace, exports, statsOf(trace.spec), seen, filename),
+    );
+  const patch = (exports: unknown, info: { filename?: string }): void => apply(exports, info.filename);
   Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
   // Internal: the attach reports what it applied; the process's exit summary is about its own configuration.
   const unregister = registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: true, planned: false, internal: true });
-  return { unregister, stats, wrappers };
+  return { unregister, stats, apply };
 }
+
+/** What a live trace tracks besides `LiveTrace`: the wrappers it made, so that no function gets two. */
+type Seen = LiveTrace & { wrappers: WeakSet<object> };
 
 /** The target of an entry as the registry keys it (the same module however it is written). */
 function targetKey(trace: PlanTrace): string {
@@ -115,9 +148,12 @@ function applyWildcard(
   exports: unknown,
   statsOf: (label: string) => Stats | undefined,
   skip: (fnPath: string) => boolean,
+  live?: Seen,
+  filename?: string,
 ): void {
   const where = `trace "${trace.spec}" (${trace.origin})`;
   const fail = (message: string, error?: unknown): void => {
+    if (live !== undefined) return live.failed(message);
     registry.notApplied(message);
     report(registry.strict, 'WRAPT_HOOKS_TRACE_PATH', message, error);
   };
@@ -138,26 +174,26 @@ function applyWildcard(
     return;
   }
   const failed: string[] = [];
+  const traced: string[] = [];
   for (const name of names) {
     const fnPath = joinPath(parentPath, name);
     const label = `${trace.target}#${fnPath}`;
     try {
-      wrapFunctionWrapper(exports, fnPath, tracer(label, trace.options, statsOf(label)));
+      // functionsOf read it as an own data property: reading it again calls nothing.
+      if (live?.wrappers.has((parent as Record<string, object>)[name]!) !== true) {
+        const wrapper = wrapFunctionWrapper<object>(exports, fnPath, tracer(label, trace.options, statsOf(label), live?.route));
+        live?.wrappers.add(wrapper);
+      }
+      traced.push(name);
     } catch (error) {
       failed.push(`"${name}" (${describeCause(error)})`);
     }
   }
+  if (traced.length > 0) live?.applied(filename, traced);
   if (failed.length > 0) fail(`${where}: cannot trace ${failed.join(', ')}; the other ${names.length - failed.length} functions are traced.`);
 }
 
-function applyTrace(
-  registry: Registry,
-  trace: PlanTrace,
-  exports: unknown,
-  stats: Stats | undefined,
-  live?: LiveTrace & { wrappers: WeakSet<object> },
-  filename?: string,
-): void {
+function applyTrace(registry: Registry, trace: PlanTrace, exports: unknown, stats: Stats | undefined, live?: Seen, filename?: string): void {
   const where = `trace "${trace.spec}" (${trace.origin})`;
   const fail = (message: string, error?: unknown): void => {
     if (live !== undefined) return live.failed(message);

@@ -23,11 +23,14 @@ export class Greeter { greet(n) { return 'hi ' + n; } }
 const app = makeApp({
   files: {
     'greeter.js': `exports.shout = function shout(s) { return String(s).toUpperCase(); };\n`,
+    // Required at the first request, after the attach: a wildcard traces it when it loads.
+    'later.js': `exports.whisper = function whisper(s) { return String(s).toLowerCase(); };\n`,
     'cjs.js': `'use strict';
 const http = require('http');
 const greeter = require('./greeter');
 const original = greeter.shout;
-const server = http.createServer((req, res) => res.end(req.url === '/identity' ? String(greeter.shout === original) : greeter.shout(req.url)));
+const server = http.createServer((req, res) =>
+  res.end(req.url === '/identity' ? String(greeter.shout === original) : greeter.shout(req.url) + require('./later').whisper(req.url)));
 server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
 `,
     'lib.mjs': LIB,
@@ -81,12 +84,21 @@ const portOpen = (port) =>
     socket.once('error', () => resolve(false));
   });
 
+// Each scenario also has wildcard entries (docs/tracing.md): one over a module loaded after the
+// attach (CommonJS), one over a class prototype reached from a loaded ES module's namespace, and
+// one over that namespace's own bindings, which cannot be replaced and is said so.
 const SCENARIOS = [
-  { kind: 'CommonJS', script: 'cjs.js', traces: ['./greeter.js#shout'], line: /trace \.\/greeter\.js#shout\('\/x'\) -> '\/X'/ },
+  {
+    kind: 'CommonJS',
+    script: 'cjs.js',
+    traces: ['./greeter.js#shout', './later.js#*'],
+    line: /trace \.\/greeter\.js#shout\('\/x'\) -> '\/X'/,
+    wildcard: /trace \.\/later\.js#whisper\('\/x'\) -> '\/x'/,
+  },
   {
     kind: 'ES module',
     script: 'esm.mjs',
-    traces: ['./lib.mjs#Greeter.prototype.greet', './lib.mjs#hello'],
+    traces: ['./lib.mjs#Greeter.prototype.*', './lib.mjs#hello', './lib.mjs#*'],
     line: /trace \.\/lib\.mjs#Greeter\.prototype\.greet\('x'\) -> 'hi x'/,
   },
 ];
@@ -117,7 +129,15 @@ for (const [major, node] of NODES) {
           assert.match(session.stdout, scenario.line);
           assert.equal(session.stdout.split('\n').filter((line) => scenario.line.test(line)).length, 1, `one line per call (one wrapper): ${session.stdout}`);
           assert.equal(await (await fetch(`http://127.0.0.1:${port}/identity`)).text(), 'true', 'the original after detach');
-          if (scenario.kind === 'ES module') assert.match(session.stderr, /"hello" is an export binding of the ES module .*lib\.mjs/);
+          if (scenario.kind === 'ES module') {
+            assert.match(session.stderr, /"hello" is an export binding of the ES module .*lib\.mjs/);
+            assert.match(session.stderr, /trace \.\/lib\.mjs#Greeter\.prototype\.\*: applied \(traced in .*lib\.mjs \(1 function: greet\)\)/);
+            assert.match(session.stderr, /"\*" stands for the export bindings of the ES module .*lib\.mjs/);
+          } else {
+            assert.match(session.stderr, /trace \.\/later\.js#\*: waiting/);
+            assert.match(session.stderr, /trace \.\/later\.js#\*: applied to .*later\.js \(1 function: whisper\), loaded now/);
+            assert.equal(session.stdout.split('\n').filter((line) => scenario.wildcard.test(line)).length, 1, session.stdout);
+          }
           if (via === 'inspector') {
             const opened = /inspector was open (\d+)ms in process \d+ \(port (\d+)\); it is closed/.exec(session.stderr);
             assert.ok(opened, session.stderr);

@@ -3,41 +3,28 @@
 // loader), vitest (which imports every dependency by absolute path) and jest (whose own module
 // registry bypasses Node's). Each project is installed into a temp dir by this file; the tools
 // and the test runners are installed once into a cache dir under the OS temp dir (pinned
-// versions, below). What each shows is written up in docs/toolchains.md.
+// versions, below; see tools.mjs). What each shows is written up in docs/toolchains.md.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, lines, runCommand, writeFiles } from '../helpers.mjs';
 import { configuredNodes } from './nodes.mjs';
+import { TOOL_CACHE, installed, npm } from './tools.mjs';
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NODES = configuredNodes();
 const TOOLS = { '@yarnpkg/cli-dist': '4.18.1', pnpm: '10.34.9' };
 const RUNNERS = { vitest: '4.1.12', jest: '30.5.2', express: '5.1.0' };
 
-/** Installs `dependencies` into `dir` unless its node_modules already holds that exact set. */
-function installed(dir, dependencies) {
-  const manifest = JSON.stringify({ name: path.basename(dir), private: true, dependencies }, null, 2);
-  const stamp = path.join(dir, 'node_modules', '.installed-for');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === manifest) return dir;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), manifest);
-  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
-  writeFileSync(stamp, manifest);
-  return dir;
-}
-
-const cache = path.join(tmpdir(), 'wrapt-hooks-compat-toolchains');
 let work;
 let tarball;
-const yarn = () => path.join(cache, 'tools', 'node_modules', '@yarnpkg', 'cli-dist', 'bin', 'yarn.js');
-const pnpm = () => path.join(cache, 'tools', 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
+const yarn = () => path.join(TOOL_CACHE, 'tools', 'node_modules', '@yarnpkg', 'cli-dist', 'bin', 'yarn.js');
+const pnpm = () => path.join(TOOL_CACHE, 'tools', 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
 
 before(() => {
-  installed(path.join(cache, 'tools'), TOOLS);
+  installed(path.join(TOOL_CACHE, 'tools'), TOOLS);
   work = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-toolchains-'));
   // --ignore-scripts: dist/ is built already (npm run build before the suite).
   const name = execFileSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })
@@ -174,7 +161,7 @@ describe("Yarn 4 Plug'n'Play", () => {
 describe('test runners', () => {
   let runners;
   before(() => {
-    runners = installed(path.join(cache, 'runners'), RUNNERS);
+    runners = installed(path.join(TOOL_CACHE, 'runners'), RUNNERS);
     const own = path.join(runners, 'node_modules', 'wrapt-hooks');
     rmSync(own, { force: true, recursive: true });
     symlinkSync(ROOT, own, 'dir');

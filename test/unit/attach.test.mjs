@@ -3,21 +3,64 @@
 // the control socket's protocol refusing bad input, and the handles report. test/attach.test.mjs
 // attaches to a real process.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { createRequire } from 'node:module';
+import { makeApp } from '../helpers.mjs';
 import { cli, internals } from './internals.mjs';
 
-const { plan: planModule, wrapPatches, controlSession, controlPaths, recipeHandles } = internals();
-const { attach } = cli.internals;
+const {
+  plan: planModule,
+  wrapPatches,
+  controlSession,
+  controlListen,
+  controlPaths,
+  recipeHandles,
+  registry: registryModule,
+  match,
+  trace,
+  validate,
+} = internals();
+const require = createRequire(import.meta.url);
+const { attachOptions } = cli.internals;
+
+// First in this file: nothing before it has listened, so node:cluster is not loaded yet.
+test('the control socket listens, mode 0600, without loading node:cluster (through net.Server.prototype._listen2, which Node keeps)', async () => {
+  assert.equal(typeof net.Server.prototype._listen2, 'function', 'the step listen() takes in a cluster primary');
+  const clusterLoaded = () => process.moduleLoadList.includes('NativeModule cluster');
+  assert.equal(clusterLoaded(), false);
+  const runtime = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-listen-'));
+  const saved = process.env.XDG_RUNTIME_DIR;
+  process.env.XDG_RUNTIME_DIR = runtime;
+  try {
+    let served;
+    const connection = new Promise((resolve) => (served = resolve));
+    const file = controlListen.listenControl((socket) => served(socket));
+    assert.equal(file, path.join(runtime, 'wrapt-hooks', `${process.pid}.sock`));
+    const client = net.connect(file);
+    (await connection).end('hi\n');
+    let text = '';
+    for await (const chunk of client.setEncoding('utf8')) text += chunk;
+    assert.equal(text, 'hi\n');
+    assert.equal(lstatSync(file).mode & 0o777, 0o600);
+    assert.equal(controlListen.controlState().server.address(), file);
+    assert.equal(clusterLoaded(), false);
+    controlListen.controlState().server.close();
+  } finally {
+    if (saved === undefined) delete process.env.XDG_RUNTIME_DIR;
+    else process.env.XDG_RUNTIME_DIR = saved;
+    rmSync(runtime, { recursive: true, force: true });
+  }
+});
 
 test('attach command line: a pid, something to do, known recipes, durations; mistakes are usage errors', () => {
-  const read = (values, positionals = ['42']) => attach.readOptions(values, positionals, {});
+  const read = (values, positionals = ['42']) => attachOptions.readOptions(values, positionals, {});
   assert.deepEqual(read({ trace: ['fs#readFileSync,./a.js#f+slow=5'] }).traces, ['fs#readFileSync', './a.js#f+slow=5']);
   assert.equal(read({ summary: true }).pid, 42);
-  assert.equal(attach.readOptions({ handles: true }, ['7'], { WRAPT_TRACE_FORMAT: 'json' }).json, true);
+  assert.equal(attachOptions.readOptions({ handles: true }, ['7'], { WRAPT_TRACE_FORMAT: 'json' }).json, true);
   for (const [values, positionals, message] of [
     [{ summary: true }, [], /exactly one process id/],
     [{ summary: true }, ['1', '2'], /exactly one process id/],
@@ -29,12 +72,12 @@ test('attach command line: a pid, something to do, known recipes, durations; mis
     [{ recipe: ['htp'] }, ['42'], /"htp" is not a recipe/],
     [{ summary: true, for: 'soon' }, ['42'], /--for "soon" is not a duration/],
   ]) {
-    assert.throws(() => attach.readOptions(values, positionals, {}), message, JSON.stringify([values, positionals]));
+    assert.throws(() => attachOptions.readOptions(values, positionals, {}), message, JSON.stringify([values, positionals]));
   }
-  assert.equal(attach.duration('30s'), 30_000);
-  assert.equal(attach.duration('2m'), 120_000);
-  assert.equal(attach.duration('500ms'), 500);
-  assert.equal(attach.duration('5'), 5000);
+  assert.equal(attachOptions.duration('30s'), 30_000);
+  assert.equal(attachOptions.duration('2m'), 120_000);
+  assert.equal(attachOptions.duration('500ms'), 500);
+  assert.equal(attachOptions.duration('5'), 5000);
 });
 
 test('"control": true in the config or WRAPT_HOOKS_CONTROL=1 turn the control socket on; a wrong type is a problem', () => {
@@ -163,4 +206,81 @@ test('control sockets live in a per-user directory, named by pid', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('an attach --trace wildcard traces each function of its object, in instances loaded now and later, leaves named ones to their entry, and all are put back', () => {
+  const dir = makeApp({
+    files: {
+      'lib.js': `exports.f = function f(x) { return x * 2; };
+exports.g = function g(x) { return x + 1; };
+exports.K = class K { m() { return 'm'; } n() { return 'n'; } };
+exports.value = 1;
+`,
+    },
+  });
+  const filename = path.join(dir, 'lib.js');
+  const registry = new registryModule.Registry();
+  const lines = [];
+  const applied = [];
+  const failed = [];
+  const replacements = [];
+  const live = {
+    route: { json: false, write: (text) => lines.push(text.trim()) },
+    around: (apply) => wrapPatches.recordReplacements((replacement) => replacements.push(replacement), apply),
+    applied: (file, names) => applied.push([path.basename(file), names]),
+    failed: (message) => failed.push(message),
+  };
+  const entry = (spec) => {
+    const read = validate.parseTraceEntry(spec, dir);
+    return { ...read.parsed, options: read.options, stack: false, baseDir: dir, origin: 'wrapt-hooks attach' };
+  };
+  const first = require(filename);
+  const originals = (lib) => [lib.f, lib.g, lib.K, lib.K.prototype.m, lib.K.prototype.n];
+  const before = originals(first);
+  // `g` has an entry of its own in the same attach: the wildcard leaves it to that entry.
+  const all = trace.registerLiveTrace(registry, entry('./lib.js#*'), live, (fnPath) => fnPath === 'g');
+  const methods = trace.registerLiveTrace(registry, entry('./lib.js#K.prototype.*'), live);
+  const none = trace.registerLiveTrace(registry, entry('./lib.js#K.*'), live);
+  assert.deepEqual(applied, [
+    ['lib.js', ['f', 'K']],
+    ['lib.js', ['m', 'n']],
+  ]);
+  assert.equal(failed.length, 1);
+  assert.match(failed[0], /trace "\.\/lib\.js#K\.\*" .*"K\.\*" matches no function/);
+  assert.equal(first.f(2), 4);
+  assert.equal(new first.K().m(), 'm');
+  assert.equal(first.g, before[1], 'left to its own entry');
+  assert.match(lines.join('\n'), /trace \.\/lib\.js#f\(2\) -> 4 /);
+  assert.match(lines.join('\n'), /trace \.\/lib\.js#K\.prototype\.m\(\) -> 'm' /);
+  // A module instance loaded after the attach is traced when it loads.
+  delete require.cache[filename];
+  const second = require(filename);
+  const after = originals(second);
+  registry.onLoad({
+    keys: match.matchRequired(registry, filename),
+    format: 'commonjs',
+    via: 'require',
+    value: second,
+    filename,
+    module: require.cache[filename],
+  });
+  assert.equal(applied.length, 4);
+  assert.equal(second.f(3), 6);
+  assert.match(lines.at(-1), /trace \.\/lib\.js#f\(3\) -> 6 /);
+  assert.deepEqual(
+    all.stats.map((stats) => [stats.fn, stats.calls]),
+    [
+      ['./lib.js#f', 2],
+      ['./lib.js#K', 1],
+    ],
+  );
+  // The detach: every member wrapped, in both instances, is the original again.
+  for (const registered of [all, methods, none]) registered.unregister();
+  for (const replacement of replacements.reverse()) assert.equal(wrapPatches.restoreReplacement(replacement), true, replacement.attribute);
+  assert.deepEqual(originals(first), before);
+  assert.deepEqual(originals(second), after);
+  assert.equal(Object.hasOwn(first.K.prototype, 'm'), true);
+  const count = lines.length;
+  second.f(1);
+  assert.equal(lines.length, count, 'no line after the detach');
 });
