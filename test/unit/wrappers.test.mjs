@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { FIXTURES, ROOT, makeApp } from '../helpers.mjs';
 import { runStages } from './stages.mjs';
 
@@ -123,6 +125,24 @@ describe('method calls', () => {
       kept.map((wrapped) => wrapped()),
       ['a', 'a', 'b', 'a'],
     );
+  });
+  it('the wrapper keeps no receiver after a call returns', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc');
+    class Holder {
+      method() {
+        return 1;
+      }
+    }
+    wrapFunctionWrapper(Holder.prototype, 'method', pass);
+    const ref = (() => {
+      const receiver = new Holder();
+      receiver.method();
+      return new WeakRef(receiver);
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(ref.deref(), undefined, 'the last receiver was collected');
   });
 });
 
