@@ -21,31 +21,49 @@ const has = (run, key) => run.nodes.some((n) => run.data[n.version]?.[key]);
 /** When `run` started, to the minute (UTC). */
 const when = (run) => run.started.slice(0, 16).replace('T', ' ');
 
+// The goals (issue "Cheap again"): a ratio at most `max`, judged on the Node lines in `lines`.
+// A row without `max` is measured and shown, not judged.
 const GOALS = {
   'cjs-startup': {
     scenario: 'start-up, CommonJS app, config with 20 patches whose targets are not imported',
-    goal: '≤ 1.10 on Node 24',
-    max: 1.1,
+    goal: '≤ 1.15 on Node 24',
+    max: 1.15,
     lines: [24],
   },
-  'esm-startup': { scenario: 'start-up, ESM app, same config', goal: '≤ 1.15 on Node 24', max: 1.15, lines: [24] },
+  'esm-startup': { scenario: 'start-up, ESM app, same config', goal: '≤ 1.18 on Node 24', max: 1.18, lines: [24] },
   'esm-vs-empty-loader': {
     scenario: 'start-up, ESM app, against an empty `module.register` loader',
-    goal: 'on Node 20 within 1.05 of an empty `module.register` loader',
-    max: 1.05,
+    goal: '≤ 1.10 on Node 20',
+    max: 1.1,
     lines: [20],
   },
-  'cjs-heavy': { scenario: 'require-heavy app: 1,000 generated CommonJS modules, 2 of the 20 targets loaded', goal: '≤ 1.10', max: 1.1 },
-  'esm-heavy': { scenario: 'import-heavy ESM app: 1,000 generated modules, 2 of the 20 targets imported', goal: '≤ 1.20 on Node 24', max: 1.2, lines: [24] },
+  'cjs-heavy': {
+    scenario: 'require-heavy app: 1,000 generated CommonJS modules (40 packages × 25), 2 of the 20 targets loaded',
+    goal: '≤ 1.25 on Node 24',
+    max: 1.25,
+    lines: [24],
+  },
+  'esm-heavy': { scenario: 'import-heavy ESM app: 1,000 generated modules, 2 of the 20 targets imported', goal: 'not a goal (shown for reference)' },
+  'real-cjs': {
+    scenario: 'real-package app: @aws-sdk/client-s3, fastify, webpack, eslint, sequelize (about 660 CommonJS modules; fastify a target), CommonJS',
+    goal: '≤ 1.06 on Node 24',
+    max: 1.06,
+    lines: [24],
+  },
+  'real-esm': { scenario: 'the same real-package app through ES `import`s', goal: '≤ 1.10 on Node 24', max: 1.1, lines: [24] },
 };
+// Peak RSS added (with − without the preload) at start-up, judged on Node 22 and 24.
+const RSS_GOAL = { ids: ['cjs-startup', 'esm-startup'], maxKiB: 3 * 1024, goal: '≤ 3 MiB on Node 22/24', lines: [22, 24] };
 const SHAPES = {
   exports: 'call `mod.f(i, 1)` (a function called on its module object)',
   method: 'method call `obj.m(i, 1)` (class method)',
   plain: 'plain call `f(i, 1)` (`this` undefined)',
   poly: 'method call after 12 other functions were wrapped the same way (shared wrapper code sees many wrappers)',
 };
-// Per-call goals (ours / shimmer), judged on Node 24.
-const MICRO_GOALS = { exports: 1.0, method: 1.2, plain: 1.0, poly: 1.2 };
+// Per-call goals (ours / shimmer), judged on Node 24: a plain call at most as slow as shimmer's,
+// a method call within 1.20 of it. A shape without a goal is shown, not judged.
+const MICRO_GOALS = { exports: 1.0, plain: 1.0, method: 1.2 };
+const MICRO_LINES = [24];
 const pairCell = (r) => (r ? `${f2(r.ratio)} [${f2(r.ratioIqr?.[0])}–${f2(r.ratioIqr?.[1])}] (${signed(r.deltaMs)} ms; CPU ${f2(r.cpuRatio)})` : '—');
 
 export function load(files) {
@@ -86,46 +104,61 @@ function goals(run, p) {
   p(`| scenario | measured (A / B) | goal | ${nodes.map((n) => n.label).join(' | ')} | result |`);
   p(`| --- | --- | --- | ${nodes.map(() => '---').join(' | ')} | --- |`);
   const failing = [];
+  const judge = (ok, lines, judgedAny) =>
+    judgedAny ? `${verdict(ok)}${lines ? '' : ' (all lines)'}` : lines ? `not measured on Node ${lines.join('/')}` : 'shown only';
   for (const [id, g] of Object.entries(GOALS)) {
     const per = nodes.map((n) => data[n.version]?.goals?.find((r) => r.id === id));
-    const sample = per.find(Boolean);
-    if (!sample) continue;
-    const judged = nodes.map((n, i) => ({ n, r: per[i] })).filter(({ n, r }) => r && (!g.lines || g.lines.includes(n.major)));
+    const sample = per.find((r) => r && !r.missing);
+    if (!sample) {
+      const missing = per.find((r) => r?.missing);
+      if (missing) p(`| ${g.scenario} | — | ${g.goal} | ${nodes.map(() => '—').join(' | ')} | not measured: ${missing.missing} |`);
+      continue;
+    }
+    const judged =
+      g.max === undefined ? [] : nodes.map((n, i) => ({ n, r: per[i] })).filter(({ n, r }) => r && !r.missing && (!g.lines || g.lines.includes(n.major)));
     const ok = judged.every(({ r }) => r.ratio <= g.max);
     if (judged.length && !ok) failing.push(g.scenario);
-    const cells = per.map((r) => (r ? `${pairCell(r)} ${f1(r.aMs)} / ${f1(r.bMs)} ms` : '—'));
+    const cells = per.map((r) => (r && !r.missing ? `${pairCell(r)} ${f1(r.aMs)} / ${f1(r.bMs)} ms` : '—'));
     p(
-      `| ${g.scenario} | ${code(sample.a.command)} / ${code(sample.b.command)} | ${g.goal} | ${cells.join(' | ')} | ${judged.length ? `${verdict(ok)}${g.lines ? '' : ' (all lines)'}` : 'n/a'} |`,
+      `| ${g.scenario} | ${code(sample.a.command)} / ${code(sample.b.command)} | ${g.goal} | ${cells.join(' | ')} | ${g.max === undefined ? 'shown only' : judge(ok, g.lines, judged.length > 0)} |`,
     );
   }
   if (has(run, 'micro')) {
-    for (const shape of Object.keys(SHAPES)) {
+    const shapes = [...Object.keys(SHAPES)];
+    for (const n of nodes) for (const row of data[n.version]?.micro ?? []) if (!shapes.includes(row.shape)) shapes.push(row.shape);
+    for (const shape of shapes) {
       const per = nodes.map((n) => data[n.version]?.micro?.find((r) => r.shape === shape));
+      if (!per.some(Boolean)) continue;
       const ours = (row) => row?.results.find((r) => r.impl === 'wrapt-hooks (dist)');
       const goal = MICRO_GOALS[shape];
-      const ok = nodes.every((n, i) => n.major !== 24 || !ours(per[i]) || ours(per[i]).ratio <= goal);
-      if (!ok) failing.push(`wrapper call (${shape})`);
+      const judged = goal === undefined ? [] : nodes.map((n, i) => ({ n, r: ours(per[i]) })).filter(({ n, r }) => r && MICRO_LINES.includes(n.major));
+      const ok = judged.every(({ r }) => r.ratio <= goal);
+      if (judged.length && !ok) failing.push(`wrapper call (${shape})`);
       const cells = per.map((row) => (ours(row) ? `${f2(ours(row).ratio)} (${f1(ours(row).ns)} / ${f1(row.results[0].ns)} ns)` : '—'));
       p(
-        `| a call through \`wrapFunctionWrapper\` vs shimmer: ${SHAPES[shape]} | ns per call, \`(w, i, args) => w(...args)\` / \`function () { return orig.apply(this, arguments) }\` | ≤ ${f2(goal)} on Node 24 | ${cells.join(' | ')} | ${verdict(ok)} |`,
+        `| a call through \`wrapFunctionWrapper\` vs shimmer: ${SHAPES[shape] ?? shape} | ns per call, \`(w, i, args) => w(...args)\` / \`function () { return orig.apply(this, arguments) }\` | ${goal === undefined ? 'not a goal' : `≤ ${f2(goal)} on Node ${MICRO_LINES.join('/')}`} | ${cells.join(' | ')} | ${goal === undefined ? 'shown only' : judge(ok, MICRO_LINES, judged.length > 0)} |`,
       );
     }
   }
-  for (const id of ['cjs-startup', 'esm-startup', 'cjs-heavy', 'esm-heavy']) {
-    const per = nodes.map((n) => data[n.version]?.goals?.find((r) => r.id === id));
+  for (const id of ['cjs-startup', 'esm-startup', 'cjs-heavy', 'esm-heavy', 'real-cjs', 'real-esm']) {
+    const per = nodes.map((n) => data[n.version]?.goals?.find((r) => r.id === id && !r.missing));
     if (!per.some(Boolean)) continue;
-    const ok = per.every((r) => !r || r.rssDeltaKiB === undefined || r.rssDeltaKiB <= 5 * 1024);
-    if (!ok) failing.push(`peak RSS added (${id})`);
+    const goal = RSS_GOAL.ids.includes(id);
+    const judged = goal
+      ? nodes.map((n, i) => ({ n, r: per[i] })).filter(({ n, r }) => r && r.rssDeltaKiB !== undefined && RSS_GOAL.lines.includes(n.major))
+      : [];
+    const ok = judged.every(({ r }) => r.rssDeltaKiB <= RSS_GOAL.maxKiB);
+    if (judged.length && !ok) failing.push(`peak RSS added (${id})`);
     p(
-      `| peak memory added: ${GOALS[id].scenario.split(/[:,]/)[0]} (${id}) | RSS with − without (MiB) | ≤ 5 MiB | ${per.map((r) => (r ? `${mib(r.rssDeltaKiB)} (${mib(r.aRssKiB)} vs ${mib(r.bRssKiB)})` : '—')).join(' | ')} | ${verdict(ok)} (all lines) |`,
+      `| peak memory added: ${GOALS[id].scenario.split(/[:,]/)[0]} (${id}) | RSS with − without (MiB) | ${goal ? RSS_GOAL.goal : 'not a goal'} | ${per.map((r) => (r ? `${mib(r.rssDeltaKiB)} (${mib(r.aRssKiB)} vs ${mib(r.bRssKiB)})` : '—')).join(' | ')} | ${goal ? judge(ok, RSS_GOAL.lines, judged.length > 0) : 'shown only'} |`,
     );
   }
   p();
   p(
-    'Cells: median wall-time ratio A/B [interquartile range of the per-pair ratios] (median Δ per pair; median CPU-time ratio) and the median times of A / B. A goal that names a Node line is judged on that line only.',
+    'Cells: median wall-time ratio A/B [interquartile range of the per-pair ratios] (median Δ per pair; median CPU-time ratio) and the median times of A / B. A goal that names a Node line is judged on that line only; a row whose goal names no line measured here says so.',
   );
   p();
-  p(failing.length === 0 ? '**All goals pass.**' : `**Failing:** ${failing.join('; ')}.`);
+  p(failing.length === 0 ? '**All goals measured here pass.**' : `**Failing:** ${failing.join('; ')}.`);
 }
 
 function versus(run, p) {
@@ -264,7 +297,7 @@ export function render(runs) {
   p('## Method');
   p();
   p(
-    `Each row compares two commands run alternately by one process (A B, B A, …), each timed around a synchronous spawn (wall clock, process start to exit). ${main.settings.warmup} warm-up pairs are thrown away, then ${main.settings.pairs} pairs are kept; **ratio** is the median of the per-pair ratios A/B, **Δ** the median per-pair difference. RSS is the child's peak resident set (\`process.resourceUsage().maxRSS\`, printed by every app at exit). The apps (bench/lib/fixtures.mjs, generated in \`bench/.work/apps/\`) install wrapt-hooks as users do (\`node_modules/wrapt-hooks\` links to the repository), so \`wrapt-hooks/register\` goes through the package's exports map. The config (\`.wrapt-hooksrc.json\`) has ${main.config.targets.length} targets — ${main.config.targets.map(code).join(', ')} — each with a lazy patch; a quarter carry a \`versions\` range. The heavy apps load ${main.config.heavyModules.toLocaleString('en')} generated modules plus fake \`pg\` and \`redis\`, whose patches are checked to be applied before anything is timed.`,
+    `Each row compares two commands run alternately by one process (A B, B A, …), each timed around a synchronous spawn (wall clock, process start to exit). ${main.settings.warmup} warm-up pairs are thrown away, then ${main.settings.pairs} pairs are kept; **ratio** is the median of the per-pair ratios A/B, **Δ** the median per-pair difference. RSS is the child's peak resident set (\`process.resourceUsage().maxRSS\`, printed by every app at exit). The apps (bench/lib/fixtures.mjs, generated in \`bench/.work/apps/\`) install wrapt-hooks as users do (\`node_modules/wrapt-hooks\` links to the repository), so \`wrapt-hooks/register\` goes through the package's exports map. The config (\`.wrapt-hooksrc.json\`) has ${main.config.targets.length} targets — ${main.config.targets.map(code).join(', ')} — each with a lazy patch; a quarter carry a \`versions\` range. The heavy apps load ${main.config.heavyModules.toLocaleString('en')} generated modules plus fake \`pg\` and \`redis\`, whose patches are checked to be applied before anything is timed.${main.config.realPackages ? ` The real-package app loads ${main.config.realPackages.map(code).join(', ')} from bench/node_modules (about 660 CommonJS modules) with the same 20 targets, fastify's patch wrapping its factory and the others doing nothing; fastify's is checked to be applied, by \`require\` and by \`import\`, before anything is timed.` : ''}`,
   );
   p();
   if (has(main, 'goals')) {

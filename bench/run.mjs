@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeApps, HEAVY_MODULES, TARGETS, LOADED } from './lib/fixtures.mjs';
+import { makeApps, HEAVY_MODULES, TARGETS, LOADED, REAL_PACKAGES } from './lib/fixtures.mjs';
 import { comparePair, compareRounds, runOnce } from './lib/measure.mjs';
 import { BENCH, BENCH_MODULES, CHILD_ENV, ROOT, WORK, alias, cmd, log, nodeList, record, truthy } from './lib/context.mjs';
 import { loadProbes, makeContext, runProbes } from './lib/probe-runner.mjs';
@@ -35,27 +35,36 @@ function ensureBenchDependencies() {
   if (truthy(env.WRAPT_BENCH_SKIP_INSTALL)) return;
   const stamp = path.join(BENCH_MODULES, '.package-lock.json');
   const lock = path.join(BENCH, 'package-lock.json');
-  if (existsSync(stamp) && existsSync(lock) && statSync(stamp).mtimeMs >= statSync(lock).mtimeMs && existsSync(path.join(BENCH_MODULES, 'shimmer'))) return;
-  log('installing the benchmark dependencies into bench/node_modules (dd-trace, OpenTelemetry, shimmer, require-in-the-middle)...');
+  const present = ['shimmer', ...REAL_PACKAGES].every((name) => existsSync(path.join(BENCH_MODULES, name)));
+  if (existsSync(stamp) && existsSync(lock) && statSync(stamp).mtimeMs >= statSync(lock).mtimeMs && present) return;
+  log("installing the benchmark dependencies into bench/node_modules (dd-trace, OpenTelemetry, shimmer, require-in-the-middle, the real app's packages)...");
   const args = ['ci', '--no-audit', '--no-fund', '--loglevel=error'];
   const result = spawnSync('npm', args, { cwd: BENCH, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new Error(`npm ci in bench/ failed (exit ${result.status}); run it by hand to see why, or set WRAPT_BENCH_SKIP_INSTALL=1`);
 }
 
-/** The benchmark measures working preloads: the heavy apps must have pg and redis patched. */
+/**
+ * The benchmark measures working preloads: the heavy apps must have pg and redis patched, the real
+ * app fastify (and, there, whichever builtins its packages load: their patches do nothing).
+ */
 function sanity(node, apps, what) {
-  const check = (dir, args, applied, name) => {
+  const check = (dir, args, applied, name, mustApply = []) => {
     const r = runOnce(cmd(node, dir, args, { WRAPT_HOOKS_DEBUG: '1' }));
     const m = /summary(?: for pid \d+ \([^\n]*?\))?: (\d+) applied, (\d+) failed/.exec(r.stderr);
-    if (!m || Number(m[1]) !== applied || Number(m[2]) !== 0)
+    const missing = mustApply.filter((target) => !new RegExp(`^wrapt-hooks: +applied ${target}(@\\S+)? `, 'm').test(r.stderr));
+    if (!m || (applied !== undefined && Number(m[1]) !== applied) || Number(m[2]) !== 0 || missing.length)
       throw new Error(
-        `${node.label}, ${what}: ${name}: expected ${applied} patches applied and none failed, got: ${m ? m[0] : 'no summary'}\n${r.stderr.slice(0, 3000)}`,
+        `${node.label}, ${what}: ${name}: expected ${applied ?? 'some'} patches applied${missing.length ? ` (${missing.join(', ')} among them)` : ''} and none failed, got: ${m ? m[0] : 'no summary'}\n${r.stderr.slice(0, 3000)}`,
       );
   };
   check(apps.startup, ['-r', 'wrapt-hooks/register', 'app.js'], 0, 'start-up app (CommonJS)');
   check(apps.startup, ['--import', 'wrapt-hooks/register', 'app.mjs'], 0, 'start-up app (ESM)');
   check(apps.cjsHeavy, ['-r', 'wrapt-hooks/register', 'app.js'], 2, 'require-heavy app');
   check(apps.esmHeavy, ['--import', 'wrapt-hooks/register', 'app.mjs'], 2, 'import-heavy app');
+  if (apps.real) {
+    check(apps.real, ['-r', 'wrapt-hooks/register', 'app.js'], undefined, 'real-package app (CommonJS)', ['fastify']);
+    check(apps.real, ['--import', 'wrapt-hooks/register', 'app.mjs'], undefined, 'real-package app (ES imports)', ['fastify']);
+  }
 }
 
 /** The goal scenarios: [id, app, preload args, entry, bare args]. */
@@ -65,10 +74,13 @@ const SCENARIOS = [
   ['esm-vs-empty-loader', 'startup', ['--import', 'wrapt-hooks/register'], 'app.mjs', ['--import', './empty-register.mjs']],
   ['cjs-heavy', 'cjsHeavy', ['-r', 'wrapt-hooks/register'], 'app.js', []],
   ['esm-heavy', 'esmHeavy', ['--import', 'wrapt-hooks/register'], 'app.mjs', []],
+  ['real-cjs', 'real', ['-r', 'wrapt-hooks/register'], 'app.js', []],
+  ['real-esm', 'real', ['--import', 'wrapt-hooks/register'], 'app.mjs', []],
 ];
 
 function goals(node, apps) {
   return SCENARIOS.map(([id, app, args, entry, bare]) => {
+    if (!apps[app]) return { id, missing: `${REAL_PACKAGES.join(', ')} not installed in bench/node_modules` };
     log(`${node.label}: ${id}`);
     const a = cmd(node, apps[app], [...args, entry]);
     const b = cmd(node, apps[app], [...bare, entry]);
@@ -83,7 +95,7 @@ function goals(node, apps) {
  */
 function versus(node, apps, baselineApps) {
   const wanted = env.WRAPT_BENCH_VERSUS ? env.WRAPT_BENCH_VERSUS.split(',').map((s) => s.trim()) : ['cjs-startup', 'esm-startup', 'cjs-heavy', 'esm-heavy'];
-  return SCENARIOS.filter(([id]) => wanted.includes(id)).map(([id, app, args, entry]) => {
+  return SCENARIOS.filter(([id, app]) => wanted.includes(id) && apps[app] && baselineApps[app]).map(([id, app, args, entry]) => {
     log(`${node.label}: before/after ${id}`);
     const heavy = app !== 'startup';
     const cmds = [cmd(node, apps[app], [entry]), cmd(node, baselineApps[app], [...args, entry]), cmd(node, apps[app], [...args, entry])];
@@ -194,10 +206,13 @@ async function main() {
       baseline,
       packages: Object.fromEntries(['import-in-the-middle', 'semver', 'cosmiconfig'].map((p) => [p, pkgVersion(path.join(ROOT, 'node_modules', p))])),
       bench: Object.fromEntries(
-        ['dd-trace', '@opentelemetry/auto-instrumentations-node', 'shimmer', 'require-in-the-middle'].map((p) => [p, pkgVersion(path.join(BENCH_MODULES, p))]),
+        ['dd-trace', '@opentelemetry/auto-instrumentations-node', 'shimmer', 'require-in-the-middle', ...REAL_PACKAGES].map((p) => [
+          p,
+          pkgVersion(path.join(BENCH_MODULES, p)),
+        ]),
       ),
     },
-    config: { targets: TARGETS, loaded: LOADED, heavyModules: HEAVY_MODULES },
+    config: { targets: TARGETS, loaded: LOADED, heavyModules: HEAVY_MODULES, realPackages: REAL_PACKAGES },
     nodes: nodes.map(({ version, major, label: name, esm }) => ({ version, major, label: name, esm })),
     probes: probes.map(({ name, title, about }) => ({ name, title, about })),
     data,

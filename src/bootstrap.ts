@@ -2,7 +2,7 @@
 // when two installed copies of wrapt-hooks are preloaded; the only module with side effects.
 import { debug, debugEnabled } from './debug';
 import { describeCause, report, warn, WraptHooksError } from './errors';
-import type { Plan } from './config/types';
+import type { BootstrapResult, Plan } from './config/types';
 import { exposeBundleApi } from './bundlers/expose';
 import { disabledTargets } from './core/disable';
 import { KEYS } from './global-state';
@@ -11,11 +11,7 @@ import { isLoaderThread } from './hooks/thread';
 
 const BOOTED = KEYS.bootstrapped;
 
-export interface BootstrapResult {
-  /** Why nothing was installed, when nothing was. */
-  skipped?: string;
-  plan?: Plan;
-}
+export type { BootstrapResult };
 
 /** Runs the preload once per thread. `entry` says which preload file called it. */
 export function bootstrap(entry: 'require' | 'import' | 'cli'): BootstrapResult {

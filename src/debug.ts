@@ -3,18 +3,20 @@
 // or the process exits, and no stream is created when debugging is off.
 import { flag } from './env';
 
-/** What every line wrapt-hooks prints starts with (debug, summary, trace and recipe lines, the CLI's errors). */
-export const PREFIX = 'wrapt-hooks:';
-
 export const debugEnabled = flag(process.env['WRAPT_HOOKS_DEBUG']);
 
 export function debug(message: string): void {
   if (!debugEnabled) return;
-  writeLine(`${PREFIX} ${message}`);
+  const { PREFIX, stderrLine } = lines();
+  stderrLine(`${PREFIX} ${message}`);
 }
 
-/** Writes one line to stderr, with the prefix every text line gets (trace/output.ts stderrLine). */
+/** Writes one line to stderr; a line starting `wrapt-hooks: ` gets the prefix of every text line (line.ts). */
 export function writeLine(line: string): void {
-  // Required here, not imported: the writer loads with the first line, not at every start.
-  (require('./trace/output') as typeof import('./trace/output')).stderrLine(line);
+  lines().stderrLine(line);
+}
+
+/** line.ts and the writer, required at the first line, not imported: they load with it, not at every start. */
+function lines(): typeof import('./line') {
+  return require('./line') as typeof import('./line');
 }

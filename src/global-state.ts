@@ -24,7 +24,7 @@ export const KEYS = Object.freeze({
   warnings: Symbol.for('wrapt-hooks.warnings@1'),
   /** writer.ts: this thread's writers (stderr, WRAPT_TRACE_FILE), one queue per destination. */
   writer: Symbol.for('wrapt-hooks.writer@1'),
-  /** trace/output.ts: the trace line format and destination, and the http recipe's request id. */
+  /** trace/output.ts and line.ts: the trace line format and destination, WRAPT_TRACE_PREFIX, and the http recipe's request id. */
   output: Symbol.for('wrapt-hooks.output@1'),
   /** bootstrap.ts: what a bundle built with the esbuild plugin calls at its start (bundlers/protocol.ts BundleApi). */
   bundle: Symbol.for('wrapt-hooks.bundle@1'),

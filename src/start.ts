@@ -18,6 +18,7 @@ import path = require('node:path');
 import vm = require('node:vm');
 import Module = require('node:module');
 import { isLoaderThread } from './hooks/thread';
+import { ownershipProblem } from './ownership';
 
 export { isLoaderThread };
 
@@ -128,7 +129,7 @@ function cacheDir(): string | undefined {
     stats = fs.lstatSync(dir);
   }
   if (!stats.isDirectory()) return undefined;
-  if (process.platform !== 'win32' && (stats.uid !== process.getuid?.() || (stats.mode & 0o077) !== 0)) return undefined;
+  if (process.platform !== 'win32' && ownershipProblem(stats, { forbiddenBits: 0o077 }) !== undefined) return undefined;
   return dir;
 }
 

@@ -4,11 +4,11 @@
 // ratios are too noisy to resolve a few percent. Slow (each run takes about 50 times a normal
 // start) and optional: not part of `npm run bench`; valgrind must be installed.
 //
-//   node bench/lib/instructions.mjs [--node /path/to/node] [--runs N] [--esm] <preload>…
+//   node bench/lib/instructions.mjs [--node /path/to/node] [--runs N] [--esm] [--app NAME] [--flags '…'] <preload>…
 //
 // Each <preload> is `bare` (no preload) or a register file (`register.js`, or a copy of the
-// package elsewhere); every one runs in the start-up app (bench/.work/apps/startup, made by
-// `npm run bench`). Prints one line per preload: the median instruction count, and the same
+// package elsewhere); every one runs in the start-up app, or in `--app` cjs-heavy, esm-heavy or
+// real (bench/.work/apps/NAME, made by `npm run bench`). Prints one line per preload: the median instruction count, and the same
 // without the instructions spent in functions whose cost varies from run to run by itself
 // (OpenSSL's prime tests and V8's hash seed, together up to ±5 million; see FINDINGS.md).
 import { spawnSync } from 'node:child_process';
@@ -26,16 +26,20 @@ const option = (name, fallback) => {
 };
 const node = option('--node', process.execPath);
 const runs = Number(option('--runs', '1'));
+// Node flags before the preload, e.g. `--flags --single-threaded` (no V8 background threads: the
+// heavy apps' counts then do not depend on how the threads were scheduled).
+const flags = option('--flags', '').split(' ').filter(Boolean);
 const esm = args.includes('--esm') ? args.splice(args.indexOf('--esm'), 1) && true : false;
-const app = path.join(WORK, 'apps', 'startup');
-if (!existsSync(app)) throw new Error('bench/.work/apps/startup is missing: run `npm run bench` once (WRAPT_BENCH_QUICK=1 is enough)');
+const appName = option('--app', 'startup');
+const app = path.join(WORK, 'apps', appName);
+if (!existsSync(app)) throw new Error(`bench/.work/apps/${appName} is missing: run \`npm run bench\` once (WRAPT_BENCH_QUICK=1 is enough)`);
 const NOISE = /sprp|HashSeed/;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'wrapt-instructions-'));
 
 function count(preload, run) {
   const out = path.join(tmp, `${run}.out`);
   const flag = esm ? '--import' : '-r';
-  const nodeArgs = preload === 'bare' ? [] : [flag, path.resolve(preload)];
+  const nodeArgs = [...flags, ...(preload === 'bare' ? [] : [flag, path.resolve(preload)])];
   const r = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, node, ...nodeArgs, esm ? 'app.mjs' : 'app.js'], {
     cwd: app,
     encoding: 'utf8',
@@ -58,6 +62,7 @@ function count(preload, run) {
 for (const preload of args) {
   const results = Array.from({ length: runs }, (_, run) => count(preload, run));
   const m = (key) => (median(results.map((r) => r[key])) / 1e6).toFixed(1);
-  process.stdout.write(`${preload}\t${m('total')} M instructions\t${m('steady')} M without the varying functions\n`);
+  const each = runs > 1 ? `\t(each: ${results.map((r) => (r.steady / 1e6).toFixed(1)).join(', ')})` : '';
+  process.stdout.write(`${preload}\t${m('total')} M instructions\t${m('steady')} M without the varying functions${each}\n`);
 }
 rmSync(tmp, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path = require('node:path');
 import type { Message, OnLoadArgs, OnLoadResult, PartialMessage, Plugin, PluginBuild } from 'esbuild';
 import { discover } from '../config/discovery';
-import { PREFIX } from '../debug';
+import { PREFIX } from '../line';
 import { loadPlan } from '../config/plan';
 import type { PlanPatch, PlanTrace, Problem } from '../config/types';
 import { DeepTargets, matchFile, packageOf, type TargetTables } from '../core/match';

@@ -20,7 +20,7 @@ import { formatReport, useColor } from './doctor-format';
 import type { DoctorReport, Installed, PackageReport, ProblemReport, TargetReport, TraceReport } from './doctor-report';
 
 export type * from './doctor-report';
-import { packageVersion } from './version';
+import { packageVersion } from '../version';
 
 type Env = Record<string, string | undefined>;
 

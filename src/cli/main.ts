@@ -3,12 +3,12 @@
 //   attach  traces and recipes in a running process, over its control socket (docs/attach.md);
 //   doctor  reads the config and the patch packages the way the preload would and reports what
 //           would happen and what is wrong, without running application or patch code.
-import { PREFIX } from '../debug';
+import { PREFIX } from '../line';
 import { splitOptions, UsageError } from './args';
 import { attachCommand } from './attach';
 import { doctorCommand } from './doctor';
 import { runCommand } from './run';
-import { packageVersion } from './version';
+import { packageVersion } from '../version';
 
 const USAGE = `Usage: wrapt-hooks <command> [options]
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path = require('node:path');
 import { describeCause } from '../errors';
 import { forThisNode, RECIPE_PREFIX, recipeRoot } from '../recipes/discover';
-import { MODULE_NAME } from './search';
+import { MODULE_NAME } from './places';
 import type { Problem, Section } from './types';
 import { validateSection } from './validate';
 

@@ -4,7 +4,8 @@
 // same list.
 import path = require('node:path');
 import { exportSetting, flag, list, type Env } from '../env';
-import { findConfig, MODULE_NAME } from './search';
+import { MODULE_NAME } from './places';
+import { findConfig } from './search';
 import type { Plan, Problem, Section } from './types';
 import { optionProblem, parseTraceEntry, traceTargetMistake, validateSection } from './validate';
 

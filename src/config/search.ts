@@ -9,47 +9,20 @@
 // places), and loads a config that uses `$import`. Every file is vetted (one stat: a regular
 // file, not writable by others, owned by this user or root) before any byte of it is read or
 // cosmiconfig is handed it; cosmiconfig is never handed a JavaScript meta config, which its own
-// loaders would run (docs/production-and-security.md).
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+// loaders would run (docs/production-and-security.md). The places and the one listing of each
+// directory are places.ts; where cosmiconfig takes part (a meta config, `$import`), meta.ts.
+import { readFileSync, statSync } from 'node:fs';
 import path = require('node:path');
 import { debug } from '../debug';
 import { describeCause } from '../errors';
 import type { Env } from '../env';
 import { ownerReason, vet } from '../core/trust';
+import { cosmiconfig, metaConfig, problem, withImports, withProblems, type Found } from './meta';
+import { Listings, MODULE_NAME, NOT_THERE, SEARCH_PLACES, SHARED } from './places';
 import { ConfigLoadError, loadConfigText, refused } from './read';
 import type { Problem } from './types';
 
-export const MODULE_NAME = 'wrapt-hooks';
-
-/** cosmiconfig 9's `getDefaultSearchPlaces('wrapt-hooks')` (the test holds them equal). */
-export const SEARCH_PLACES: readonly string[] = Object.freeze([
-  'package.json',
-  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.${MODULE_NAME}rc${ext}`),
-  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.config/${MODULE_NAME}rc${ext}`),
-  ...['.js', '.ts', '.cjs', '.mjs'].map((ext) => `${MODULE_NAME}.config${ext}`),
-]);
-
-/**
- * Where cosmiconfig looks for its meta config, in the working directory only and in this order
- * (package.json and package.yaml count only with a "cosmiconfig" field).
- */
-const META_PLACES = ['package.json', 'package.yaml', ...['json', 'yaml', 'yml', 'js', 'ts', 'cjs', 'mjs'].map((ext) => `.config/config.${ext}`)];
-
-/** Files that hold other tools' data too: their owner matters only when their "wrapt-hooks" field is used. */
-const SHARED = new Set(['package.json', 'package.yaml']);
-
-/** The errors cosmiconfig's search passes over: the place holds no readable file. */
-const NOT_THERE = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES']);
-
-export interface Found {
-  /** The config file used, if any. */
-  readonly file: string | undefined;
-  /** Its config (for package.json, the "wrapt-hooks" field); undefined with no file or an empty one. */
-  readonly value?: unknown;
-  readonly problems: Problem[];
-  /** Config places in the found file's directory that it shadows (they are never read). */
-  readonly shadowed?: readonly string[];
-}
+export type { Found };
 
 /** Finds and loads the config: `WRAPT_HOOKS_CONFIG`, or the search from `cwd`. Never throws. */
 export function findConfig(cwd: string, env: Env = process.env): Found {
@@ -191,87 +164,6 @@ function shadowedBy(dir: string, winner: string, seen: Listings): string[] {
   return shadowed;
 }
 
-/**
- * What one search has seen of the file system: each directory is listed once and each file read
- * once (the working directory's package.json is both the meta-config check and the first place),
- * and "is it there" is answered from a listing, without a failed stat (an exception) per place.
- */
-class Listings {
-  private readonly listings = new Map<string, Set<string> | undefined>();
-  private readonly texts = new Map<string, string>();
-  private readonly stats = new Map<string, Stats>();
-
-  /** The names in `dir`; undefined when it cannot be listed. */
-  list(dir: string): Set<string> | undefined {
-    if (!this.listings.has(dir)) {
-      let names: Set<string> | undefined;
-      try {
-        names = new Set(readdirSync(dir));
-      } catch {
-        names = undefined; // unlistable: every place is tried by reading it
-      }
-      this.listings.set(dir, names);
-    }
-    return this.listings.get(dir);
-  }
-
-  /** Whether a listing shows `place` (a name, or `.config/name`) in `dir`; undefined when no listing can tell. */
-  listed(dir: string, place: string): boolean | undefined {
-    const slash = place.indexOf('/');
-    const names = this.list(dir);
-    if (slash === -1) return names?.has(place);
-    if (names !== undefined && !names.has(place.slice(0, slash))) return false;
-    return this.list(path.join(dir, place.slice(0, slash)))?.has(place.slice(slash + 1));
-  }
-
-  /** Whether `place` exists in `dir`. */
-  has(dir: string, place: string): boolean {
-    const listed = this.listed(dir, place);
-    if (listed !== undefined) return listed;
-    try {
-      return statSync(path.join(dir, place), { throwIfNoEntry: false }) !== undefined;
-    } catch {
-      return false; // ENOTDIR, EACCES: not a place that holds a file
-    }
-  }
-
-  isDirectory(dir: string): boolean {
-    try {
-      return statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
-    } catch {
-      return false;
-    }
-  }
-
-  /**
-   * The text of `file` (read once), after one stat: a file that is not regular is refused without
-   * being opened, and with `owned`, one another user could have changed is refused before it is
-   * read. Throws a ConfigLoadError for a refusal, an ENOENT error for nothing there, else as
-   * readFileSync does.
-   */
-  read(file: string, owned: boolean): string {
-    let text = this.texts.get(file);
-    if (text === undefined) {
-      const vetted = vet(file);
-      if ('missing' in vetted) throw Object.assign(new Error(`no file at ${file}`), { code: 'ENOENT' });
-      if ('refused' in vetted) throw refused(file, vetted.refused);
-      this.stats.set(file, vetted.stats);
-      if (owned) this.trust(file);
-      text = readFileSync(file, 'utf8');
-      this.texts.set(file, text);
-    }
-    if (owned) this.trust(file);
-    return text;
-  }
-
-  /** Refuses `file` (already read) when another user could have changed it. */
-  trust(file: string): void {
-    const stats = this.stats.get(file);
-    const reason = stats === undefined ? undefined : ownerReason(file, stats);
-    if (reason !== undefined) throw refused(file, reason);
-  }
-}
-
 /** `WRAPT_HOOKS_CONFIG`: the file named, no search; empty or /dev/null: no config file. */
 function loadExplicit(cwd: string, explicit: string): Found {
   if (explicit.trim() === '' || explicit === '/dev/null') {
@@ -308,90 +200,4 @@ function loadExplicit(cwd: string, explicit: string): Found {
     return withImports(file, value);
   }, file);
   return found.problems.length > 0 || found.file !== undefined ? found : { file, problems: [] };
-}
-
-/**
- * A config with cosmiconfig's `$import` key is loaded by cosmiconfig, which merges the files it
- * names; each is vetted before cosmiconfig reads it (by the loader of the file that names it).
- */
-function withImports(file: string, value: unknown): { filepath: string; config: unknown } | null {
-  if (typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, '$import')) {
-    cosmiconfig().vetImports(file, value);
-    // cosmiconfig's constructor reads the meta config of the process's working directory.
-    const cwd = workingDirectory();
-    const meta = cwd === undefined ? undefined : metaConfig(cwd, new Listings());
-    if (meta !== undefined && 'problem' in meta) throw new ConfigLoadError(meta.problem.code, file, meta.problem.message, meta.problem.cause);
-    return cosmiconfig().explorer('none', SEARCH_PLACES).load(file);
-  }
-  return { filepath: file, config: value };
-}
-
-function workingDirectory(): string | undefined {
-  try {
-    return process.cwd();
-  } catch {
-    return undefined;
-  }
-}
-
-/** A cosmiconfig result, or the problem that stopped it (cosmiconfig's search stops at the first error too). */
-function withProblems(run: () => { filepath: string; config: unknown; isEmpty?: boolean } | null, loading?: string): Found {
-  let result: { filepath: string; config: unknown; isEmpty?: boolean } | null;
-  try {
-    result = run();
-  } catch (error) {
-    const file = (error as { filepath?: unknown }).filepath;
-    return { file: undefined, problems: [problem(typeof file === 'string' ? file : loading, error)] };
-  }
-  if (result === null || result.isEmpty === true) return { file: undefined, problems: [] };
-  if (SHARED.has(path.basename(result.filepath))) {
-    // Found by cosmiconfig: a package.json read for its field is vetted once it is used.
-    const vetted = vet(result.filepath);
-    const reason = 'stats' in vetted ? ownerReason(result.filepath, vetted.stats) : 'refused' in vetted ? vetted.refused : undefined;
-    if (reason !== undefined) return { file: undefined, problems: [problem(result.filepath, refused(result.filepath, reason))] };
-  }
-  return { file: result.filepath, value: result.config, problems: [] };
-}
-
-function problem(file: string | undefined, error: unknown, what?: string): Problem {
-  if (error instanceof ConfigLoadError) return { code: error.code, message: error.message, cause: error.cause, ...(file === undefined ? {} : { file }) };
-  const doing = what ?? (file !== undefined && /\.[cm]?[jt]s$/.test(file) ? 'threw while loading' : 'cannot parse');
-  const message = `${file ?? 'config file'}: ${doing}: ${describeCause(error)}. Fix the file or remove it.`;
-  return { code: 'WRAPT_HOOKS_CONFIG_PARSE', message, cause: error, ...(file === undefined ? {} : { file }) };
-}
-
-type Meta = { file: string; places: string[] } | { problem: Problem };
-
-/**
- * The cosmiconfig meta config that `cosmiconfigSync()` would load from `cwd`, vetted before
- * cosmiconfig is handed it (config/cosmiconfig.ts): the first of META_PLACES that holds one
- * (package.json and package.yaml only with a "cosmiconfig" field). A JavaScript or TypeScript one
- * is refused unread: cosmiconfig would run it with its own loaders. Undefined when there is none.
- */
-function metaConfig(cwd: string, seen: Listings): Meta | undefined {
-  for (const place of META_PLACES) {
-    if (!seen.has(cwd, place)) continue;
-    const file = path.join(cwd, place);
-    try {
-      if (/\.[cm]?[jt]s$/.test(place)) {
-        throw refused(
-          file,
-          'it is a cosmiconfig meta config written in JavaScript or TypeScript, which cosmiconfig would run with its own loaders. Write it as .config/config.json or .config/config.yaml',
-        );
-      }
-      const text = seen.read(file, !SHARED.has(place));
-      if (SHARED.has(place) && !text.includes('cosmiconfig')) continue;
-      const places = cosmiconfig().metaSearchPlaces(file, text, SHARED.has(place), () => seen.trust(file));
-      if (places !== undefined) return { file, places };
-    } catch (error) {
-      if (NOT_THERE.has((error as { code?: string }).code ?? '')) continue;
-      return { problem: problem(file, error) };
-    }
-  }
-  return undefined;
-}
-
-/** config/cosmiconfig.ts, loaded only where cosmiconfig decides (a meta config, `$import`). */
-function cosmiconfig(): typeof import('./cosmiconfig') {
-  return require('./cosmiconfig') as typeof import('./cosmiconfig');
 }

@@ -58,3 +58,10 @@ export interface Plan extends Section {
   /** WRAPT_TRACE_EXPORT or "export": where spans go besides the lines. */
   readonly export: 'otel' | undefined;
 }
+
+/** What the preload did in a thread (bootstrap.ts; kept under KEYS.bootstrapped, read by control/session.ts). */
+export interface BootstrapResult {
+  /** Why nothing was installed, when nothing was. */
+  skipped?: string;
+  plan?: Plan;
+}

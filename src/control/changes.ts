@@ -11,7 +11,7 @@ import { DeepTargets, type TargetTables } from '../core/match';
 import { describeCause } from '../errors';
 import { KEYS } from '../global-state';
 import { ensureHooks } from '../hooks/index';
-import type { BootstrapResult } from '../bootstrap';
+import type { BootstrapResult } from '../config/types';
 import { RECIPE_PREFIX, listenLazily, recipeNames, startRecipe } from '../recipes/discover';
 import { loadRecipe } from '../recipes/index';
 import { routeSource, type Route } from '../trace/output';

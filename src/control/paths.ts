@@ -6,6 +6,7 @@
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
+import { ownershipProblem } from '../ownership';
 
 /** The directory of this user's control sockets (not created here). */
 export function controlDir(env: Record<string, string | undefined> = process.env): string {
@@ -28,28 +29,34 @@ export function uid(): number {
  * user that no one else can enter or write.
  */
 export function untrustedDir(dir: string): string | undefined {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(dir);
-  } catch (error) {
-    return `${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-  }
+  const stat = lstat(dir);
+  if (typeof stat === 'string') return stat;
   if (stat.isSymbolicLink()) return `${dir} is a symbolic link`;
   if (!stat.isDirectory()) return `${dir} is not a directory`;
-  if (stat.uid !== uid()) return `${dir} belongs to another user (uid ${stat.uid})`;
-  if ((stat.mode & 0o077) !== 0) return `${dir} is open to other users (mode ${(stat.mode & 0o777).toString(8)})`;
-  return undefined;
+  return ownership(dir, stat, 0o077);
 }
 
 /** Why the socket file `file` cannot be trusted, or undefined when it is a socket owned by this user. */
 export function untrustedSocket(file: string): string | undefined {
-  let stat: fs.Stats;
+  const stat = lstat(file);
+  if (typeof stat === 'string') return stat;
+  if (!stat.isSocket()) return `${file} is not a socket`;
+  return ownership(file, stat, 0);
+}
+
+/** The stat of `file` itself (a link is not followed), or why it cannot be read. */
+function lstat(file: string): fs.Stats | string {
   try {
-    stat = fs.lstatSync(file);
+    return fs.lstatSync(file);
   } catch (error) {
     return `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
-  if (!stat.isSocket()) return `${file} is not a socket`;
-  if (stat.uid !== uid()) return `${file} belongs to another user (uid ${stat.uid})`;
+}
+
+/** Why `file` is not this user's alone: another owner, or one of `forbiddenBits` set. */
+function ownership(file: string, stat: fs.Stats, forbiddenBits: number): string | undefined {
+  const problem = ownershipProblem(stat, { uid: uid(), forbiddenBits });
+  if (problem?.owner !== undefined) return `${file} belongs to another user (uid ${problem.owner})`;
+  if (problem?.mode !== undefined) return `${file} is open to other users (mode ${problem.mode.toString(8)})`;
   return undefined;
 }

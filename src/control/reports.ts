@@ -2,7 +2,7 @@
 // formatted as the client asked (text or JSON) and sent back as lines instead of written.
 import type { Registry } from '../core/registry';
 import { KEYS } from '../global-state';
-import type { BootstrapResult } from '../bootstrap';
+import type { BootstrapResult } from '../config/types';
 import { emit, type Route } from '../trace/output';
 import type { Stats } from '../trace/summary';
 import { safeCwd } from './changes';

@@ -6,7 +6,8 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path = require('node:path');
-import { PREFIX, writeLine } from '../debug';
+import { writeLine } from '../debug';
+import { PREFIX } from '../line';
 import { didYouMean, installedPackages } from '../near-miss';
 import type { Registry } from './registry';
 import type { Target } from './targets';

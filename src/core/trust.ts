@@ -3,6 +3,7 @@
 // device, a socket) is never opened: reading a FIFO blocks start-up until someone writes to it.
 // One stat per file, made before any byte of it is read.
 import { statSync, type Stats } from 'node:fs';
+import { ownershipProblem } from '../ownership';
 
 /** What one stat of a file says: not there (or a directory), refused (why), or a regular file. */
 export type Vetted = { readonly missing: true } | { readonly refused: string } | { readonly stats: Stats };
@@ -22,12 +23,13 @@ export function vet(file: string): Vetted {
 
 /** Why a regular file with these `stats` must not be loaded, or undefined when it may. */
 export function ownerReason(file: string, stats: Stats): string | undefined {
-  if ((stats.mode & 0o002) !== 0) {
+  // Root's files pass (what the system installed); only world-writable ones fail on mode.
+  const problem = ownershipProblem(stats, { allowRoot: true, forbiddenBits: 0o002 });
+  if (problem?.mode !== undefined) {
     return `it is world-writable: any user could change it. Fix: chmod o-w ${quote(file)}`;
   }
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  if (uid !== undefined && stats.uid !== uid && stats.uid !== 0) {
-    return `it is owned by uid ${stats.uid}, neither this process's user (uid ${uid}) nor root. Fix: chown it to the user that runs the application, or to root`;
+  if (problem?.owner !== undefined) {
+    return `it is owned by uid ${problem.owner}, neither this process's user (uid ${problem.uid}) nor root. Fix: chown it to the user that runs the application, or to root`;
   }
   return undefined;
 }

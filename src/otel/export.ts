@@ -13,7 +13,7 @@ import { describeError } from '../trace/format';
 import { debug } from '../debug';
 import { warn } from '../errors';
 import { setSpanExport, type OpenSpan, type SpanExport } from '../trace/output';
-import { packageVersion } from '../cli/version';
+import { packageVersion } from '../version';
 import { callShape, eventShape, formatTraceparent, parseTraceparent, KIND, type SpanShape } from './names';
 import { hasEndpoint } from './settings';
 import { loadFromApp } from './load';

@@ -2,7 +2,7 @@
 // OpenTelemetry's semantic conventions (docs/opentelemetry.md has the table): pure functions
 // of the event's fields, the same fields a JSON line carries, so that a span says what the line
 // says and nothing more (the values are already redacted as the line's are).
-import { pathKey } from '../recipes/summary';
+import { pathKey } from '../trace/keys';
 
 /** OpenTelemetry's SpanKind values (the API's enum, which this leaf does not import). */
 export const KIND = Object.freeze({ internal: 0, server: 1, client: 2 });

@@ -21,7 +21,7 @@ import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { debug } from '../debug';
 import { describeCause, warn } from '../errors';
-import { packageVersion } from '../cli/version';
+import { packageVersion } from '../version';
 import { atExit } from '../trace/at-exit';
 import { loadFromApp } from './load';
 import { exportSettings, type ExportSettings } from './settings';

@@ -6,8 +6,8 @@
 // the way it would have without wrapt-hooks (exit status 143 for SIGTERM, 130 for SIGINT). An
 // application's own handler, added before or after, is left alone, and the process then lives
 // or dies as that handler decides. Loaded only when something has end-of-run work.
-import { onExit } from 'signal-exit';
-import { flushAll, isMainThread } from '../writer';
+import { isMainThread } from '../sink';
+import { flushAll } from '../writer';
 
 /**
  * Runs `fn` once when the process ends: at 'exit' (natural end, `process.exit()`) or on a
@@ -35,7 +35,8 @@ export function atExit(fn: () => void): void {
     return;
   }
   // Returning nothing (not `true`) lets signal-exit raise the signal again after the callbacks.
-  onExit(() => {
+  // Required, not imported: the same copy of signal-exit as the writer's (sink.ts).
+  (require('signal-exit') as typeof import('signal-exit')).onExit(() => {
     run();
   });
 }

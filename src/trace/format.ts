@@ -1,12 +1,14 @@
 // Trace values as one short line each: util.inspect bounded in depth and length, secrets
-// redacted (redact.ts), errors as "Name: message", durations in ms. The text is cut to what the
+// redacted (redact*.ts), errors as "Name: message", durations in ms. A value in a JSON line is
+// json-value.ts. The text is cut to what the
 // line shows before redaction reads it, so a value of any size costs what its first few hundred
 // characters cost.
-import { isSecretName, REDACTED, redactInspected, redactText } from './redact';
+import { redactText } from './redact';
+import { redactInspected } from './redact-inspect';
 type Inspect = (value: unknown, options: object) => string;
 type UtilTypes = typeof import('node:util/types');
 let inspectFn: Inspect | undefined;
-let utilTypes: UtilTypes | undefined;
+let loadedTypes: UtilTypes | undefined;
 
 /**
  * `util.inspect` options for one short line: strings longer than MAX_STRING are cut by inspect
@@ -51,93 +53,6 @@ export function limitsFor(maxString: number | undefined): Limits {
     value: Math.max(MAX_VALUE, maxString + 40),
     args: Math.max(MAX_ARGS, maxString + 80),
   });
-}
-
-/** Each argument for a JSON line: a JSON value where it is plain data (jsonValue), else inspected. */
-export function formatArgList(args: readonly unknown[], limits: Limits = DEFAULT_LIMITS): unknown[] {
-  return args.map((arg) => jsonValue(arg, limits));
-}
-
-/**
- * A value for a JSON line: itself when it is plain data within the line's limits (a number, a
- * string up to maxString characters, a boolean, null, and arrays and plain objects of them,
- * nested no deeper and no longer than inspect would show them), with the string under a
- * secret-looking key (and every string in a container under one) redacted and strings read by
- * redactText; anything else is its inspected string (format). No getter or proxy trap runs.
- */
-export function jsonValue(value: unknown, limits: Limits = DEFAULT_LIMITS): unknown {
-  try {
-    const budget = { left: limits.value };
-    const plain = plainData(value, limits, 0, false, budget);
-    if (plain !== NOT_PLAIN) return plain;
-  } catch {
-    // a value that cannot be read plainly is inspected
-  }
-  return format(value, limits);
-}
-
-const NOT_PLAIN = Symbol('not plain');
-
-function plainData(value: unknown, limits: Limits, depth: number, secret: boolean, budget: { left: number }): unknown {
-  if (value === null || typeof value === 'boolean') return spend(budget, 5) ? value : NOT_PLAIN;
-  if (typeof value === 'number') return Number.isFinite(value) && spend(budget, 8) ? value : NOT_PLAIN;
-  if (typeof value === 'string') {
-    const max = (limits.inspect['maxStringLength'] as number | undefined) ?? MAX_STRING;
-    if (value.length > max || !spend(budget, value.length + 2)) return NOT_PLAIN;
-    return secret ? REDACTED : redactText(value);
-  }
-  if (typeof value !== 'object') return NOT_PLAIN;
-  utilTypes ??= require('node:util/types') as UtilTypes;
-  if (utilTypes.isProxy(value) || depth > ((limits.inspect['depth'] as number | undefined) ?? 1)) return NOT_PLAIN;
-  const maxItems = (limits.inspect['maxArrayLength'] as number | undefined) ?? 5;
-  if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype || value.length > maxItems || !spend(budget, 2)) return NOT_PLAIN;
-    const out: unknown[] = [];
-    for (let i = 0; i < value.length; i++) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, i);
-      if (descriptor === undefined || !('value' in descriptor)) return NOT_PLAIN;
-      const item = plainData(descriptor.value, limits, depth + 1, secret, budget);
-      if (item === NOT_PLAIN) return NOT_PLAIN;
-      out.push(item);
-    }
-    return out;
-  }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
-  if (Object.getOwnPropertySymbols(value).length > 0 || !spend(budget, 2)) return NOT_PLAIN;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    if (!spend(budget, key.length + 4)) return NOT_PLAIN;
-    const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    if (descriptor === undefined || !('value' in descriptor)) return NOT_PLAIN;
-    const item = plainData(descriptor.value, limits, depth + 1, secret || isSecretName(key), budget);
-    if (item === NOT_PLAIN) return NOT_PLAIN;
-    out[key] = item;
-  }
-  return out;
-}
-
-/**
- * A settled promise's value for a JSON line, from its inspected text (a promise's value is read
- * without adding a handler to it): a number, boolean or null, or a string inspect printed whole
- * and without escapes, as that JSON value; anything else stays the inspected text.
- */
-export function settledValue(text: string): unknown {
-  if (text === 'true' || text === 'false') return text === 'true';
-  if (text === 'null') return null;
-  if (/^-?\d{1,15}(?:\.\d{1,15})?$/.test(text)) return Number(text);
-  const quote = text.charCodeAt(0);
-  if (text.length >= 2 && (quote === 0x27 || quote === 0x22) && text.charCodeAt(text.length - 1) === quote) {
-    const body = text.slice(1, -1);
-    if (!body.includes('\\') && !body.includes(text[0]!)) return body;
-  }
-  return text;
-}
-
-/** Takes `cost` characters from the line's room; false when there is not enough left. */
-function spend(budget: { left: number }, cost: number): boolean {
-  budget.left -= cost;
-  return budget.left >= 0;
 }
 
 export function formatArgs(args: readonly unknown[], limits: Limits = DEFAULT_LIMITS): string {
@@ -247,10 +162,15 @@ export function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** node:util/types, required once (loadInspect requires it before the module hooks exist). */
+export function utilTypes(): UtilTypes {
+  return (loadedTypes ??= require('node:util/types') as UtilTypes);
+}
+
 export function isError(value: unknown): value is Error {
-  utilTypes ??= require('node:util/types') as UtilTypes;
+  const types = utilTypes();
   // `instanceof` would run a proxy's getPrototypeOf trap: application code.
-  return utilTypes.isNativeError(value) || (typeof value === 'object' && value !== null && !utilTypes.isProxy(value) && value instanceof Error);
+  return types.isNativeError(value) || (typeof value === 'object' && value !== null && !types.isProxy(value) && value instanceof Error);
 }
 
 /** `Name [code]: first line of the message`, cut; anything else thrown is inspected. */
@@ -304,10 +224,9 @@ function withoutAsyncIds(body: string): string {
 /** Loads util.inspect and util.types now, before the module hooks exist (see registerTraces). */
 export function loadInspect(): void {
   inspectFn ??= (require('node:util') as { inspect: Inspect }).inspect;
-  utilTypes ??= require('node:util/types') as UtilTypes;
+  utilTypes();
 }
 
 export function isPromise(value: unknown): boolean {
-  utilTypes ??= require('node:util/types') as UtilTypes;
-  return utilTypes.isPromise(value);
+  return utilTypes().isPromise(value);
 }

@@ -1,18 +1,17 @@
-// Where trace and recipe lines go and what they look like: text (`wrapt-hooks: <source> …`) or,
-// with WRAPT_TRACE_FORMAT=json, one JSON object per line; to WRAPT_TRACE_FILE or stderr,
-// through the one writer (writer.ts). While the http recipe is on, a line written during an
-// incoming request carries that request's id (`[req 7]`, JSON `"req": 7`). A text line written
-// in a worker thread says which (`wrapt-hooks: [tid 2] trace …`), and WRAPT_TRACE_PREFIX puts the
-// time, process id and thread id on every text line (`wrapt-hooks: [<ISO time> pid 42 tid 0] …`);
-// a JSON line always carries `time`, `pid` and `tid` (docs/tracing.md).
+// Where trace and recipe lines go: WRAPT_TRACE_FILE or stderr, through the one writer
+// (writer.ts), or a route of their own (`wrapt-hooks attach`); as text or, with
+// WRAPT_TRACE_FORMAT=json, one JSON object per line. What a line looks like (its prefix,
+// `[req N]`, the JSON fields) is line.ts. While the http recipe is on, a line written during an
+// incoming request carries that request's id (`[req 7]`, JSON `"req": 7`), provided from here.
 // With export on (docs/opentelemetry.md), every event written here is also a span (`spans`,
 // otel/export.ts).
 import path = require('node:path');
-import { PREFIX } from '../debug';
-import { jsonFormat, pathSetting, prefixSetting, type Env, type PrefixField } from '../env';
+import { jsonFormat, pathSetting, type Env } from '../env';
 import { describeCause, warn } from '../errors';
 import { globalSlot, KEYS } from '../global-state';
-import { fileSink, stderrSink, threadId, TraceFileRefused, type Sink } from '../writer';
+import { eventLine } from '../line';
+import type { Sink } from '../sink';
+import { fileSink, stderrSink, TraceFileRefused } from '../writer';
 
 /**
  * Another destination for some lines, with its own format: `wrapt-hooks attach` gets the lines of
@@ -24,11 +23,9 @@ export interface Route {
   write(text: string): void;
 }
 
+/** This thread's destination and format of trace lines (line.ts keeps the line prefix's fields in the same slot). */
 interface OutputState {
   json: boolean | undefined;
-  /** WRAPT_TRACE_PREFIX's fields (tid added in a worker thread), read once per thread. */
-  prefix: readonly PrefixField[] | undefined;
-  tid: number | undefined;
   sink: Sink | undefined;
   /** Set by the http recipe: the id of the incoming request the current code runs for. */
   requestId: (() => number | undefined) | undefined;
@@ -67,8 +64,7 @@ export interface SpanExport {
   event(source: string, fields: Readonly<Record<string, unknown>>, span: OpenSpan | null | undefined): void;
 }
 
-const state = (): OutputState =>
-  globalSlot<OutputState>(KEYS.output, () => ({ json: undefined, prefix: undefined, tid: undefined, sink: undefined, requestId: undefined }));
+const state = (): OutputState => globalSlot<OutputState>(KEYS.output, () => ({ json: undefined, sink: undefined, requestId: undefined }));
 
 /** Sends every line of `source` (a recipe's name) to `route`, or back to the process's output (undefined). */
 export function routeSource(source: string, route: Route | undefined): void {
@@ -136,53 +132,6 @@ export function currentRequestId(): number | undefined {
   }
 }
 
-/** This thread's id, read once (0 on the main thread). */
-function tid(): number {
-  const s = state();
-  return (s.tid ??= threadId());
-}
-
-/** The fields WRAPT_TRACE_PREFIX asks for, with `tid` in a worker thread; a bad item warns once. */
-function prefixFields(env: Env = process.env): readonly PrefixField[] {
-  const s = state();
-  if (s.prefix !== undefined) return s.prefix;
-  const { fields, unknown } = prefixSetting(env['WRAPT_TRACE_PREFIX']);
-  // Once per process: a worker thread reads the same variable.
-  if (unknown.length > 0 && tid() === 0) {
-    warn(
-      'WRAPT_HOOKS_TRACE_PREFIX',
-      `WRAPT_TRACE_PREFIX: ${unknown.map((item) => `"${item}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a prefix field; use any of time, pid, tid (comma-separated). The others are used.`,
-    );
-  }
-  if (!fields.includes('tid') && tid() !== 0) fields.push('tid');
-  return (s.prefix = fields);
-}
-
-/**
- * `wrapt-hooks: ` and, when WRAPT_TRACE_PREFIX asks for fields (or in a worker thread), the
- * bracket that carries them: `wrapt-hooks: [2026-12-06T10:00:01.123Z pid 4242 tid 0] `.
- * Every text line starts with it: trace and recipe lines, and the WRAPT_HOOKS_DEBUG log.
- */
-export function linePrefix(time?: number): string {
-  const fields = prefixFields();
-  if (fields.length === 0) return `${PREFIX} `;
-  let bracket = '';
-  for (const field of fields) {
-    const part = field === 'time' ? new Date(time ?? Date.now()).toISOString() : field === 'pid' ? `pid ${process.pid}` : `tid ${tid()}`;
-    bracket += bracket === '' ? part : ` ${part}`;
-  }
-  return `${PREFIX} [${bracket}] `;
-}
-
-/**
- * Writes one line to stderr (the WRAPT_HOOKS_DEBUG log); a line starting `wrapt-hooks: ` gets the
- * prefix. A closed stderr is not an error of ours (the writer drops the line).
- */
-export function stderrLine(line: string): void {
-  const text = line.startsWith(`${PREFIX} `) ? `${linePrefix()}${line.slice(PREFIX.length + 1)}` : line;
-  stderrSink().write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
 /**
  * Writes one event: `text` after `wrapt-hooks: [prefix] <source> [req N] `, or `fields` as JSON
  * with `time`, `pid`, `tid` and `req` added; `extra` lines (caller frames) follow the text line.
@@ -204,24 +153,6 @@ export function emit(
   if (spans !== undefined && source !== 'trace') spans.event(source, fields, options.span);
   const req = 'req' in options ? options.req : currentRequestId();
   const route = options.route ?? state().routes?.get(source);
-  let out: string;
-  if (route === undefined ? jsonLines() : route.json) {
-    const record: Record<string, unknown> = { time: new Date(options.time ?? Date.now()).toISOString(), pid: process.pid, tid: tid(), ...fields };
-    if (typeof record['ms'] === 'number') record['ms'] = Math.round(record['ms'] * 1000) / 1000;
-    if (req !== undefined) record['req'] = req;
-    out = `${safeJson(record)}\n`;
-  } else {
-    const start = linePrefix(options.time);
-    out = `${start}${source} ${req === undefined ? '' : `[req ${req}] `}${text}\n`;
-    for (const line of options.extra ?? []) out += `${start}  ${line}\n`;
-  }
+  const out = eventLine(source, text, fields, route === undefined ? jsonLines() : route.json, { req, time: options.time, extra: options.extra });
   (route ?? traceSink()).write(out);
-}
-
-function safeJson(record: Record<string, unknown>): string {
-  try {
-    return JSON.stringify(record, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
-  } catch (error) {
-    return JSON.stringify({ time: record['time'], pid: record['pid'], tid: record['tid'], error: `unserialisable trace record: ${describeCause(error)}` });
-  }
 }

@@ -14,6 +14,9 @@
 //   `'x-api-key': …`, Map entries `'token' => …`), every string inside an array or object under
 //   such a key (`'set-cookie': [ … ]`), and the string after a secret header name in a flat
 //   list (`rawHeaders`).
+//
+// This file holds the word list, free text and URLs; inspect output is redact-inspect.ts,
+// command lines redact-command.ts, database errors redact-sql.ts.
 
 export const REDACTED = '[redacted]';
 
@@ -23,7 +26,7 @@ const SECRET_NAMES = new Set(['pass', 'pwd']);
 /** Names of query and form parameters that hold a secret without saying so: `key`, `sig`, `auth`. */
 const LOOSE_NAMES = new Set(['key', 'sig', 'signature', 'auth', 'code', 'jwt', 'session', 'sessionid', 'sid']);
 /** A name longer than this is judged by its first characters (a 100 KB key costs no more). */
-const NAME_LIMIT = 256;
+export const NAME_LIMIT = 256;
 
 /** The name in lower case, letters and digits only, at most NAME_LIMIT characters read. */
 function normalise(name: string): string {
@@ -56,7 +59,7 @@ function isHeaderName(name: string): boolean {
 }
 
 /** Characters of a name in `name=value`, `name: value` and a URL's scheme. */
-function isNameChar(code: number): boolean {
+export function isNameChar(code: number): boolean {
   return (
     (code >= 0x61 && code <= 0x7a) || // a-z
     (code >= 0x41 && code <= 0x5a) || // A-Z
@@ -185,114 +188,6 @@ export function redactText(text: string, truncated = false): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-/** Where a string literal in util.inspect output that starts at `start` ends (after its quote; `length` when cut). */
-function literalEnd(text: string, start: number): number {
-  const quote = text.charCodeAt(start);
-  const length = text.length;
-  for (let i = start + 1; i < length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x5c /* \ */) i++;
-    else if (code === quote) return i + 1;
-  }
-  return length;
-}
-
-const MORE_CHARACTERS = '... ';
-
-/** The length of inspect's `... 20 more characters` after a cut string at `at`, or 0. */
-function moreCharacters(text: string, at: number): number {
-  if (!text.startsWith(MORE_CHARACTERS, at)) return 0;
-  let i = at + MORE_CHARACTERS.length;
-  const digits = i;
-  while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
-  if (i === digits) return 0;
-  for (const word of [' more characters', ' more character']) if (text.startsWith(word, i)) return i + word.length - at;
-  return 0;
-}
-
-/** The name-run that ends at `end` (exclusive) in `text`, scanning back at most NAME_LIMIT characters. */
-function nameBefore(text: string, end: number): string {
-  let start = end;
-  const stop = Math.max(0, end - NAME_LIMIT);
-  while (start > stop && isNameChar(text.charCodeAt(start - 1))) start--;
-  return text.slice(start, end);
-}
-
-/**
- * util.inspect output (one line, already cut to what the line shows) with secrets redacted: the
- * rules of redactText in the text between strings and inside each string, and the string under
- * a secret-looking key, every string of a container under one, and the string after a secret
- * header name in a list. `truncated`: the text was cut (a string may be open at its end).
- */
-export function redactInspected(text: string, truncated = false): string {
-  // Every rule needs a separator (`: `, ` => `, `, `) or `=`: a lone string or number (most
-  // traced values) has none.
-  if (!text.includes(':') && !text.includes('=') && !text.includes(',')) return text;
-  let out = '';
-  let depth = 0;
-  /** The depth of the container under a secret key being read, or -1. */
-  let secretDepth = -1;
-  /** The last string literal's contents, when nothing but its separator follows it so far. */
-  let lastLiteral: string | undefined;
-  let plainStart = 0;
-  const length = text.length;
-  const flushPlain = (end: number): string => {
-    const plain = text.slice(plainStart, end);
-    out += redactText(plain);
-    return plain;
-  };
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x5b || code === 0x7b) {
-      depth++;
-      // `key: [` / `key: {` under a secret-looking key: every string inside is redacted.
-      if (secretDepth < 0 && keyBefore(text, plainStart, i, lastLiteral)) secretDepth = depth;
-      continue;
-    }
-    if (code === 0x5d || code === 0x7d) {
-      if (depth === secretDepth) secretDepth = -1;
-      if (depth > 0) depth--;
-      continue;
-    }
-    if (code !== 0x27 && code !== 0x22 && code !== 0x60) continue;
-    const end = literalEnd(text, i);
-    const secret = secretDepth >= 0 || keyBefore(text, plainStart, i, lastLiteral);
-    flushPlain(i);
-    const closed = end < length || text.charCodeAt(end - 1) === code;
-    const body = text.slice(i + 1, closed && end - 1 > i ? end - 1 : end);
-    const quote = text[i]!;
-    if (secret) {
-      out += `${quote}${REDACTED}${quote}`;
-      const more = moreCharacters(text, end);
-      plainStart = end + more;
-      lastLiteral = undefined;
-    } else {
-      out += `${quote}${redactText(body, truncated && !closed)}${closed ? quote : ''}`;
-      plainStart = end;
-      lastLiteral = body;
-    }
-    i = plainStart - 1;
-  }
-  if (plainStart < length) out += redactText(text.slice(plainStart), truncated);
-  return out;
-}
-
-/**
- * Is the value that starts at `at` under a secret-looking key? The text since the last string
- * (`from`..`at`) ends with `key: `, `key => ` (a name before it, or the last string as the
- * key), or is `, ` after a string that names a secret header (rawHeaders lists).
- */
-function keyBefore(text: string, from: number, at: number, lastLiteral: string | undefined): boolean {
-  let end = at;
-  if (end > from && text.charCodeAt(end - 1) === 0x20) end--;
-  if (end - from >= 3 && text.startsWith(' =>', end - 3)) end -= 3;
-  else if (end > from && text.charCodeAt(end - 1) === 0x3a /* : */) end -= 1;
-  else if (end > from && text.charCodeAt(end - 1) === 0x2c /* , */ && end - 1 === from) return lastLiteral !== undefined && isSecretName(lastLiteral);
-  else return false;
-  if (end === from) return lastLiteral !== undefined && isSecretName(lastLiteral);
-  return isSecretName(nameBefore(text, end));
-}
-
 /** URL parts a line shows, and how long a URL may be before it is cut. */
 export const MAX_URL = 1024;
 
@@ -318,137 +213,4 @@ export function redactUrl(raw: string): string {
     }
   }
   return redactText(text, cut) + (cut ? '…' : '');
-}
-
-/** Option names whose next argument is a password or token (`--password X`, `--token X`). */
-function takesSecret(option: string): boolean {
-  if (!option.startsWith('--') || option.includes('=')) return false;
-  return isSecretName(option.slice(2));
-}
-
-/** Options whose argument is `user:password` (curl's `-u`/`--user`, `--proxy-user`, `-U`). */
-const USER_OPTIONS = new Set(['-u', '--user', '-U', '--proxy-user']);
-/** Commands whose `-p<password>` (attached) is a password: MySQL's and MariaDB's clients, sshpass. */
-const ATTACHED_P = /^(?:mysql\w*|mariadb\w*|sshpass)$/;
-
-/**
- * A command line's arguments (the command first), each redacted: URL user info, secret-looking
- * `name=value`, `--password X` and `--token X` (the next argument), `-u user:pw` and
- * `--user user:pw` (what follows the colon), and `-pSECRET` after a MySQL or MariaDB client or
- * sshpass. A string holding a whole command (exec's) is split at spaces and judged the same way.
- */
-export function redactArgv(parts: readonly string[]): string[] {
-  const out: string[] = [];
-  let secretNext = false;
-  let userNext = false;
-  let attachedP = false;
-  for (const part of parts) {
-    if (secretNext) {
-      out.push(REDACTED);
-      secretNext = false;
-      continue;
-    }
-    if (userNext) {
-      out.push(userPassword(part));
-      userNext = false;
-      continue;
-    }
-    const base = part.slice(part.lastIndexOf('/') + 1);
-    if (!part.startsWith('-') && ATTACHED_P.test(base)) attachedP = true;
-    if (takesSecret(part)) secretNext = true;
-    else if (USER_OPTIONS.has(part)) userNext = true;
-    const equals = part.indexOf('=');
-    if (attachedP && part.length > 2 && part.startsWith('-p')) out.push(`-p${REDACTED}`);
-    else if (equals > 0 && part.startsWith('--') && USER_OPTIONS.has(part.slice(0, equals)))
-      out.push(part.slice(0, equals + 1) + userPassword(part.slice(equals + 1)));
-    else if (part.startsWith('-u') && part.length > 2 && part.charCodeAt(2) !== 0x2d && part.includes(':')) out.push(`-u${userPassword(part.slice(2))}`);
-    else out.push(redactText(part));
-  }
-  return out;
-}
-
-/** `user:password` -> `user:[redacted]`; anything else as text. */
-function userPassword(value: string): string {
-  const colon = value.indexOf(':');
-  return colon < 0 || value.includes('://') ? redactText(value) : `${value.slice(0, colon + 1)}${REDACTED}`;
-}
-
-/** A whole command in one string (exec's): its words redacted as arguments, spacing kept. */
-export function redactCommand(command: string): string {
-  // The text rules first, over the whole string: a header's value spans words (`-H "Authorization: Bearer x"`).
-  return redactArgv(redactText(command).split(' ')).join(' ');
-}
-
-/** Words before a quoted value in a database error that make it an identifier, not a value. */
-const IDENTIFIER_WORDS = new Set([
-  'relation',
-  'column',
-  'table',
-  'key',
-  'constraint',
-  'index',
-  'function',
-  'schema',
-  'database',
-  'sequence',
-  'view',
-  'trigger',
-  'type',
-  'role',
-  'in',
-  'near',
-  'of',
-  'procedure',
-  'operator',
-  'extension',
-  'field',
-  'collation',
-  'domain',
-  'encoding',
-  'savepoint',
-  'cursor',
-  'statement',
-  'portal',
-  'user',
-  'at',
-]);
-
-/**
- * A database error message with the values it quotes from the query redacted
- * (`invalid input syntax for type integer: "[redacted]"`, `value "[redacted]" is out of range`,
- * `Incorrect integer value: '[redacted]'`, `Duplicate entry '[redacted]' for key 'users.email'`):
- * a quoted text is kept only where the word before it names an identifier (`relation "users"`,
- * `column 'age'`, `near "SELEC"`). Unclosed quotes at the end (a cut message) are redacted.
- */
-export function redactSqlError(message: string): string {
-  let out = '';
-  let copied = 0;
-  const length = message.length;
-  for (let i = 0; i < length; i++) {
-    const code = message.charCodeAt(i);
-    if (code !== 0x22 && code !== 0x27) continue;
-    // An apostrophe inside a word (doesn't) is no quote.
-    if (code === 0x27 && i > 0 && isNameChar(message.charCodeAt(i - 1)) && message.charCodeAt(i - 1) !== 0x2e) continue;
-    let end = i + 1;
-    while (end < length && message.charCodeAt(end) !== code) end++;
-    const before = wordBefore(message, i);
-    if (IDENTIFIER_WORDS.has(before)) {
-      i = end;
-      continue;
-    }
-    out += message.slice(copied, i + 1) + REDACTED + (end < length ? message[end] : '');
-    copied = Math.min(end + 1, length);
-    i = end;
-  }
-  return copied === 0 ? message : out + message.slice(copied);
-}
-
-/** The word before position `at` (spaces skipped, lower case); '' when a colon or nothing precedes. */
-function wordBefore(text: string, at: number): string {
-  let end = at;
-  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
-  let start = end;
-  const stop = Math.max(0, end - 32);
-  while (start > stop && isNameChar(text.charCodeAt(start - 1)) && text.charCodeAt(start - 1) !== 0x2e) start--;
-  return text.slice(start, end).toLowerCase();
 }

@@ -7,7 +7,8 @@
 // The traced function behaves exactly as before: same result, same exception, same `this`, the
 // same promise object, untouched rejection handling (promises.ts). Nothing here writes to stdout.
 import type { Wrapper } from '../types';
-import { describeError, format, formatArgList, formatArgs, isPromise, jsonValue, limitsFor, ms, settledValue } from './format';
+import { describeError, format, formatArgs, isPromise, limitsFor, ms } from './format';
+import { formatArgList, jsonValue, settledValue } from './json-value';
 import type { TraceOptions } from './options';
 import { currentRequestId, emit, jsonLines, spanExport, type Route } from './output';
 import { observe } from './promises';

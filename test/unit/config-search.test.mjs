@@ -13,13 +13,13 @@ import { internals } from './internals.mjs';
 
 const require = createRequire(import.meta.url);
 const { cosmiconfigSync, getDefaultSearchPlaces, defaultLoadersSync } = require('cosmiconfig');
-const { search, read } = internals();
+const { search, configPlaces, read } = internals();
 
 const root = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-search-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 test("the search places are cosmiconfig's getDefaultSearchPlaces('wrapt-hooks'), in its order", () => {
-  assert.deepEqual([...search.SEARCH_PLACES], getDefaultSearchPlaces('wrapt-hooks'));
+  assert.deepEqual([...configPlaces.SEARCH_PLACES], getDefaultSearchPlaces('wrapt-hooks'));
 });
 
 test("the JSON loader gives what cosmiconfig's gives, and fails where it fails, naming the line and column", () => {
@@ -96,7 +96,7 @@ function makeLayout(index) {
   dirs.forEach((dir, level) => {
     const count = pick(4);
     for (let n = 0; n < count; n++) {
-      const place = search.SEARCH_PLACES[1 + pick(search.SEARCH_PLACES.length - 1)];
+      const place = configPlaces.SEARCH_PLACES[1 + pick(configPlaces.SEARCH_PLACES.length - 1)];
       const file = path.join(dir, place);
       if (existsSync(file)) continue;
       mkdirSync(path.dirname(file), { recursive: true });

@@ -97,8 +97,7 @@ test('sqlError: the values a driver quotes from the query are left out', () => {
 });
 
 test('summary keys: statements with literals as ?, paths with numeric and UUID segments as :id, command names', () => {
-  const { recipeSummary } = internals();
-  const { statementKey, pathKey } = recipeSummary;
+  const { statementKey, pathKey } = internals().traceKeys;
   assert.equal(statementKey("SELECT * FROM t1 WHERE id = 42 AND name = 'o''brien' AND x > 1.5"), 'SELECT * FROM t1 WHERE id = ? AND name = ? AND x > ?');
   assert.equal(statementKey('SELECT $1::int, col2 FROM "tab 3" WHERE a = :name3 LIMIT 10'), 'SELECT $1::int, col2 FROM "tab 3" WHERE a = :name3 LIMIT ?');
   assert.equal(statementKey("INSERT INTO t (a, b) VALUES (0x1F, 'it\\'s'), (-7, 1e3)"), 'INSERT INTO t (a, b) VALUES (?, ?), (-?, ?)');

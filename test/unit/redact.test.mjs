@@ -1,4 +1,4 @@
-// In-process: credentials never reach a line (src/trace/redact.ts, docs/recipes.md
+// In-process: credentials never reach a line (src/trace/redact*.ts, docs/recipes.md
 // "Redaction"), in every form a user meets — URL user info of any scheme, secret-looking
 // names, headers, command-line options, database errors quoting values, JSON line values — and
 // hostile inputs of a megabyte give the right answer (their cost is measured in
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { internals } from './internals.mjs';
 
-const { traceRedact: r, traceFormat: f, recipeChildProcess, recipeSql } = internals();
+const { traceRedact: r, traceRedactInspect: ri, traceRedactSql: rs, traceFormat: f, traceJsonValue: jv, recipeChildProcess, recipeSql } = internals();
 f.loadInspect();
 
 test('URL user info of any scheme: a password (holding @ or :), a token as the user name; query parameters named like secrets', () => {
@@ -54,8 +54,8 @@ test('util.inspect output: values under secret-looking keys, containers under th
   assert.equal(line({ body: 'user=bob&password=hunter2' }), "{ body: 'user=bob&password=[redacted]' }");
   assert.equal(line(new Error('connect postgres://u:hunter2@db failed')), 'Error: connect postgres://u:[redacted]@db failed');
   // Cut before redaction: a secret's value cut open at the end of the line is still redacted.
-  assert.equal(r.redactInspected("{ password: 'hunt", true), "{ password: '[redacted]'");
-  assert.equal(r.redactInspected("{ url: 'postgres://bob:hunt", true), "{ url: 'postgres://bob:[redacted]");
+  assert.equal(ri.redactInspected("{ password: 'hunt", true), "{ password: '[redacted]'");
+  assert.equal(ri.redactInspected("{ url: 'postgres://bob:hunt", true), "{ url: 'postgres://bob:[redacted]");
 });
 
 test('command lines: -pSECRET after a MySQL client, --password X, --password=X, -u user:pw, --user user:pw, URL user info, header options', () => {
@@ -86,20 +86,20 @@ test('database errors: values the driver quotes are redacted, identifiers kept',
     ["Table 'app.t' doesn't exist", "Table 'app.t' doesn't exist"],
     ['invalid input value for enum mood: "secret-mood', 'invalid input value for enum mood: "[redacted]'],
   ];
-  for (const [input, expected] of cases) assert.equal(r.redactSqlError(input), expected, input);
+  for (const [input, expected] of cases) assert.equal(rs.redactSqlError(input), expected, input);
   const error = Object.assign(new Error('value "99999999999" is out of range for type integer'), { code: '22003' });
   assert.equal(recipeSql.sqlError(error), 'Error [22003]: value "[redacted]" is out of range for type integer');
 });
 
 test('JSON line values: plain data as JSON (secrets redacted), anything else inspected; no getter runs', () => {
   const limits = f.DEFAULT_LIMITS;
-  assert.deepEqual(f.jsonValue({ a: 1, b: [true, null, 'x'], password: 'hunter2' }, limits), { a: 1, b: [true, null, 'x'], password: '[redacted]' });
-  assert.deepEqual(f.jsonValue({ auth: { user: 'bob' }, url: 'https://u:p@h/' }, limits), { auth: { user: 'bob' }, url: 'https://u:[redacted]@h/' });
-  assert.equal(f.jsonValue('x'.repeat(100), limits), f.format('x'.repeat(100), limits), 'a string longer than maxString is inspected (cut)');
-  assert.equal(typeof f.jsonValue([1, 2, 3, 4, 5, 6], limits), 'string', 'longer than inspect shows');
-  assert.equal(typeof f.jsonValue({ a: { b: { c: 1 } } }, limits), 'string', 'deeper than inspect shows');
-  assert.equal(typeof f.jsonValue(new Date(0), limits), 'string');
-  assert.equal(typeof f.jsonValue(NaN, limits), 'string');
+  assert.deepEqual(jv.jsonValue({ a: 1, b: [true, null, 'x'], password: 'hunter2' }, limits), { a: 1, b: [true, null, 'x'], password: '[redacted]' });
+  assert.deepEqual(jv.jsonValue({ auth: { user: 'bob' }, url: 'https://u:p@h/' }, limits), { auth: { user: 'bob' }, url: 'https://u:[redacted]@h/' });
+  assert.equal(jv.jsonValue('x'.repeat(100), limits), f.format('x'.repeat(100), limits), 'a string longer than maxString is inspected (cut)');
+  assert.equal(typeof jv.jsonValue([1, 2, 3, 4, 5, 6], limits), 'string', 'longer than inspect shows');
+  assert.equal(typeof jv.jsonValue({ a: { b: { c: 1 } } }, limits), 'string', 'deeper than inspect shows');
+  assert.equal(typeof jv.jsonValue(new Date(0), limits), 'string');
+  assert.equal(typeof jv.jsonValue(NaN, limits), 'string');
   let ran = false;
   const getter = {
     get x() {
@@ -107,10 +107,10 @@ test('JSON line values: plain data as JSON (secrets redacted), anything else ins
       return 1;
     },
   };
-  assert.equal(typeof f.jsonValue(getter, limits), 'string');
+  assert.equal(typeof jv.jsonValue(getter, limits), 'string');
   assert.equal(ran, false);
-  assert.equal(typeof f.jsonValue(new Proxy({}, {}), limits), 'string');
-  assert.deepEqual(['42', 'true', 'null', "'v'", "'it\\'s'", 'Foo {}'].map(f.settledValue), [42, true, null, 'v', "'it\\'s'", 'Foo {}']);
+  assert.equal(typeof jv.jsonValue(new Proxy({}, {}), limits), 'string');
+  assert.deepEqual(['42', 'true', 'null', "'v'", "'it\\'s'", 'Foo {}'].map(jv.settledValue), [42, true, null, 'v', "'it\\'s'", 'Foo {}']);
 });
 
 test('hostile inputs of a megabyte: the right answer (linear work: measured in bench/lib/redaction.mjs)', () => {
@@ -132,6 +132,6 @@ test('hostile inputs of a megabyte: the right answer (linear work: measured in b
   for (const text of ['=', ':', '://', 'a=', 'a://', ':// ', '@', "'", 'pass: ', '-'].map((unit) => unit.repeat(120_000 / unit.length)))
     assert.equal(typeof r.redactText(text), 'string');
   assert.equal(r.redactText(`x://${'@'.repeat(1_000_000)}h`), 'x://[redacted]@h');
-  assert.equal(r.redactSqlError(`value ${'"'.repeat(100_001)}`), `value "[redacted]"${'"[redacted]"'.repeat(49_999)}"[redacted]`);
-  assert.equal(typeof r.redactInspected("{ '".repeat(40_000), true), 'string');
+  assert.equal(rs.redactSqlError(`value ${'"'.repeat(100_001)}`), `value "[redacted]"${'"[redacted]"'.repeat(49_999)}"[redacted]`);
+  assert.equal(typeof ri.redactInspected("{ '".repeat(40_000), true), 'string');
 });

@@ -1,5 +1,5 @@
 // In-process, over real files: where trace lines go and what every line starts with
-// (src/writer.ts, src/trace/output.ts, docs/tracing.md and
+// (src/writer.ts, src/sink.ts, src/line.ts, src/trace/output.ts, docs/tracing.md and
 // docs/production-and-security.md). WRAPT_TRACE_FILE is opened without following a symlink,
 // created 0600, and refused when another user owns it or group/others may write it; the
 // WRAPT_TRACE_PREFIX setting is parsed in env.ts.

@@ -9,10 +9,10 @@
 // child, so only the outer call writes a line.
 // An async child is observed through its 'exit' event and its own `emit` for 'error' (an
 // 'error' listener would change what an unhandled spawn error does). Credentials in the command
-// line are redacted (trace/redact.ts: URL user info, `--password X`, `-u user:pw`, …).
+// line are redacted (trace/redact-command.ts: URL user info, `--password X`, `-u user:pw`, …).
 import { emit } from '../../trace/output';
 import { describeError, msSince } from '../../trace/format';
-import { redactArgv, redactCommand } from '../../trace/redact';
+import { redactArgv, redactCommand } from '../../trace/redact-command';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { isWrapped } from '../../wrap/wrappers';
 import { summaryOf } from '../summary';

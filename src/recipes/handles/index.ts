@@ -13,7 +13,6 @@
 // handle itself (a run that outlived its main code until a timeout killed it), the report is
 // written before the process dies of that same signal.
 import { createHook } from 'node:async_hooks';
-import { onExit } from 'signal-exit';
 import fs = require('node:fs');
 import path = require('node:path');
 import { emit, traceSink } from '../../trace/output';
@@ -233,7 +232,8 @@ export function writeHandles(heading: string): void {
 function watchSignals(): void {
   if (signalsHooked) return;
   signalsHooked = true;
-  onExit((_code, signal) => {
+  // Required, not imported: one copy of signal-exit in the bundle (the writer's, sink.ts).
+  (require('signal-exit') as typeof import('signal-exit')).onExit((_code, signal) => {
     if (signal === null) return;
     writeHandles(`still alive at ${signal}, ${Math.round(process.uptime() * 1000)}ms after start; kept alive by:`);
     traceSink().flush();

@@ -19,7 +19,8 @@ import { describeError, msSince, redactUrl } from '../../trace/format';
 import { isWrapped } from '../../wrap/wrappers';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { routeOf, watchFastify } from './routes';
-import { pathKey, summaryOf } from '../summary';
+import { pathKey } from '../../trace/keys';
+import { summaryOf } from '../summary';
 import { undiciHasTraceparent, withTraceparent } from '../../otel/propagation';
 
 const requests = new AsyncLocalStorage<number>();

@@ -11,11 +11,12 @@
 // 'error' listener is added. The SQL is taken before a driver interpolates values into it.
 import { emit } from '../../trace/output';
 import { describeError, msSince } from '../../trace/format';
-import { redactSqlError } from '../../trace/redact';
+import { redactSqlError, redactSqlPasswords } from '../../trace/redact-sql';
 import { wrapFunctionWrapper } from '../../wrap/patches';
 import { isWrapped } from '../../wrap/wrappers';
 import type { Wrapper } from '../../types';
-import { statementKey, summaryOf } from '../summary';
+import { statementKey } from '../../trace/keys';
+import { summaryOf } from '../summary';
 
 interface Query {
   readonly driver: string;
@@ -39,10 +40,7 @@ export function collapseSql(sql: string): string {
 }
 
 function collapseSqlText(sql: string): string {
-  return sql
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/\b(PASSWORD|IDENTIFIED\s+BY|SECRET)\s*(=\s*)?('(?:[^']|'')*'|"(?:[^"]|"")*")/gi, "$1 $2'[redacted]'");
+  return redactSqlPasswords(sql.replace(/\s+/g, ' ').trim());
 }
 
 /** Parameters given to a query: positional ones, plus the keys of a named-parameter object. */
@@ -87,7 +85,7 @@ function outcome(result: unknown): { text: string; rows?: number; changes?: numb
 /**
  * A driver's error without the values it quotes from the query (`Duplicate entry '[redacted]'
  * for key 'users.email'`, `invalid input syntax for type integer: "[redacted]"`): parameter
- * values are never printed (trace/redact.ts keeps only quoted identifiers).
+ * values are never printed (trace/redact-sql.ts keeps only quoted identifiers).
  */
 export function sqlError(error: unknown): string {
   return redactSqlError(describeError(error));

@@ -1,0 +1,109 @@
+// The places a config search looks at and what one search has seen of them: each directory
+// listed once, each file vetted by one stat (core/trust.ts) and read once (config/search.ts walks them).
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import path = require('node:path');
+import { ownerReason, vet } from '../core/trust';
+import { refused } from './read';
+
+export const MODULE_NAME = 'wrapt-hooks';
+
+/** cosmiconfig 9's `getDefaultSearchPlaces('wrapt-hooks')` (the test holds them equal). */
+export const SEARCH_PLACES: readonly string[] = Object.freeze([
+  'package.json',
+  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.${MODULE_NAME}rc${ext}`),
+  ...['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'].map((ext) => `.config/${MODULE_NAME}rc${ext}`),
+  ...['.js', '.ts', '.cjs', '.mjs'].map((ext) => `${MODULE_NAME}.config${ext}`),
+]);
+
+/**
+ * Where cosmiconfig looks for its meta config, in the working directory only and in this order
+ * (package.json and package.yaml count only with a "cosmiconfig" field).
+ */
+export const META_PLACES = ['package.json', 'package.yaml', ...['json', 'yaml', 'yml', 'js', 'ts', 'cjs', 'mjs'].map((ext) => `.config/config.${ext}`)];
+
+/** Files that hold other tools' data too: their owner matters only when their "wrapt-hooks" field is used. */
+export const SHARED = new Set(['package.json', 'package.yaml']);
+
+/** The errors cosmiconfig's search passes over: the place holds no readable file. */
+export const NOT_THERE = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES']);
+
+/**
+ * What one search has seen of the file system: each directory is listed once and each file read
+ * once (the working directory's package.json is both the meta-config check and the first place),
+ * and "is it there" is answered from a listing, without a failed stat (an exception) per place.
+ */
+export class Listings {
+  private readonly listings = new Map<string, Set<string> | undefined>();
+  private readonly texts = new Map<string, string>();
+  private readonly stats = new Map<string, Stats>();
+
+  /** The names in `dir`; undefined when it cannot be listed. */
+  list(dir: string): Set<string> | undefined {
+    if (!this.listings.has(dir)) {
+      let names: Set<string> | undefined;
+      try {
+        names = new Set(readdirSync(dir));
+      } catch {
+        names = undefined; // unlistable: every place is tried by reading it
+      }
+      this.listings.set(dir, names);
+    }
+    return this.listings.get(dir);
+  }
+
+  /** Whether a listing shows `place` (a name, or `.config/name`) in `dir`; undefined when no listing can tell. */
+  listed(dir: string, place: string): boolean | undefined {
+    const slash = place.indexOf('/');
+    const names = this.list(dir);
+    if (slash === -1) return names?.has(place);
+    if (names !== undefined && !names.has(place.slice(0, slash))) return false;
+    return this.list(path.join(dir, place.slice(0, slash)))?.has(place.slice(slash + 1));
+  }
+
+  /** Whether `place` exists in `dir`. */
+  has(dir: string, place: string): boolean {
+    const listed = this.listed(dir, place);
+    if (listed !== undefined) return listed;
+    try {
+      return statSync(path.join(dir, place), { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return false; // ENOTDIR, EACCES: not a place that holds a file
+    }
+  }
+
+  isDirectory(dir: string): boolean {
+    try {
+      return statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The text of `file` (read once), after one stat: a file that is not regular is refused without
+   * being opened, and with `owned`, one another user could have changed is refused before it is
+   * read. Throws a ConfigLoadError for a refusal, an ENOENT error for nothing there, else as
+   * readFileSync does.
+   */
+  read(file: string, owned: boolean): string {
+    let text = this.texts.get(file);
+    if (text === undefined) {
+      const vetted = vet(file);
+      if ('missing' in vetted) throw Object.assign(new Error(`no file at ${file}`), { code: 'ENOENT' });
+      if ('refused' in vetted) throw refused(file, vetted.refused);
+      this.stats.set(file, vetted.stats);
+      if (owned) this.trust(file);
+      text = readFileSync(file, 'utf8');
+      this.texts.set(file, text);
+    }
+    if (owned) this.trust(file);
+    return text;
+  }
+
+  /** Refuses `file` (already read) when another user could have changed it. */
+  trust(file: string): void {
+    const stats = this.stats.get(file);
+    const reason = stats === undefined ? undefined : ownerReason(file, stats);
+    if (reason !== undefined) throw refused(file, reason);
+  }
+}
