@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { ROOT, path } from '../helpers.mjs';
 import { lib, loadFixture, pass, recorder } from './library.mjs';
 
@@ -383,6 +385,23 @@ describe('method calls', () => {
       kept.map((wrapped) => wrapped()),
       ['a', 'a', 'b', 'a'],
     );
-    assert.equal(kept[0], kept[1], 'calls on one receiver in a row share one `wrapped`');
+  });
+  it('the wrapper keeps no receiver after a call returns', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc');
+    class Holder {
+      method() {
+        return 1;
+      }
+    }
+    wrapFunctionWrapper(Holder.prototype, 'method', pass);
+    const ref = (() => {
+      const receiver = new Holder();
+      receiver.method();
+      return new WeakRef(receiver);
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(ref.deref(), undefined, 'the last receiver was collected');
   });
 });
