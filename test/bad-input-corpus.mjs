@@ -1,5 +1,5 @@
 // The bad-input corpus (docs/troubleshooting.md): malformed configs and patch specifiers, and files another user
-// could have planted. test/unit/bad-input.test.mjs runs every case in process (the plan, patch
+// could have planted. test/unit/bootstrap-bad-input.test.mjs runs every case in process (the plan, patch
 // package discovery and the registry, as the preload calls them); test/bad-input.test.mjs runs
 // representatives of each stage as users do, with the preload flags and in strict mode.
 import { makeApp } from './helpers.mjs';

@@ -1,5 +1,5 @@
 // Bad input (docs/troubleshooting.md), as users meet it: representatives of the corpus (test/bad-input-corpus.mjs;
-// test/unit/bad-input.test.mjs runs every case in process), one per stage where a problem is
+// test/unit/bootstrap-bad-input.test.mjs runs every case in process), one per stage where a problem is
 // found: the config file (JSON, JavaScript), patch package discovery (from the environment), the
 // patch module when its target loads (CommonJS and ES module patches). With --require and with
 // --import (both for one config and one patch module case, one each for the rest), the
@@ -8,8 +8,8 @@
 // gains nothing but one WraptHooksWarning (with a WRAPT_HOOKS_ code) naming the file and the key
 // (or the target / specifier). In strict mode (WRAPT_HOOKS_STRICT=1) the process fails with a
 // WraptHooksError that says what to fix: one config and one patch module case here, and the
-// planted config file; the unit layer checks every case's strict error, test/errors.test.mjs a
-// patch that throws, test/discovery.test.mjs a missing patch package. No case may pollute
+// planted config file; the unit layer checks every case's strict error, test/fail-open-and-strict.test.mjs a
+// patch that throws, test/patch-packages.test.mjs a missing patch package. No case may pollute
 // Object.prototype (the app prints what it sees of it).
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -199,7 +199,7 @@ describe('planted files are refused', { concurrency: 2 }, () => {
   }
 });
 
-// Files refused before a byte is read, as users meet them (test/unit/bad-input.test.mjs runs
+// Files refused before a byte is read, as users meet them (test/unit/bootstrap-bad-input.test.mjs runs
 // every such case in process): a JavaScript meta config owned by another user, under
 // NODE_OPTIONS and with HOME unset; a FIFO at the config place, under --import (a process that
 // opened it would hang until the timeout kills it). The marker file proves the JavaScript did not run.

@@ -167,3 +167,50 @@ test("a target that a preload loaded before wrapt-hooks fires at the application
   assert.deepEqual(lines(result.stdout).slice(0, 3), ['early preload loaded twin', 'patch twin 1.0.0', 'twin 1 says hello to app (patched)']);
   assert.equal(lines(result.stdout).filter((line) => line.startsWith('patch twin')).length, 1, result.stdout);
 });
+
+test('in a preloaded app, patches wrap with the same semantics (statics, subclass, prototype)', () => {
+  const app = makeApp({
+    packages: ['classy'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { classy: './patches/classy.js' } },
+      'patches/classy.js': `
+        'use strict';
+        const { wrapFunctionWrapper } = require('wrapt-hooks');
+        module.exports = function patchClassy(classy) {
+          const log = (what) => (wrapped, instance, args) => {
+            console.log(what, instance === undefined ? 'undefined' : instance === classy.Widget ? 'Widget' : instance.constructor.name, JSON.stringify(args));
+            return wrapped(...args);
+          };
+          wrapFunctionWrapper(classy, 'Widget', log('new Widget'));
+          wrapFunctionWrapper(classy, 'Widget.kind', log('Widget.kind'));
+          wrapFunctionWrapper(classy, 'Widget.prototype.greet', log('greet'));
+        };
+      `,
+      'app.js': `
+        'use strict';
+        const { Widget } = require('classy');
+        const { isWrapped, getOriginal } = require('wrapt-hooks');
+        class Gadget extends Widget {}
+        const g = new Gadget('g', 3);
+        console.log(g.madeBy, g instanceof Widget, g.greet('hi'));
+        console.log(Widget.kind());
+        console.log(Widget.name, Widget.length, Widget.VERSION, isWrapped(Widget), isWrapped(getOriginal(Widget)));
+      `,
+    },
+  });
+  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(
+    result.stdout,
+    [
+      'new Widget undefined ["g",3]',
+      'greet Gadget ["hi"]',
+      'Gadget true hi, g',
+      'Widget.kind Widget []',
+      'kind of Widget',
+      'Widget 1 2.0.0 true false',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(result.warnings, []);
+});

@@ -32,12 +32,13 @@ function osApp(files = {}) {
 // ---------------------------------------------------------------------------------------------
 // --help, --version, usage errors
 
-// test/unit/cli.test.mjs covers --help, --version, usage errors, option parsing and the
-// environment `run` builds, in process; here the command as users start it.
+// test/unit/cli-main.test.mjs covers --help, --version, usage errors and option parsing, and
+// test/unit/cli-run.test.mjs the environment `run` builds, in process; here the command as users
+// start it.
 
 test('the bin prints the usage; a usage error exits 2 with a message on stderr', async () => {
   // --version is the test of the bin's shebang below; no command at all, and each other usage
-  // error, are test/unit/cli.test.mjs's.
+  // error, are test/unit/cli-main.test.mjs's.
   const [help, unknown] = await Promise.all([cliAsync(ROOT, ['--help']), cliAsync(ROOT, ['frobnicate'])]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: wrapt-hooks <command> \[options\]/);
@@ -216,7 +217,7 @@ test('run: SIGTERM to the CLI of a command that does not handle it: both die of 
 
 /** A healthy setup: every kind of target, a version range that matches and one that does not, a patch package, traces. */
 
-// test/unit/doctor.test.mjs checks the report and its text in process; here, the command.
+// test/unit/cli-doctor.test.mjs checks the report and its text in process; here, the command.
 
 test('doctor on a healthy setup: the report on stdout, exit 0; patch modules are read, never run, also with the preload in NODE_OPTIONS', async () => {
   const dir = healthyApp();

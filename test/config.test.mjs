@@ -1,12 +1,12 @@
 // The config file (docs/config.md) in preloaded apps: one search place per loader (JSON, YAML, ES module,
 // TypeScript, the package.json field), the search from a subdirectory, WRAPT_HOOKS_CONFIG, no
 // config at all, `versions`, several patches per target, `enabled`, and the "#" split rule.
-// test/unit/config.test.mjs checks every search place, the order and the boundary in process
+// test/unit/config-plan.test.mjs checks every search place, the order and the boundary in process
 // (test/unit/config-search.test.mjs the .config/ places); here one place per loader, .config/
 // once, and the search as the preload runs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeApp, path, lines, assertClean, runApp } from './helpers.mjs';
+import { makeApp, path, lines, assertClean, runApp, sections } from './helpers.mjs';
 
 const APP = "console.log('start'); require('os'); console.log('end');";
 
@@ -52,7 +52,7 @@ test('config search place: the package.json field "wrapt-hooks"', () => {
   assert.deepEqual(lines(result.stdout), ['start', 'patch os package.json', 'end']);
 });
 
-// .wrapt-hooksrc.ts and wrapt-hooks.config.ts are read in process by test/unit/config.test.mjs.
+// .wrapt-hooksrc.ts and wrapt-hooks.config.ts are read in process by test/unit/config-plan.test.mjs.
 test('config search place: .config/wrapt-hooksrc.ts (Node strips its types where it can, TypeScript elsewhere)', () => {
   const files = {
     '.config/wrapt-hooksrc.ts':
@@ -79,7 +79,7 @@ test('the search starts at the working directory and goes up to the nearest pack
 });
 
 // A config above the nearest package.json (and the same layout without it, as the control) is
-// test/unit/config.test.mjs's; the stop at the boundary as the preload reports it is above.
+// test/unit/config-plan.test.mjs's; the stop at the boundary as the preload reports it is above.
 
 test('WRAPT_HOOKS_CONFIG names the file and skips the search', () => {
   const app = makeApp({
@@ -207,14 +207,16 @@ test('several patches for one target run in declaration order, strings and objec
 });
 
 // One app for the "#" rule and for "enabled" (on other targets: callable and util), in turn.
+const SPEC = sections({
+  '#': "require('os'); require('twin'); require('deep-pkg'); require('classy');",
+  enabled: "require('callable'); require('util'); console.log('end');",
+});
 let specRun;
 function specSection(name) {
   specRun ??= runApp(specApp());
+  const section = SPEC.lines(specRun, name);
   assertClean(specRun);
-  const all = lines(specRun.stdout);
-  const at = all.indexOf('--- enabled');
-  assert.notEqual(at, -1, specRun.stdout);
-  return name === 'enabled' ? all.slice(at + 1) : all.slice(0, at);
+  return section;
 }
 
 test('"enabled": false turns an entry off without loading it; true keeps it', () => {
@@ -249,8 +251,7 @@ function specApp() {
       'patches/imported.js': "module.exports = () => console.log('imports map default'); module.exports.named = () => console.log('imports map named');",
       'node_modules/my-patches/package.json': { name: 'my-patches', version: '1.0.0' },
       'node_modules/my-patches/lib#x.js': "exports.apply = () => console.log('package lib#x.js apply');",
-      'app.js':
-        "require('os'); require('twin'); require('deep-pkg'); require('classy'); console.log('--- enabled'); require('callable'); require('util'); console.log('end');",
+      'app.js': SPEC.script,
     },
   });
 }

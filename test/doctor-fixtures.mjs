@@ -1,7 +1,20 @@
-// The applications `doctor` is tried on, shared by its in-process tests (test/unit/doctor.test.mjs)
+// The applications `doctor` is tried on, shared by its in-process tests (test/unit/cli-doctor.test.mjs)
 // and the command's spawned tests (test/cli.test.mjs): a healthy setup and a broken one.
 import { chmodSync, cpSync, realpathSync } from 'node:fs';
 import { FIXTURES, makeApp, path } from './helpers.mjs';
+
+/**
+ * A new user's application with mistakes to find (test/unit/bootstrap-mistakes.test.mjs, and
+ * doctor's static checks in test/unit/cli-doctor.test.mjs): the application file and the patch
+ * module write a file when they run, so a check that runs them is seen.
+ */
+export const MISTAKES_APP = {
+  'package.json': { name: 'app', version: '1.0.0' },
+  'node_modules/express/package.json': { name: 'express', version: '4.18.0', main: 'index.js' },
+  'node_modules/express/index.js': 'exports.Router = function Router() {};\n',
+  'src/work.js': "require('fs').writeFileSync(__dirname + '/../APP-RAN', 'x');\nexports.query = function query() {};\n",
+  'patches/p.js': "require('fs').writeFileSync(__dirname + '/../PATCH-RAN', 'x');\nmodule.exports = function patch() {};\n",
+};
 
 export const LAZY_TARGET = {
   'package.json': { name: 'lazy-target', version: '1.2.3', main: 'index.js' },

@@ -571,7 +571,7 @@ describe('node -e and node -p with the ESM hooks active', () => {
 
   test('keep working on every flag and patch the builtin', async () => {
     // Every form with --import; with --require, the two that load ES modules (-e and -p with
-    // --require are also test/errors.test.mjs's).
+    // --require are also test/fail-open-and-strict.test.mjs's).
     const runs = cases.map(([label, args]) => [`--import ${label}`, ['--import', 'wrapt-hooks/register', ...args]]);
     for (const [label, args] of cases.filter(([label]) => /import\(\)|--input-type/.test(label)))
       runs.push([`--require ${label}`, ['--require', 'wrapt-hooks/register', ...args]]);

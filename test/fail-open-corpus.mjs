@@ -1,8 +1,8 @@
 // The fail-open scenarios (docs/config.md, docs/troubleshooting.md): a problem in the config, a patch package or a patch module,
 // and the one coded problem it gives. Each app has the `twin` fixture and a valid `os` patch,
 // ./patches/good.js, which the test writes (what it does differs by test); `applied`: that
-// patch still applies. test/unit/fail-open.test.mjs runs every scenario in process;
-// test/errors.test.mjs runs representatives in preloaded apps.
+// patch still applies. test/unit/bootstrap-fail-open.test.mjs runs every scenario in process;
+// test/fail-open-and-strict.test.mjs runs representatives in preloaded apps.
 export const FAIL_OPEN = [
   {
     title: 'unparsable JSON config',

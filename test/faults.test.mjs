@@ -1,10 +1,10 @@
 // Faults (docs/patches-and-api.md, docs/troubleshooting.md): patches that misbehave, and environments that stress the preload. The
 // application must run on with its own output and exit code; problems are coded warnings.
-// test/unit/faults.test.mjs covers each misbehaving patch in process; here are representatives
+// test/unit/bootstrap-faults.test.mjs covers each misbehaving patch in process; here are representatives
 // as users run them, and what needs real processes and threads.
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lines, makeApp, runNode, runNodeAsync } from './helpers.mjs';
+import { makeApp, runNode, runNodeAsync, sections } from './helpers.mjs';
 
 const FLAGS = [
   ['--require', 'wrapt-hooks/register'],
@@ -93,7 +93,7 @@ describe('patches that return a promise', () => {
 
 // Patches that load their own target, and a patch module that loads slowly: each scenario on a
 // target of its own (copies of the victim), so that scenarios with the same preload flag share a
-// child, one printed line each.
+// child (`sections`), one printed line each.
 describe('patches that load their own target, and one that loads slowly', () => {
   const victim = (name) => ({ ...VICTIM, 'package.json': { ...VICTIM['package.json'], name } });
   /** Requires the target twice: one instance, patched once (the patch counts in globalThis[counter]). */
@@ -101,9 +101,29 @@ describe('patches that load their own target, and one that loads slowly', () => 
 const again = require('${target}');
 console.log('${label}', victim.hello('app'), victim === again, globalThis.${counter});
 `;
+  const SCRIPTS = {
+    // --require, a CommonJS app: the patch requires its target inside the patch function; then
+    // the slow patch module, and an exit code of the app's own.
+    'app.js': sections(
+      {
+        inside: counting('inside', 'victim', 'fired'),
+        slow: "console.log('slow before', require('victim-slow').hello('app'), 'after');",
+      },
+      { prelude: "'use strict';\nprocess.exitCode = 4;" },
+    ),
+    // --import, an ES module app: the patch requires the target inside the patch function; then
+    // a CommonJS module whose target's patch module requires the target at its top.
+    'app.mjs': sections(
+      {
+        esm: "console.log('esm', victim.hello('app'), hello === victim.hello, globalThis.fired);",
+        top: "await import('./top.cjs');",
+      },
+      { prelude: "import victim from 'victim';\nimport { hello } from 'victim';" },
+    ),
+  };
   let dir;
   const runs = new Map();
-  /** The one line starting with `label` of `script`'s run with `flag` (one run per flag and script). */
+  /** The one line scenario `label` of `script` printed in its run with `flag` (one run per flag and script). */
   function lineOf(flag, script, label) {
     dir ??= makeApp({
       packages: { victim: VICTIM, 'victim-top': victim('victim-top'), 'victim-slow': victim('victim-slow') },
@@ -127,29 +147,18 @@ module.exports = function topRequire(exports) {
 while (Date.now() < until) {}
 module.exports = function slow(exports) { const original = exports.hello; exports.hello = (who) => original(who) + ' (slowly patched)'; };
 `,
-        // --require, a CommonJS app: the patch requires its target inside the patch function;
-        // then the slow patch module, and an exit code of the app's own.
-        'app.js': `'use strict';
-${counting('inside', 'victim', 'fired')}console.log('slow before', require('victim-slow').hello('app'), 'after');
-process.exitCode = 4;
-`,
-        // --import, an ES module app: the patch requires the target inside the patch function;
-        // then a CommonJS module whose target's patch module requires the target at its top.
-        'app.mjs': `import victim from 'victim';
-import { hello } from 'victim';
-console.log('esm', victim.hello('app'), hello === victim.hello, globalThis.fired);
-await import('./top.cjs');
-`,
+        'app.js': SCRIPTS['app.js'].script,
+        'app.mjs': SCRIPTS['app.mjs'].script,
         'top.cjs': `'use strict';\n${counting('top', 'victim-top', 'firedTop')}`,
       },
     });
     const key = `${flag[0]} ${script}`;
     if (!runs.has(key)) runs.set(key, runNode(dir, [...flag, script]));
     const result = runs.get(key);
+    const found = SCRIPTS[script].lines(result, label);
     assert.deepEqual(result.warnings, [], result.stderr);
     assert.equal(result.code, script === 'app.js' ? 4 : 0, result.stderr);
-    assert.equal(lines(result.stdout).length, 2, result.stdout);
-    const found = lines(result.stdout).filter((line) => line.startsWith(`${label} `));
+    assert.deepEqual(SCRIPTS[script].outside(result), { before: '', after: '' }, 'nothing printed outside the scenarios');
     assert.equal(found.length, 1, `${label}:\n${result.stdout}`);
     return found[0];
   }

@@ -5,6 +5,7 @@
 // of a file run side by side with `{ concurrency }`; runNode, runCommand and runApp wait for
 // their child (spawnSync), for tests that need one at a time. All give the same result shape.
 import { spawnSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -183,6 +184,103 @@ export function assertClean(result, label = '') {
   const prefix = label === '' ? '' : `${label}: `;
   assert.equal(result.code, 0, `${prefix}exit code ${result.code}; stderr:\n${result.stderr}`);
   assert.deepEqual(result.warnings, [], `${prefix}no warnings expected; stderr:\n${result.stderr}`);
+}
+
+/**
+ * One child, many sections: scenarios that need the same app, preload and environment run in
+ * turn in one child (a preloaded Node costs far more than a scenario), and each test reads its
+ * own section of what the child printed. `scenarios` is { name: code }, run in that order.
+ *
+ *   const run = sections({ lazy: '...', redaction: '...' });
+ *   makeApp({ files: { 'app.js': run.script } });
+ *   run.read(result, 'lazy')            // that scenario's stdout (or { stream: 'stderr' })
+ *
+ * The script prints a marker line on stdout and stderr where each scenario begins and ends. A
+ * marker holds a random nonce, so no output can end a section by accident. Each scenario is the
+ * body of an async function (`await` works; its declarations are its own), awaited before the
+ * next; one that throws is reported in its section and the next runs. `prelude` goes first
+ * ("'use strict';", shared declarations). read() fails naming the section, with the child's
+ * stderr, when the scenario threw, never began or never finished (the child died in it).
+ */
+export function sections(scenarios, { prelude = '' } = {}) {
+  const tag = `@@section-${randomBytes(8).toString('hex')} `;
+  const names = Object.keys(scenarios);
+  const mark = (name, state) => `__mark(${JSON.stringify(name)}, '${state}');`;
+  const body = names
+    .map(
+      (name) =>
+        `  ${mark(name, 'begin')}\n  try {\n    await (async () => {\n${scenarios[name]}\n    })();\n    ${mark(name, 'end')}\n  } catch (error) {\n    __mark(${JSON.stringify(name)}, 'threw', error);\n  }\n`,
+    )
+    .join('');
+  const script = `${prelude}
+function __mark(name, state, error) {
+  const line = ${JSON.stringify(tag)} + JSON.stringify({ name, state, error: error === undefined ? undefined : String((error && error.stack) || error) }) + '\\n';
+  process.stdout.write(line);
+  process.stderr.write(line);
+}
+(async () => {
+${body}})();
+`;
+
+  /** { before, after, sections: Map(name -> { text, state, error }) } of one stream's output. */
+  function parse(text) {
+    const found = new Map();
+    let before = '';
+    let current;
+    let after = '';
+    let at = 0;
+    for (let next = text.indexOf(tag); next !== -1; next = text.indexOf(tag, at)) {
+      const end = text.indexOf('\n', next);
+      const chunk = text.slice(at, next);
+      if (current !== undefined) current.text += chunk;
+      else if (found.size === 0) before += chunk;
+      else after += chunk;
+      const marker = JSON.parse(text.slice(next + tag.length, end === -1 ? undefined : end));
+      if (marker.state === 'begin') {
+        current = { text: '', state: 'begin', error: undefined };
+        found.set(marker.name, current);
+      } else {
+        const section = found.get(marker.name);
+        if (section !== undefined) Object.assign(section, { state: marker.state, error: marker.error });
+        current = undefined;
+      }
+      at = end === -1 ? text.length : end + 1;
+    }
+    const rest = text.slice(at);
+    if (current !== undefined) current.text += rest;
+    else if (found.size === 0) before += rest;
+    else after += rest;
+    return { before, after, sections: found };
+  }
+
+  /** The text `name` printed on `stream`; fails, naming it, when it threw or did not run to its end. */
+  function read(result, name, { stream = 'stdout' } = {}) {
+    assert.ok(names.includes(name), `no scenario named ${JSON.stringify(name)}: the scenarios are ${names.map((n) => JSON.stringify(n)).join(', ')}`);
+    const { sections: found } = parse(result.stdout ?? '');
+    const section = found.get(name);
+    const exit = `exit code ${result.code}${result.signal ? `, signal ${result.signal}` : ''}`;
+    const stderr = `the child's stderr:\n${result.stderr}`;
+    if (section === undefined) {
+      const ran = names.filter((n) => found.has(n));
+      const last = ran.length === 0 ? 'before the first section' : `after section ${JSON.stringify(ran[ran.length - 1])}`;
+      assert.fail(`section ${JSON.stringify(name)} never began: the child (${exit}) stopped ${last}; ${stderr}`);
+    }
+    if (section.state === 'threw') assert.fail(`section ${JSON.stringify(name)} threw: ${section.error}\n${stderr}`);
+    if (section.state !== 'end') assert.fail(`section ${JSON.stringify(name)} did not finish: the child (${exit}) ended inside it; ${stderr}`);
+    return stream === 'stdout' ? section.text : (parse(result[stream] ?? '').sections.get(name)?.text ?? '');
+  }
+
+  return {
+    script,
+    read,
+    /** read(), as lines without empty ones. */
+    lines: (result, name, options) => lines(read(result, name, options)),
+    /** What `stream` holds outside every section: { before, after } (after: at exit). */
+    outside: (result, stream = 'stdout') => {
+      const { before, after } = parse(result[stream] ?? '');
+      return { before, after };
+    },
+  };
 }
 
 /** `node --require wrapt-hooks/register` */

@@ -2,7 +2,7 @@
 // output and exit code, each mistake is one coded warning naming what to fix, the debug summary
 // says which process it is and why a target never fired, strict mode prints readable source,
 // and `doctor --json` carries the same findings. The messages themselves are tested in-process
-// (test/unit/mistakes.test.mjs).
+// (test/unit/bootstrap-mistakes.test.mjs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lines, makeApp, path, ROOT, runCommand, runNode } from './helpers.mjs';

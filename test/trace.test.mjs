@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { assertClean, childEnv, makeApp, NODE, ROOT, runNode } from './helpers.mjs';
+import { assertClean, childEnv, makeApp, NODE, ROOT, runNode, sections } from './helpers.mjs';
 
 // ---- fixture packages -----------------------------------------------------------------------
 
@@ -145,8 +145,8 @@ console.log(g.echo(1, 2));
 
 // ---- several scenarios in one traced child ---------------------------------------------------
 // The next tests share the greeter app, the --require preload and one WRAPT_TRACE: one script
-// runs their scenarios in turn, each after a "== name" line on stdout and on stderr, once traced
-// and once without the preload, and each test reads its own section of the output.
+// runs their scenarios in turn (`sections` in helpers.mjs), once traced and once without the
+// preload, and each test reads its own section of the output, stdout and stderr.
 
 const SCENARIOS = {
   lazy: `
@@ -185,17 +185,15 @@ await (async () => {
 
 const SCENARIO_TRACE = ['greeter#shout, untouched#f', 'greeter#echo,greeter#long', 'greeter#later,greeter#reject,greeter#rejectNow,greeter#same'].join(',');
 
+const SECTIONS = sections(SCENARIOS, { prelude: "'use strict';" });
 let scenarioRuns;
 /** { traced, plain }: the scenarios' script run with the preload and WRAPT_TRACE, and without. */
 function runScenarios() {
   scenarioRuns ??= (() => {
-    const body = Object.entries(SCENARIOS)
-      .map(([name, code]) => `  console.log('== ${name}');\n  process.stderr.write('== ${name}\\n');\n  {${code}  }\n`)
-      .join('');
     const app = makeApp({
       packages: PACKAGES,
       files: {
-        'app.js': `'use strict';\n(async () => {\n${body}})();\n`,
+        'app.js': SECTIONS.script,
         'lazy.js': `'use strict';\n${SCENARIOS.lazy}`,
       },
     });
@@ -208,32 +206,22 @@ function runScenarios() {
   return scenarioRuns;
 }
 
-/** The part of `text` after the "== name" line, up to the next scenario's. */
-function section(text, name) {
-  const start = text.indexOf(`== ${name}\n`);
-  assert.notEqual(start, -1, `no section ${name} in:\n${text}`);
-  const from = start + `== ${name}\n`.length;
-  const end = text.indexOf('\n== ', from - 1);
-  return end === -1 ? text.slice(from) : text.slice(from, end + 1);
-}
+/** What scenario `name` printed on `stream` in `result`. */
+const section = (result, name, stream = 'stdout') => SECTIONS.read(result, name, { stream });
 
-test('the scenarios run clean, and without tracing print nothing on stderr but their names', () => {
+test('the scenarios run clean, and without tracing print nothing on stderr', () => {
   const { traced, plain } = runScenarios();
+  for (const name of Object.keys(SCENARIOS)) assert.equal(section(plain, name, 'stderr'), '', `${name}: stderr without tracing`);
   assertClean(plain, 'plain run');
   assertClean(traced, 'traced run');
-  assert.equal(
-    plain.stderr,
-    Object.keys(SCENARIOS)
-      .map((name) => `== ${name}\n`)
-      .join(''),
-  );
-  assert.equal(traced.stderr.slice(0, traced.stderr.indexOf('== ')), '', 'nothing on stderr before the first scenario');
+  assert.deepEqual(SECTIONS.outside(plain, 'stderr'), { before: '', after: '' });
+  assert.equal(SECTIONS.outside(traced, 'stderr').before, '', 'nothing on stderr before the first scenario');
 });
 
 test('WRAPT_TRACE=a,b is lazy: a target never imported loads nothing, prints nothing, and is listed as never imported', () => {
   const { app, traced } = runScenarios();
-  assert.equal(section(traced.stdout, 'lazy'), 'before false\nafter true HI\n');
-  const stderr = section(traced.stderr, 'lazy');
+  assert.equal(section(traced, 'lazy'), 'before false\nafter true HI\n');
+  const stderr = section(traced, 'lazy', 'stderr');
   assert.deepEqual(traces(stderr), ["wrapt-hooks: trace greeter#shout('hi') -> 'HI' Nms"]);
   assert.doesNotMatch(traced.stderr, /untouched was loaded/);
   assert.equal(stderr, "wrapt-hooks: trace greeter#shout('hi') -> 'HI' Nms\n".replace(' Nms', stderr.match(/ \d+\.\d+ms/)[0]));
@@ -248,11 +236,11 @@ test('WRAPT_TRACE=a,b is lazy: a target never imported loads nothing, prints not
 
 test('long strings are cut, secret-looking keys and URL passwords redacted', () => {
   const { traced, plain } = runScenarios();
-  assert.equal(section(plain.stdout, 'redaction'), '3\n70\n3\n');
-  assert.equal(section(traced.stdout, 'redaction'), '3\n70\n3\n');
+  assert.equal(section(plain, 'redaction'), '3\n70\n3\n');
+  assert.equal(section(traced, 'redaction'), '3\n70\n3\n');
   for (const secret of ['SECRETTAIL', 'hunter2', 'Bearer abc', 'pw123', 'TAILSECRET'])
     assert.ok(!traced.stderr.includes(secret), `${secret} leaked:\n${traced.stderr}`);
-  assert.deepEqual(calls(section(traced.stderr, 'redaction')), [
+  assert.deepEqual(calls(section(traced, 'redaction', 'stderr')), [
     `greeter#echo('sk_live_${'A'.repeat(40)}'... 20 more characters, { user: 'bob', password: '[redacted]', headers: { authorization: '[redacted]' } }, 'postgres://bob:[redacted]@db/app') -> 3`,
     `greeter#long() -> '${'L'.repeat(48)}'... 22 more characters`,
     "greeter#echo('one\\ntwo', [ 1, 2, 3, 4, 5, ... 2 more items ], { a: { b: [Object] } }) -> 3",
@@ -261,12 +249,12 @@ test('long strings are cut, secret-looking keys and URL passwords redacted', () 
 
 test('promises: logged when they settle, the same object returned, rejections handled or not exactly as without tracing', () => {
   const { traced, plain } = runScenarios();
-  assert.equal(section(traced.stdout, 'promises'), section(plain.stdout, 'promises'));
+  assert.equal(section(traced, 'promises'), section(plain, 'promises'));
   assert.equal(
-    section(plain.stdout, 'promises'),
+    section(plain, 'promises'),
     'later v\ncaught TypeError awaited\ncaught RangeError now\nsame promise true kept\nunhandledRejection late true\ncaught late late\nrejectionHandled true\ndone\n',
   );
-  assert.deepEqual(calls(section(traced.stderr, 'promises')), [
+  assert.deepEqual(calls(section(traced, 'promises', 'stderr')), [
     "greeter#later('v') -> resolved 'v'",
     "greeter#reject('awaited') -> rejected TypeError: awaited",
     "greeter#rejectNow('now') -> rejected RangeError: now",

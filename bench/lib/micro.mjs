@@ -9,10 +9,22 @@
 //           poly     instance.m(i, 1) after 12 other functions were wrapped and called through
 //                    the same implementation (what a process with many patches looks like)
 // Prints one JSON object on stdout.
+//
+//   node bench/lib/micro.mjs <shape> <repo root> <bench node_modules> --instructions [impl…]
+//
+// Instead of time: instructions per call, counted by valgrind's callgrind (must be installed),
+// which load from other processes does not move. Each implementation runs in its own process
+// under callgrind twice, warmed up alike, then once without and once with 2,000,000 more calls
+// (WRAPT_BENCH_MICRO_CALLS); the difference over the calls is the count. V8 runs with
+// --single-threaded (compiled on the main thread, so the count repeats within about ±2
+// instructions). Not run by `npm run bench` (minutes per shape).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-const [shape, root, benchModules] = process.argv.slice(2);
+const [shape, root, benchModules, mode, ...chosen] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
 const { wrapFunctionWrapper, wrapObject } = require(path.join(root, 'dist', 'index.js'));
 const shimmer = require(path.join(benchModules, 'shimmer'));
@@ -127,6 +139,7 @@ function bench(impl) {
   if (check !== 55) throw new Error(`${impl}: the wrapped call returned ${check}, expected 55`);
   return {
     impl,
+    loop: (n) => loop(receiver, n),
     run() {
       const start = cpuNow();
       const sum = loop(receiver, ITER);
@@ -154,6 +167,48 @@ function median(values) {
 
 const REFERENCE = 'shimmer (arguments)';
 const IMPLS = ['bare', 'shimmer (...args)', 'wrapt-hooks (dist)', 'wrapt-hooks wrapObject (raw)'];
+
+const COUNT = process.env.WRAPT_BENCH_MICRO_COUNT;
+if (COUNT !== undefined) {
+  // One implementation under callgrind: the same warm-up as a timed run, then `calls` more.
+  const [impl, calls] = COUNT.split('\t');
+  const one = bench(impl);
+  for (let w = 0; w < 5; w++) one.run();
+  if (Number(calls) > 0) one.loop(Number(calls));
+  process.exit(0);
+}
+if (mode === '--instructions') {
+  const calls = Number(process.env.WRAPT_BENCH_MICRO_CALLS || 2_000_000);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'wrapt-micro-'));
+  const counted = (impl, n) => {
+    const out = path.join(tmp, 'callgrind.out');
+    const env = { ...process.env, WRAPT_BENCH_MICRO_COUNT: `${impl}\t${n}`, WRAPT_BENCH_MICRO_ITER: process.env.WRAPT_BENCH_MICRO_ITER || '300000' };
+    const argv = [
+      '--tool=callgrind',
+      `--callgrind-out-file=${out}`,
+      process.execPath,
+      '--single-threaded',
+      ...process.execArgv,
+      process.argv[1],
+      shape,
+      root,
+      benchModules,
+    ];
+    const r = spawnSync('valgrind', argv, { env, encoding: 'utf8' });
+    rmSync(out, { force: true });
+    const m = /Collected : (\d+)/.exec(r.stderr);
+    if (r.status !== 0 || m === null) throw new Error(`valgrind failed for ${impl} (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
+    return Number(m[1]);
+  };
+  const results = [];
+  for (const impl of chosen.length > 0 ? chosen : [REFERENCE, ...IMPLS]) {
+    const perCall = (counted(impl, calls) - counted(impl, 0)) / calls;
+    results.push({ impl, instructions: Math.round(perCall * 10) / 10 });
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ shape, node: process.version, clock: 'instructions', calls, results }) + '\n');
+  process.exit(0);
+}
 
 const reference = bench(REFERENCE);
 const others = IMPLS.map(bench);

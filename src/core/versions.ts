@@ -5,7 +5,7 @@
 // A subset of semver's range grammar that semver always accepts: comparators
 // (`^ ~ >= <= > < =` and a version, separated by spaces), hyphen ranges `a - b`, `*`, `x`, joined
 // by `||`, with versions `v?N[.N|.x[.N|.x]]` (no prerelease or build part, numbers of at most 15
-// digits). A range in it is valid without asking semver (test/unit/versions.test.mjs fuzzes it
+// digits). A range in it is valid without asking semver (test/unit/core-versions.test.mjs fuzzes it
 // against semver: no false accept); any other range is semver's to judge. Scanned by hand: the
 // same grammar as one regular expression is slow for V8 to compile, at every start.
 

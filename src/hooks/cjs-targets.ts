@@ -2,7 +2,7 @@
 // given and asks it `includes(name)` for every require: builtin names, package names and absolute
 // application files. This list answers from a Set, so the cost per require does not grow with the
 // number of targets, and targets registered after the Hook was made are seen at once.
-// require-in-the-middle is pinned (package.json) and test/cjs-ritm.test.mjs fails if it stops
+// require-in-the-middle is pinned (package.json) and test/unit/hooks-cjs-targets.test.mjs fails if it stops
 // reading the list this way.
 import { parse, sep } from 'node:path';
 import type { Target } from '../core/targets';

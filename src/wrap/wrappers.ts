@@ -46,27 +46,34 @@ export function functionWrapper(wrapper: Wrapper): <F extends (...args: never[])
 
 /** Builds the wrapper function around `original`. */
 export function makeWrapper(original: AnyFunction, wrapper: Wrapper): AnyFunction {
-  const wrapped = build(original, wrapper, undefined, undefined);
+  const wrapped = build(original, wrapper);
   forwardIdentity(original, wrapped);
   originals.set(wrapped, original);
   return wrapped;
 }
 
+// Function.prototype.call as it is when this module loads (a later patch of it changes nothing
+// here); its `bind` is read at each call, which is what V8 folds.
+const { call } = Function.prototype;
+
 /**
- * The wrapper function. `wrapped` for plain calls (`this === undefined`) is made once. A method
- * call's `wrapped` binds its `this`; it is made again only when `this` changes, so the calls of a
- * loop on one receiver allocate nothing (a closure made per call is not optimized away when the
- * original is too big to inline), and a `wrapped` kept for later still calls with its own
- * receiver. The last receiver and its `wrapped` are parameters, not `let` bindings: a closure
- * reads a parameter without the check for an uninitialized binding that a `let` costs per call.
- * `lastThis` is only ever set with `callLast`, and a call with no `this` never reaches the test.
+ * The wrapper function. Each call hands the wrapper `call.bind(original, this)`: a bound function
+ * that calls the original with this call's receiver, so a `wrapped` kept for later calls with its
+ * own receiver. When V8 inlines the wrapper into the caller, it folds `Function.prototype.bind`
+ * and the call through the bound function into a direct call of the original and allocates
+ * nothing, whatever the original's size; a wrapper that is not inlined gets a new bound function
+ * per call, beside the `args` array such a call allocates anyway. Keep it in this form: a closure made per call
+ * (`(...a) => Reflect.apply(original, this, a)`) is not optimized away when the original is too
+ * big to inline, and a closure cached per receiver (the last receiver and its closure in the
+ * wrapper's context) costs a test and two loads on every call, and leaves V8's optimized caller
+ * with more to keep across the call (bench/FINDINGS.md, "A wrapped call"). `bind` must be read
+ * from the intrinsic `call` with a property access: V8 folds `x.bind(...)`, not `bind.call(x, ...)`
+ * nor `Reflect.apply(bind, ...)`.
  */
-function build(original: AnyFunction, wrapper: Wrapper, lastThis: unknown, callLast: AnyFunction | undefined): AnyFunction {
-  const callPlain = (...args: unknown[]): unknown => Reflect.apply(original, undefined, args);
-  const bindTo = (self: unknown): AnyFunction => {
-    lastThis = self;
-    return (callLast = (...a: unknown[]): unknown => Reflect.apply(original, self, a));
-  };
+function build(original: AnyFunction, wrapper: Wrapper): AnyFunction {
+  // A local never assigned again: V8 reads it in `wrapped` as a constant, which the fold needs (the
+  // module's own `call` is a mutable `var` in the bundle, where esbuild defers module bodies).
+  const intrinsicCall = call;
   if (isConstructor(original)) {
     // Constructible originals (functions, classes, bound constructors): a constructible wrapper.
     // `new wrapper()` constructs the original as `new original()` would (its new.target is the
@@ -76,16 +83,14 @@ function build(original: AnyFunction, wrapper: Wrapper, lastThis: unknown, callL
         const newTarget = new.target === wrapped ? original : new.target;
         return wrapper((...a: unknown[]) => Reflect.construct(original, a, newTarget), undefined, args);
       }
-      if (this === undefined) return wrapper(callPlain, undefined, args);
-      return wrapper(this === lastThis ? (callLast as AnyFunction) : bindTo(this), this, args);
+      return wrapper(intrinsicCall.bind(original, this) as AnyFunction, this, args);
     };
     return wrapped;
   }
   // Arrow functions, methods, async functions: no prototype, not constructible, like the original.
   return {
     wrapped(this: unknown, ...args: unknown[]): unknown {
-      if (this === undefined) return wrapper(callPlain, undefined, args);
-      return wrapper(this === lastThis ? (callLast as AnyFunction) : bindTo(this), this, args);
+      return wrapper(intrinsicCall.bind(original, this) as AnyFunction, this, args);
     },
   }.wrapped;
 }

@@ -1,4 +1,4 @@
-// Type tests of the public API, compiled by test/types.test.mjs (`tsc -p test/types`) against the
+// Type tests of the public API, compiled by `npm run typecheck` (`tsc -p test/types/tsconfig.json`) against the
 // built declarations, through the package's own name and "exports" map. Every `@ts-expect-error`
 // line must be an error: if the types ever accept it, tsc fails on the unused directive.
 import {

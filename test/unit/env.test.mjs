@@ -1,5 +1,5 @@
-// In-process: the one parser of wrapt-hooks' environment variables (src/env.ts) and
-// WRAPT_HOOKS_DISABLE as target keys (src/core/disable.ts), over the built bundle.
+// In-process: the one parser of wrapt-hooks' environment variables (src/env.ts): flags, lists,
+// WRAPT_TRACE_PREFIX, and WRAPT_HOOKS_DISABLE as target keys (src/core/disable.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { internals } from './internals.mjs';
@@ -23,4 +23,10 @@ test('WRAPT_HOOKS_DISABLE: all, a list of targets as canonical keys, or nothing'
   for (const value of ['1', 'all', 'ALL', 'true', '*']) assert.equal(disable.disabledTargets(value, '/app'), 'all', value);
   const keys = disable.disabledTargets('node:fs, express ,./src/db.js,express/lib/router/index.js', '/app');
   assert.deepEqual([...keys], ['fs', 'express', '/app/src/db.js', 'express/lib/router']);
+});
+
+test('WRAPT_TRACE_PREFIX: any subset of time, pid, tid, shown in that order; other items reported', () => {
+  assert.deepEqual(env.prefixSetting(undefined), { fields: [], unknown: [] });
+  assert.deepEqual(env.prefixSetting('tid, PID ,time'), { fields: ['time', 'pid', 'tid'], unknown: [] });
+  assert.deepEqual(env.prefixSetting('pid,host,,date'), { fields: ['pid'], unknown: ['host', 'date'] });
 });

@@ -1,6 +1,7 @@
 // In-process: the one owner-and-mode check (src/ownership.ts) behind config and patch files
 // (core/trust.ts), trace files (writer.ts), control sockets (control/paths.ts) and the code-cache
-// directory (start.ts); each caller's own words are tested with it (trace-output, attach, bad-input).
+// directory (start.ts); each caller's own words are tested with it (test/unit/writer, control
+// and bootstrap-bad-input).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { internals } from './internals.mjs';

@@ -1,12 +1,12 @@
 // In-process: trace entry options (src/trace/options.ts) in their three spellings — the
 // config's object form, `+` suffixes in the config's string form and in WRAPT_TRACE — with
-// coded problems naming the entry; "traceSummary" / WRAPT_TRACE_SUMMARY; the summary's
-// percentiles; `run --trace/--recipe` as environment.
+// coded problems naming the entry; "traceSummary" / WRAPT_TRACE_SUMMARY. The summary itself is
+// test/unit/trace-summary.test.mjs, wildcards test/unit/trace-wildcard.test.mjs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { internals } from './internals.mjs';
 
-const { traceOptions, validate, plan, traceSummary, cliRun } = internals();
+const { traceOptions, validate, plan } = internals();
 const DEFAULTS = { stack: 0, this: false, slow: undefined, errors: false, sample: undefined, maxString: undefined };
 
 test('splitSpec: options after the function path; a "+" in the target stays', () => {
@@ -127,69 +127,4 @@ test('WRAPT_TRACE: options as suffixes, problems name the entry; WRAPT_TRACE_SUM
     ],
   );
   assert.equal(plan.loadPlan('/nonexistent-dir', { WRAPT_HOOKS_CONFIG: '' }).traceSummary, false);
-});
-
-test('summary: nearest-rank percentiles; calls, errors and max; a function never called', () => {
-  assert.equal(traceSummary.percentile([], 0.5), undefined);
-  assert.equal(traceSummary.percentile([1, 2, 3, 4], 0.5), 2);
-  assert.equal(traceSummary.percentile([1, 2, 3, 4], 0.95), 4);
-  const stats = new traceSummary.Stats('greeter#shout');
-  for (const ms of [0.04, 0.05, 0.06]) {
-    stats.call();
-    stats.done(ms, ms === 0.06);
-  }
-  stats.call(); // still pending at exit: counted, not timed
-  assert.equal(stats.line().text, 'summary greeter#shout calls=4 errors=1 p50=0.05ms p95=0.06ms max=0.06ms');
-  assert.deepEqual(stats.line().fields, { summary: true, fn: 'greeter#shout', calls: 4, errors: 1, p50: 0.05, p95: 0.06, max: 0.06 });
-  assert.equal(new traceSummary.Stats('x#y').line().text, 'summary x#y calls=0 errors=0 p50=- p95=- max=-');
-});
-
-test('run: --recipe names become WRAPT_PATCHES entries after existing ones; --trace options go to WRAPT_TRACE as written', () => {
-  const env = cliRun.runEnv({ WRAPT_PATCHES: 'mine', WRAPT_TRACE: 'a#b' }, ['greeter#shout+slow=5'], ['http', 'sql']);
-  assert.equal(env.WRAPT_PATCHES, 'mine,wrapt-hooks/recipes/http,wrapt-hooks/recipes/sql');
-  assert.equal(env.WRAPT_TRACE, 'a#b,greeter#shout+slow=5');
-  assert.equal(cliRun.runEnv({}, [], []).WRAPT_PATCHES, undefined);
-});
-
-test('wildcards: "*" only as the last name; own data properties that are functions, no getter called, no constructor', () => {
-  const { traceWildcard } = internals();
-  assert.equal(validate.parseTraceSpec('./src/db.js#*', '/app').path, '*');
-  assert.equal(validate.parseTraceSpec('pg#Client.prototype.*', '/app').path, 'Client.prototype.*');
-  for (const bad of ['pg#*.query', 'pg#Client.proto*', 'pg#Client.**'])
-    assert.match(validate.parseTraceSpec(bad, '/app'), /"\*" stands only for the last name of the path/, bad);
-  assert.deepEqual(
-    ['*', 'Client.prototype.*', 'query', 'star*'].map((p) => traceWildcard.isWildcard(p)),
-    [true, true, false, false],
-  );
-  assert.equal(traceWildcard.wildcardParent('*'), '');
-  assert.equal(traceWildcard.wildcardParent('Client.prototype.*'), 'Client.prototype');
-  let called = false;
-  class Client {
-    query() {}
-    get state() {
-      called = true;
-      return () => {};
-    }
-    static create() {}
-  }
-  const exports = { Client, limit: 5, 'a.b': () => {}, [Symbol('s')]: () => {} };
-  Object.defineProperty(exports, 'lazy', { enumerable: true, get: () => ((called = true), () => {}) });
-  assert.deepEqual(traceWildcard.functionsOf(exports), ['Client']);
-  assert.deepEqual(traceWildcard.functionsOf(Client.prototype), ['query']);
-  assert.deepEqual(traceWildcard.functionsOf(Object.create({ inherited() {} })), []);
-  assert.deepEqual(traceWildcard.functionsOf(null), []);
-  assert.deepEqual(
-    traceWildcard.functionsOf(
-      new Proxy(
-        {},
-        {
-          ownKeys: () => {
-            throw new Error('no');
-          },
-        },
-      ),
-    ),
-    [],
-  );
-  assert.equal(called, false, 'no getter was called');
 });

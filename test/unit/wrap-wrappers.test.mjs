@@ -1,34 +1,19 @@
-// Wrappers (docs/patches-and-api.md): the built library, in process. How a call is wrapped (this, new, statics,
-// identity), where a wrapper goes (paths, prototypes, accessors, frozen objects), and the brand
-// shared by two installed copies of the library.
-import { test } from 'node:test';
+// How a call is wrapped (src/wrap/wrappers.ts, docs/patches-and-api.md), over the built library
+// in process: this, new, statics, what the wrapper keeps of the original (live, in both
+// directions: a wrapper is the original seen through), unwrapping, and the brand shared by two
+// installed copies of the library. Where a wrapper goes is test/unit/wrap-patches.test.mjs.
+import { describe, it, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { after } from 'node:test';
-import { FIXTURES, ROOT, path, makeApp, runNode } from './helpers.mjs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { ROOT, path } from '../helpers.mjs';
+import { lib, loadFixture, pass, recorder } from './library.mjs';
 
+const { functionWrapper, wrapFunctionWrapper, unwrap, isWrapped, getOriginal, defineConfig, WraptHooksError } = lib;
 const require = createRequire(import.meta.url);
-const lib = require(path.join(ROOT, 'dist', 'index.js'));
-const { functionWrapper, wrapFunctionWrapper, wrapObject, resolvePath, unwrap, isWrapped, getOriginal, defineConfig, WraptHooksError } = lib;
-
-/** A fresh copy of a fixture package's exports (require cache bypassed). */
-function loadFixture(name) {
-  const dir = path.join(FIXTURES, 'node_modules', name);
-  for (const key of Object.keys(require.cache)) if (key.startsWith(dir + path.sep)) delete require.cache[key];
-  return require(dir);
-}
-
-/** A wrapper that records what it was called with and passes the call through. */
-function recorder() {
-  const calls = [];
-  const wrapper = (wrapped, instance, args) => {
-    calls.push({ instance, args });
-    return wrapped(...args);
-  };
-  return { calls, wrapper };
-}
 
 test('exports the documented API', () => {
   for (const name of [
@@ -239,147 +224,6 @@ test('unwrap removes the outermost layer only, and returns false when there is n
   assert.equal(target.fn, original);
 });
 
-test('wrapObject replaces target[path] with factory(original, ...args) and returns it', () => {
-  const { Widget } = loadFixture('classy');
-  const module = { Widget };
-  let received;
-  const value = wrapObject(
-    module,
-    'Widget.prototype.render',
-    (original, prefix, suffix) => {
-      received = original;
-      return function render() {
-        return `${prefix}${original.call(this)}${suffix}`;
-      };
-    },
-    '[',
-    ']',
-  );
-  assert.equal(received.name, 'render');
-  assert.equal(Widget.prototype.render, value);
-  assert.equal(new Widget('w').render(), '[<w size=1>]');
-  assert.equal(Object.getOwnPropertyDescriptor(Widget.prototype, 'render').enumerable, false, 'a class method stays non-enumerable');
-  const plain = { config: { level: 1 } };
-  const replaced = wrapObject(plain, 'config', (original, extra) => ({ ...original, extra }), 'yes');
-  assert.deepEqual(plain.config, { level: 1, extra: 'yes' });
-  assert.equal(replaced, plain.config);
-});
-
-test('the hot-path form from docs/performance.md: wrapObject with a replacement written by hand', () => {
-  class Parser {
-    constructor() {
-      this.at = 0;
-    }
-    next(step = 1) {
-      this.at += step;
-      return this.at;
-    }
-  }
-  let counter = 0;
-  wrapObject(
-    Parser.prototype,
-    'next',
-    (original) =>
-      function next() {
-        counter++;
-        return original.apply(this, arguments);
-      },
-  );
-  const parser = new Parser();
-  assert.deepEqual([parser.next(), parser.next(2), parser.next()], [1, 3, 4]);
-  assert.equal(counter, 3);
-  assert.equal(isWrapped(Parser.prototype.next), false, 'a hand-written replacement carries no brand');
-  assert.equal(unwrap(Parser.prototype, 'next'), false);
-});
-
-test('resolvePath returns [parent, attribute, original]; a broken path names itself', () => {
-  const { Widget } = loadFixture('classy');
-  const module = { Widget };
-  const [parent, attribute, original] = resolvePath(module, 'Widget.prototype.render');
-  assert.equal(parent, Widget.prototype);
-  assert.equal(attribute, 'render');
-  assert.equal(original, Widget.prototype.render);
-  const [, , missing] = resolvePath(module, 'Widget.nothing');
-  assert.equal(missing, undefined, 'a missing last part resolves to undefined');
-  assert.throws(
-    () => resolvePath(module, 'Gizmo.prototype.render'),
-    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_PATH_NOT_FOUND' && error.message.includes('Gizmo.prototype.render'),
-  );
-  assert.throws(
-    () => resolvePath(module, 'Widget..render'),
-    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT',
-  );
-  assert.throws(
-    () => resolvePath(module, '__proto__.toString'),
-    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_INVALID_ARGUMENT',
-  );
-});
-
-test('inherited prototype methods: wrapped on the subclass prototype, the base class untouched', () => {
-  const { Base, Widget } = loadFixture('classy');
-  const { calls, wrapper } = recorder();
-  wrapFunctionWrapper(Widget, 'prototype.greet', wrapper);
-  const widget = new Widget('w');
-  assert.equal(widget.greet('hello'), 'hello, w');
-  assert.equal(calls.length, 1);
-  assert.equal(calls[0].instance, widget);
-  assert.deepEqual(calls[0].args, ['hello']);
-  assert.ok(Object.prototype.hasOwnProperty.call(Widget.prototype, 'greet'));
-  assert.equal(Object.getOwnPropertyDescriptor(Widget.prototype, 'greet').enumerable, false, 'enumerability of the inherited method kept');
-  assert.equal(new Base('b').greet('hi'), 'hi, b');
-  assert.equal(calls.length, 1, 'Base instances do not go through the wrapper');
-  assert.equal(unwrap(Widget, 'prototype.greet'), true);
-  assert.equal(new Widget('w').greet('hey'), 'hey, w');
-  assert.equal(calls.length, 1);
-});
-
-test('accessors: a configurable getter stays a getter returning the wrapper; a TypeScript re-export getter is wrapped where it reads from', () => {
-  const tsGetters = loadFixture('ts-getters');
-  const mumble = recorder();
-  wrapFunctionWrapper(tsGetters, 'mumble', mumble.wrapper);
-  assert.equal(tsGetters.mumble('QUIET'), 'quiet');
-  assert.equal(mumble.calls.length, 1);
-  assert.equal(isWrapped(tsGetters.mumble), true);
-  assert.equal(typeof Object.getOwnPropertyDescriptor(tsGetters, 'mumble').get, 'function');
-  assert.equal(Object.getOwnPropertyDescriptor(tsGetters, 'mumble').enumerable, true);
-
-  // `export * from './impl'` compiled by tsc: { enumerable: true, get } (non-configurable), read from impl.js.
-  const shout = recorder();
-  wrapFunctionWrapper(tsGetters, 'shout', shout.wrapper);
-  assert.equal(tsGetters.shout('still works'), 'STILL WORKS');
-  assert.equal(shout.calls.length, 1);
-  // Plain `exports.local = local` in the same file wraps fine.
-  wrapFunctionWrapper(tsGetters, 'local', (wrapped, _i, args) => `[${wrapped(...args)}]`);
-  assert.equal(tsGetters.local('x'), '[local x]');
-});
-
-test('frozen objects and non-configurable read-only properties: WraptHooksError naming the path', () => {
-  const frozen = { api: Object.freeze({ send() {} }) };
-  assert.throws(
-    () => wrapFunctionWrapper(frozen, 'api.send', () => {}),
-    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_READ_ONLY' && error.message.includes('"api.send"'),
-  );
-  const locked = {};
-  Object.defineProperty(locked, 'run', { value() {}, writable: false, configurable: false, enumerable: true });
-  assert.throws(
-    () => wrapObject(locked, 'run', () => () => {}),
-    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_READ_ONLY' && error.message.includes('"run"'),
-  );
-  const sealedProto = Object.preventExtensions(Object.create({ inherited() {} }));
-  assert.throws(
-    () => wrapFunctionWrapper({ obj: sealedProto }, 'obj.inherited', () => {}),
-    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_READ_ONLY' && error.message.includes('"obj.inherited"'),
-  );
-  assert.throws(
-    () => unwrap(frozen, 'api.send.missing.deeper'),
-    (error) => error instanceof WraptHooksError && error.code === 'WRAPT_HOOKS_PATH_NOT_FOUND',
-  );
-  // Non-configurable but writable (e.g. sealed objects) is not read-only.
-  const sealed = Object.seal({ run: () => 'run' });
-  wrapFunctionWrapper(sealed, 'run', (wrapped) => `sealed ${wrapped()}`);
-  assert.equal(sealed.run(), 'sealed run');
-});
-
 test('async functions and promises pass through untouched', async () => {
   const target = {
     async load(x) {
@@ -432,49 +276,132 @@ test('wrappers made by another installed copy of the library are recognised', ()
   assert.equal(target.fn, original);
 });
 
-test('in a preloaded app, patches wrap with the same semantics (statics, subclass, prototype)', () => {
-  const app = makeApp({
-    packages: ['classy'],
-    files: {
-      '.wrapt-hooksrc.json': { patches: { classy: './patches/classy.js' } },
-      'patches/classy.js': `
-        'use strict';
-        const { wrapFunctionWrapper } = require('wrapt-hooks');
-        module.exports = function patchClassy(classy) {
-          const log = (what) => (wrapped, instance, args) => {
-            console.log(what, instance === undefined ? 'undefined' : instance === classy.Widget ? 'Widget' : instance.constructor.name, JSON.stringify(args));
-            return wrapped(...args);
-          };
-          wrapFunctionWrapper(classy, 'Widget', log('new Widget'));
-          wrapFunctionWrapper(classy, 'Widget.kind', log('Widget.kind'));
-          wrapFunctionWrapper(classy, 'Widget.prototype.greet', log('greet'));
-        };
-      `,
-      'app.js': `
-        'use strict';
-        const { Widget } = require('classy');
-        const { isWrapped, getOriginal } = require('wrapt-hooks');
-        class Gadget extends Widget {}
-        const g = new Gadget('g', 3);
-        console.log(g.madeBy, g instanceof Widget, g.greet('hi'));
-        console.log(Widget.kind());
-        console.log(Widget.name, Widget.length, Widget.VERSION, isWrapped(Widget), isWrapped(getOriginal(Widget)));
-      `,
-    },
+describe('live identity', () => {
+  it("reads see the original's properties as they are now, including ones it adds later (ws's toBuffer.readOnly)", () => {
+    function toBuffer(data) {
+      toBuffer.readOnly = true;
+      if (Buffer.isBuffer(data)) return data;
+      toBuffer.readOnly = false;
+      return Buffer.from(data);
+    }
+    const lib = { toBuffer };
+    wrapFunctionWrapper(lib, 'toBuffer', pass);
+    lib.toBuffer(Buffer.from('x'));
+    assert.equal(lib.toBuffer.readOnly, true);
+    lib.toBuffer('x');
+    assert.equal(lib.toBuffer.readOnly, false);
   });
-  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js']);
-  assert.equal(result.code, 0, result.stderr);
-  assert.equal(
-    result.stdout,
-    [
-      'new Widget undefined ["g",3]',
-      'greet Gadget ["hi"]',
-      'Gadget true hi, g',
-      'Widget.kind Widget []',
-      'kind of Widget',
-      'Widget 1 2.0.0 true false',
-      '',
-    ].join('\n'),
-  );
-  assert.deepEqual(result.warnings, []);
+
+  it('writes through the wrapper reach the original: a static counter, a cache', () => {
+    class Counter {
+      static count = 0;
+      static next() {
+        return ++Counter.count;
+      }
+    }
+    const holder = { Counter };
+    wrapFunctionWrapper(holder, 'Counter', pass);
+    holder.Counter.count++;
+    assert.equal(Counter.count, 1);
+    assert.equal(holder.Counter.next(), 2, "the original's own code sees the write");
+    assert.equal(holder.Counter.count, 2);
+    function memo() {}
+    memo.cache = null;
+    const mod = { memo };
+    wrapFunctionWrapper(mod, 'memo', pass);
+    const cache = new Map();
+    mod.memo.cache = cache;
+    assert.equal(memo.cache, cache);
+    assert.deepEqual(Object.keys(mod.memo), Object.keys(memo));
+  });
+
+  it('getters and setters stay accessors; read-only values stay read-only', () => {
+    let value = 1;
+    function api() {}
+    Object.defineProperty(api, 'level', {
+      get: () => value,
+      set(v) {
+        value = v;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+    Object.defineProperty(api, 'KIND', { value: 'api', enumerable: true });
+    const mod = { api };
+    const wrapped = wrapFunctionWrapper(mod, 'api', pass);
+    const descriptor = Object.getOwnPropertyDescriptor(wrapped, 'level');
+    assert.equal(descriptor.get, Object.getOwnPropertyDescriptor(api, 'level').get, 'the same getter');
+    wrapped.level = 5;
+    assert.equal(value, 5);
+    assert.equal(wrapped.KIND, 'api');
+    assert.throws(() => {
+      wrapped.KIND = 'other';
+    }, TypeError);
+  });
+
+  it('name, length, prototype, statics; a bound constructor stays constructible; the brand tells them apart', () => {
+    function Point(x, y) {
+      this.x = x;
+      this.y = y;
+    }
+    Point.origin = () => new Point(0, 0);
+    const mod = { Point, At: Point.bind(null, 3) };
+    const W = wrapFunctionWrapper(mod, 'Point', pass);
+    assert.equal(W.name, 'Point');
+    assert.equal(W.length, 2);
+    assert.equal(W.prototype, Point.prototype);
+    assert.ok(new W(1, 2) instanceof Point);
+    assert.ok(W.origin() instanceof W);
+    const B = wrapFunctionWrapper(mod, 'At', pass);
+    const at = new mod.At(4);
+    assert.deepEqual({ ...at }, { x: 3, y: 4 });
+    assert.ok(at instanceof Point);
+    assert.ok(at instanceof B);
+    assert.ok(isWrapped(W) && isWrapped(B));
+    assert.equal(getOriginal(W), Point);
+    assert.equal(isWrapped(Point), false);
+  });
+});
+
+describe('method calls', () => {
+  it('a `wrapped` kept for later calls with the receiver of its own call, whatever was called since', () => {
+    class Named {
+      constructor(name) {
+        this.name = name;
+      }
+      hello() {
+        return this.name;
+      }
+    }
+    const kept = [];
+    wrapFunctionWrapper(Named.prototype, 'hello', (wrapped, instance, args) => {
+      kept.push(wrapped);
+      return wrapped(...args);
+    });
+    const a = new Named('a');
+    const b = new Named('b');
+    assert.deepEqual([a.hello(), a.hello(), b.hello(), a.hello()], ['a', 'a', 'b', 'a']);
+    assert.deepEqual(
+      kept.map((wrapped) => wrapped()),
+      ['a', 'a', 'b', 'a'],
+    );
+  });
+  it('the wrapper keeps no receiver after a call returns', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc');
+    class Holder {
+      method() {
+        return 1;
+      }
+    }
+    wrapFunctionWrapper(Holder.prototype, 'method', pass);
+    const ref = (() => {
+      const receiver = new Holder();
+      receiver.method();
+      return new WeakRef(receiver);
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(ref.deref(), undefined, 'the last receiver was collected');
+  });
 });

@@ -6,7 +6,7 @@
 // require-in-the-middle Hook in the same process).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeApp, runNode, lines, assertClean, runApp } from './helpers.mjs';
+import { makeApp, runNode, lines, assertClean, runApp, sections } from './helpers.mjs';
 
 /** A package that counts its evaluations in globalThis[global]. */
 const counter = (name, global) => ({
@@ -21,6 +21,43 @@ const MARK = `module.exports = (exports, info) => {
 
 // One app for the three require.cache scenarios (evaluated again, put back, an application file
 // required three ways), in turn, each on targets of its own; each test reads its own section.
+const CACHE = sections({
+  again: `
+    const file = require.resolve('counter');
+    const first = require('counter');
+    console.log('first', first.patched, require('counter') === first);
+    delete require.cache[file];
+    const second = require('counter');
+    console.log('second', second.patched, second !== first, require('counter') === second, require.cache[file].exports === second);
+    // stealthy-require: the first module object swapped back in is the first instance again.
+    const secondModule = require.cache[file];
+    require.cache[file] = { ...secondModule, exports: first, loaded: true };
+    delete require.cache[file];
+    const third = require('counter');
+    console.log('third', third.patched);
+    const db = require('./src/db');
+    delete require.cache[require.resolve('./src/db')];
+    const db2 = require('./src/db.js');
+    console.log('db', db.patched, db2.patched, db2 !== db);
+  `,
+  'put back': `
+    const file = require.resolve('counter-b');
+    const first = require('counter-b');
+    const saved = require.cache[file];
+    delete require.cache[file];
+    const second = require('counter-b');
+    require.cache[file] = saved;
+    const again = require('counter-b');
+    console.log(first.patched, second.patched, again === first);
+  `,
+  'app file': `
+    const a = require('./src/lib');
+    const b = require(require('node:path').join(__dirname, 'src', 'lib.js'));
+    const c = require('./src/lib.js');
+    const json = require('./src/lib.json');
+    console.log(a.patched, a === b && b === c, json.patched);
+  `,
+});
 let cacheRun;
 function cacheSection(name) {
   if (cacheRun === undefined) {
@@ -34,57 +71,14 @@ function cacheSection(name) {
         'src/db.js': 'globalThis.dbEvaluations = (globalThis.dbEvaluations ?? 0) + 1; exports.evaluation = globalThis.dbEvaluations;',
         'src/lib.js': 'exports.evaluation = 1;',
         'src/lib.json': '{ "evaluation": "json" }',
-        'app.js': `
-          console.log('--- again');
-          {
-            const file = require.resolve('counter');
-            const first = require('counter');
-            console.log('first', first.patched, require('counter') === first);
-            delete require.cache[file];
-            const second = require('counter');
-            console.log('second', second.patched, second !== first, require('counter') === second, require.cache[file].exports === second);
-            // stealthy-require: the first module object swapped back in is the first instance again.
-            const secondModule = require.cache[file];
-            require.cache[file] = { ...secondModule, exports: first, loaded: true };
-            delete require.cache[file];
-            const third = require('counter');
-            console.log('third', third.patched);
-            const db = require('./src/db');
-            delete require.cache[require.resolve('./src/db')];
-            const db2 = require('./src/db.js');
-            console.log('db', db.patched, db2.patched, db2 !== db);
-          }
-          console.log('--- put back');
-          {
-            const file = require.resolve('counter-b');
-            const first = require('counter-b');
-            const saved = require.cache[file];
-            delete require.cache[file];
-            const second = require('counter-b');
-            require.cache[file] = saved;
-            const again = require('counter-b');
-            console.log(first.patched, second.patched, again === first);
-          }
-          console.log('--- app file');
-          {
-            const a = require('./src/lib');
-            const b = require(require('node:path').join(__dirname, 'src', 'lib.js'));
-            const c = require('./src/lib.js');
-            const json = require('./src/lib.json');
-            console.log(a.patched, a === b && b === c, json.patched);
-          }
-        `,
+        'app.js': CACHE.script,
       },
     });
     cacheRun = runApp(app);
   }
+  const section = CACHE.lines(cacheRun, name);
   assertClean(cacheRun);
-  const all = lines(cacheRun.stdout);
-  const at = all.indexOf(`--- ${name}`);
-  assert.notEqual(at, -1, cacheRun.stdout);
-  const rest = all.slice(at + 1);
-  const next = rest.findIndex((line) => line.startsWith('--- '));
-  return next === -1 ? rest : rest.slice(0, next);
+  return section;
 }
 
 test('a module evaluated again after delete require.cache[file] is a new instance: the patch fires again and require returns the new patched exports', () => {

@@ -3,8 +3,8 @@
 // unregister, immediate firing for instances already seen (and, with findLoaded, for modules
 // loaded before), what a hook returns, lazy specifiers loaded at the first load, version ranges,
 // WRAPT_HOOKS_DISABLE and the flags, listeners, ModuleInfo and the summary rows. One hook on one
-// instance alone is test/unit/apply-hook.test.mjs.
-// test/registry.test.mjs checks the same in preloaded apps where the hooks themselves matter.
+// instance alone is test/unit/core-apply-hook.test.mjs.
+// test/post-import-hooks.test.mjs checks the same in preloaded apps where the hooks themselves matter.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';

@@ -17,7 +17,7 @@ const APP = `
 `;
 const GOOD_PATCH = "module.exports = (os) => { console.error('good patch applied to ' + (typeof os.platform)); };";
 
-// test/unit/fail-open.test.mjs runs every scenario in process (each stage, each problem); here,
+// test/unit/bootstrap-fail-open.test.mjs runs every scenario in process (each stage, each problem); here,
 // one per stage in a preloaded app.
 const REPRESENTATIVES = ['an unknown top-level key (the rest of the config still applies)', 'a patch that throws'];
 const FAIL_OPEN = CORPUS.filter((scenario) => REPRESENTATIVES.includes(scenario.title));
@@ -56,7 +56,7 @@ test('strict mode ("strict": true): a config problem throws WraptHooksError at s
 });
 
 // WRAPT_HOOKS_STRICT=1 with a config problem: test/bad-input.test.mjs starts strict children that
-// fail at start-up, and test/unit/bad-input.test.mjs holds every config problem's strict plan.
+// fail at start-up, and test/unit/bootstrap-bad-input.test.mjs holds every config problem's strict plan.
 
 const STRICT_APP = `
   const { WraptHooksError } = require('wrapt-hooks');
@@ -70,7 +70,7 @@ const STRICT_APP = `
   console.log('after');
 `;
 
-// test/unit/fail-open.test.mjs covers each patch problem and both ways to turn strict mode on.
+// test/unit/bootstrap-fail-open.test.mjs covers each patch problem and both ways to turn strict mode on.
 for (const [how, config, env] of [['WRAPT_HOOKS_STRICT=1', {}, { WRAPT_HOOKS_STRICT: '1' }]]) {
   test(`strict mode (${how}): patch problems throw WraptHooksError at the target's require`, () => {
     const cases = [['./patches/p.js#broken', 'WraptHooksError WRAPT_HOOKS_PATCH_FAILED true patch boom']];
@@ -225,7 +225,7 @@ test('WRAPT_HOOKS_DISABLE=fs,express turns off these targets only', () => {
   assert.deepEqual(some.warnings, []);
 });
 
-// World-writable config files, in every format, are refused in test/unit/bad-input.test.mjs, and
+// World-writable config files, in every format, are refused in test/unit/bootstrap-bad-input.test.mjs, and
 // one in a preloaded app in test/bad-input.test.mjs; here, a JavaScript one owned by another user.
 test('untrusted JavaScript config files are refused: owned by another user', () => {
   const configApp = () =>

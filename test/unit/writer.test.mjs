@@ -1,8 +1,7 @@
-// In-process, over real files: where trace lines go and what every line starts with
-// (src/writer.ts, src/sink.ts, src/line.ts, src/trace/output.ts, docs/tracing.md and
-// docs/production-and-security.md). WRAPT_TRACE_FILE is opened without following a symlink,
-// created 0600, and refused when another user owns it or group/others may write it; the
-// WRAPT_TRACE_PREFIX setting is parsed in env.ts.
+// In-process, over real files: the writer of every line (src/writer.ts, docs/tracing.md and
+// docs/production-and-security.md) and the trace file it opens. WRAPT_TRACE_FILE is opened
+// without following a symlink, created 0600, and refused when another user owns it or
+// group/others may write it. The WRAPT_TRACE_PREFIX setting is test/unit/env.test.mjs's.
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -11,7 +10,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { internals } from './internals.mjs';
 
-const { traceWriter: w, env } = internals();
+const { traceWriter: w } = internals();
 const dir = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-trace-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const isRoot = process.getuid?.() === 0;
@@ -80,10 +79,4 @@ test('untrusted(): the reason a trace file is refused', () => {
   assert.match(w.untrusted(stat({ uid: 0 }), 1000), /owned by uid 0/);
   assert.match(w.untrusted(stat({ mode: 0o100666 }), 1000), /writable by its group \(mode 0666\)/);
   assert.match(w.untrusted(stat({ isFile: () => false }), 1000), /not a regular file/);
-});
-
-test('WRAPT_TRACE_PREFIX: any subset of time, pid, tid, shown in that order; other items reported', () => {
-  assert.deepEqual(env.prefixSetting(undefined), { fields: [], unknown: [] });
-  assert.deepEqual(env.prefixSetting('tid, PID ,time'), { fields: ['time', 'pid', 'tid'], unknown: [] });
-  assert.deepEqual(env.prefixSetting('pid,host,,date'), { fields: ['pid'], unknown: ['host', 'date'] });
 });

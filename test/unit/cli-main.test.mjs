@@ -1,15 +1,15 @@
-// In-process: the CLI's argument handling over the built dist/cli.js. main(argv) for --help,
-// --version and usage errors (what it writes and the exit code it resolves to; none of these
-// starts a command), splitOptions (our options end at the command), and the environment `run`
-// gives its command (runEnv, nodeOptionsWith, quoteNodeOption). test/cli.test.mjs runs the
-// command itself: the preload in the child, exit codes, signals, stdin.
+// In-process: the CLI's argument handling (src/cli/main.ts, src/cli/args.ts). main(argv) for
+// --help, --version and usage errors (what it writes and the exit code it resolves to; none of
+// these starts a command), and splitOptions (our options end at the command). The environment
+// `run` gives its command is test/unit/cli-run.test.mjs; test/cli.test.mjs runs the command
+// itself: the preload in the child, exit codes, signals, stdin.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ROOT, path } from '../helpers.mjs';
 import { cli } from './internals.mjs';
 
-const { args, run, version } = cli.internals;
+const { args, version } = cli.internals;
 const VERSION = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
 /** Runs main(argv) with process.stdout and process.stderr captured: { code, stdout, stderr }. */
@@ -93,34 +93,4 @@ test('splitOptions: our options end at the first positional argument or "--"; th
   assert.deepEqual(split([]), { options: {}, rest: [] });
   assert.throws(() => args.splitOptions(['--nope', 'node'], spec), { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' });
   assert.throws(() => args.splitOptions(['--trace'], spec), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
-});
-
-test('run: the preload is this copy of register.js, by absolute path', () => {
-  assert.equal(run.REGISTER, path.join(ROOT, 'register.js'));
-  assert.deepEqual(run.runEnv({ HOME: '/home/x' }), { HOME: '/home/x', NODE_OPTIONS: `--require ${path.join(ROOT, 'register.js')}` });
-});
-
-test('run: existing NODE_OPTIONS are kept, before the preload, which is added once', () => {
-  const file = '/opt/wrapt-hooks/register.js';
-  assert.equal(run.nodeOptionsWith(undefined, file), `--require ${file}`);
-  assert.equal(run.nodeOptionsWith('  ', file), `--require ${file}`);
-  assert.equal(run.nodeOptionsWith('--require ./marker.js --no-deprecation', file), `--require ./marker.js --no-deprecation --require ${file}`);
-  assert.equal(run.nodeOptionsWith(`--max-old-space-size=99 --require ${file}`, file), `--max-old-space-size=99 --require ${file}`);
-  const env = run.runEnv({ NODE_OPTIONS: '--no-deprecation' });
-  assert.equal(env.NODE_OPTIONS, `--no-deprecation --require ${run.REGISTER}`);
-});
-
-test('run: a preload path with spaces, quotes and backslashes is quoted the way NODE_OPTIONS is read', () => {
-  assert.equal(run.quoteNodeOption('/plain/path/register.js'), '/plain/path/register.js');
-  assert.equal(run.quoteNodeOption('/my dir/register.js'), '"/my dir/register.js"');
-  assert.equal(run.quoteNodeOption('/my "odd" dir\\with spaces/register.js'), '"/my \\"odd\\" dir\\\\with spaces/register.js"');
-  assert.equal(run.nodeOptionsWith('', '/a b/register.js'), '--require "/a b/register.js"');
-});
-
-test('run --trace: entries go to WRAPT_TRACE, appended to an existing one', () => {
-  assert.equal(run.runEnv({}, ['os#hostname', ' os#platform+stack ']).WRAPT_TRACE, 'os#hostname,os#platform+stack');
-  assert.equal(run.runEnv({ WRAPT_TRACE: 'os#arch' }, ['os#hostname', 'os#platform+stack']).WRAPT_TRACE, 'os#arch,os#hostname,os#platform+stack');
-  assert.equal(run.runEnv({ WRAPT_TRACE: ' ' }, ['os#hostname']).WRAPT_TRACE, 'os#hostname');
-  assert.equal(run.runEnv({ WRAPT_TRACE: 'os#arch' }, []).WRAPT_TRACE, 'os#arch');
-  assert.equal('WRAPT_TRACE' in run.runEnv({}, ['', ' ']), false);
 });

@@ -1,7 +1,7 @@
 // In-process: one hook on one module instance (src/core/apply-hook.ts), and the Outcome it
 // returns for the registry to count, report and accept: applied, declined (a trace that could
 // not apply), threw, unusable (a bad range, a patch module that does not load) and skipped by
-// version. Nothing here is counted or reported: the registry does that (test/unit/registry.test.mjs).
+// version. Nothing here is counted or reported: the registry does that (test/unit/core-registry.test.mjs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeApp } from '../helpers.mjs';

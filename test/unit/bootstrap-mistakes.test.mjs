@@ -1,17 +1,18 @@
-// In-process: every mistake of a new user is named (config validation, parse errors, patch
-// load errors, target checks, WRAPT_HOOKS_DISABLE, the exit summary, doctor's static checks),
-// over the built bundle. The spawned counterparts (the application runs on unchanged, what
-// Node prints in strict mode) are in test/mistakes.test.mjs.
+// In-process: every mistake of a new user is named by the stages the preload runs at start-up
+// and exit (config validation, parse errors, patch load errors, target checks,
+// WRAPT_HOOKS_DISABLE, the exit summary). Doctor's static checks of the same mistakes are in
+// test/unit/cli-doctor.test.mjs. The spawned counterparts (the application runs on unchanged,
+// what Node prints in strict mode) are in test/mistakes.test.mjs.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, realpathSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { cli, internals } from './internals.mjs';
+import { MISTAKES_APP as APP } from '../doctor-fixtures.mjs';
+import { internals } from './internals.mjs';
 
 const { validate, plan, search, errors, patchLoader, targetChecks, nearMiss, summary, registry, loadError } = internals();
-const { diagnose } = cli.internals.doctor;
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
 /** A directory with `files` ({ relative path: text or object }), its real path. */
@@ -24,14 +25,6 @@ function dir(files = {}) {
   }
   return root;
 }
-
-const APP = {
-  'package.json': { name: 'app', version: '1.0.0' },
-  'node_modules/express/package.json': { name: 'express', version: '4.18.0', main: 'index.js' },
-  'node_modules/express/index.js': 'exports.Router = function Router() {};\n',
-  'src/work.js': "require('fs').writeFileSync(__dirname + '/../APP-RAN', 'x');\nexports.query = function query() {};\n",
-  'patches/p.js': "require('fs').writeFileSync(__dirname + '/../PATCH-RAN', 'x');\nmodule.exports = function patch() {};\n",
-};
 
 const codes = (problems) => problems.map((problem) => problem.code);
 
@@ -251,78 +244,6 @@ test('the exit summary is headed with pid and command; each never-imported targe
   assert.match(never['src/work.js'], /did you mean \.\/src\/work\.js\?$/);
   assert.match(never['left-pad'], /package "left-pad" is not installed from .*; if the application is bundled, build it with the wrapt-hooks\/esbuild plugin$/);
   assert.match(never['express'], /never imported express \(\.\/patches\/p\.js\)$/, 'installed and simply not imported: no guess');
-});
-
-test('doctor finds exports without running application or patch code, and names each mistake', () => {
-  const root = dir({
-    ...APP,
-    'patches/named.js': "require('fs').writeFileSync(__dirname + '/../PATCH-RAN', 'x');\nexports.apply = function apply() {};\nexports.notFn = 42;\n",
-    'patches/esm.mjs':
-      "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('../PATCH-RAN', import.meta.url), 'x');\nexport default function patch() {}\nexport const other = 1;\n",
-    'patches/broken.js': 'module.exports = function (exports {\n};\n',
-    '.wrapt-hooksrc.json': {
-      patches: {
-        express: [
-          './patches/p.js',
-          './patches/named.js#apply',
-          './patches/named.js#aply',
-          './patches/named.js#notFn',
-          './patches/esm.mjs',
-          './patches/broken.js',
-        ],
-        expres: './patches/p.js',
-        './src/work.js': './patches/esm.mjs#other',
-      },
-      trace: ['./src/work.js#query', './src/work.js#querry', 'express#Router'],
-    },
-  });
-  const report = diagnose(root, { WRAPT_HOOKS_DISABLE: 'expresss' });
-  assert.equal(existsSync(path.join(root, 'APP-RAN')), false, 'no application module ran');
-  assert.equal(existsSync(path.join(root, 'PATCH-RAN')), false, 'no patch module ran');
-  const express = report.targets.find((row) => row.target === 'express');
-  assert.deepEqual(
-    express.patches.map((row) => [row.spec, row.ok, row.export]),
-    [
-      ['./patches/p.js', true, 'module.exports'],
-      ['./patches/named.js#apply', true, 'apply'],
-      ['./patches/named.js#aply', false, null],
-      ['./patches/named.js#notFn', false, null],
-      ['./patches/esm.mjs', true, 'default'],
-      ['./patches/broken.js', false, null],
-    ],
-  );
-  assert.match(express.patches[5].problem, /SyntaxError: Unexpected token '\{' \(.*broken\.js:1:36\)/);
-  assert.match(report.targets.find((row) => row.target === './src/work.js').patches[0].problem, /export "other" is not a function/);
-  assert.deepEqual(
-    report.traces.map((row) => [row.spec, row.ok, row.resolves]),
-    [
-      ['./src/work.js#query', true, true],
-      ['./src/work.js#querry', false, false],
-      ['express#Router', true, true],
-    ],
-  );
-  const problems = report.problems.map((problem) => `${problem.code} ${problem.message}`);
-  assert.ok(
-    problems.some((line) => /^WRAPT_HOOKS_TARGET_NOT_FOUND target "expres" .*did you mean express\?$/.test(line)),
-    problems.join('\n'),
-  );
-  assert.ok(
-    problems.some((line) => /^WRAPT_HOOKS_PATCH_EXPORT .*has no export "aply" \(it exports apply, notFn\)/.test(line)),
-    problems.join('\n'),
-  );
-  assert.ok(
-    problems.some((line) => /^WRAPT_HOOKS_PATCH_LOAD .*broken\.js.*broken\.js:1:/.test(line)),
-    problems.join('\n'),
-  );
-  assert.ok(
-    problems.some((line) => /^WRAPT_HOOKS_TRACE_PATH .*"querry" is not there/.test(line)),
-    problems.join('\n'),
-  );
-  assert.ok(
-    problems.some((line) => /^WRAPT_HOOKS_DISABLE_UNKNOWN .*"expresss".*did you mean express\?/.test(line)),
-    problems.join('\n'),
-  );
-  assert.equal(report.ok, false);
 });
 
 function catchOf(fn) {

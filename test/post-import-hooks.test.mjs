@@ -1,13 +1,13 @@
 // The post-import hook registry (docs/patches-and-api.md), seen from spawned applications: once per module
 // instance, before the importer gets the module, immediate firing for modules already loaded,
 // whenImported, replacement exports, lazy specifiers, patch module forms and ModuleInfo, as the
-// module hooks and the public API drive it. test/unit/registry.test.mjs feeds the registry load
+// module hooks and the public API drive it. test/unit/core-registry.test.mjs feeds the registry load
 // events in process (order, unregister, return values, versions, disable; promises in
-// test/unit/faults.test.mjs).
+// test/unit/bootstrap-faults.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
-import { makeApp, path, lines, assertClean, runApp } from './helpers.mjs';
+import { makeApp, path, lines, assertClean, runApp, sections } from './helpers.mjs';
 
 test('fires once per module instance: two installed copies of a package each fire once', () => {
   const app = makeApp({
@@ -41,6 +41,21 @@ test('fires once per module instance: two installed copies of a package each fir
 });
 
 // One app for the two builtin scenarios, in turn: fs and node:fs, then os (not loaded before).
+const BUILTIN = sections({
+  fs: `
+    const a = require('fs');
+    const b = require('node:fs');
+    const c = process.getBuiltinModule('node:fs');
+    const d = process.getBuiltinModule('fs');
+    console.log(a === b, b === c, c === d, a.patchCount);
+  `,
+  os: `
+    console.log('start');
+    const os = process.getBuiltinModule('node:os');
+    console.log(os.platform() === 'patched ' + process.platform);
+    console.log(require('os') === os);
+  `,
+});
 let builtinRun;
 function builtinSection(name) {
   if (builtinRun === undefined) {
@@ -64,35 +79,14 @@ function builtinSection(name) {
             wrapFunctionWrapper(os, 'platform', (wrapped) => 'patched ' + wrapped());
           };
         `,
-        'app.js': `
-          console.log('--- fs');
-          const a = require('fs');
-          const b = require('node:fs');
-          const c = process.getBuiltinModule('node:fs');
-          const d = process.getBuiltinModule('fs');
-          console.log(a === b, b === c, c === d, a.patchCount);
-          console.log('--- os');
-          console.log('start');
-          const os = process.getBuiltinModule('node:os');
-          console.log(os.platform() === 'patched ' + process.platform);
-          console.log(require('os') === os);
-        `,
+        'app.js': BUILTIN.script,
       },
     });
     builtinRun = runApp(app);
   }
+  const section = BUILTIN.lines(builtinRun, name);
   assertClean(builtinRun);
-  return section(builtinRun.stdout, name);
-}
-
-/** The lines of stdout after "--- name", up to the next "--- " line. */
-function section(stdout, name) {
-  const all = lines(stdout);
-  const at = all.indexOf(`--- ${name}`);
-  assert.notEqual(at, -1, `no section ${name} in:\n${stdout}`);
-  const rest = all.slice(at + 1);
-  const next = rest.findIndex((line) => line.startsWith('--- '));
-  return next === -1 ? rest : rest.slice(0, next);
+  return section;
 }
 
 test('a builtin fires once however it is loaded: fs, node:fs, process.getBuiltinModule', () => {
@@ -190,15 +184,16 @@ const IMMEDIATE_EXPECTED = [
 ];
 
 // The preloaded run goes on to the whenImported scenario, on a target not loaded before (classy).
-const WHEN_IMPORTED_APP = `
-  require('./immediate.js');
-  console.log('--- whenImported');
-  const { whenImported } = require('wrapt-hooks');
-  const hook = (m, info) => console.log('when', info.name, m.Widget.VERSION);
-  console.log('same', whenImported('classy')(hook) === hook);
-  console.log('string', whenImported('classy')('./patches/lazy.js#apply'));
-  require('classy');
-`;
+const API = sections({
+  immediate: "require('./immediate.js');",
+  whenImported: `
+    const { whenImported } = require('wrapt-hooks');
+    const hook = (m, info) => console.log('when', info.name, m.Widget.VERSION);
+    console.log('same', whenImported('classy')(hook) === hook);
+    console.log('string', whenImported('classy')('./patches/lazy.js#apply'));
+    require('classy');
+  `,
+});
 let apiApp;
 const apiRuns = new Map();
 function apiRun(preload) {
@@ -206,25 +201,36 @@ function apiRun(preload) {
     packages: ['twin', 'deep-pkg', 'classy'],
     files: {
       'immediate.js': IMMEDIATE_APP,
-      'app.js': WHEN_IMPORTED_APP,
+      'app.js': API.script,
       'patches/lazy.js': "exports.apply = (m) => console.log('lazy when', m.Widget.VERSION);",
     },
   });
   if (!apiRuns.has(preload)) apiRuns.set(preload, runApp(apiApp, { preload, script: preload ? 'app.js' : 'immediate.js' }));
-  const result = apiRuns.get(preload);
-  assertClean(result);
-  return result;
+  return apiRuns.get(preload);
 }
 
 for (const preload of [false, true]) {
   test(`API hooks fire at once when the target is already loaded (require.cache, builtins Node loaded) — ${preload ? 'with' : 'without'} the preload`, () => {
-    const out = lines(apiRun(preload).stdout);
-    assert.deepEqual(preload ? out.slice(0, out.indexOf('--- whenImported')) : out, IMMEDIATE_EXPECTED);
+    const result = apiRun(preload);
+    assert.deepEqual(preload ? API.lines(result, 'immediate') : lines(result.stdout), IMMEDIATE_EXPECTED);
+    assertClean(result);
   });
 }
 
 // One app for the first-require and lazy-string scenarios, in turn (twin is never imported in
 // it; the lazy API hook is on callable); none.js imports nothing.
+const FIRST = sections({
+  first: "console.log('start'); require('fs'); console.log('end');",
+  lazy: `
+    const { registerPostImportHook } = require('wrapt-hooks');
+    registerPostImportHook('./patches/lazy.js#apply', 'callable');
+    console.log('registered');
+    console.log('requiring callable');
+    console.log('got', require('callable').lazy);
+    require('deep-pkg');
+    require('os');
+  `,
+});
 let firstApp;
 const firstRuns = new Map();
 function firstRun(script) {
@@ -238,37 +244,27 @@ function firstRun(script) {
       'patches/twin.js': "console.log('twin patch module loaded'); module.exports = () => console.log('patch twin');",
       'patches/lazy.js': "console.log('lazy patch module loaded'); exports.apply = (m) => { console.log('lazy apply'); m.lazy = 'yes'; };",
       'patches/shared.js': "console.log('shared patch module loaded'); exports.deep = () => console.log('deep'); exports.os = () => console.log('os');",
-      'app.js': `
-        console.log('--- first');
-        console.log('start'); require('fs'); console.log('end');
-        console.log('--- lazy');
-        const { registerPostImportHook } = require('wrapt-hooks');
-        registerPostImportHook('./patches/lazy.js#apply', 'callable');
-        console.log('registered');
-        console.log('requiring callable');
-        console.log('got', require('callable').lazy);
-        require('deep-pkg');
-        require('os');
-      `,
+      'app.js': FIRST.script,
       'none.js': "console.log('start'); process.nextTick(() => console.log('end'));",
     },
   });
   if (!firstRuns.has(script)) firstRuns.set(script, runApp(firstApp, { script }));
-  const result = firstRuns.get(script);
-  assertClean(result);
-  return result;
+  return firstRuns.get(script);
 }
 
 test('config hooks fire at the first require, even for builtins Node loaded at start-up, and never without one', () => {
   const first = firstRun('app.js');
-  assert.deepEqual(section(first.stdout, 'first'), ['start', 'fs patch module loaded', 'patch fs', 'end']);
+  assert.deepEqual(FIRST.lines(first, 'first'), ['start', 'fs patch module loaded', 'patch fs', 'end']);
   assert.ok(!first.stdout.includes('twin patch module loaded'), 'twin is never imported: its patch module never loads');
+  assertClean(first);
   const never = firstRun('none.js');
   assert.deepEqual(lines(never.stdout), ['start', 'end'], 'no patch module is loaded when no target is imported');
+  assertClean(never);
 });
 
 test('lazy "module#export" strings: the patch module is not loaded until the target is imported', () => {
-  assert.deepEqual(section(firstRun('app.js').stdout, 'lazy'), [
+  const result = firstRun('app.js');
+  assert.deepEqual(FIRST.lines(result, 'lazy'), [
     'registered',
     'requiring callable',
     'lazy patch module loaded',
@@ -278,10 +274,13 @@ test('lazy "module#export" strings: the patch module is not loaded until the tar
     'deep',
     'os',
   ]);
+  assertClean(result);
 });
 
 test('whenImported(target)(hook) registers the hook and returns it', () => {
-  assert.deepEqual(section(apiRun(true).stdout, 'whenImported'), ['same true', 'string ./patches/lazy.js#apply', 'when classy 2.0.0', 'lazy when 2.0.0']);
+  const result = apiRun(true);
+  assert.deepEqual(API.lines(result, 'whenImported'), ['same true', 'string ./patches/lazy.js#apply', 'when classy 2.0.0', 'lazy when 2.0.0']);
+  assertClean(result);
 });
 
 test('replacement exports from a hook registered after the target was loaded are what later requires return', () => {

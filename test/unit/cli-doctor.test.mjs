@@ -4,9 +4,9 @@
 // stderr, patch functions never called).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { FIXTURES, NODE_MAJOR, ROOT, makeApp, path, lines } from '../helpers.mjs';
-import { BROKEN_CODES, LAZY_TARGET, brokenApp, healthyApp } from '../doctor-fixtures.mjs';
+import { BROKEN_CODES, LAZY_TARGET, MISTAKES_APP, brokenApp, healthyApp } from '../doctor-fixtures.mjs';
 import { cli } from './internals.mjs';
 
 const { doctor: doctorModule, doctorFormat } = cli.internals;
@@ -369,4 +369,81 @@ test('doctor notes a traced ES module export declared with `export let` (its own
     ],
   );
   assert.match(result.stdout, /counter-esm#handler .*\("handler" is an `export let`/);
+});
+
+test('doctor finds exports without running application or patch code, and names each mistake', () => {
+  const root = realpathSync(
+    makeApp({
+      packageJson: false,
+      files: {
+        ...MISTAKES_APP,
+        'patches/named.js': "require('fs').writeFileSync(__dirname + '/../PATCH-RAN', 'x');\nexports.apply = function apply() {};\nexports.notFn = 42;\n",
+        'patches/esm.mjs':
+          "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('../PATCH-RAN', import.meta.url), 'x');\nexport default function patch() {}\nexport const other = 1;\n",
+        'patches/broken.js': 'module.exports = function (exports {\n};\n',
+        '.wrapt-hooksrc.json': {
+          patches: {
+            express: [
+              './patches/p.js',
+              './patches/named.js#apply',
+              './patches/named.js#aply',
+              './patches/named.js#notFn',
+              './patches/esm.mjs',
+              './patches/broken.js',
+            ],
+            expres: './patches/p.js',
+            './src/work.js': './patches/esm.mjs#other',
+          },
+          trace: ['./src/work.js#query', './src/work.js#querry', 'express#Router'],
+        },
+      },
+    }),
+  );
+  const report = doctorModule.diagnose(root, { WRAPT_HOOKS_DISABLE: 'expresss' });
+  assert.equal(existsSync(path.join(root, 'APP-RAN')), false, 'no application module ran');
+  assert.equal(existsSync(path.join(root, 'PATCH-RAN')), false, 'no patch module ran');
+  const express = report.targets.find((row) => row.target === 'express');
+  assert.deepEqual(
+    express.patches.map((row) => [row.spec, row.ok, row.export]),
+    [
+      ['./patches/p.js', true, 'module.exports'],
+      ['./patches/named.js#apply', true, 'apply'],
+      ['./patches/named.js#aply', false, null],
+      ['./patches/named.js#notFn', false, null],
+      ['./patches/esm.mjs', true, 'default'],
+      ['./patches/broken.js', false, null],
+    ],
+  );
+  assert.match(express.patches[5].problem, /SyntaxError: Unexpected token '\{' \(.*broken\.js:1:36\)/);
+  assert.match(report.targets.find((row) => row.target === './src/work.js').patches[0].problem, /export "other" is not a function/);
+  assert.deepEqual(
+    report.traces.map((row) => [row.spec, row.ok, row.resolves]),
+    [
+      ['./src/work.js#query', true, true],
+      ['./src/work.js#querry', false, false],
+      ['express#Router', true, true],
+    ],
+  );
+  const problems = report.problems.map((problem) => `${problem.code} ${problem.message}`);
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_TARGET_NOT_FOUND target "expres" .*did you mean express\?$/.test(line)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_PATCH_EXPORT .*has no export "aply" \(it exports apply, notFn\)/.test(line)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_PATCH_LOAD .*broken\.js.*broken\.js:1:/.test(line)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_TRACE_PATH .*"querry" is not there/.test(line)),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((line) => /^WRAPT_HOOKS_DISABLE_UNKNOWN .*"expresss".*did you mean express\?/.test(line)),
+    problems.join('\n'),
+  );
+  assert.equal(report.ok, false);
 });

@@ -1,7 +1,8 @@
-// In-process: the parts of `wrapt-hooks attach` (docs/attach.md) that are functions: the command
-// line, the config's "control" key and WRAPT_HOOKS_CONTROL, putting back what a session replaced,
-// the control socket's protocol refusing bad input, and the handles report. test/attach.test.mjs
-// attaches to a real process.
+// In-process: the control socket `wrapt-hooks attach` talks to (src/control/, docs/attach.md):
+// listening (mode 0600, node:cluster not loaded), the config's "control" key and
+// WRAPT_HOOKS_CONTROL, putting back what a session replaced, the protocol refusing bad input, the
+// handles report, where the sockets live, and --trace wildcards applied live. The command line is
+// test/unit/cli-attach-options.test.mjs; test/attach.test.mjs attaches to a real process.
 import assert from 'node:assert/strict';
 import { lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { createRequire } from 'node:module';
 import { makeApp } from '../helpers.mjs';
-import { cli, internals } from './internals.mjs';
+import { internals } from './internals.mjs';
 
 const {
   plan: planModule,
@@ -26,13 +27,19 @@ const {
   validate,
 } = internals();
 const require = createRequire(import.meta.url);
-const { attachOptions } = cli.internals;
 
-// First in this file: nothing before it has listened, so node:cluster is not loaded yet.
+// server.listen() loads node:cluster before anything else; the control socket must not go through
+// it. A spy on listen() says so whatever other tests in this process loaded before.
 test('the control socket listens, mode 0600, without loading node:cluster (through net.Server.prototype._listen2, which Node keeps)', async () => {
   assert.equal(typeof net.Server.prototype._listen2, 'function', 'the step listen() takes in a cluster primary');
   const clusterLoaded = () => process.moduleLoadList.includes('NativeModule cluster');
-  assert.equal(clusterLoaded(), false);
+  const clusterBefore = clusterLoaded();
+  const listen = net.Server.prototype.listen;
+  let listenCalls = 0;
+  net.Server.prototype.listen = function (...args) {
+    listenCalls++;
+    return listen.apply(this, args);
+  };
   const runtime = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-listen-'));
   const saved = process.env.XDG_RUNTIME_DIR;
   process.env.XDG_RUNTIME_DIR = runtime;
@@ -48,37 +55,15 @@ test('the control socket listens, mode 0600, without loading node:cluster (throu
     assert.equal(text, 'hi\n');
     assert.equal(lstatSync(file).mode & 0o777, 0o600);
     assert.equal(controlListen.controlState().server.address(), file);
-    assert.equal(clusterLoaded(), false);
+    assert.equal(listenCalls, 0, 'server.listen() (which loads node:cluster) was not called');
+    if (!clusterBefore) assert.equal(clusterLoaded(), false);
     controlListen.controlState().server.close();
   } finally {
+    net.Server.prototype.listen = listen;
     if (saved === undefined) delete process.env.XDG_RUNTIME_DIR;
     else process.env.XDG_RUNTIME_DIR = saved;
     rmSync(runtime, { recursive: true, force: true });
   }
-});
-
-test('attach command line: a pid, something to do, known recipes, durations; mistakes are usage errors', () => {
-  const read = (values, positionals = ['42']) => attachOptions.readOptions(values, positionals, {});
-  assert.deepEqual(read({ trace: ['fs#readFileSync,./a.js#f+slow=5'] }).traces, ['fs#readFileSync', './a.js#f+slow=5']);
-  assert.equal(read({ summary: true }).pid, 42);
-  assert.equal(attachOptions.readOptions({ handles: true }, ['7'], { WRAPT_TRACE_FORMAT: 'json' }).json, true);
-  for (const [values, positionals, message] of [
-    [{ summary: true }, [], /exactly one process id/],
-    [{ summary: true }, ['1', '2'], /exactly one process id/],
-    [{ summary: true }, ['abc'], /"abc" is not a process id/],
-    [{ summary: true }, ['0'], /"0" is not a process id/],
-    [{}, ['42'], /nothing to do/],
-    [{ trace: ['fs'] }, ['42'], /is not "<target>#<function path>"/],
-    [{ trace: ['fs#x+slow=fast'] }, ['42'], /option "slow"/],
-    [{ recipe: ['htp'] }, ['42'], /"htp" is not a recipe/],
-    [{ summary: true, for: 'soon' }, ['42'], /--for "soon" is not a duration/],
-  ]) {
-    assert.throws(() => attachOptions.readOptions(values, positionals, {}), message, JSON.stringify([values, positionals]));
-  }
-  assert.equal(attachOptions.duration('30s'), 30_000);
-  assert.equal(attachOptions.duration('2m'), 120_000);
-  assert.equal(attachOptions.duration('500ms'), 500);
-  assert.equal(attachOptions.duration('5'), 5000);
 });
 
 test('"control": true in the config or WRAPT_HOOKS_CONTROL=1 turn the control socket on; a wrong type is a problem', () => {

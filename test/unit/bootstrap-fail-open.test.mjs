@@ -1,7 +1,7 @@
 // In-process: fail-open (docs/config.md, docs/troubleshooting.md). A problem in the config, a patch package or a patch module
 // gives exactly one coded problem naming it, and the valid rest of the config still applies (the
 // `os` patch); in strict mode a patch problem throws WraptHooksError at the target's load, with
-// the patch's own error as the cause. Through the preload's stages (stages.mjs); test/errors.test.mjs
+// the patch's own error as the cause. Through the preload's stages (stages.mjs); test/fail-open-and-strict.test.mjs
 // runs representatives in preloaded apps (their output and exit code unchanged).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
