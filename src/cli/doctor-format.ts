@@ -2,8 +2,8 @@
 import path = require('node:path');
 import type { DoctorReport } from './doctor-report';
 import type { EsmMode } from '../hooks/node';
+import type { Env } from '../env';
 
-type Env = Record<string, string | undefined>;
 
 export function useColor(env: Env): boolean {
   const force = env['FORCE_COLOR'];

@@ -21,8 +21,8 @@ import type { DoctorReport, Installed, PackageReport, ProblemReport, TargetRepor
 
 export type * from './doctor-report';
 import { packageVersion } from '../version';
+import type { Env } from '../env';
 
-type Env = Record<string, string | undefined>;
 
 const DOCTOR_USAGE = `Usage: wrapt-hooks doctor [--json]
 

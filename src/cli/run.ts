@@ -7,8 +7,8 @@ import { optionMistake, parseTraceEntry } from '../config/validate';
 import { RECIPE_PREFIX, recipeNames } from '../recipes/discover';
 import { describeCause } from '../errors';
 import { splitOptions, UsageError } from './args';
+import type { Env } from '../env';
 
-type Env = Record<string, string | undefined>;
 
 /** The preload `run` adds to NODE_OPTIONS: this installed copy's register.js, by absolute path. */
 export const REGISTER = path.resolve(__dirname, '..', 'register.js');

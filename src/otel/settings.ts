@@ -3,7 +3,9 @@
 // OTLP protocol, and the URL, headers and timeout of the request that flushes the last spans at
 // exit. Pure: the environment is an argument, and a mistake is returned, never thrown.
 
-export type Env = Record<string, string | undefined>;
+import type { Env } from '../env';
+
+export type { Env };
 
 export type Protocol = 'http/protobuf' | 'http/json';
 
