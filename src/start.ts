@@ -39,9 +39,6 @@ interface Pending {
 
 let pending: Pending | undefined;
 
-/** Node 20 (end of life) starts without the code cache: see load(). */
-const NODE_20 = process.versions.node.startsWith('20.');
-
 /** Runs the preload once per thread (register.js, register.mjs); nothing in Node 20's loader thread. */
 export function start(entry: 'require' | 'import'): void {
   if (isLoaderThread()) return;
@@ -58,9 +55,9 @@ export function load(): Preload {
   try {
     // Node maps stack traces through source maps only for the files its loader compiles: with
     // --enable-source-maps, the preload is one of them (readable traces over a faster start).
-    // Node 20 runs some of the cached functions wrongly: `wrapt-hooks attach` finds no ES module
-    // loaded before it in a process started from the cache, and does without it (docs/performance.md).
-    if (process.sourceMapsEnabled !== true && !NODE_20) compiled = compile();
+    // Node 20 runs functions from the cache without the dynamic-import callback given below: an
+    // `import()` in the preload goes through control/loaded-esm.ts importLoaded() (docs/performance.md).
+    if (process.sourceMapsEnabled !== true) compiled = compile();
   } catch {
     // Anything odd about the file system or vm: Node's own loader, as without a cache.
   }

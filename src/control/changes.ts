@@ -85,11 +85,11 @@ export class Changes {
     const byKey: Namespaces = new Map();
     const wanted = targets.filter((target) => target.kind !== 'builtin' && !this.registry.isTarget(target.key));
     if (wanted.length === 0) return byKey;
-    const { loadedEsmTargets, loadedScriptUrls } = require('./loaded-esm') as typeof import('./loaded-esm');
+    const { importLoaded, loadedEsmTargets, loadedScriptUrls } = require('./loaded-esm') as typeof import('./loaded-esm');
     for (const { url, filename, keys } of loadedEsmTargets(targetTables(wanted), loadedScriptUrls())) {
       let namespace: unknown;
       try {
-        namespace = await import(url);
+        namespace = await importLoaded(url);
       } catch {
         continue; // a module that failed to evaluate: nothing to trace in it
       }

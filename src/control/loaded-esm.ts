@@ -27,6 +27,21 @@ export function loadedScriptUrls(): Set<string> {
   return urls;
 }
 
+/**
+ * `import()` of a loaded module, from a function compiled here rather than in dist/preload.js:
+ * Node 20 runs the preload's functions from the V8 code cache (src/start.ts) without the
+ * dynamic-import callback its vm.Script was given, so an `import()` written there fails with
+ * ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING. A script compiled without cached data keeps it.
+ */
+export function importLoaded(url: string): Promise<unknown> {
+  const vm = require('node:vm') as typeof import('node:vm');
+  const script = new vm.Script('(url) => import(url)', {
+    filename: 'wrapt-hooks:import',
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  return (script.runInThisContext() as (url: string) => Promise<unknown>)(url);
+}
+
 /** The loaded ES module files (not in the CommonJS cache) that `tables`' targets name. */
 export function loadedEsmTargets(tables: TargetTables, urls: Iterable<string>): { url: string; filename: string; keys: string[] }[] {
   const out: { url: string; filename: string; keys: string[] }[] = [];

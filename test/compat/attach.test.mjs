@@ -6,8 +6,8 @@
 // inspector path, the inspector's port is closed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -103,12 +103,35 @@ const SCENARIOS = [
   },
 ];
 
+// The apps start from wrapt-hooks' code cache, as every start after a host's first does
+// (docs/performance.md): a start with a trace writes it. Node 20 runs functions from the cache
+// without their dynamic-import callback, which an attach reaching a loaded ES module needs.
+const cacheHome = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-attach-cache-'));
+process.on('exit', () => rmSync(cacheHome, { recursive: true, force: true }));
+function warmCache(node) {
+  const written = spawnSync(node, ['--require', 'wrapt-hooks/register', '-e', '0'], {
+    cwd: app,
+    env: childEnv({ XDG_CACHE_HOME: cacheHome, WRAPT_TRACE: 'os#cpus' }),
+    encoding: 'utf8',
+  });
+  assert.equal(written.status, 0, written.stderr);
+}
+
 for (const [major, node] of NODES) {
+  test(`Node ${major}: a start with a trace writes the code cache the apps below start from`, () => {
+    warmCache(node);
+    const version = spawnSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();
+    const entries = readdirSync(path.join(cacheHome, 'wrapt-hooks'));
+    assert.ok(
+      entries.some((name) => name.includes(`-${version}-`)),
+      `no cache entry for ${version}: ${entries.join(', ')}`,
+    );
+  });
   for (const scenario of SCENARIOS) {
     for (const via of ['control socket', 'inspector']) {
       test(`Node ${major}, ${scenario.kind} app, through the ${via}: traces a loaded function while a request arrives, and detaches`, async () => {
         const runtime = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-attach-'));
-        const env = { XDG_RUNTIME_DIR: runtime };
+        const env = { XDG_RUNTIME_DIR: runtime, XDG_CACHE_HOME: cacheHome };
         const preload = via === 'control socket' ? ['--require', 'wrapt-hooks/register'] : [];
         const server = start(node, [...preload, scenario.script], via === 'control socket' ? { ...env, WRAPT_HOOKS_CONTROL: '1' } : env);
         try {
