@@ -4,7 +4,6 @@ import type { DoctorReport } from './doctor-report';
 import type { EsmMode } from '../hooks/node';
 import type { Env } from '../env';
 
-
 export function useColor(env: Env): boolean {
   const force = env['FORCE_COLOR'];
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;

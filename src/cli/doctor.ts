@@ -23,7 +23,6 @@ export type * from './doctor-report';
 import { packageVersion } from '../version';
 import type { Env } from '../env';
 
-
 const DOCTOR_USAGE = `Usage: wrapt-hooks doctor [--json]
 
 Checks, from the current directory: the config file, each target (installed version, whether

@@ -9,7 +9,6 @@ import { describeCause } from '../errors';
 import { splitOptions, UsageError } from './args';
 import type { Env } from '../env';
 
-
 /** The preload `run` adds to NODE_OPTIONS: this installed copy's register.js, by absolute path. */
 export const REGISTER = path.resolve(__dirname, '..', 'register.js');
 
