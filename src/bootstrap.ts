@@ -193,8 +193,9 @@ function watchSummary(registry: Registry): void {
 
 /**
  * WRAPT_HOOKS_CONTROL / "control": the control socket, in the main thread only (it is named by pid).
- * It is opened once the application's first turn has run, so that the start itself pays nothing
- * for it, and `node:net` is the one a server loads anyway.
+ * It is opened OPEN_DELAY_MS after start-up by an unreferenced timer, so that the start pays
+ * nothing for it and a process that ends sooner never opens one; `node:net` is the one a server
+ * loads anyway.
  */
 function startControlAtBoot(): void {
   // Every worker thread has worker_threads loaded; the main thread need not load it to know.
@@ -202,7 +203,8 @@ function startControlAtBoot(): void {
   if (loaded === undefined || loaded.includes('NativeModule worker_threads')) {
     if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
   }
-  setImmediate(() => {
+  const { OPEN_DELAY_MS } = require('./control/paths') as typeof import('./control/paths');
+  const timer = setTimeout(() => {
     try {
       startControl();
     } catch (error) {
@@ -212,7 +214,8 @@ function startControlAtBoot(): void {
         error,
       );
     }
-  });
+  }, OPEN_DELAY_MS);
+  timer.unref();
 }
 
 /**

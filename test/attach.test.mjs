@@ -51,7 +51,7 @@ before(async () => {
     });
     server.once('exit', (code) => reject(new Error(`the server exited (${code}): ${serverStderr}`)));
   });
-  // The socket is opened once the application's first turn has run.
+  // The socket is opened half a second after start-up (OPEN_DELAY_MS in src/control/paths.ts).
   for (let tries = 0; tries < 100 && !existsSync(socketFile()); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
 });
 

@@ -6,7 +6,7 @@
 // Exit codes: 0 attached and detached; 2 usage; 3 could not attach. Every wait has a timeout.
 import fs = require('node:fs');
 import { parseArgs } from 'node:util';
-import { controlDir, socketPath, untrustedDir, untrustedSocket } from '../control/paths';
+import { OPEN_DELAY_MS, controlDir, socketPath, untrustedDir, untrustedSocket } from '../control/paths';
 import { connect, expect, say, send, type Connection } from './attach-connection';
 import { ATTACH_USAGE, readOptions, type Options } from './attach-options';
 import { CannotAttach, openThroughInspector, portOpen, type Opened } from './inspector';
@@ -53,6 +53,9 @@ async function attach(options: Options): Promise<number> {
   const dir = controlDir();
   const file = socketPath(pid, dir);
   let opened: Opened | undefined;
+  // A process started moments ago opens its socket OPEN_DELAY_MS after its start.
+  const until = Date.now() + OPEN_DELAY_MS + 1000;
+  while (!fs.existsSync(file) && Date.now() < until && unreachable(pid) === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
   if (!fs.existsSync(file)) {
     if (!options.inspector) {
       throw new CannotAttach(

@@ -4,15 +4,22 @@
 // finds them (cli/attach.ts). Both check that the directory is a real directory, not a symbolic
 // link, owned by the user, before trusting what is inside (docs/attach.md).
 import fs = require('node:fs');
-import os = require('node:os');
 import path = require('node:path');
 import { ownershipProblem } from '../ownership';
+
+/**
+ * How long after start-up the preload opens the control socket: a process that ends sooner (most
+ * of the processes a NODE_OPTIONS preload runs in) never opens one, and a service pays for it
+ * after its start. `wrapt-hooks attach` waits this long, and a second more, for a socket to appear.
+ */
+export const OPEN_DELAY_MS = 500;
 
 /** The directory of this user's control sockets (not created here). */
 export function controlDir(env: Record<string, string | undefined> = process.env): string {
   const runtime = env['XDG_RUNTIME_DIR'];
   if (runtime !== undefined && path.isAbsolute(runtime)) return path.join(runtime, 'wrapt-hooks');
-  return path.join(os.tmpdir(), `wrapt-hooks-${uid()}`);
+  // node:os on demand: the preload reads OPEN_DELAY_MS from here at start-up.
+  return path.join((require('node:os') as typeof import('node:os')).tmpdir(), `wrapt-hooks-${uid()}`);
 }
 
 /** The socket of process `pid`. */
