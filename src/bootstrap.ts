@@ -198,11 +198,7 @@ function watchSummary(registry: Registry): void {
  * loads anyway.
  */
 function startControlAtBoot(): void {
-  // Every worker thread has worker_threads loaded; the main thread need not load it to know.
-  const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
-  if (loaded === undefined || loaded.includes('NativeModule worker_threads')) {
-    if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
-  }
+  if (!(require('./sink') as typeof import('./sink')).isMainThread()) return;
   const { OPEN_DELAY_MS } = require('./control/paths') as typeof import('./control/paths');
   const timer = setTimeout(() => {
     try {

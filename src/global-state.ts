@@ -32,6 +32,8 @@ export const KEYS = Object.freeze({
   bundle: Symbol.for('wrapt-hooks.bundle@1'),
   /** Code the esbuild plugin puts in a bundle (bundlers/codegen.ts): the missing preload was reported once. */
   bundleWarned: Symbol.for('wrapt-hooks.bundle-warned@1'),
+  /** control/listen.ts: this process's control socket (its path and server). */
+  control: Symbol.for('wrapt-hooks.control@1'),
 });
 
 /** The value kept under `key` on `globalThis`, created by `make` on first use. */

@@ -6,6 +6,7 @@
 // the socket file is removed when the process exits.
 import fs = require('node:fs');
 import net = require('node:net');
+import { KEYS } from '../global-state';
 import { controlDir, socketPath, uid, untrustedDir } from './paths';
 
 export interface ControlState {
@@ -13,7 +14,7 @@ export interface ControlState {
   readonly server: net.Server;
 }
 
-const KEY = Symbol.for('wrapt-hooks.control@1');
+const KEY = KEYS.control;
 
 /** The control socket of this process, if one is listening. */
 export function controlState(): ControlState | undefined {

@@ -27,6 +27,8 @@ export function loadedScriptUrls(): Set<string> {
   return urls;
 }
 
+let importer: ((url: string) => Promise<unknown>) | undefined;
+
 /**
  * `import()` of a loaded module, from a function compiled here rather than in dist/preload.js:
  * Node 20 runs the preload's functions from the V8 code cache (src/start.ts) without the
@@ -34,12 +36,15 @@ export function loadedScriptUrls(): Set<string> {
  * ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING. A script compiled without cached data keeps it.
  */
 export function importLoaded(url: string): Promise<unknown> {
-  const vm = require('node:vm') as typeof import('node:vm');
-  const script = new vm.Script('(url) => import(url)', {
-    filename: 'wrapt-hooks:import',
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  return (script.runInThisContext() as (url: string) => Promise<unknown>)(url);
+  if (importer === undefined) {
+    const vm = require('node:vm') as typeof import('node:vm');
+    const script = new vm.Script('(url) => import(url)', {
+      filename: 'wrapt-hooks:import',
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    importer = script.runInThisContext() as (url: string) => Promise<unknown>;
+  }
+  return importer(url);
 }
 
 /** The loaded ES module files (not in the CommonJS cache) that `tables`' targets name. */

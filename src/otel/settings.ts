@@ -5,8 +5,6 @@
 
 import type { Env } from '../env';
 
-export type { Env };
-
 export type Protocol = 'http/protobuf' | 'http/json';
 
 export interface ExportSettings {
