@@ -34,11 +34,7 @@ export function registerTraces(registry: Registry, traces: readonly PlanTrace[],
   const named = new Set(entries.filter((trace) => !isWildcard(trace.path)).map((trace) => `${targetKey(trace)}#${trace.path}`));
   for (const trace of entries) {
     if (isWildcard(trace.path)) {
-      const expanded = new Map<string, Stats | undefined>();
-      const statsOf = (label: string): Stats | undefined => {
-        if (!expanded.has(label)) expanded.set(label, settings.summary === true ? statsFor(label) : undefined);
-        return expanded.get(label);
-      };
+      const statsOf = perLabel((label) => (settings.summary === true ? statsFor(label) : undefined));
       const skip = (fnPath: string): boolean => named.has(`${targetKey(trace)}#${fnPath}`);
       const patch = (exports: unknown): NotApplied | undefined => applyWildcard(registry, trace, exports, statsOf, skip);
       Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
@@ -50,6 +46,15 @@ export function registerTraces(registry: Registry, traces: readonly PlanTrace[],
     Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
     registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: false, planned: true });
   }
+}
+
+/** The counters of each function a wildcard finds, made by `make` at its first sight and the same ones after. */
+function perLabel<T>(make: (label: string) => T): (label: string) => T {
+  const made = new Map<string, T>();
+  return (label) => {
+    if (!made.has(label)) made.set(label, make(label));
+    return made.get(label) as T;
+  };
 }
 
 /** The same function listed twice (config and WRAPT_TRACE) is traced once; the later entry's options win where it sets them. */
@@ -105,16 +110,11 @@ export function registerLiveTrace(registry: Registry, trace: PlanTrace, live: Li
   loadInspect();
   loadPromiseHooks(quietly);
   const stats: Stats[] = [];
-  const byLabel = new Map<string, Stats>();
-  const statsOf = (label: string): Stats => {
-    let found = byLabel.get(label);
-    if (found === undefined) {
-      found = new Stats(label);
-      byLabel.set(label, found);
-      stats.push(found);
-    }
-    return found;
-  };
+  const statsOf = perLabel((label) => {
+    const made = new Stats(label);
+    stats.push(made);
+    return made;
+  });
   const wildcard = isWildcard(trace.path);
   if (!wildcard) statsOf(trace.spec);
   // Two views of one object (a class prototype reached from a CommonJS module and from an ES
