@@ -15,7 +15,7 @@ import type { BootstrapResult } from '../config/types';
 import { RECIPE_PREFIX, listenLazily, recipeNames, startRecipe } from '../recipes/discover';
 import { loadRecipe } from '../recipes/index';
 import { routeSource, type Route } from '../trace/output';
-import { registerLiveTrace, type Registered } from '../trace/register';
+import { leftToOwnEntries, registerLiveTrace, type Registered } from '../trace/register';
 import type { Stats } from '../trace/summary';
 import { isWildcard } from '../trace/wildcard';
 import { recordReplacements, restoreReplacement, type Replacement } from '../wrap/patches';
@@ -63,11 +63,8 @@ export class Changes {
     // A connection lost while the namespaces loaded has been detached already: nothing to add.
     if (this.off) return [];
     if (traces.length > 0 || recipes.some((name) => name !== 'handles')) ensureHooks(this.registry);
-    // A function that an entry names itself is left to that entry by a wildcard over its object.
-    const named = new Set(traces.filter(({ trace }) => !isWildcard(trace.path)).map(({ trace, target }) => `${target.key}#${trace.path}`));
-    for (const { spec, trace, target } of traces) {
-      results.push(this.trace(spec, trace, target, namespaces, (fnPath) => named.has(`${target.key}#${fnPath}`)));
-    }
+    const skipFor = leftToOwnEntries(traces.map(({ trace }) => trace));
+    for (const { spec, trace, target } of traces) results.push(this.trace(spec, trace, target, namespaces, skipFor(trace)));
     for (const name of recipes) results.push(this.recipe(name));
     return results;
   }

@@ -30,13 +30,11 @@ export function registerTraces(registry: Registry, traces: readonly PlanTrace[],
   jsonLines();
   traceSink();
   const entries = dedupe(traces);
-  // A function named by an entry of its own is left to that entry by a wildcard over its object.
-  const named = new Set(entries.filter((trace) => !isWildcard(trace.path)).map((trace) => `${targetKey(trace)}#${trace.path}`));
+  const skipFor = leftToOwnEntries(entries);
   for (const trace of entries) {
     if (isWildcard(trace.path)) {
       const statsOf = perLabel((label) => (settings.summary === true ? statsFor(label) : undefined));
-      const skip = (fnPath: string): boolean => named.has(`${targetKey(trace)}#${fnPath}`);
-      const patch = (exports: unknown): NotApplied | undefined => applyWildcard(registry, trace, exports, statsOf, skip);
+      const patch = (exports: unknown): NotApplied | undefined => applyWildcard(registry, trace, exports, statsOf, skipFor(trace));
       Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
       registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: false, planned: true });
       continue;
@@ -46,6 +44,18 @@ export function registerTraces(registry: Registry, traces: readonly PlanTrace[],
     Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
     registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: false, planned: true });
   }
+}
+
+/**
+ * A function named by an entry of its own is left to that entry by a wildcard over its object:
+ * for each wildcard entry of `traces`, which function paths of its target to skip.
+ */
+export function leftToOwnEntries(traces: readonly PlanTrace[]): (wildcard: PlanTrace) => (fnPath: string) => boolean {
+  const named = new Set(traces.filter((trace) => !isWildcard(trace.path)).map((trace) => `${targetKey(trace)}#${trace.path}`));
+  return (wildcard) => {
+    const key = targetKey(wildcard);
+    return (fnPath) => named.has(`${key}#${fnPath}`);
+  };
 }
 
 /** The counters of each function a wildcard finds, made by `make` at its first sight and the same ones after. */
