@@ -80,8 +80,21 @@ function noDebug() {
   };
 }
 
+// dist/preload.js is one function expression, the wrapper Node's loader would put around it:
+// dist/start.js compiles the file's text as it is (a copy with the wrapper added was another
+// string as large as the file, allocated at every start: bench/FINDINGS.md), and Node's loader
+// compiles it as `module.exports = <the file>` where it maps stack traces through the source
+// map. The banner is a line of its own, which esbuild's source map counts.
+const PRELOAD_WRAPPER = { banner: '(function (exports, require, module, __filename, __dirname) {', footer: '})' };
+
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: [path.join(src, 'preload.ts')], outfile: path.join(dist, 'preload.js') }),
+  esbuild.build({
+    ...common,
+    entryPoints: [path.join(src, 'preload.ts')],
+    outfile: path.join(dist, 'preload.js'),
+    banner: { js: PRELOAD_WRAPPER.banner },
+    footer: { js: PRELOAD_WRAPPER.footer },
+  }),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js') }),
   // `wrapt-hooks/esbuild`, the bundler plugin: build-time code, never loaded by the preload.
   esbuild.build({ ...common, entryPoints: [path.join(src, 'bundlers', 'esbuild.ts')], outfile: path.join(dist, 'esbuild.js') }),

@@ -8,10 +8,11 @@
 // only ever for this one file: the application's modules are compiled by Node as always.
 //
 // The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
-// one file per build of dist/preload.js, Node version and architecture, and is checked against
-// the file's size and modification time too (an edited dist/preload.js gets a new entry). V8
-// rejects data made by another V8 or with other flags; a rejected, unreadable or unwritable
-// cache costs nothing but the compile Node would have done. NODE_DISABLE_COMPILE_CACHE (Node's
+// one file per build of dist/preload.js, Node version, architecture and command line (V8 rejects
+// data made with other flags), and is checked against the file's size and modification time too
+// (an edited dist/preload.js gets a new entry). A rejected, unreadable or unwritable cache costs
+// nothing but the compile Node would have done. The file is one function expression (the module
+// wrapper is in it: scripts/build.mjs), compiled as it was read. NODE_DISABLE_COMPILE_CACHE (Node's
 // own switch for its compile cache) turns it off, and so does --enable-source-maps.
 import fs = require('node:fs');
 import path = require('node:path');
@@ -28,9 +29,11 @@ declare const PRELOAD_BUILD_HASH: string;
 type Preload = typeof import('./preload');
 
 const FILE = path.join(__dirname, 'preload.js');
-const WRAPPER = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
 /** Entries older than this are removed when a new one is written (other builds, other Nodes). */
 const STALE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** dist/preload.js: one function expression taking the arguments Node's module wrapper gives (scripts/build.mjs). */
+type PreloadFunction = (exports: object, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
 
 interface Pending {
   script: vm.Script;
@@ -51,55 +54,75 @@ export function start(entry: 'require' | 'import'): void {
 export function load(): Preload {
   const loaded = require.cache[FILE];
   if (loaded !== undefined) return loaded.exports as Preload;
-  let compiled: { script: vm.Script; cacheFile: string | undefined; accepted: boolean } | undefined;
-  try {
-    // Node maps stack traces through source maps only for the files its loader compiles: with
-    // --enable-source-maps, the preload is one of them (readable traces over a faster start).
-    // Node 20 runs functions from the cache without the dynamic-import callback given below: an
-    // `import()` in the preload goes through control/loaded-esm.ts importLoaded() (docs/performance.md).
-    if (process.sourceMapsEnabled !== true) compiled = compile();
-  } catch {
-    // Anything odd about the file system or vm: Node's own loader, as without a cache.
-  }
-  if (compiled === undefined) return require(FILE) as Preload;
+  const source = fs.readFileSync(FILE, 'utf8');
   // What Node's loader would make of the file: a module in require.cache (so that a later
   // require('./preload.js') gets this one), its own require, the wrapper's arguments.
   const preload = new Module(FILE, module);
   preload.filename = FILE;
   preload.paths = require.resolve.paths('wrapt-hooks') ?? [];
   require.cache[FILE] = preload;
+  let compiled: { script: vm.Script; cacheFile: string | undefined; accepted: boolean } | undefined;
   try {
-    const run = compiled.script.runInThisContext() as (...args: unknown[]) => void;
+    // Node maps stack traces through source maps only for the files its loader compiles: with
+    // --enable-source-maps, the preload is one of them (readable traces over a faster start).
+    // Node 20 runs functions from the cache without the dynamic-import callback given below: an
+    // `import()` in the preload goes through control/loaded-esm.ts importLoaded() (docs/performance.md).
+    if (process.sourceMapsEnabled !== true) compiled = compile(source);
+  } catch {
+    // Anything odd about vm: Node's own loader, as without a cache.
+  }
+  try {
+    let run: PreloadFunction;
+    if (compiled === undefined) {
+      (preload as Module & { _compile(content: string, filename: string): void })._compile(`module.exports = ${source}`, FILE);
+      run = preload.exports as PreloadFunction;
+      preload.exports = {};
+    } else {
+      run = compiled.script.runInThisContext() as PreloadFunction;
+    }
     run.call(preload.exports, preload.exports, Module.createRequire(FILE), preload, FILE, __dirname);
   } catch (error) {
     delete require.cache[FILE];
     throw error;
   }
   preload.loaded = true;
-  if (compiled.cacheFile !== undefined && !compiled.accepted) pending = { script: compiled.script, file: compiled.cacheFile };
+  if (compiled?.cacheFile !== undefined && !compiled.accepted) pending = { script: compiled.script, file: compiled.cacheFile };
   return preload.exports as Preload;
 }
 
-function compile(): { script: vm.Script; cacheFile: string | undefined; accepted: boolean } {
-  const source = fs.readFileSync(FILE, 'utf8');
-  const dir = cacheDir();
+function compile(source: string): { script: vm.Script; cacheFile: string | undefined; accepted: boolean } {
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
-  if (dir !== undefined) {
-    const stats = fs.statSync(FILE);
-    cacheFile = path.join(dir, `${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`);
-    try {
+  try {
+    const dir = cacheDir();
+    if (dir !== undefined) {
+      const stats = fs.statSync(FILE);
+      cacheFile = path.join(dir, `${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${flagsKey()}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`);
       cachedData = fs.readFileSync(cacheFile);
-    } catch {
-      // First start with this build and Node: the entry is written after the bootstrap.
     }
+  } catch {
+    // No cache directory to trust, or the first start with this build, Node and flags: the
+    // entry is written after the bootstrap.
   }
-  const script = new vm.Script(WRAPPER[0] + source + WRAPPER[1], {
+  const script = new vm.Script(source, {
     filename: FILE,
     ...(cachedData === undefined ? {} : { cachedData }),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   return { script, cacheFile, accepted: cachedData !== undefined && script.cachedDataRejected !== true };
+}
+
+/**
+ * V8 rejects a code cache made under other V8 flags (`--expose-gc`, `--stack-size`, ...): one
+ * entry per command line, so that processes of one user started with different flags do not
+ * replace each other's entry at every start. A 32-bit FNV-1a hash of the flags (no crypto
+ * module at start-up, and no flag written into a file name).
+ */
+function flagsKey(): string {
+  const text = `${process.execArgv.join('\0')}\0${process.env['NODE_OPTIONS'] ?? ''}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
 }
 
 /**

@@ -30,8 +30,8 @@ const app = makeApp({
 });
 const EXPECTED = ['at start preload.js start.js', 'after the patch index.js preload.js start.js', 'one error class true', 'one wrappers module true'];
 
-function start(env) {
-  const result = runNode(app, ['--require', 'wrapt-hooks/register', 'app.js'], { env });
+function start(env, flags = []) {
+  const result = runNode(app, [...flags, '--require', 'wrapt-hooks/register', 'app.js'], { env });
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(result.warnings, [], result.stderr);
   assert.deepEqual(lines(result.stdout), EXPECTED);
@@ -61,6 +61,22 @@ test('the first start writes a code cache of dist/preload.js (0700 directory, 06
   start({ XDG_CACHE_HOME: home });
   assert.deepEqual(entries(dir), [entry]);
   assert.ok(readFileSync(file).length > 1000);
+});
+
+test("processes started with other V8 flags keep an entry each: neither start rewrites the other's", () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const dir = path.join(home, 'wrapt-hooks');
+  // V8 rejects a code cache made under other flags (--stack-size is one of them).
+  start({ XDG_CACHE_HOME: home });
+  start({ XDG_CACHE_HOME: home }, ['--stack-size=2000']);
+  const written = entries(dir).map((name) => [name, statSync(path.join(dir, name)).mtimeMs]);
+  assert.equal(written.length, 2, written.join(' '));
+  start({ XDG_CACHE_HOME: home });
+  start({ XDG_CACHE_HOME: home }, ['--stack-size=2000']);
+  start({ XDG_CACHE_HOME: home, NODE_OPTIONS: '--max-old-space-size=200' });
+  const after = new Map(entries(dir).map((name) => [name, statSync(path.join(dir, name)).mtimeMs]));
+  for (const [name, mtimeMs] of written) assert.equal(after.get(name), mtimeMs, `${name} was not written again`);
+  assert.equal(after.size, 3, 'NODE_OPTIONS is a command line of its own');
 });
 
 test('no code cache in a directory others can write, nor with NODE_DISABLE_COMPILE_CACHE', () => {

@@ -23,8 +23,8 @@ export interface Opened {
   readonly openedAt: number;
 }
 
-/** The preload file of this copy of wrapt-hooks, which the process is made to load. */
-export const PRELOAD = path.resolve(__dirname, 'preload.js');
+/** This copy's dist/start.js, whose load() gives dist/preload.js (from the code cache, as a start does). */
+export const START = path.resolve(__dirname, 'start.js');
 
 const SIGNAL_WAIT_MS = 3000;
 const STEP_MS = 3000;
@@ -81,11 +81,11 @@ export async function openThroughInspector(pid: number): Promise<Opened> {
  * If the session never asks for the inspector to close, a timer closes it.
  */
 function startExpression(): string {
-  const file = JSON.stringify(PRELOAD);
+  const file = JSON.stringify(START);
   return `(() => {
   try {
     const load = process.getBuiltinModule('node:module').createRequire(${file});
-    const path = load(${file}).startControl();
+    const path = load(${file}).load().startControl();
     setTimeout(() => { const inspector = process.getBuiltinModule('node:inspector'); if (inspector.url() !== undefined) inspector.close(); }, 10000).unref();
     return JSON.stringify({ ok: true, path });
   } catch (error) {
