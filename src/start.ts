@@ -112,14 +112,26 @@ function compile(source: string): { script: vm.Script; cacheFile: string | undef
   return { script, cacheFile, accepted: cachedData !== undefined && script.cachedDataRejected !== true };
 }
 
+/** Node's options that name a module to load: no V8 flag, and different from one application to the next. */
+const MODULE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
+
 /**
  * V8 rejects a code cache made under other V8 flags (`--expose-gc`, `--stack-size`, ...): one
- * entry per command line, so that processes of one user started with different flags do not
- * replace each other's entry at every start. A 32-bit FNV-1a hash of the flags (no crypto
- * module at start-up, and no flag written into a file name).
+ * entry per set of flags (the command line's and NODE_OPTIONS', less the modules they preload),
+ * so that processes of one user started with different flags do not replace each other's entry
+ * at every start. A 32-bit FNV-1a hash (no crypto module at start-up, and no flag written into
+ * a file name). V8's own tag for this (v8.cachedDataVersionTag()) costs loading node:v8, more
+ * than the rest of the cache's bookkeeping.
  */
 function flagsKey(): string {
-  const text = `${process.execArgv.join('\0')}\0${process.env['NODE_OPTIONS'] ?? ''}`;
+  const args = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)];
+  let text = '';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const name = arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
+    if (MODULE_OPTIONS.has(name)) i += name === arg ? 1 : 0;
+    else if (arg !== '') text += `${arg}\0`;
+  }
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return (hash >>> 0).toString(36);

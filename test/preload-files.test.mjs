@@ -73,10 +73,14 @@ test("processes started with other V8 flags keep an entry each: neither start re
   assert.equal(written.length, 2, written.join(' '));
   start({ XDG_CACHE_HOME: home });
   start({ XDG_CACHE_HOME: home }, ['--stack-size=2000']);
+  // The modules a command line preloads are not flags: the same entry serves them all.
+  start({ XDG_CACHE_HOME: home }, ['--import', 'wrapt-hooks/register']);
+  start({ XDG_CACHE_HOME: home, NODE_OPTIONS: '--require wrapt-hooks/register' });
+  assert.equal(entries(dir).length, 2);
   start({ XDG_CACHE_HOME: home, NODE_OPTIONS: '--max-old-space-size=200' });
   const after = new Map(entries(dir).map((name) => [name, statSync(path.join(dir, name)).mtimeMs]));
   for (const [name, mtimeMs] of written) assert.equal(after.get(name), mtimeMs, `${name} was not written again`);
-  assert.equal(after.size, 3, 'NODE_OPTIONS is a command line of its own');
+  assert.equal(after.size, 3, 'a flag in NODE_OPTIONS makes an entry of its own');
 });
 
 test('no code cache in a directory others can write, nor with NODE_DISABLE_COMPILE_CACHE', () => {
