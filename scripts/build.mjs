@@ -18,6 +18,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lazyNamespaces } from './lazy-namespaces.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -109,6 +110,12 @@ await Promise.all([
     banner: { js: "import { createRequire as __wraptHooksCreateRequire } from 'node:module';\nconst require = __wraptHooksCreateRequire(import.meta.url);" },
   }),
 ]);
+
+// The preload's namespace objects are made when first required, not at every start.
+{
+  const file = path.join(dist, 'preload.js');
+  writeFileSync(file, lazyNamespaces(readFileSync(file, 'utf8'), 'dist/preload.js').text);
+}
 
 // dist/start.js names the build of dist/preload.js its code cache belongs to: a hash made here,
 // so that no start pays for hashing the file.
