@@ -6,7 +6,7 @@
 // a new copy at every call (a lazy `require('./x')` inside a function runs it at each call).
 // The line count does not change, so the source map stays exact. It relies on the shape of
 // esbuild's output: anything else that names an `x_exports` object, or a missing helper, fails
-// the build (bench/FINDINGS.md, "esbuild's namespaces").
+// the build (bench/FINDINGS.md, "Start-up now").
 
 const TO_COMMONJS = 'var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);';
 const LAZY_TO_COMMONJS =
