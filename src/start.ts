@@ -8,7 +8,7 @@
 // only ever for this one file: the application's modules are compiled by Node as always.
 //
 // The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
-// one file per build of dist/preload.js, Node version, architecture and command line (V8 rejects
+// one file per build of dist/preload.js, Node version, architecture and set of flags (V8 rejects
 // data made with other flags), and is checked against the file's size and modification time too
 // (an edited dist/preload.js gets a new entry). A rejected, unreadable or unwritable cache costs
 // nothing but the compile Node would have done. The file is one function expression (the module
