@@ -2,17 +2,16 @@
 // `require()`s (`__export(x_exports, { a: () => a, ... })`: a getter per export), so a start
 // paid for the namespaces of modules it never loads (the tracing, OpenTelemetry, attach's
 // control socket...). lazyNamespaces() rewrites each into a function the first
-// `__toCommonJS(x_exports)` runs, and makes `__toCommonJS` give one object per module instead of
-// a new copy at every call (a lazy `require('./x')` inside a function runs it at each call).
+// `__toCommonJS(x_exports)` runs, and makes `__toCommonJS` give that namespace itself instead of
+// a new copy of it at every call (a lazy `require('./x')` inside a function runs it at each call).
 // The line count does not change, so the source map stays exact. It relies on the shape of
 // esbuild's output: anything else that names an `x_exports` object, or a missing helper, fails
 // the build (bench/FINDINGS.md, "Start-up now").
 
 const TO_COMMONJS = 'var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);';
 const LAZY_TO_COMMONJS =
-  'var __lazyExports = /* @__PURE__ */ new Map(), __commonJSOf = /* @__PURE__ */ new Map(), __lazyExport = (target, all) => __lazyExports.set(target, all), ' +
-  '__toCommonJS = (mod) => { let cjs = __commonJSOf.get(mod); if (cjs !== void 0) return cjs; const all = __lazyExports.get(mod); ' +
-  'if (all !== void 0) { __lazyExports.delete(mod); __export(mod, all()); } cjs = __copyProps(__defProp({}, "__esModule", { value: true }), mod); __commonJSOf.set(mod, cjs); return cjs; };';
+  'var __lazyExports = /* @__PURE__ */ new Map(), __lazyExport = (target, all) => __lazyExports.set(target, all), __toCommonJS = (mod) => { ' +
+  'const all = __lazyExports.get(mod); if (all !== void 0) { __lazyExports.delete(mod); __export(mod, all()); __defProp(mod, "__esModule", { value: true }); } return mod; };';
 
 const DECLARATION = /^var [\w$]+_exports\d* = \{\};$/;
 const OPENING = /^__export\(([\w$]+_exports\d*), \{$/;
