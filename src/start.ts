@@ -8,8 +8,8 @@
 // only ever for this one file: the application's modules are compiled by Node as always.
 //
 // The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
-// one file per build of dist/preload.js, Node version, architecture and set of flags (V8 rejects
-// data made with other flags), and is checked against the file's size and modification time too
+// one file per build of dist/preload.js, Node version, architecture, installed copy and set of
+// flags (V8 rejects data made with other flags), and is checked against the file's size and modification time too
 // (an edited dist/preload.js gets a new entry). A rejected, unreadable or unwritable cache costs
 // nothing but the compile Node would have done. The file is one function expression (the module
 // wrapper is in it: scripts/build.mjs), compiled as it was read. NODE_DISABLE_COMPILE_CACHE (Node's
@@ -97,7 +97,7 @@ function compile(source: string): { script: vm.Script; cacheFile: string | undef
     const dir = cacheDir();
     if (dir !== undefined) {
       const stats = fs.statSync(FILE);
-      cacheFile = path.join(dir, `${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${flagsKey()}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`);
+      cacheFile = path.join(dir, `${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${placeAndFlags()}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`);
       cachedData = fs.readFileSync(cacheFile);
     }
   } catch {
@@ -116,16 +116,20 @@ function compile(source: string): { script: vm.Script; cacheFile: string | undef
 const MODULE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
 
 /**
- * V8 rejects a code cache made under other V8 flags (`--expose-gc`, `--stack-size`, ...): one
- * entry per set of flags (the command line's and NODE_OPTIONS', less the modules they preload),
- * so that processes of one user started with different flags do not replace each other's entry
- * at every start. A 32-bit FNV-1a hash (no crypto module at start-up, and no flag written into
- * a file name). V8's own tag for this (v8.cachedDataVersionTag()) costs loading node:v8, more
- * than the rest of the cache's bookkeeping.
+ * Where this copy is and which V8 flags run it, as a 32-bit FNV-1a hash (no crypto module at
+ * start-up, and no path or flag written into a file name):
+ * - V8 keeps the file name the cache was made with: an entry made for another copy of the same
+ *   build (npm gives every install of a version the same size and modification time) would name
+ *   that copy's file in this one's stack traces, and wrapt-hooks would not know its own frames;
+ * - V8 rejects a cache made under other V8 flags (`--expose-gc`, `--stack-size`, ...): one entry
+ *   per set of flags (the command line's and NODE_OPTIONS', less the modules they preload), so
+ *   that processes of one user started with different flags do not replace each other's entry
+ *   at every start. V8's own tag for this (v8.cachedDataVersionTag()) costs loading node:v8, more
+ *   than the rest of the cache's bookkeeping.
  */
-function flagsKey(): string {
+function placeAndFlags(): string {
   const args = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)];
-  let text = '';
+  let text = `${FILE}\0`;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const name = arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;

@@ -4,7 +4,7 @@
 // preload's library()).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { makeApp, runNode, ROOT, path, lines } from './helpers.mjs';
 
@@ -81,6 +81,35 @@ test("processes started with other V8 flags keep an entry each: neither start re
   const after = new Map(entries(dir).map((name) => [name, statSync(path.join(dir, name)).mtimeMs]));
   for (const [name, mtimeMs] of written) assert.equal(after.get(name), mtimeMs, `${name} was not written again`);
   assert.equal(after.size, 3, 'a flag in NODE_OPTIONS makes an entry of its own');
+});
+
+test("two installs of the same build (npm gives each the same size and mtime) keep an entry each, and stack traces name each one's own file", () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  // Two copies as npm extracts them: every file's modification time is 1985-10-26 08:15:00 UTC.
+  const copies = [0, 1].map(() => {
+    const copy = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-copy-'));
+    for (const name of ['dist', 'register.js', 'package.json']) cpSync(path.join(ROOT, name), path.join(copy, name), { recursive: true });
+    utimesSync(path.join(copy, 'dist', 'preload.js'), 499162500, 499162500);
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+    return copy;
+  });
+  const failing = makeApp({
+    files: {
+      'app.js': "require('fs');\n",
+      'syntax.js': 'module.exports = function (exports {\n};\n',
+      '.wrapt-hooksrc.json': { patches: { fs: './syntax.js' }, strict: true },
+    },
+  });
+  for (const copy of copies) {
+    // A start that installs hooks writes the entry; then an error thrown from the preload's code.
+    const warm = runNode(app, ['--require', path.join(copy, 'register.js'), 'app.js'], { env: { XDG_CACHE_HOME: home } });
+    assert.equal(warm.code, 0, warm.stderr);
+    const result = runNode(failing, ['--require', path.join(copy, 'register.js'), 'app.js'], { env: { XDG_CACHE_HOME: home } });
+    assert.notEqual(result.code, 0);
+    const frame = /^ {4}at report \((.*)\/dist\/preload\.js:\d+:\d+\)$/m.exec(result.stderr);
+    assert.equal(frame?.[1], copy, result.stderr);
+  }
+  assert.equal(entries(path.join(home, 'wrapt-hooks')).length, 2);
 });
 
 test('no code cache in a directory others can write, nor with NODE_DISABLE_COMPILE_CACHE', () => {
