@@ -2,7 +2,7 @@
 // only from the layers below it, whether by `import`, `import x = require()`, a lazy
 // `require()` or a `typeof import()` type. Arrows point one way (docs/development.md, "Layout"):
 //
-//   leaves (types, errors, debug, env, global-state, ownership, writer, sink, line, version, near-miss)
+//   leaves (types, errors, debug, env, global-state, ownership, thread, writer, sink, line, version, near-miss)
 //     <- wrap <- core <- hooks, trace <- otel <- recipes <- config <- bundlers <- control
 //     <- the entries (api, index, bootstrap, preload, start) <- cli
 //
@@ -16,7 +16,7 @@
 // them comes back to where it started.
 import path from 'node:path';
 
-const LEAVES = new Set(['types', 'errors', 'debug', 'env', 'global-state', 'ownership', 'writer', 'sink', 'line', 'version', 'near-miss']);
+const LEAVES = new Set(['types', 'errors', 'debug', 'env', 'global-state', 'ownership', 'thread', 'writer', 'sink', 'line', 'version', 'near-miss']);
 const ENTRIES = new Set(['api', 'index', 'bootstrap', 'preload', 'start']);
 const RANK = { leaves: 0, wrap: 1, core: 2, hooks: 3, trace: 3, otel: 4, recipes: 5, config: 6, bundlers: 7, control: 8, entries: 9, cli: 10 };
 /** Layers below that a layer still may not import, and the one module it may. */

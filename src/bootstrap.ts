@@ -7,7 +7,7 @@ import { exposeBundleApi } from './bundlers/expose';
 import { disabledTargets } from './core/disable';
 import { KEYS } from './global-state';
 import type { Registry } from './core/registry';
-import { isLoaderThread } from './hooks/thread';
+import { isLoaderThread, isMainThread } from './thread';
 
 const BOOTED = KEYS.bootstrapped;
 
@@ -198,7 +198,7 @@ function watchSummary(registry: Registry): void {
  * loads anyway.
  */
 function startControlAtBoot(): void {
-  if (!(require('./sink') as typeof import('./sink')).isMainThread()) return;
+  if (!isMainThread()) return;
   const { OPEN_DELAY_MS } = require('./control/paths') as typeof import('./control/paths');
   const timer = setTimeout(() => {
     try {

@@ -8,7 +8,7 @@
 import { prefixSetting, type Env, type PrefixField } from './env';
 import { describeCause, warn } from './errors';
 import { globalSlot, KEYS } from './global-state';
-import { threadId } from './sink';
+import { threadId } from './thread';
 import { stderrSink } from './writer';
 
 /** What every line wrapt-hooks prints starts with (debug, summary, trace and recipe lines, the CLI's errors). */

@@ -4,6 +4,7 @@
 // the process's 'exit' event, or a terminating signal the application does not handle, writes
 // whatever is left, waiting for the reader. A worker thread writes synchronously.
 import fs = require('node:fs');
+import { isMainThread } from './thread';
 
 // Taken before any patch can wrap them: tracing `fs#writeSync` must not trace its own output.
 const writeSync = fs.writeSync;
@@ -21,12 +22,6 @@ export interface Sink {
   flush(): void;
   /** Bytes waiting for the reader (for tests and the bench). */
   pending(): number;
-}
-
-/** This thread's id: 0 on the main thread (found without loading worker_threads there). */
-export function threadId(): number {
-  if (isMainThread()) return 0;
-  return (require('node:worker_threads') as typeof import('node:worker_threads')).threadId;
 }
 
 let sleepCell: Int32Array | undefined;
@@ -48,13 +43,6 @@ function pause(ms: number): void {
  */
 function exiting(): boolean {
   return (process as unknown as { _exiting?: unknown })._exiting === true;
-}
-
-export function isMainThread(): boolean {
-  // Every worker thread has worker_threads loaded; the main thread need not load it to know.
-  const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
-  if (loaded !== undefined && !loaded.includes('NativeModule worker_threads')) return true;
-  return (require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
 }
 
 export class FdSink implements Sink {

@@ -18,7 +18,7 @@ import fs = require('node:fs');
 import path = require('node:path');
 import vm = require('node:vm');
 import Module = require('node:module');
-import { isLoaderThread } from './hooks/thread';
+import { isLoaderThread } from './thread';
 import { ownershipProblem } from './ownership';
 
 export { isLoaderThread };

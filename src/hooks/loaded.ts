@@ -6,6 +6,7 @@ import type { TargetTables } from '../core/match';
 import { matchRequired } from '../core/match';
 import type { LoadEvent } from '../core/registry-types';
 import type { Target } from '../core/targets';
+import { builtinLoaded } from '../thread';
 
 interface CjsModule {
   exports: unknown;
@@ -37,10 +38,4 @@ export function findLoaded(target: Target, tables: TargetTables, seen: (key: str
     if (!matchRequired(tables, filename).includes(target.key)) continue;
     load({ keys: [target.key], format: 'commonjs', via: 'require', value: cached.exports, filename, module: cached });
   }
-}
-
-/** Has Node loaded builtin `name` in this thread? (Unknowable without `process.moduleLoadList`: then yes.) */
-function builtinLoaded(name: string): boolean {
-  const list = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
-  return list === undefined || list.includes(`NativeModule ${name}`);
 }

@@ -6,7 +6,7 @@
 // the way it would have without wrapt-hooks (exit status 143 for SIGTERM, 130 for SIGINT). An
 // application's own handler, added before or after, is left alone, and the process then lives
 // or dies as that handler decides. Loaded only when something has end-of-run work.
-import { isMainThread } from '../sink';
+import { isMainThread } from '../thread';
 import { flushAll } from '../writer';
 
 /**

@@ -5,7 +5,7 @@
 //   wrapt-hooks: trace summary greeter#shout calls=3 errors=0 p50=0.04ms p95=0.05ms max=0.06ms
 import { atExit } from './at-exit';
 import { emit, jsonLines } from './output';
-import { isMainThread } from '../sink';
+import { isMainThread } from '../thread';
 
 /** Durations kept per function for the percentiles; past this, a uniform sample (reservoir). */
 const KEEP = 100_000;
