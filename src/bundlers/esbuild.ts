@@ -14,8 +14,8 @@ import { discover } from '../config/discovery';
 import { PREFIX } from '../line';
 import { loadPlan } from '../config/plan';
 import type { PlanPatch, PlanTrace, Problem } from '../config/types';
-import { DeepTargets, matchFile, packageOf, type TargetTables } from '../core/match';
-import { parseTarget, splitBare, splitSpecifier, type Target } from '../core/targets';
+import { matchFile, packageOf, TargetSets, type TargetTables } from '../core/match';
+import { parseTarget, splitBare, splitSpecifier } from '../core/targets';
 import { BAKED_ID, bakedModule, esmProxy, ORIGINAL_PREFIX, wrapCommonJs } from './codegen';
 import { LOADERS, moduleShape, packageVersion } from './modules';
 import type { Baked, BakedPatch, BundledModule } from './protocol';
@@ -24,8 +24,6 @@ export interface WraptHooksOptions {
   /** The config file to bake, relative to the build's working directory. Default: the search the preload makes from there. */
   config?: string;
 }
-
-type Tables = TargetTables & { builtins: Set<string>; packages: Set<string>; deep: DeepTargets; files: Set<string> };
 
 const BAKED = 'wrapt-hooks-baked';
 const ORIGINAL_SUFFIX = '?wrapt-hooks-original';
@@ -67,9 +65,9 @@ function setup(build: PluginBuild, options: WraptHooksOptions): void {
   }
   build.onStart(() => report(problems));
 
-  const tables: Tables = { builtins: new Set(), packages: new Set(), deep: new DeepTargets(), files: new Set() };
+  const tables = new TargetSets();
   for (const target of [...patches.map((patch) => patch.parsed), ...trace.map((entry) => parseTarget(entry.target, entry.baseDir))]) {
-    if (typeof target !== 'string') tableFor(tables, target).add(target.key);
+    if (typeof target !== 'string') tables.setOf(target).add(target.key);
   }
 
   initial.inject = [...(initial.inject ?? []), BAKED_ID];
@@ -173,12 +171,6 @@ function nothingBaked(file: string | undefined, cwd: string): string {
   return file === undefined
     ? `no config file found from ${cwd}, so no patch is baked into the bundle. Build from the directory that holds the config, or name it: wraptHooks({ config: "path/to/.wrapt-hooksrc.json" }).`
     : `${file} declares no patches or traces, so none is baked into the bundle.`;
-}
-
-function tableFor(tables: Tables, target: Target): Set<string> {
-  if (target.kind === 'builtin') return tables.builtins;
-  if (target.kind === 'package') return tables.packages;
-  return target.kind === 'deep' ? tables.deep : tables.files;
 }
 
 /**

@@ -7,7 +7,7 @@ import { discover } from '../config/discovery';
 import type { Registry } from '../core/registry';
 import { loadSpecifier } from '../core/patch-loader';
 import { parseTarget, type Target } from '../core/targets';
-import { DeepTargets, type TargetTables } from '../core/match';
+import { TargetSets } from '../core/match';
 import { describeCause } from '../errors';
 import { KEYS } from '../global-state';
 import { ensureHooks } from '../hooks/index';
@@ -83,7 +83,9 @@ export class Changes {
     const wanted = targets.filter((target) => target.kind !== 'builtin' && !this.registry.isTarget(target.key));
     if (wanted.length === 0) return byKey;
     const { importLoaded, loadedEsmTargets, loadedScriptUrls } = require('./loaded-esm') as typeof import('./loaded-esm');
-    for (const { url, filename, keys } of loadedEsmTargets(targetTables(wanted), loadedScriptUrls())) {
+    const tables = new TargetSets();
+    for (const target of wanted) tables.setOf(target).add(target.key);
+    for (const { url, filename, keys } of loadedEsmTargets(tables, loadedScriptUrls())) {
       let namespace: unknown;
       try {
         namespace = await importLoaded(url);
@@ -226,17 +228,6 @@ function ownBinding(trace: PlanTrace, filename: string): string | undefined {
   if (wildcard ? fnPath !== '*' : fnPath.includes('.')) return undefined;
   const what = wildcard ? '"*" stands for the export bindings' : `"${fnPath}" is an export binding`;
   return `trace "${spec}": ${what} of the ES module ${filename}, loaded before the attach; a module's own bindings cannot be replaced once it is loaded. Trace a member reachable from it (like "Class.prototype.method" or "Class.prototype.*"), or start the process with WRAPT_TRACE=${spec}`;
-}
-
-/** Match tables holding only `targets` (to find their files among the modules loaded). */
-function targetTables(targets: readonly Target[]): TargetTables {
-  const tables = { builtins: new Set<string>(), packages: new Set<string>(), deep: new DeepTargets(), files: new Set<string>() };
-  for (const target of targets) {
-    if (target.kind === 'package') tables.packages.add(target.key);
-    else if (target.kind === 'deep') tables.deep.add(target.key);
-    else if (target.kind === 'file') tables.files.add(target.key);
-  }
-  return tables;
 }
 
 /** The process's working directory ('/' when it was removed). */

@@ -1,7 +1,7 @@
 // The hook table: which hooks wait for which target keys, in registration order, and the four
 // sets of target keys by kind that the module hooks test every load against (match.ts). A key is
 // in its set exactly while it has a hook. Nothing here fires a hook or knows a module instance.
-import { DeepTargets, type TargetTables } from './match';
+import { TargetSets } from './match';
 import type { Target } from './targets';
 import type { HookRecord } from './registry-types';
 
@@ -12,12 +12,7 @@ export function nextHookId(): number {
   return nextId++;
 }
 
-export class HookTable implements TargetTables {
-  readonly builtins = new Set<string>();
-  readonly packages = new Set<string>();
-  readonly deep = new DeepTargets();
-  readonly files = new Set<string>();
-
+export class HookTable extends TargetSets {
   private readonly byKey = new Map<string, HookRecord[]>();
   private readonly written = new Map<string, Target>();
 
@@ -70,18 +65,5 @@ export class HookTable implements TargetTables {
   /** Every target key with its hooks. */
   entries(): IterableIterator<[string, readonly HookRecord[]]> {
     return this.byKey.entries();
-  }
-
-  private setOf(target: Target): Set<string> {
-    switch (target.kind) {
-      case 'builtin':
-        return this.builtins;
-      case 'package':
-        return this.packages;
-      case 'deep':
-        return this.deep;
-      case 'file':
-        return this.files;
-    }
   }
 }

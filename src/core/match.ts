@@ -2,7 +2,7 @@
 // used by the registry in the application's thread and by the off-thread ESM loader alike.
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtinName, deepKey, splitBare } from './targets';
+import { builtinName, deepKey, splitBare, type Target } from './targets';
 
 const moduleDetailsFromPath: (file: string) => { name: string; basedir: string; path: string } | undefined = require('module-details-from-path');
 
@@ -34,6 +34,31 @@ export class DeepTargets extends Set<string> {
   /** Does package `name` hold any deep target? */
   hasPackage(name: string): boolean {
     return this.names.has(name);
+  }
+}
+
+/**
+ * Target keys by kind, to be filled: the registry's hook table, a bundle's targets, the few an
+ * attach looks for among the modules loaded, the off-thread loader's copy.
+ */
+export class TargetSets {
+  readonly builtins = new Set<string>();
+  readonly packages = new Set<string>();
+  readonly deep = new DeepTargets();
+  readonly files = new Set<string>();
+
+  /** The set that holds keys of `target`'s kind. */
+  setOf(target: Target): Set<string> {
+    switch (target.kind) {
+      case 'builtin':
+        return this.builtins;
+      case 'package':
+        return this.packages;
+      case 'deep':
+        return this.deep;
+      case 'file':
+        return this.files;
+    }
   }
 }
 

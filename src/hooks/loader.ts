@@ -9,7 +9,7 @@
 // wrapper for such a URL (1.x and 2.x then lose the specifier), the application's thread reads it
 // from here (esm-bridge.ts).
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { DeepTargets, isTargetUrl, packageReached } from '../core/match';
+import { isTargetUrl, packageReached, TargetSets } from '../core/match';
 import { asyncHooks, type LoadResult, type ResolveContext, type ResolveResult } from './esm-hooks';
 import { wrappedUrl } from './esm-wrapper';
 
@@ -27,7 +27,7 @@ export interface MarkedSpecifier {
   specifier: string;
 }
 
-const tables = { builtins: new Set<string>(), packages: new Set<string>(), deep: new DeepTargets(), files: new Set<string>() };
+const tables = new TargetSets();
 let port: MessagePort | undefined;
 
 function add(lists: TargetLists): void {
