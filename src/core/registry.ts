@@ -199,13 +199,11 @@ export class Registry implements TargetTables {
         this.rows.skipped.push({ ...row, reason: outcome.reason });
         return false;
       case 'unusable':
-        this.rows.failed.push({ ...row, reason: outcome.reason });
-        report(this.strictMode, outcome.problem.code, outcome.problem.message, outcome.problem.cause);
-        return false;
       case 'threw':
         this.rows.failed.push({ ...row, reason: outcome.reason });
         report(this.strictMode, outcome.problem.code, outcome.problem.message, outcome.problem.cause);
-        return true;
+        // A patch that threw ran, and may have changed the exports before it did; one never loaded did not.
+        return outcome.status === 'threw';
       case 'declined':
         this.rows.failed.push({ ...row, reason: outcome.reason });
         this.accept(record, instance, outcome.result);

@@ -32,15 +32,15 @@ export function registerTraces(registry: Registry, traces: readonly PlanTrace[],
   const entries = dedupe(traces);
   const skipFor = leftToOwnEntries(entries);
   for (const trace of entries) {
+    let patch: (exports: unknown) => NotApplied | undefined;
     if (isWildcard(trace.path)) {
       const statsOf = perLabel((label) => (settings.summary === true ? statsFor(label) : undefined));
-      const patch = (exports: unknown): NotApplied | undefined => applyWildcard(registry, trace, exports, statsOf, skipFor(trace));
-      Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
-      registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: false, planned: true });
-      continue;
+      const skip = skipFor(trace);
+      patch = (exports) => applyWildcard(registry, trace, exports, statsOf, skip);
+    } else {
+      const stats = settings.summary === true ? statsFor(trace.spec) : undefined;
+      patch = (exports) => applyTrace(registry, trace, exports, stats);
     }
-    const stats = settings.summary === true ? statsFor(trace.spec) : undefined;
-    const patch = (exports: unknown): NotApplied | undefined => applyTrace(registry, trace, exports, stats);
     Object.defineProperty(patch, 'name', { value: `trace ${trace.spec}` });
     registry.register(patch, trace.target, { baseDir: trace.baseDir, origin: trace.origin, immediate: false, planned: true });
   }
