@@ -11,7 +11,7 @@ import { TargetSets } from '../core/match';
 import { describeCause } from '../errors';
 import { KEYS } from '../global-state';
 import { ensureHooks } from '../hooks/index';
-import type { BootstrapResult } from '../config/types';
+import type { BootstrapResult, Plan, PlanTrace } from '../config/types';
 import { RECIPE_PREFIX, listenLazily, recipeNames, startRecipe } from '../recipes/discover';
 import { loadRecipe } from '../recipes/index';
 import { routeSource, type Route } from '../trace/output';
@@ -19,7 +19,6 @@ import { leftToOwnEntries, registerLiveTrace, type Registered } from '../trace/r
 import type { Stats } from '../trace/summary';
 import { isWildcard } from '../trace/wildcard';
 import { recordReplacements, restoreReplacement, type Replacement } from '../wrap/patches';
-import type { PlanTrace } from '../config/types';
 import { isModuleNamespaceObject } from 'node:util/types';
 
 const ORIGIN = 'wrapt-hooks attach';
@@ -139,8 +138,7 @@ export class Changes {
     const entry = `recipe ${name}`;
     if (!recipeNames().includes(name)) return { entry, status: 'failed', message: `"${name}" is not a recipe. The recipes are: ${recipeNames().join(', ')}` };
     const full = RECIPE_PREFIX + name;
-    const booted = (globalThis as unknown as Record<symbol, BootstrapResult | undefined>)[KEYS.bootstrapped];
-    if (booted?.plan?.packages.some((item) => item.name === full) === true) {
+    if (bootPlan()?.packages.some((item) => item.name === full) === true) {
       return { entry, status: 'on', message: "already on in the process (its own configuration); its lines go to the process's output" };
     }
     const found = discover(full, safeCwd(), ORIGIN);
@@ -228,6 +226,11 @@ function ownBinding(trace: PlanTrace, filename: string): string | undefined {
   if (wildcard ? fnPath !== '*' : fnPath.includes('.')) return undefined;
   const what = wildcard ? '"*" stands for the export bindings' : `"${fnPath}" is an export binding`;
   return `trace "${spec}": ${what} of the ES module ${filename}, loaded before the attach; a module's own bindings cannot be replaced once it is loaded. Trace a member reachable from it (like "Class.prototype.method" or "Class.prototype.*"), or start the process with WRAPT_TRACE=${spec}`;
+}
+
+/** The plan the preload started this thread with (undefined when it started with none). */
+export function bootPlan(): Plan | undefined {
+  return (globalThis as unknown as Record<symbol, BootstrapResult | undefined>)[KEYS.bootstrapped]?.plan;
 }
 
 /** The process's working directory ('/' when it was removed). */

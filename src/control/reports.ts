@@ -1,11 +1,9 @@
 // The reports `wrapt-hooks attach --summary` and `--handles` ask a process for (docs/attach.md),
 // formatted as the client asked (text or JSON) and sent back as lines instead of written.
 import type { Registry } from '../core/registry';
-import { KEYS } from '../global-state';
-import type { BootstrapResult } from '../config/types';
 import { emit, type Route } from '../trace/output';
 import type { Stats } from '../trace/summary';
-import { safeCwd } from './changes';
+import { bootPlan, safeCwd } from './changes';
 
 /** Lines formatted as the client asked, collected instead of written. */
 function collect(json: boolean, write: (route: Route) => void): string[] {
@@ -26,9 +24,8 @@ export function summaryReport(registry: Registry, json: boolean, stats: readonly
       else route.write(`${line}\n`);
     }
     const own = summaryNow();
-    const booted = (globalThis as unknown as Record<symbol, BootstrapResult | undefined>)[KEYS.bootstrapped];
     for (const { text, fields } of own) emit('trace', text, fields, { req: undefined, route });
-    if (own.length === 0 && (booted?.plan?.trace.length ?? 0) > 0)
+    if (own.length === 0 && (bootPlan()?.trace.length ?? 0) > 0)
       emit(
         'trace',
         'summary: the process does not count its own traces (start it with WRAPT_TRACE_SUMMARY=1)',
