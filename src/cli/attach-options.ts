@@ -2,6 +2,7 @@
 // before anything reaches the process (a mistake in them is exit 2).
 import { optionProblem, parseTraceEntry } from '../config/validate';
 import { recipeNames } from '../recipes/discover';
+import { jsonFormat, list } from '../env';
 import { UsageError } from './args';
 
 export const ATTACH_USAGE = `Usage: wrapt-hooks attach <pid> [--trace <spec>]... [--recipe <name>[,<name>]]...
@@ -47,10 +48,7 @@ export function readOptions(values: Record<string, unknown>, positionals: readon
   const text = positionals[0]!;
   const pid = /^[1-9]\d{0,9}$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(pid) || pid > 2 ** 31 - 1) throw new UsageError(`attach: "${text}" is not a process id.`);
-  const traces = ((values['trace'] as string[] | undefined) ?? [])
-    .flatMap((value) => value.split(','))
-    .map((spec) => spec.trim())
-    .filter((spec) => spec !== '');
+  const traces = ((values['trace'] as string[] | undefined) ?? []).flatMap((value) => list(value));
   for (const spec of traces) {
     // Checked here for its shape; the process resolves it against its own working directory.
     const read = parseTraceEntry(spec, '/');
@@ -58,10 +56,7 @@ export function readOptions(values: Record<string, unknown>, positionals: readon
     if (read.problems.length > 0) throw new UsageError(`attach: --trace ${JSON.stringify(spec)}: ${optionProblem(read.problems[0]!)}.`);
   }
   const known = recipeNames();
-  const recipes = ((values['recipe'] as string[] | undefined) ?? [])
-    .flatMap((value) => value.split(','))
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
+  const recipes = ((values['recipe'] as string[] | undefined) ?? []).flatMap((value) => list(value));
   for (const name of recipes)
     if (!known.includes(name)) throw new UsageError(`attach: --recipe ${JSON.stringify(name)} is not a recipe. The recipes are: ${known.join(', ')}.`);
   const forMs = values['for'] === undefined ? undefined : duration(values['for'] as string);
@@ -70,8 +65,7 @@ export function readOptions(values: Record<string, unknown>, positionals: readon
   if (traces.length === 0 && recipes.length === 0 && !summary && !handles) {
     throw new UsageError('attach: nothing to do: give --trace, --recipe, --summary or --handles.');
   }
-  const json = (env['WRAPT_TRACE_FORMAT'] ?? '').trim().toLowerCase() === 'json';
-  return { pid, traces, recipes, forMs, summary, handles, inspector: values['inspector'] === true, json };
+  return { pid, traces, recipes, forMs, summary, handles, inspector: values['inspector'] === true, json: jsonFormat(env['WRAPT_TRACE_FORMAT']) };
 }
 
 /** `30s`, `2m`, `500ms`, `1h`, or a number of seconds. */

@@ -7,7 +7,7 @@ import { optionMistake, parseTraceEntry } from '../config/validate';
 import { RECIPE_PREFIX, recipeNames } from '../recipes/discover';
 import { describeCause } from '../errors';
 import { splitOptions, UsageError } from './args';
-import type { Env } from '../env';
+import { list, type Env } from '../env';
 
 /** The preload `run` adds to NODE_OPTIONS: this installed copy's register.js, by absolute path. */
 export const REGISTER = path.resolve(__dirname, '..', 'register.js');
@@ -48,9 +48,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const [command, ...args] = rest;
   if (command === undefined || command === '') throw new UsageError('run: name the command to run, like "wrapt-hooks run node app.js".');
   const traces = (options['trace'] as string[] | undefined) ?? [];
-  for (const item of traces.flatMap((value) => value.split(','))) {
-    const spec = item.trim();
-    if (spec === '') continue;
+  for (const spec of traces.flatMap((value) => list(value))) {
     const read = parseTraceEntry(spec, process.cwd());
     if (typeof read.parsed === 'string') throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${read.parsed}`);
     // Refused before anything starts, so the message says that, not what the preload would do.
@@ -58,10 +56,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       throw new UsageError(`run: --trace ${JSON.stringify(spec)}: ${optionMistake(read.problems[0]!)}. The command was not started: fix or drop the option.`);
     }
   }
-  const recipes = ((options['recipe'] as string[] | undefined) ?? [])
-    .flatMap((value) => value.split(','))
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
+  const recipes = ((options['recipe'] as string[] | undefined) ?? []).flatMap((value) => list(value));
   const known = recipeNames();
   for (const name of recipes) {
     if (!known.includes(name)) throw new UsageError(`run: --recipe ${JSON.stringify(name)} is not a recipe. The recipes are: ${known.join(', ')}.`);
