@@ -4,10 +4,8 @@
 // sees it, so every file it could read is vetted first (docs/production-and-security.md).
 import path = require('node:path');
 import { ownerReason, untrustedReason, vet } from '../core/trust';
+import { CODE, MODULE_NAME } from './places';
 import { LOADERS, loadConfigText, refused, type Loader } from './read';
-
-const MODULE_NAME = 'wrapt-hooks';
-const CODE = /\.[cm]?[jt]s$/;
 
 /**
  * The extra search places of the meta config `file` (its text read and vetted), or undefined

@@ -5,7 +5,7 @@
 import path = require('node:path');
 import { describeCause } from '../errors';
 import { ownerReason, vet } from '../core/trust';
-import { Listings, META_PLACES, NOT_THERE, SEARCH_PLACES, SHARED } from './places';
+import { CODE, Listings, META_PLACES, NOT_THERE, SEARCH_PLACES, SHARED } from './places';
 import { ConfigLoadError, refused } from './read';
 import type { Problem } from './types';
 
@@ -65,7 +65,7 @@ export function withProblems(run: () => { filepath: string; config: unknown; isE
 
 export function problem(file: string | undefined, error: unknown, what?: string): Problem {
   if (error instanceof ConfigLoadError) return { code: error.code, message: error.message, cause: error.cause, ...(file === undefined ? {} : { file }) };
-  const doing = what ?? (file !== undefined && /\.[cm]?[jt]s$/.test(file) ? 'threw while loading' : 'cannot parse');
+  const doing = what ?? (file !== undefined && CODE.test(file) ? 'threw while loading' : 'cannot parse');
   const message = `${file ?? 'config file'}: ${doing}: ${describeCause(error)}. Fix the file or remove it.`;
   return { code: 'WRAPT_HOOKS_CONFIG_PARSE', message, cause: error, ...(file === undefined ? {} : { file }) };
 }
@@ -83,7 +83,7 @@ export function metaConfig(cwd: string, seen: Listings): Meta | undefined {
     if (!seen.has(cwd, place)) continue;
     const file = path.join(cwd, place);
     try {
-      if (/\.[cm]?[jt]s$/.test(place)) {
+      if (CODE.test(place)) {
         throw refused(
           file,
           'it is a cosmiconfig meta config written in JavaScript or TypeScript, which cosmiconfig would run with its own loaders. Write it as .config/config.json or .config/config.yaml',

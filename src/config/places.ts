@@ -24,6 +24,9 @@ export const META_PLACES = ['package.json', 'package.yaml', ...['json', 'yaml', 
 /** Files that hold other tools' data too: their owner matters only when their "wrapt-hooks" field is used. */
 export const SHARED = new Set(['package.json', 'package.yaml']);
 
+/** A place written in JavaScript or TypeScript: loading it runs it. */
+export const CODE = /\.[cm]?[jt]s$/;
+
 /** The errors cosmiconfig's search passes over: the place holds no readable file. */
 export const NOT_THERE = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES']);
 
@@ -95,8 +98,9 @@ export class Listings {
       if (owned) this.trust(file);
       text = readFileSync(file, 'utf8');
       this.texts.set(file, text);
+    } else if (owned) {
+      this.trust(file);
     }
-    if (owned) this.trust(file);
     return text;
   }
 
