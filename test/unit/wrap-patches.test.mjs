@@ -78,12 +78,14 @@ describe("exports nobody can replace in place, at a CommonJS target's first load
   const patch = (name, prop) =>
     `const { wrapFunctionWrapper } = require('wrapt-hooks');\nmodule.exports = (exports) => { wrapFunctionWrapper(exports, '${prop}', (w, _i, args) => '<' + w(...args) + '>'); };\n`;
 
+  /** Package `name` patched at its first load by a config patch that wraps `prop`. */
+  const firstLoad = async (name, prop) => {
+    const dir = makeApp({ packages: [name], files: { '.wrapt-hooksrc.json': { patches: { [name]: './patch.js' } }, 'patch.js': patch(name, prop) } });
+    return { dir, ...(await runStages(dir, {}, { target: name })) };
+  };
+
   it('esbuild/tsup __export getters: the exports become a copy holding the wrapper; the rest as it was', async () => {
-    const dir = makeApp({
-      packages: ['tsup-built'],
-      files: { '.wrapt-hooksrc.json': { patches: { 'tsup-built': './patch.js' } }, 'patch.js': patch('tsup-built', 'greet') },
-    });
-    const { exports, problems } = await runStages(dir, {}, { target: 'tsup-built' });
+    const { dir, exports, problems } = await firstLoad('tsup-built', 'greet');
     assert.deepEqual(problems, []);
     assert.equal(exports.greet('x'), '<hello x>');
     assert.equal(isWrapped(exports.greet), true);
@@ -95,11 +97,7 @@ describe("exports nobody can replace in place, at a CommonJS target's first load
   });
 
   it("zod's read-only, non-configurable string: the same", async () => {
-    const dir = makeApp({
-      packages: ['zod-like'],
-      files: { '.wrapt-hooksrc.json': { patches: { 'zod-like': './patch.js' } }, 'patch.js': patch('zod-like', 'string') },
-    });
-    const { exports, problems } = await runStages(dir, {}, { target: 'zod-like' });
+    const { exports, problems } = await firstLoad('zod-like', 'string');
     assert.deepEqual(problems, []);
     assert.equal(exports.string(1), '<[object Object]>');
     assert.equal(exports.number(2).kind, 'number');
