@@ -9,11 +9,12 @@
 //
 // The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
 // one file per build of dist/preload.js, Node version, architecture, installed copy and set of
-// flags (V8 rejects data made with other flags), and is checked against the file's size and modification time too
-// (an edited dist/preload.js gets a new entry). A rejected, unreadable or unwritable cache costs
-// nothing but the compile Node would have done. The file is one function expression (the module
-// wrapper is in it: scripts/build.mjs), compiled as it was read. NODE_DISABLE_COMPILE_CACHE (Node's
-// own switch for its compile cache) turns it off, and so does --enable-source-maps.
+// flags (V8 rejects data made with other flags), and is checked against the file's size and
+// modification time too (an edited dist/preload.js gets a new entry). A rejected, unreadable or
+// unwritable cache costs nothing but the compile Node would have done. The file is one function
+// expression (the module wrapper is in it: scripts/build.mjs), compiled as it was read.
+// NODE_DISABLE_COMPILE_CACHE (Node's own switch for its compile cache) turns it off, and so does
+// --enable-source-maps.
 import fs = require('node:fs');
 import path = require('node:path');
 import vm = require('node:vm');
