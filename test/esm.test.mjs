@@ -7,6 +7,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeApp, runNodeAsync, pool, PRELOADS, path, lines, assertClean, count } from './helpers.mjs';
+import { supportsSyncHooks } from 'import-in-the-middle/supports-sync-hooks.mjs';
 
 const run = runNodeAsync;
 
@@ -587,6 +588,48 @@ describe('node -e and node -p with the ESM hooks active', () => {
       const [label] = runs[i];
       assertClean(result, label);
       assert.deepEqual(lines(result.stdout), ['patch os', `patched-${process.platform}`], label);
+    });
+  });
+});
+
+// The in-thread hooks are registered before the first ES module graph links, not at start-up
+// (src/hooks/esm-first.ts): an import, or a require() of an ES module. The imports of an ES
+// module that require() loads must reach their targets patched whichever way Node learns it is
+// one: by its extension, or by parsing a file whose package.json gives no "type".
+describe('ES modules loaded by require() from a CommonJS app', () => {
+  const IMPORTS = `import { hostname } from 'node:os';\nimport counter from 'esm-cjs-counter';\n`;
+  const SEEN = 'export const seen = [hostname(), counter.replaced];\n';
+  const app = makeApp({
+    packages: ['esm-cjs-counter'],
+    files: {
+      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js', 'esm-cjs-counter': './patches/counter.js' } },
+      'patches/os.js': `
+        const { wrapFunctionWrapper } = require('wrapt-hooks');
+        module.exports = (os) => wrapFunctionWrapper(os, 'hostname', () => 'patched-host');
+      `,
+      'patches/counter.js': 'module.exports = (exports) => ({ ...exports, replaced: true });',
+      // The app's package.json gives no "type": Node parses these .js files to find out.
+      'lib/typeless.js': `/* An ES module without a "type" */\n${IMPORTS}${SEEN}`,
+      'lib/minified.js': 'const a=1;import{hostname}from"node:os";import counter from"esm-cjs-counter";export const seen=[hostname(),counter.replaced];',
+      'lib/module.mjs': `${IMPORTS}${SEEN}`,
+      'lib/plain.js': `exports.seen = [require('node:os').hostname(), require('esm-cjs-counter').replaced];`,
+      'app.cjs': 'console.log(require(process.argv[2]).seen.join(" "));',
+    },
+  });
+
+  // Node's off-thread loader (module.register) does not see the graph a require() links (docs/esm.md).
+  const skip = supportsSyncHooks() ? false : 'the off-thread loader of this Node does not see the imports of an ES module that require() loads';
+
+  test('their imports of a builtin and of a CommonJS package get the patched module; a CommonJS-only run registers no ES hooks', { skip }, async () => {
+    const files = ['./lib/typeless.js', './lib/minified.js', './lib/module.mjs', './lib/plain.js'];
+    const results = await pool(
+      files.map((file) => () => run(app, ['--require', 'wrapt-hooks/register', 'app.cjs', file], { env: { WRAPT_HOOKS_DEBUG: '1' } })),
+    );
+    results.forEach((result, i) => {
+      assert.equal(result.code, 0, `${files[i]}: ${result.stderr}`);
+      assert.deepEqual(lines(result.stdout), ['patched-host true'], files[i]);
+      const registered = /ES module hooks registered: the first ES module loaded by require\(\), \S+lib\/(\S+)/.exec(result.stderr)?.[1];
+      assert.equal(registered, files[i] === './lib/plain.js' ? undefined : files[i].slice('./lib/'.length), `${files[i]}: ${result.stderr}`);
     });
   });
 });

@@ -51,14 +51,22 @@ export class TargetList extends Array<string> {
   }
 
   /**
-   * Can `require(id)` from `parent` skip require-in-the-middle? Yes when it cannot load a target:
-   * a relative request that stays inside the requiring file's package (`./` and no `..`), in a
-   * package that holds no target. Most requires in an application are of this kind, and skipping
-   * them spares the second resolution require-in-the-middle makes of each. (A request that reaches
-   * another package through a directory symlink inside a package is not told apart.)
+   * Can `require(id)` from `parent` skip require-in-the-middle? Yes when it cannot load a target,
+   * which spares the second resolution require-in-the-middle makes of each request it sees. Most
+   * requires in an application are of one of two kinds:
+   * - a relative request that stays inside the requiring file's package (`./` and no `..`), in a
+   *   package that holds no target (a request that reaches another package through a directory
+   *   symlink inside a package is not told apart);
+   * - a bare request (`lodash`, `@scope/x/lib/y`, a builtin's plain name) whose package is no
+   *   target, when no application file is a target either (a workspace package linked into
+   *   node_modules, or a package's self-reference, can lead to one).
    */
   skips(parent: string, id: string): boolean {
-    if (this.fileInPackages || !id.startsWith('./') || id.includes('..') || id.includes('node_modules')) return false;
+    if (this.fileInPackages || id.includes('..') || id.includes('node_modules')) return false;
+    if (!id.startsWith('./')) {
+      const name = this.files.size === 0 ? bareName(id) : undefined;
+      return name !== undefined && !this.names.has(name);
+    }
     let outside = this.outside.get(parent);
     if (outside === undefined) {
       const name = packageNameOf(parent);
@@ -81,4 +89,17 @@ export class TargetList extends Array<string> {
     this.push(name);
     this.outside.clear();
   }
+}
+
+/**
+ * The package a bare request names (`@scope/x` of `@scope/x/lib/y`), or undefined for anything
+ * else: a path, a `#` import, a `node:` or other URL-like id, which may load any module.
+ */
+function bareName(id: string): string | undefined {
+  const first = id.charCodeAt(0);
+  // '.', '/', '#', '\\', or an empty id
+  if (Number.isNaN(first) || first === 0x2e || first === 0x2f || first === 0x23 || first === 0x5c || id.includes(':') || id.includes('\\')) return undefined;
+  const scope = first === 0x40 ? id.indexOf('/') : -1; // '@scope/'
+  const slash = first === 0x40 && scope === -1 ? -1 : id.indexOf('/', scope + 1);
+  return slash === -1 ? id : id.slice(0, slash);
 }

@@ -44,7 +44,7 @@ export function ensureHooks(registry: Registry): EsmMode | undefined {
   (require('./cjs') as typeof import('./cjs')).installCjs(registry);
   store[INSTALLED] = mode;
   debug(
-    `hooks installed: CommonJS require-in-the-middle, ESM ${mode === 'sync' ? 'in-thread module.registerHooks' : mode === 'async' ? 'off-thread module.register loader' : 'unavailable'} (Node ${process.versions.node})`,
+    `hooks installed: CommonJS require-in-the-middle, ESM ${mode === 'sync' ? 'in-thread module.registerHooks, registered before the first ES module loads' : mode === 'async' ? 'off-thread module.register loader' : 'unavailable'} (Node ${process.versions.node})`,
   );
   return mode;
 }

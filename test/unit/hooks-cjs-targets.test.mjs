@@ -59,6 +59,35 @@ test('skips(): only relative requests that stay inside a package holding no targ
   assert.equal(list.skips(inside('zod'), './b.js'), false, 'an application file target inside node_modules turns skipping off');
 });
 
+test('skips(): a bare request of a package that is no target, when no application file is a target', () => {
+  const list = new cjsTargets.TargetList();
+  for (const written of ['express', 'pkg/lib/file.js', '@scope/x', 'fs', 'node:test']) list.addTarget(targets.parseTarget(written, '/app'));
+  const from = '/app/src/main.js';
+  for (const id of ['lodash', 'lodash/fp', '@scope/y', '@scope/y/lib/z.js', '@scope', 'os', 'expressions']) assert.equal(list.skips(from, id), true, id);
+  for (const id of [
+    'express',
+    'express/lib/router',
+    'pkg',
+    'pkg/lib/file',
+    '@scope/x',
+    '@scope/x/y',
+    'fs',
+    'node:fs',
+    'node:os',
+    'node:test',
+    'test/../express',
+    '#internal',
+    '/app/x.js',
+    '',
+    'lodash\\..\\express',
+  ])
+    assert.equal(list.skips(from, id), false, JSON.stringify(id));
+  list.addTarget(targets.parseTarget('lodash', '/app'));
+  assert.equal(list.skips(from, 'lodash/fp'), false, 'a target added later is seen');
+  list.addTarget(targets.parseTarget('./src/db.js', '/app'));
+  assert.equal(list.skips(from, 'zod'), false, 'an application file target turns it off');
+});
+
 const dir = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-ritm-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -95,6 +95,7 @@ const ROOMS = {
   bundleDetect: 'bundlers/detect',
   bundleRuntime: 'bundlers/runtime',
   esmBridge: 'hooks/esm-bridge',
+  esmFirst: 'hooks/esm-first',
   node: 'hooks/node',
   nearMiss: 'near-miss',
   targetChecks: 'config/target-checks',

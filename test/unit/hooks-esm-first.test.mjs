@@ -1,0 +1,112 @@
+// In-process: when the in-thread ES module hooks are registered (src/hooks/esm-first.ts). The
+// source check that decides it for a file whose package.json gives no "type", and the trigger
+// itself: once, at the first require() of an ES module or the first import, leaving
+// Module.prototype._compile as it found it. The spawned side (the imports of such a module reach
+// their targets patched) is test/esm.test.mjs.
+import assert from 'node:assert/strict';
+import Module, { createRequire } from 'node:module';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test, after } from 'node:test';
+import { supportsSyncHooks } from 'import-in-the-middle/supports-sync-hooks.mjs';
+import { internals } from './internals.mjs';
+
+const { esmFirst } = internals();
+const require = createRequire(import.meta.url);
+const dir = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-esm-first-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('mayLoadModules: an import or re-export that starts a statement, however it is spaced or minified', () => {
+  const loads = [
+    "import fs from 'node:fs';",
+    'import "./side-effect.js";',
+    "import'./side-effect.js'",
+    'import{a}from"./a.js"',
+    'import * as ns from "./a.js"',
+    '\uFEFFimport x from "./x.js"',
+    '#!/usr/bin/env node\nimport x from "./x.js"',
+    '  \timport x from "./x.js"',
+    'const a = 1;import { b } from "./b.js"',
+    '/* licence */import x from "./x.js"',
+    "export * from './a.js';",
+    'export{a}from"./a.js"',
+    'export\n  { a } from "./a.js"',
+    '// a comment\r\nexport * as ns from "./a.js"',
+  ];
+  for (const source of loads) assert.equal(esmFirst.mayLoadModules(source), true, JSON.stringify(source));
+  const none = [
+    '',
+    "'use strict';\nconst fs = require('node:fs');\nmodule.exports = fs;",
+    'exports.a = 1;\nmodule.exports.b = 2;\nvar __importDefault = (m) => m;',
+    "const lazy = import('./a.js');",
+    'obj.import(x);\nobj.export = 1;',
+    ' * import x from "y" (a JSDoc example)',
+    'const text = "please import the file";',
+    'export default 1;\nexport const a = 2;\nexport function f() {}',
+    'report(support, portable, important, exporter)',
+    'port',
+  ];
+  for (const source of none) assert.equal(esmFirst.mayLoadModules(source), false, JSON.stringify(source));
+});
+
+test('mayLoadModules: linear on attacker-sized input (blank runs, near misses, "port" everywhere)', () => {
+  // Each would take seconds if a check walked back or forth over text another check walked.
+  const big = 200_000;
+  for (const source of [
+    ' '.repeat(big) + 'import',
+    `${'import'.repeat(big)}`,
+    `${'export'.repeat(big)}`,
+    `;${'\t'.repeat(big)}importx`,
+    `${'export '.repeat(big)}x`,
+    'port'.repeat(big),
+  ]) {
+    const started = process.hrtime.bigint();
+    esmFirst.mayLoadModules(source);
+    // Not a speed assertion: a generous bound that only a quadratic walk would cross.
+    assert.ok(process.hrtime.bigint() - started < 5_000_000_000n, `${source.slice(0, 20)}…`);
+  }
+});
+
+// Only Nodes with the in-thread hooks use it, and only they have the channel it listens to.
+const inThread = supportsSyncHooks() ? {} : { skip: 'this Node has no in-thread ES module hooks (and no tracing:module.import channel)' };
+
+test('beforeFirstEsModule: CommonJS requires do not trigger it; the first require() of an ES module does, once, and _compile is restored', inThread, () => {
+  const prototype = Module.prototype;
+  const original = prototype._compile;
+  const calls = [];
+  esmFirst.beforeFirstEsModule(() => calls.push('installed'));
+  assert.notEqual(prototype._compile, original);
+  writeFileSync(path.join(dir, 'plain.js'), "exports.value = 'cjs'; // import x from 'y' is not at a statement start");
+  writeFileSync(path.join(dir, 'package.json'), '{"name":"no-type"}');
+  assert.equal(require(path.join(dir, 'plain.js')).value, 'cjs');
+  assert.deepEqual(calls, []);
+  writeFileSync(path.join(dir, 'typeless.js'), "import { sep } from 'node:path';\nexport const value = sep;\n");
+  writeFileSync(path.join(dir, 'second.mjs'), 'export const value = 2;\n');
+  assert.equal(require(path.join(dir, 'typeless.js')).value, path.sep);
+  assert.deepEqual(calls, ['installed']);
+  assert.equal(prototype._compile, original);
+  assert.equal(require(path.join(dir, 'second.mjs')).value, 2);
+  assert.deepEqual(calls, ['installed']);
+});
+
+test('beforeFirstEsModule: the first import() triggers it; an install that throws warns and the import goes on', inThread, async () => {
+  const calls = [];
+  esmFirst.beforeFirstEsModule(() => {
+    calls.push('installed');
+    throw new Error('no hooks today');
+  });
+  const warnings = [];
+  const onWarning = (warning) => warnings.push(warning);
+  process.on('warning', onWarning);
+  try {
+    writeFileSync(path.join(dir, 'imported.mjs'), 'export const value = 3;\n');
+    assert.equal((await import(pathToFileURL(path.join(dir, 'imported.mjs')).href)).value, 3);
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(calls, ['installed']);
+  assert.match(warnings.map((warning) => `${warning.code} ${warning.message}`).join('\n'), /WRAPT_HOOKS_ESM_UNAVAILABLE .*no hooks today/);
+});
