@@ -29,7 +29,8 @@ declare const PRELOAD_BUILD_HASH: string;
 
 type Preload = typeof import('./preload');
 
-const FILE = path.join(__dirname, 'preload.js');
+// __dirname is absolute and normalized: no path.join.
+const FILE = __dirname + path.sep + 'preload.js';
 /** Entries older than this are removed when a new one is written (other builds, other Nodes). */
 const STALE_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -60,7 +61,9 @@ export function load(): Preload {
   // require('./preload.js') gets this one), its own require, the wrapper's arguments.
   const preload = new Module(FILE, module);
   preload.filename = FILE;
-  preload.paths = require.resolve.paths('wrapt-hooks') ?? [];
+  // The lookup paths and require() of this file, in the same directory: what Node would give
+  // dist/preload.js, without computing them again.
+  preload.paths = module.paths.slice();
   require.cache[FILE] = preload;
   let compiled: { script: vm.Script; cacheFile: string | undefined; accepted: boolean } | undefined;
   try {
@@ -81,7 +84,7 @@ export function load(): Preload {
     } else {
       run = compiled.script.runInThisContext() as PreloadFunction;
     }
-    run.call(preload.exports, preload.exports, Module.createRequire(FILE), preload, FILE, __dirname);
+    run.call(preload.exports, preload.exports, require, preload, FILE, __dirname);
   } catch (error) {
     delete require.cache[FILE];
     throw error;
@@ -98,7 +101,7 @@ function compile(source: string): { script: vm.Script; cacheFile: string | undef
     const dir = cacheDir();
     if (dir !== undefined) {
       const stats = fs.statSync(FILE);
-      cacheFile = path.join(dir, `${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${placeAndFlags()}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`);
+      cacheFile = `${dir}${path.sep}${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${placeAndFlags()}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`;
       cachedData = fs.readFileSync(cacheFile);
     }
   } catch {
@@ -149,12 +152,12 @@ function placeAndFlags(): string {
 function cacheDir(): string | undefined {
   const env = process.env;
   if (env['NODE_DISABLE_COMPILE_CACHE'] !== undefined && env['NODE_DISABLE_COMPILE_CACHE'] !== '') return undefined;
-  let base: string | undefined;
-  if (process.platform === 'win32') base = env['LOCALAPPDATA'];
-  else if (env['XDG_CACHE_HOME'] !== undefined && path.isAbsolute(env['XDG_CACHE_HOME'])) base = env['XDG_CACHE_HOME'];
-  else if (env['HOME'] !== undefined && path.isAbsolute(env['HOME'])) base = path.join(env['HOME'], '.cache');
-  if (base === undefined) return undefined;
-  const dir = path.join(base, 'wrapt-hooks');
+  // One path.join (it normalizes every character again), and none for the file in it.
+  let dir: string | undefined;
+  if (process.platform === 'win32') dir = env['LOCALAPPDATA'] === undefined ? undefined : path.join(env['LOCALAPPDATA'], 'wrapt-hooks');
+  else if (env['XDG_CACHE_HOME'] !== undefined && path.isAbsolute(env['XDG_CACHE_HOME'])) dir = path.join(env['XDG_CACHE_HOME'], 'wrapt-hooks');
+  else if (env['HOME'] !== undefined && path.isAbsolute(env['HOME'])) dir = path.join(env['HOME'], '.cache', 'wrapt-hooks');
+  if (dir === undefined) return undefined;
   let stats: fs.Stats | undefined;
   try {
     stats = fs.lstatSync(dir);

@@ -5,7 +5,7 @@
 import path = require('node:path');
 import { describeCause } from '../errors';
 import { ownerReason, vet } from '../core/trust';
-import { CODE, Listings, META_PLACES, NOT_THERE, SEARCH_PLACES, SHARED } from './places';
+import { CODE, Listings, META_PLACES, NOT_THERE, placeIn, SEARCH_PLACES, SHARED } from './places';
 import { ConfigLoadError, refused } from './read';
 import type { Problem } from './types';
 
@@ -81,7 +81,7 @@ type Meta = { file: string; places: string[] } | { problem: Problem };
 export function metaConfig(cwd: string, seen: Listings): Meta | undefined {
   for (const place of META_PLACES) {
     if (!seen.has(cwd, place)) continue;
-    const file = path.join(cwd, place);
+    const file = placeIn(cwd, place);
     try {
       if (CODE.test(place)) {
         throw refused(

@@ -21,6 +21,16 @@ export const SEARCH_PLACES: readonly string[] = Object.freeze([
  */
 export const META_PLACES = ['package.json', 'package.yaml', ...['json', 'yaml', 'yml', 'js', 'ts', 'cjs', 'mjs'].map((ext) => `.config/config.${ext}`)];
 
+/**
+ * `place` (a name, or `.config/name`) in directory `dir`: what path.join gives, without its
+ * normalizing pass over every character, for a `dir` that path.resolve or path.dirname made
+ * (places hold no `.` or `..`). The config search builds a dozen of these at every start.
+ */
+export function placeIn(dir: string, place: string): string {
+  const name = path.sep === '/' ? place : place.replace('/', path.sep);
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+}
+
 /** Files that hold other tools' data too: their owner matters only when their "wrapt-hooks" field is used. */
 export const SHARED = new Set(['package.json', 'package.yaml']);
 
@@ -60,7 +70,7 @@ export class Listings {
     const names = this.list(dir);
     if (slash === -1) return names?.has(place);
     if (names !== undefined && !names.has(place.slice(0, slash))) return false;
-    return this.list(path.join(dir, place.slice(0, slash)))?.has(place.slice(slash + 1));
+    return this.list(placeIn(dir, place.slice(0, slash)))?.has(place.slice(slash + 1));
   }
 
   /** Whether `place` exists in `dir`. */
@@ -68,7 +78,7 @@ export class Listings {
     const listed = this.listed(dir, place);
     if (listed !== undefined) return listed;
     try {
-      return statSync(path.join(dir, place), { throwIfNoEntry: false }) !== undefined;
+      return statSync(placeIn(dir, place), { throwIfNoEntry: false }) !== undefined;
     } catch {
       return false; // ENOTDIR, EACCES: not a place that holds a file
     }

@@ -18,7 +18,7 @@ import { describeCause } from '../errors';
 import type { Env } from '../env';
 import { ownerReason, vet } from '../core/trust';
 import { cosmiconfig, metaConfig, problem, withImports, withProblems, type Found } from './meta';
-import { Listings, MODULE_NAME, NOT_THERE, SEARCH_PLACES, SHARED } from './places';
+import { Listings, MODULE_NAME, NOT_THERE, placeIn, SEARCH_PLACES, SHARED } from './places';
 import { ConfigLoadError, loadConfigText, refused } from './read';
 import type { Problem } from './types';
 
@@ -30,7 +30,8 @@ export function findConfig(cwd: string, env: Env = process.env): Found {
   if (explicit !== undefined) return loadExplicit(cwd, explicit);
   const seen = new Listings();
   const { dirs, boundary } = projectDirs(cwd, seen);
-  const meta = metaConfig(cwd, seen);
+  // The working directory as path.resolve gives it (dirs[0]): the places in it are joined to it as they are.
+  const meta = metaConfig(dirs[0]!, seen);
   if (meta !== undefined) {
     if ('problem' in meta) return { file: undefined, problems: [meta.problem] };
     debug(`searched for a config with cosmiconfig: ${cwd} holds a cosmiconfig meta config, ${meta.file}`);
@@ -84,7 +85,7 @@ function workspaceDirs(member: string, seen: Listings): string[] {
     if (seen.has(dir, 'pnpm-workspace.yaml')) return dirs;
     if (!seen.has(dir, 'package.json')) continue;
     try {
-      const json: unknown = JSON.parse(seen.read(path.join(dir, 'package.json'), false));
+      const json: unknown = JSON.parse(seen.read(placeIn(dir, 'package.json'), false));
       return typeof json === 'object' && json !== null && Object.prototype.hasOwnProperty.call(json, 'workspaces') ? dirs : [];
     } catch {
       return []; // unreadable or broken: not a root this search can vouch for
@@ -105,7 +106,7 @@ function projectDirs(cwd: string, seen: Listings): { dirs: string[]; boundary: s
   for (let dir = start; ;) {
     dirs.push(dir);
     const name = ['package.json', 'package.yaml'].find((place) => seen.has(dir, place));
-    if (name !== undefined) return { dirs, boundary: path.join(dir, name) };
+    if (name !== undefined) return { dirs, boundary: placeIn(dir, name) };
     const parent = path.dirname(dir);
     if (parent === dir) return { dirs: [start], boundary: undefined };
     dir = parent;
@@ -122,7 +123,7 @@ function searchDir(dir: string, seen: Listings, passed: Problem[]): Found | unde
   for (const place of SEARCH_PLACES) {
     // A directory listing answers "not there" for most places without a failed read each.
     if (seen.listed(dir, place) === false) continue;
-    const file = path.join(dir, place);
+    const file = placeIn(dir, place);
     let content: string;
     try {
       content = seen.read(file, !SHARED.has(place));
@@ -159,7 +160,7 @@ function nothingIn(file: string, value: null | undefined): Problem {
 function shadowedBy(dir: string, winner: string, seen: Listings): string[] {
   const shadowed: string[] = [];
   for (const place of SEARCH_PLACES.slice(SEARCH_PLACES.indexOf(winner) + 1)) {
-    if (seen.listed(dir, place) === true) shadowed.push(path.join(dir, place));
+    if (seen.listed(dir, place) === true) shadowed.push(placeIn(dir, place));
   }
   return shadowed;
 }

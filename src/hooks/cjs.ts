@@ -18,7 +18,7 @@
 // `require` returns (require-in-the-middle still holds what the first patches returned).
 import Module = require('node:module');
 import { isBuiltin } from 'node:module';
-import { join, resolve, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { isModuleNamespaceObject } from 'node:util/types';
 import { Hook, type OnRequireFn } from 'require-in-the-middle';
 import { debug, debugEnabled } from '../debug';
@@ -36,8 +36,9 @@ type GetBuiltin = (id: string) => unknown;
 type Cache = Record<string, CjsModule | undefined>;
 
 export function installCjs(registry: Registry): void {
-  // dist/, where all of wrapt-hooks' code runs from (the preload bundle, the library, the loader).
-  const own = resolve(__dirname) + sep;
+  // dist/, where all of wrapt-hooks' code runs from (the preload bundle, the library, the loader);
+  // __dirname is absolute and normalized.
+  const own = __dirname + sep;
   const isOwn = (module: CjsModule | undefined): boolean => typeof module?.filename === 'string' && module.filename.startsWith(own);
   const proto = Module.prototype as unknown as { require: RequireFn };
   const cache = require.cache as Cache;
