@@ -1,6 +1,6 @@
 // When the in-thread ES module hooks are registered: before the first ES module graph is linked,
 // not at start-up. Any `module.registerHooks` resolve hook takes every `require()` off Node's
-// fast path (about 77 µs of work per module in the 1,000-module benchmark, docs/performance.md),
+// fast path (77,000 instructions more per module in the 1,000-module benchmark, bench/FINDINGS.md),
 // so a CommonJS application that never loads an ES module should never have one.
 //
 // An ES module graph starts in one of two ways, and each is seen before its imports resolve:
@@ -9,9 +9,9 @@
 // - a `require()` of an ES module (require(esm)). Node hands every module `require()` loads to
 //   `Module.prototype._compile` with its format: `module` for `.mjs` and `"type": "module"`.
 //   A `.js` file whose package.json gives no type arrives without one and is compiled as
-//   CommonJS first, parsed as an ES module only when that fails, within the same call; such a
-//   source is registered for when it has an `import` or `export` statement that can load a
-//   module (`mayLoadModules`). A false positive costs what every start cost before this.
+//   CommonJS first, parsed as an ES module only when that fails, within the same call: its
+//   source triggers the registration when it has an `import` or `export` statement that can load
+//   a module (`mayLoadModules`). A false positive costs what every start cost before this.
 import dc = require('node:diagnostics_channel');
 import Module = require('node:module');
 import { describeCause, warn } from '../errors';
@@ -49,7 +49,9 @@ export function beforeFirstEsModule(install: () => void): void {
     now(`the first import (${typeof url === 'string' || url instanceof URL ? String(url) : 'an ES module'})`);
   }
   const compile = function compile(this: Module, ...args: unknown[]): unknown {
-    if (!done && esModuleSource(args[0], args[2])) now(`the first ES module loaded by require(), ${String(args[1])}`);
+    if (!done && esModuleSource(args[0], args[2])) {
+      now(`require() of ${String(args[1])}, ${args[2] === undefined ? 'a file without a "type" whose source has an import' : 'an ES module'}`);
+    }
     return Reflect.apply(original, this, args) as unknown;
   };
   dc.subscribe(IMPORT_START, onImport);
@@ -67,9 +69,10 @@ function esModuleSource(content: unknown, format: unknown): boolean {
  * Does `source` have an `import` or `export … from` statement: `import` followed by a space,
  * `{`, `*` or a quote, or `export` followed by `{` or `*`, at the start of a line, after a `;`
  * or after a comment's `*\/`? Comments and strings are not told apart: a false positive is
- * harmless (the hooks are registered a little early). One pass: every `import` and `export`
- * ends with `port`, a rarer last letter for V8's string search than two words' `t`; each check
- * looks only at the spaces around one match, so the whole is linear in the source's length.
+ * harmless (the hooks are registered a little early). One search finds both words, which end in
+ * `port` (a search per word took three times as long over the real-package benchmark's 7.7 MB);
+ * each check looks only at the spaces around one match, so the whole is linear in the source's
+ * length.
  */
 export function mayLoadModules(source: string): boolean {
   for (let at = source.indexOf('port', 2); at !== -1; at = source.indexOf('port', at + 4)) {
