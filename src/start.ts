@@ -58,11 +58,11 @@ export function load(): Preload {
   if (loaded !== undefined) return loaded.exports as Preload;
   const source = fs.readFileSync(FILE, 'utf8');
   // What Node's loader would make of the file: a module in require.cache (so that a later
-  // require('./preload.js') gets this one), its own require, the wrapper's arguments.
+  // require('./preload.js') gets this one), a require, the wrapper's arguments. The lookup paths
+  // and the require are this file's: the same directory resolves the same, and Node would
+  // compute them again for the other.
   const preload = new Module(FILE, module);
   preload.filename = FILE;
-  // The lookup paths and require() of this file, in the same directory: what Node would give
-  // dist/preload.js, without computing them again.
   preload.paths = module.paths.slice();
   require.cache[FILE] = preload;
   let compiled: { script: vm.Script; cacheFile: string | undefined; accepted: boolean } | undefined;
