@@ -10,7 +10,8 @@
 // The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
 // one file per build of dist/preload.js, Node version, architecture, installed copy and set of
 // flags (V8 rejects data made with other flags), and is checked against the file's size and
-// modification time too (an edited dist/preload.js gets a new entry). A rejected, unreadable or
+// modification time too (an edited dist/preload.js gets a new entry); at most 64 entries, none
+// older than 30 days, the oldest removed first when a start writes one. A rejected, unreadable or
 // unwritable cache costs nothing but the compile Node would have done. The file is one function
 // expression (the module wrapper is in it: scripts/build.mjs), compiled as it was read.
 // NODE_DISABLE_COMPILE_CACHE (Node's own switch for its compile cache) turns it off, and so does
@@ -33,6 +34,11 @@ type Preload = typeof import('./preload');
 const FILE = __dirname + path.sep + 'preload.js';
 /** Entries older than this are removed when a new one is written (other builds, other Nodes). */
 const STALE_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * At most this many entries (about 200 KB each) are kept: a flag that differs from one process to
+ * the next (`--title=job-17` in NODE_OPTIONS) makes each write one, and the oldest go first.
+ */
+const MAX_ENTRIES = 64;
 
 /** dist/preload.js: one function expression taking the arguments Node's module wrapper gives (scripts/build.mjs). */
 type PreloadFunction = (exports: object, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
@@ -184,11 +190,17 @@ function saveCache(): void {
     fs.renameSync(temporary, job.file);
     const dir = path.dirname(job.file);
     const now = Date.now();
+    const kept: { entry: string; mtimeMs: number }[] = [];
     for (const name of fs.readdirSync(dir)) {
       if (!name.endsWith('.v8') && !name.endsWith('.tmp')) continue;
-      const entry = path.join(dir, name);
-      if (now - fs.statSync(entry).mtimeMs > STALE_MS) fs.rmSync(entry, { force: true });
+      const entry = dir + path.sep + name;
+      const mtimeMs = fs.statSync(entry, { throwIfNoEntry: false })?.mtimeMs;
+      if (mtimeMs === undefined) continue; // removed by another process meanwhile
+      if (now - mtimeMs > STALE_MS) fs.rmSync(entry, { force: true });
+      else if (name.endsWith('.v8') && entry !== job.file) kept.push({ entry, mtimeMs });
     }
+    kept.sort((a, b) => a.mtimeMs - b.mtimeMs);
+    for (const { entry } of kept.slice(0, Math.max(0, kept.length + 1 - MAX_ENTRIES))) fs.rmSync(entry, { force: true });
   } catch {
     // A read-only or full disk: the next start compiles again.
   }

@@ -83,6 +83,30 @@ test("processes started with other V8 flags keep an entry each: neither start re
   assert.equal(after.size, 3, 'a flag in NODE_OPTIONS makes an entry of its own');
 });
 
+test('at most 64 entries: a start that writes one removes the oldest beyond that, and entries older than 30 days', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const dir = path.join(home, 'wrapt-hooks');
+  mkdirSync(dir, { mode: 0o700 });
+  // Entries of other flag sets, each a minute older than the next; two of them from 40 days ago.
+  const now = Date.now() / 1000;
+  const names = Array.from({ length: 70 }, (_, i) => `other-${String(i).padStart(2, '0')}.v8`);
+  names.forEach((name, i) => {
+    writeFileSync(path.join(dir, name), 'x', { mode: 0o600 });
+    const age = i < 2 ? 40 * 86400 : (70 - i) * 60;
+    utimesSync(path.join(dir, name), now - age, now - age);
+  });
+  start({ XDG_CACHE_HOME: home });
+  const left = entries(dir).sort();
+  assert.equal(left.length, 64, left.join(' '));
+  const ours = left.filter((name) => !name.startsWith('other-'));
+  assert.equal(ours.length, 1, 'the entry this start wrote is kept');
+  // The 63 newest of the others stay: the two stale ones and the five oldest of the rest go.
+  assert.deepEqual(
+    left.filter((name) => name.startsWith('other-')),
+    names.slice(7),
+  );
+});
+
 test("two installs of the same build (npm gives each the same size and mtime) keep an entry each, and stack traces name each one's own file", () => {
   const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
   // Two copies as npm extracts them: every file's modification time is 1985-10-26 08:15:00 UTC.
