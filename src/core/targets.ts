@@ -34,9 +34,21 @@ export function builtinName(id: string): string | undefined {
 
 /** Splits a bare specifier into package name and subpath ('' for the package itself). */
 export function splitBare(specifier: string): { name: string; subpath: string } {
-  const parts = specifier.split('/');
-  const count = specifier.startsWith('@') ? 2 : 1;
-  return { name: parts.slice(0, count).join('/'), subpath: parts.slice(count).join('/') };
+  const name = bareName(specifier);
+  return { name, subpath: specifier.slice(name.length + 1) };
+}
+
+/**
+ * The package name of a bare specifier (`@scope/x` of `@scope/x/lib/y`, `lodash` of `lodash/fp`):
+ * what precedes its first `/`, or its second for a scoped one. No array is made: the CommonJS
+ * hook asks it at every bare require (hooks/cjs-targets.ts).
+ */
+export function bareName(specifier: string): string {
+  const scoped = specifier.startsWith('@');
+  const scope = scoped ? specifier.indexOf('/') : -1;
+  if (scoped && scope === -1) return specifier;
+  const slash = specifier.indexOf('/', scope + 1);
+  return slash === -1 ? specifier : specifier.slice(0, slash);
 }
 
 /** The key of a file inside a package: `pkg/lib/router/index.js` -> `pkg/lib/router`. */

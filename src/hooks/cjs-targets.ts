@@ -6,7 +6,7 @@
 // reading the list this way.
 import { parse, sep } from 'node:path';
 import type { Target } from '../core/targets';
-import { splitBare } from '../core/targets';
+import { bareName, splitBare } from '../core/targets';
 import { packageNameOf } from '../core/match';
 
 export class TargetList extends Array<string> {
@@ -64,7 +64,7 @@ export class TargetList extends Array<string> {
   skips(parent: string, id: string): boolean {
     if (this.fileInPackages || id.includes('..') || id.includes('node_modules')) return false;
     if (!id.startsWith('./')) {
-      const name = this.files.size === 0 ? bareName(id) : undefined;
+      const name = this.files.size === 0 ? requestedPackage(id) : undefined;
       return name !== undefined && !this.names.has(name);
     }
     let outside = this.outside.get(parent);
@@ -95,11 +95,9 @@ export class TargetList extends Array<string> {
  * The package a bare request names (`@scope/x` of `@scope/x/lib/y`), or undefined for anything
  * else: a path, a `#` import, a `node:` or other URL-like id, which may load any module.
  */
-function bareName(id: string): string | undefined {
+function requestedPackage(id: string): string | undefined {
   const first = id.charCodeAt(0);
-  // '.', '/', '#', '\\', or an empty id
-  if (Number.isNaN(first) || first === 0x2e || first === 0x2f || first === 0x23 || first === 0x5c || id.includes(':') || id.includes('\\')) return undefined;
-  const scope = first === 0x40 ? id.indexOf('/') : -1; // '@scope/'
-  const slash = first === 0x40 && scope === -1 ? -1 : id.indexOf('/', scope + 1);
-  return slash === -1 ? id : id.slice(0, slash);
+  // An empty id, '.', '/', '#', or a backslash or colon anywhere.
+  if (Number.isNaN(first) || first === 0x2e || first === 0x2f || first === 0x23 || id.includes(':') || id.includes('\\')) return undefined;
+  return bareName(id);
 }
