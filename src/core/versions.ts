@@ -54,16 +54,26 @@ function isSimpleSet(set: string): boolean {
 }
 
 function isComparator(word: string): boolean {
-  const c0 = word.charCodeAt(0);
-  let at = 0;
-  if (c0 === 94 /* ^ */ || c0 === 126 /* ~ */ || c0 === 61 /* = */) at = 1;
-  else if (c0 === 62 /* > */ || c0 === 60 /* < */) at = word.charCodeAt(1) === 61 /* = */ ? 2 : 1;
+  const at = operatorLength(word);
   return isVersion(at === 0 ? word : word.slice(at));
+}
+
+/** The length of a comparator's operator: `^ ~ = > <` (1), `>= <=` (2), none (0). */
+function operatorLength(word: string): number {
+  const c0 = word.charCodeAt(0);
+  if (c0 === 94 /* ^ */ || c0 === 126 /* ~ */ || c0 === 61 /* = */) return 1;
+  if (c0 === 62 /* > */ || c0 === 60 /* < */) return word.charCodeAt(1) === 61 /* = */ ? 2 : 1;
+  return 0;
+}
+
+/** A version's dot-separated parts, without a leading `v`. */
+function versionParts(text: string): string[] {
+  return (text.charCodeAt(0) === 118 /* v */ ? text.slice(1) : text).split('.');
 }
 
 /** `v?N[.N|.x[.N|.x]]`, where only an `x` may follow an `x`. */
 function isVersion(text: string): boolean {
-  const parts = (text.charCodeAt(0) === 118 /* v */ ? text.slice(1) : text).split('.');
+  const parts = versionParts(text);
   if (parts.length > 3 || !isNumber(parts[0]!)) return false;
   let wild = false;
   for (let i = 1; i < parts.length; i++) {
@@ -124,11 +134,11 @@ export function simpleSatisfies(version: string, range: string): boolean | undef
 
 /** `v?N.N.N` with an optional `+build`, as semver parses it strictly (no prerelease: semver's to compare). */
 function plainVersion(version: string): [number, number, number] | undefined {
-  const plus = version.indexOf('+');
   if (version.length > 256) return undefined; // semver's limit
+  const plus = version.indexOf('+');
   if (plus !== -1 && !/^\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*$/.test(version.slice(plus))) return undefined;
   const main = plus === -1 ? version : version.slice(0, plus);
-  const parts = (main.charCodeAt(0) === 118 /* v */ ? main.slice(1) : main).split('.');
+  const parts = versionParts(main);
   if (parts.length !== 3 || !parts.every(isNumber)) return undefined;
   return [Number(parts[0]), Number(parts[1]), Number(parts[2])];
 }
@@ -145,9 +155,7 @@ function setHolds(v: [number, number, number], set: string): boolean {
 }
 
 function comparatorHolds(v: [number, number, number], word: string): boolean {
-  const c0 = word.charCodeAt(0);
-  const c1 = word.charCodeAt(1);
-  const operator = c0 === 94 || c0 === 126 ? word[0]! : c0 === 62 || c0 === 60 ? (c1 === 61 ? word.slice(0, 2) : word[0]!) : c0 === 61 ? '=' : '';
+  const operator = word.slice(0, operatorLength(word));
   const p = triple(word.slice(operator.length));
   const [M, m, patch] = p;
   const full = patch !== undefined;
@@ -174,7 +182,7 @@ function comparatorHolds(v: [number, number, number], word: string): boolean {
 
 /** A version word of the subset (`v1.2`, `1.x.x`, `1.2.*`) as a triple. */
 function triple(word: string): Triple {
-  const parts = (word.charCodeAt(0) === 118 /* v */ ? word.slice(1) : word).split('.');
+  const parts = versionParts(word);
   const part = (i: number): number | undefined => (parts[i] === undefined || !isNumber(parts[i]!) ? undefined : Number(parts[i]));
   const m = part(1);
   return [Number(parts[0]), m, m === undefined ? undefined : part(2)];
