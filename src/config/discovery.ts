@@ -3,13 +3,12 @@
 // loads until its target is imported.
 import { readFileSync } from 'node:fs';
 import path = require('node:path');
+import { PACKAGE_NAME } from '../core/targets';
 import { describeCause } from '../errors';
 import { forThisNode, RECIPE_PREFIX, recipeRoot } from '../recipes/discover';
 import { MODULE_NAME } from './places';
 import type { Problem, Section } from './types';
 import { validateSection } from './validate';
-
-const PACKAGE_NAME = /^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i;
 
 export interface Discovered extends Section {
   readonly name: string;
