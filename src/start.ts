@@ -7,6 +7,11 @@
 // functions that start compiled, so later starts skip both (docs/performance.md). The cache is
 // only ever for this one file: the application's modules are compiled by Node as always.
 //
+// Each entry says what the start that wrote it compiled (its level): a start that installed no
+// hooks (WRAPT_HOOKS_DISABLE=all, nothing to patch) writes one when there is none, so that such
+// starts do not compile the whole file every time; a start that installed hooks replaces an entry
+// of a lower level once, so that it holds the hooks' functions too. Levels only go up.
+//
 // The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
 // one file per build of dist/preload.js, Node version, architecture, installed copy and set of
 // flags (V8 rejects data made with other flags), and is checked against the file's size and
@@ -46,16 +51,27 @@ type PreloadFunction = (exports: object, require: NodeJS.Require, module: Module
 interface Pending {
   script: vm.Script;
   file: string;
+  /** The level of the entry V8 accepted, or -1 when there was none (missing, unreadable, rejected). */
+  level: number;
 }
+
+/**
+ * An entry is this header and V8's data. The header's 8 bytes keep the data 8-byte aligned (V8
+ * copies data that is not), and name what the start that wrote it compiled: LEVEL_BOOT for a
+ * start that installed no hooks, LEVEL_HOOKS for one that did.
+ */
+const MAGIC = 0x31636877; // 'whc1', little-endian
+const HEADER = 8;
+const LEVEL_BOOT = 0;
+const LEVEL_HOOKS = 1;
 
 let pending: Pending | undefined;
 
 /** Runs the preload once per thread (register.js, register.mjs); nothing in Node 20's loader thread. */
 export function start(entry: 'require' | 'import'): void {
   if (isLoaderThread()) return;
-  // The cache is made after a bootstrap that installed hooks, so that it holds the functions
-  // such a start compiles (a start with nothing to patch compiles a few of them).
-  if (load().bootstrap(entry).skipped === undefined) saveCache();
+  // The cache is made after the bootstrap, so that it holds the functions the bootstrap compiled.
+  saveCache(load().bootstrap(entry).skipped === undefined ? LEVEL_HOOKS : LEVEL_BOOT);
 }
 
 /** dist/preload.js's exports: the module already loaded, else compiled with the code cache. */
@@ -71,7 +87,7 @@ export function load(): Preload {
   preload.filename = FILE;
   preload.paths = module.paths.slice();
   require.cache[FILE] = preload;
-  let compiled: { script: vm.Script; cacheFile: string | undefined; accepted: boolean } | undefined;
+  let compiled: Compiled | undefined;
   try {
     // Node maps stack traces through source maps only for the files its loader compiles: with
     // --enable-source-maps, the preload is one of them (readable traces over a faster start).
@@ -96,19 +112,33 @@ export function load(): Preload {
     throw error;
   }
   preload.loaded = true;
-  if (compiled?.cacheFile !== undefined && !compiled.accepted) pending = { script: compiled.script, file: compiled.cacheFile };
+  if (compiled?.cacheFile !== undefined) pending = { script: compiled.script, file: compiled.cacheFile, level: compiled.level };
   return preload.exports as Preload;
 }
 
-function compile(source: string): { script: vm.Script; cacheFile: string | undefined; accepted: boolean } {
+interface Compiled {
+  script: vm.Script;
+  cacheFile: string | undefined;
+  /** The accepted entry's level, or -1. */
+  level: number;
+}
+
+function compile(source: string): Compiled {
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
+  let level = -1;
   try {
     const dir = cacheDir();
     if (dir !== undefined) {
       const stats = fs.statSync(FILE);
       cacheFile = `${dir}${path.sep}${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${placeAndFlags()}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`;
-      cachedData = fs.readFileSync(cacheFile);
+      const entry = fs.readFileSync(cacheFile);
+      // Anything but a header of ours (an entry of an older build's format, a truncated file) is
+      // no entry: the start writes one.
+      if (entry.length > HEADER && entry.readUInt32LE(0) === MAGIC) {
+        level = entry[4]!;
+        cachedData = entry.subarray(HEADER);
+      }
     }
   } catch {
     // No cache directory to trust, or the first start with this build, Node and flags: the
@@ -119,7 +149,7 @@ function compile(source: string): { script: vm.Script; cacheFile: string | undef
     ...(cachedData === undefined ? {} : { cachedData }),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  return { script, cacheFile, accepted: cachedData !== undefined && script.cachedDataRejected !== true };
+  return { script, cacheFile, level: cachedData !== undefined && script.cachedDataRejected !== true ? level : -1 };
 }
 
 /** Node's options that name a module to load: no V8 flag, and different from one application to the next. */
@@ -179,14 +209,20 @@ function cacheDir(): string | undefined {
   return dir;
 }
 
-/** Writes the code cache of the start that just ran, once, when there was none or V8 rejected it. */
-function saveCache(): void {
+/**
+ * Writes the code cache of the start that just ran, at `level`, when there was no entry (or V8
+ * rejected it) or the entry's level is lower.
+ */
+function saveCache(level: number): void {
   const job = pending;
   pending = undefined;
-  if (job === undefined) return;
+  if (job === undefined || job.level >= level) return;
   try {
     const temporary = `${job.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, job.script.createCachedData(), { mode: 0o600 });
+    const header = Buffer.alloc(HEADER);
+    header.writeUInt32LE(MAGIC, 0);
+    header[4] = level;
+    fs.writeFileSync(temporary, Buffer.concat([header, job.script.createCachedData()]), { mode: 0o600 });
     fs.renameSync(temporary, job.file);
     const dir = path.dirname(job.file);
     const now = Date.now();

@@ -63,6 +63,39 @@ test('the first start writes a code cache of dist/preload.js (0700 directory, 06
   assert.ok(readFileSync(file).length > 1000);
 });
 
+test('a start that installs no hooks writes an entry when there is none; one that installs hooks replaces it once; neither rewrites one of its level or above', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const dir = path.join(home, 'wrapt-hooks');
+  const small = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
+      'patches/os.js': 'module.exports = (os) => { os.seen = true; };',
+      'app.js': "console.log('patched', require('node:os').seen === true);",
+    },
+  });
+  const run = (env) => {
+    const result = runNode(small, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { XDG_CACHE_HOME: home, ...env } });
+    assert.equal(result.code, 0, result.stderr);
+    const [entry, ...more] = entries(dir);
+    assert.deepEqual(more, []);
+    const file = path.join(dir, entry);
+    const data = readFileSync(file);
+    // The header: 'whc1', then the level of the start that wrote it.
+    assert.equal(data.subarray(0, 4).toString('latin1'), 'whc1');
+    return { patched: lines(result.stdout)[0], level: data[4], ino: statSync(file).ino, size: data.length };
+  };
+  // WRAPT_HOOKS_DISABLE=all is the switch to turn wrapt-hooks off: such starts must not compile the whole file each time.
+  const off = run({ WRAPT_HOOKS_DISABLE: 'all' });
+  assert.deepEqual([off.patched, off.level], ['patched false', 0]);
+  assert.equal(run({ WRAPT_HOOKS_DISABLE: 'all' }).ino, off.ino);
+  const on = run({});
+  assert.deepEqual([on.patched, on.level], ['patched true', 1]);
+  assert.notEqual(on.ino, off.ino);
+  assert.ok(on.size > off.size, `${on.size} > ${off.size}: the hooks' functions are in it`);
+  assert.equal(run({ WRAPT_HOOKS_DISABLE: 'all' }).ino, on.ino);
+  assert.equal(run({}).ino, on.ino);
+});
+
 test("processes started with other V8 flags keep an entry each: neither start rewrites the other's", () => {
   const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
   const dir = path.join(home, 'wrapt-hooks');
