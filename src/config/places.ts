@@ -1,6 +1,6 @@
 // The places a config search looks at and what one search has seen of them: each directory
 // listed once, each file vetted by one stat (core/trust.ts) and read once (config/search.ts walks them).
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { opendirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path = require('node:path');
 import { ownerReason, vet } from '../core/trust';
 import { refused } from './read';
@@ -50,12 +50,12 @@ export class Listings {
   private readonly texts = new Map<string, string>();
   private readonly stats = new Map<string, Stats>();
 
-  /** The names in `dir`; undefined when it cannot be listed. */
+  /** The names in `dir`; undefined when it cannot be listed, or holds more than LIST_LIMIT. */
   list(dir: string): Set<string> | undefined {
     if (!this.listings.has(dir)) {
       let names: Set<string> | undefined;
       try {
-        names = new Set(readdirSync(dir));
+        names = listSmall(dir);
       } catch {
         names = undefined; // unlistable: every place is tried by reading it
       }
@@ -69,19 +69,25 @@ export class Listings {
     const slash = place.indexOf('/');
     const names = this.list(dir);
     if (slash === -1) return names?.has(place);
-    if (names !== undefined && !names.has(place.slice(0, slash))) return false;
-    return this.list(placeIn(dir, place.slice(0, slash)))?.has(place.slice(slash + 1));
+    const sub = place.slice(0, slash);
+    if (!(names?.has(sub) ?? statted(dir, sub))) return false;
+    return this.list(placeIn(dir, sub))?.has(place.slice(slash + 1));
   }
 
-  /** Whether `place` exists in `dir`. */
+  /** Whether `place` exists in `dir`, from `dir`'s listing (made now if need be). */
   has(dir: string, place: string): boolean {
-    const listed = this.listed(dir, place);
-    if (listed !== undefined) return listed;
-    try {
-      return statSync(placeIn(dir, place), { throwIfNoEntry: false }) !== undefined;
-    } catch {
-      return false; // ENOTDIR, EACCES: not a place that holds a file
-    }
+    return this.listed(dir, place) ?? statted(dir, place);
+  }
+
+  /**
+   * Whether a name (no `/`) exists in `dir`, from a listing already made, else by one stat
+   * without listing `dir`: for the directories a search passes through without searching them
+   * (the parents it walks to find the project's package.json, a workspace root), where listing a
+   * shared directory of thousands of entries (/tmp, /home) cost more than all the rest of a start
+   * (libuv sorts every listing).
+   */
+  exists(dir: string, name: string): boolean {
+    return this.listings.get(dir)?.has(name) ?? statted(dir, name);
   }
 
   isDirectory(dir: string): boolean {
@@ -119,5 +125,37 @@ export class Listings {
     const stats = this.stats.get(file);
     const reason = stats === undefined ? undefined : ownerReason(file, stats);
     if (reason !== undefined) throw refused(file, reason);
+  }
+}
+
+/** Whether `place` exists in `dir`, by one stat; false where it cannot tell. */
+function statted(dir: string, place: string): boolean {
+  try {
+    return statSync(placeIn(dir, place), { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false; // ENOTDIR, EACCES: not a place that holds a file
+  }
+}
+
+/**
+ * A directory with more entries than this is not listed: its places are looked up by a stat each
+ * (a listing pays for itself against the search's 21 stats only in a small directory). The
+ * working directory can be a shared one (/tmp, a home directory) that anyone fills: readdirSync
+ * would read and sort all of it (2.6 ms for /tmp's 5,000 entries on the development machine).
+ */
+export const LIST_LIMIT = 256;
+
+/** The names in `dir`, read in batches and unsorted; undefined past LIST_LIMIT. Throws as opendirSync does. */
+function listSmall(dir: string): Set<string> | undefined {
+  const handle = opendirSync(dir, { bufferSize: 64 });
+  try {
+    const names = new Set<string>();
+    for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) {
+      if (names.size === LIST_LIMIT) return undefined;
+      names.add(entry.name);
+    }
+    return names;
+  } finally {
+    handle.closeSync();
   }
 }

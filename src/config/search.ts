@@ -82,8 +82,8 @@ function workspaceDirs(member: string, seen: Listings): string[] {
   const dirs: string[] = [];
   for (let dir = path.dirname(member); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     dirs.push(dir);
-    if (seen.has(dir, 'pnpm-workspace.yaml')) return dirs;
-    if (!seen.has(dir, 'package.json')) continue;
+    if (seen.exists(dir, 'pnpm-workspace.yaml')) return dirs;
+    if (!seen.exists(dir, 'package.json')) continue;
     try {
       const json: unknown = JSON.parse(seen.read(placeIn(dir, 'package.json'), false));
       return typeof json === 'object' && json !== null && Object.prototype.hasOwnProperty.call(json, 'workspaces') ? dirs : [];
@@ -93,6 +93,8 @@ function workspaceDirs(member: string, seen: Listings): string[] {
   }
   return [];
 }
+
+const PROJECT_FILES = ['package.json', 'package.yaml'];
 
 /**
  * The directories searched: cosmiconfig's "project" strategy, the working directory and its
@@ -105,7 +107,9 @@ function projectDirs(cwd: string, seen: Listings): { dirs: string[]; boundary: s
   const dirs: string[] = [];
   for (let dir = start; ;) {
     dirs.push(dir);
-    const name = ['package.json', 'package.yaml'].find((place) => seen.has(dir, place));
+    // The working directory is searched in any case (one listing serves both); a parent is
+    // searched only if the walk ends at or above it, so it is not listed for this.
+    const name = PROJECT_FILES.find((place) => (dir === start ? seen.has(dir, place) : seen.exists(dir, place)));
     if (name !== undefined) return { dirs, boundary: placeIn(dir, name) };
     const parent = path.dirname(dir);
     if (parent === dir) return { dirs: [start], boundary: undefined };

@@ -250,3 +250,49 @@ test('in a workspace, a member holding no config goes on to the workspace root; 
     process.chdir(before);
   }
 });
+
+test('only directories the search searches are listed, and none of more than LIST_LIMIT entries: a crowded /tmp or home costs a stat per place', (t) => {
+  const fs = require('node:fs');
+  const listed = [];
+  const opendirSync = fs.opendirSync;
+  t.mock.method(fs, 'opendirSync', function (dir, ...rest) {
+    listed.push(dir);
+    return opendirSync.call(this, dir, ...rest);
+  });
+  const before = process.cwd();
+  // Outside any project: the walk up to / looks for a package.json by a stat per parent.
+  const loose = path.join(root, 'crowd', 'loose');
+  mkdirSync(loose, { recursive: true });
+  // A crowded working directory, as /tmp is, holding the config among its files.
+  const crowded = path.join(root, 'crowd', 'crowded');
+  mkdirSync(crowded, { recursive: true });
+  for (let i = 0; i <= configPlaces.LIST_LIMIT; i++) writeFileSync(path.join(crowded, `file-${i}.txt`), '');
+  writeFileSync(path.join(crowded, '.wrapt-hooksrc.json'), '{ "patches": { "fs": "./a.js" } }');
+  writeFileSync(path.join(crowded, '.wrapt-hooksrc.yaml'), 'patches: {}\n');
+  try {
+    for (const [cwd, expected] of [
+      [loose, { file: undefined }],
+      [crowded, { file: path.join(crowded, '.wrapt-hooksrc.json'), value: { patches: { fs: './a.js' } } }],
+    ]) {
+      process.chdir(cwd);
+      assert.deepEqual(ours(cwd), theirs(cwd));
+      listed.length = 0;
+      assert.deepEqual(ours(cwd), expected);
+      // The working directory is tried, and given up past LIST_LIMIT; no parent is listed.
+      assert.deepEqual(listed, [cwd], cwd);
+    }
+    assert.equal(new configPlaces.Listings().list(crowded), undefined);
+    assert.deepEqual(new configPlaces.Listings().list(path.join(root, 'crowd')), new Set(['loose', 'crowded']));
+    // In a project, the directories from the working directory up to its package.json are searched, so listed.
+    const sub = path.join(root, 'crowd', 'project', 'src', 'lib');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(path.join(root, 'crowd', 'project', 'package.json'), '{ "name": "p" }');
+    process.chdir(sub);
+    assert.deepEqual(ours(sub), theirs(sub));
+    listed.length = 0;
+    ours(sub);
+    assert.deepEqual(listed, [sub, path.dirname(sub), path.join(root, 'crowd', 'project')]);
+  } finally {
+    process.chdir(before);
+  }
+});
