@@ -3,8 +3,8 @@
 //
 // dist/preload.js is one file that holds everything (the library, tracing, recipes, discovery),
 // each module evaluated on first use. V8 still reads and pre-parses every byte of a file it
-// compiles; a code cache made after the first start's bootstrap holds the parsed file and the
-// functions that start compiled, so later starts skip both (docs/performance.md). The cache is
+// compiles; a code cache made by the first start, once its main module has run, holds the parsed
+// file and the functions that start compiled, so later starts skip both (docs/performance.md). The cache is
 // only ever for this one file: the application's modules are compiled by Node as always.
 //
 // Each entry says what the start that wrote it compiled (its level): a start that installed no
@@ -70,8 +70,21 @@ let pending: Pending | undefined;
 /** Runs the preload once per thread (register.js, register.mjs); nothing in Node 20's loader thread. */
 export function start(entry: 'require' | 'import'): void {
   if (isLoaderThread()) return;
-  // The cache is made after the bootstrap, so that it holds the functions the bootstrap compiled.
-  saveCache(load().bootstrap(entry).skipped === undefined ? LEVEL_HOOKS : LEVEL_BOOT);
+  const level = load().bootstrap(entry).skipped === undefined ? LEVEL_HOOKS : LEVEL_BOOT;
+  const job = pending;
+  pending = undefined;
+  if (job === undefined || job.level >= level) return;
+  // Written once the main module has run (at the event loop's first turn, or at exit if that comes
+  // first), so that the entry holds the functions the application's loading ran through the hooks
+  // as well as the bootstrap's: the real-package app compiled 8 M instructions' worth of them at
+  // every start when the entry was written right after the bootstrap (bench/FINDINGS.md).
+  const write = (): void => {
+    process.removeListener('exit', write);
+    clearImmediate(timer);
+    saveCache(job, level);
+  };
+  const timer = setImmediate(write).unref();
+  process.once('exit', write);
 }
 
 /** dist/preload.js's exports: the module already loaded, else compiled with the code cache. */
@@ -141,8 +154,8 @@ function compile(source: string): Compiled {
       }
     }
   } catch {
-    // No cache directory to trust, or the first start with this build, Node and flags: the
-    // entry is written after the bootstrap.
+    // No cache directory to trust, or the first start with this build, Node and flags: start()
+    // writes the entry.
   }
   const script = new vm.Script(source, {
     filename: FILE,
@@ -209,14 +222,8 @@ function cacheDir(): string | undefined {
   return dir;
 }
 
-/**
- * Writes the code cache of the start that just ran, at `level`, when there was no entry (or V8
- * rejected it) or the entry's level is lower.
- */
-function saveCache(level: number): void {
-  const job = pending;
-  pending = undefined;
-  if (job === undefined || job.level >= level) return;
+/** Writes the code cache of this start, at `level` (start() decides when one is due). */
+function saveCache(job: Pending, level: number): void {
   try {
     const temporary = `${job.file}.${process.pid}.tmp`;
     const header = Buffer.alloc(HEADER);
