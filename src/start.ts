@@ -4,8 +4,9 @@
 // dist/preload.js is one file that holds everything (the library, tracing, recipes, discovery),
 // each module evaluated on first use. V8 still reads and pre-parses every byte of a file it
 // compiles; a code cache made by the first start, once its main module has run, holds the parsed
-// file and the functions that start compiled, so later starts skip both (docs/performance.md). The cache is
-// only ever for this one file: the application's modules are compiled by Node as always.
+// file and the functions that start compiled, so later starts skip both (docs/performance.md).
+// The cache is only ever for this one file: the application's modules are compiled by Node as
+// always.
 //
 // Each entry says what the start that wrote it compiled (its level): a start that installed no
 // hooks (WRAPT_HOOKS_DISABLE=all, nothing to patch) writes one when there is none, so that such
@@ -146,9 +147,9 @@ function compile(source: string): Compiled {
       const stats = fs.statSync(FILE);
       cacheFile = `${dir}${path.sep}${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${placeAndFlags()}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`;
       const entry = fs.readFileSync(cacheFile);
-      // Anything but a header of ours (an entry of an older build's format, a truncated file) is
-      // no entry: the start writes one.
-      if (entry.length > HEADER && entry.readUInt32LE(0) === MAGIC) {
+      // Anything but a header of ours (an entry of an older build's format, a truncated file, a
+      // level this build does not write) is no entry: the start writes one.
+      if (entry.length > HEADER && entry.readUInt32LE(0) === MAGIC && entry[4]! <= LEVEL_HOOKS) {
         level = entry[4]!;
         cachedData = entry.subarray(HEADER);
       }
