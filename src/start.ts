@@ -126,16 +126,12 @@ export function load(): Preload {
     throw error;
   }
   preload.loaded = true;
-  if (compiled?.cacheFile !== undefined) pending = { script: compiled.script, file: compiled.cacheFile, level: compiled.level };
+  if (compiled?.file !== undefined) pending = compiled;
   return preload.exports as Preload;
 }
 
-interface Compiled {
-  script: vm.Script;
-  cacheFile: string | undefined;
-  /** The accepted entry's level, or -1. */
-  level: number;
-}
+/** dist/preload.js compiled; with a cache directory to trust, where its entry goes (a Pending). */
+type Compiled = Pending | { script: vm.Script; file: undefined };
 
 function compile(source: string): Compiled {
   let cacheFile: string | undefined;
@@ -163,7 +159,8 @@ function compile(source: string): Compiled {
     ...(cachedData === undefined ? {} : { cachedData }),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  return { script, cacheFile, level: cachedData !== undefined && script.cachedDataRejected !== true ? level : -1 };
+  if (cacheFile === undefined) return { script, file: undefined };
+  return { script, file: cacheFile, level: script.cachedDataRejected === true ? -1 : level };
 }
 
 /** Node's options that name a module to load: no V8 flag, and different from one application to the next. */

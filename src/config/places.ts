@@ -70,7 +70,7 @@ export class Listings {
     const names = this.list(dir);
     if (slash === -1) return names?.has(place);
     const sub = place.slice(0, slash);
-    if (!(names?.has(sub) ?? statted(dir, sub))) return false;
+    if (!this.exists(dir, sub)) return false;
     return this.list(placeIn(dir, sub))?.has(place.slice(slash + 1));
   }
 
