@@ -1,8 +1,11 @@
 // The build, from src/ with one tool per job:
-// - esbuild bundles each entry into one file: the preload and the library into dist/preload.js
-//   (src/preload.ts; a module that is `require()`d where it is used is evaluated at that first
-//   use, so what a start does not need costs it only bytes, which the code cache of
-//   dist/start.js takes off every start after the first), what the preload entries read first
+// - esbuild bundles each entry into one file, but the preload and the library into two
+//   (src/preload.ts; scripts/split.mjs): dist/preload.js, what a start with a config of patches
+//   runs, and dist/features.js, what only some starts use (traces, recipes, OpenTelemetry,
+//   attach...), read at the first use of one of them. A module that is `require()`d where it is
+//   used is evaluated at that first use, so what a start does not need costs it only bytes (and
+//   those of dist/features.js not even those), which the code cache of dist/start.js takes off
+//   every start after the first; what the preload entries read first
 //   into dist/start.js, the CLI into dist/cli.js, the esbuild plugin into dist/esbuild.js and Node
 //   20's off-thread loader into dist/hooks/loader.mjs. Output is not minified, so what Node
 //   prints for an error thrown from it is readable, and a linked source map names the TypeScript
@@ -19,6 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lazyNamespaces } from './lazy-namespaces.mjs';
+import { acrossTheSplit, entrySource, splitModules } from './split.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -88,14 +92,24 @@ function noDebug() {
 // map. The banner is a line of its own, which esbuild's source map counts.
 const PRELOAD_WRAPPER = { banner: '(function (exports, require, module, __filename, __dirname) {', footer: '})' };
 
-await Promise.all([
+// The preload in two files, dist/preload.js and dist/features.js (scripts/split.mjs): which module
+// goes where is read from one bundle of the whole.
+const whole = await esbuild.build({ ...common, entryPoints: [path.join(src, 'preload.ts')], write: false, metafile: true, outdir: dist });
+const split = splitModules(whole.metafile, 'src/preload.ts');
+const START = 'require("./start.js")';
+const preloadFile = (file, keys, name, exportFrom, other, source) =>
   esbuild.build({
     ...common,
-    entryPoints: [path.join(src, 'preload.ts')],
-    outfile: path.join(dist, 'preload.js'),
+    stdin: { contents: entrySource(keys, name, exportFrom), resolveDir: root, sourcefile: `${file}-entry.ts`, loader: 'ts' },
+    outfile: path.join(dist, file),
     banner: { js: PRELOAD_WRAPPER.banner },
     footer: { js: PRELOAD_WRAPPER.footer },
-  }),
+    plugins: [...common.plugins, acrossTheSplit(root, other, source)],
+  });
+
+await Promise.all([
+  preloadFile('preload.js', split.exposed, 'internal', 'src/preload.ts', split.features, (key) => `${START}.feature(${JSON.stringify(key)})`),
+  preloadFile('features.js', split.entries, 'feature', undefined, split.preload, (key) => `${START}.load().internal(${JSON.stringify(key)})`),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js') }),
   // `wrapt-hooks/esbuild`, the bundler plugin: build-time code, never loaded by the preload.
   esbuild.build({ ...common, entryPoints: [path.join(src, 'bundlers', 'esbuild.ts')], outfile: path.join(dist, 'esbuild.js') }),
@@ -112,22 +126,25 @@ await Promise.all([
 ]);
 
 // The preload's namespace objects are made when first required, not at every start.
-{
-  const file = path.join(dist, 'preload.js');
-  writeFileSync(file, lazyNamespaces(readFileSync(file, 'utf8'), 'dist/preload.js').text);
+for (const name of ['preload.js', 'features.js']) {
+  const file = path.join(dist, name);
+  writeFileSync(file, lazyNamespaces(readFileSync(file, 'utf8'), `dist/${name}`).text);
 }
 
 // dist/start.js names the build of dist/preload.js its code cache belongs to: a hash made here,
 // so that no start pays for hashing the file.
-const preloadHash = createHash('sha256')
-  .update(readFileSync(path.join(dist, 'preload.js')))
-  .digest('hex')
-  .slice(0, 16);
+const buildHash = (name) =>
+  JSON.stringify(
+    createHash('sha256')
+      .update(readFileSync(path.join(dist, name)))
+      .digest('hex')
+      .slice(0, 16),
+  );
 await esbuild.build({
   ...common,
   entryPoints: [path.join(src, 'start.ts')],
   outfile: path.join(dist, 'start.js'),
-  define: { PRELOAD_BUILD_HASH: JSON.stringify(preloadHash) },
+  define: { PRELOAD_BUILD_HASH: buildHash('preload.js'), FEATURES_BUILD_HASH: buildHash('features.js') },
 });
 
 // The library entry (`require('wrapt-hooks')`, `import … from 'wrapt-hooks'`): the preload's

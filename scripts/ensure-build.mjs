@@ -18,7 +18,9 @@ function newest(entry) {
 function builtAt() {
   try {
     return Math.min(
-      ...['preload.js', 'start.js', 'cli.js', 'index.js', 'index.d.ts', 'hooks/loader.mjs'].map((file) => statSync(path.join(root, 'dist', file)).mtimeMs),
+      ...['preload.js', 'features.js', 'start.js', 'cli.js', 'index.js', 'index.d.ts', 'hooks/loader.mjs'].map(
+        (file) => statSync(path.join(root, 'dist', file)).mtimeMs,
+      ),
     );
   } catch {
     return -Infinity;

@@ -1,7 +1,6 @@
 // The registration API (wrapt's register_post_import_hook, when_imported,
 // discover_post_import_hooks). Importing this module has no side effects; the first
 // registration installs the module hooks, since a hook that can never fire is no use.
-import { discover } from './config/discovery';
 import { report, WraptHooksError } from './errors';
 import { ensureHooks, getRegistry } from './hooks/index';
 import type { DiscoverOptions, Hook, PatchFn } from './types';
@@ -38,6 +37,8 @@ export function whenImported(target: string): <H extends PatchFn | string>(hook:
 export function discoverPostImportHooks(pkg: string, options: DiscoverOptions = {}): string[] {
   const registry = getRegistry();
   const from = options.from ?? process.cwd();
+  // Discovery (and the recipes it knows) loads on first use: a patch's require('wrapt-hooks') does not pay for it.
+  const { discover } = require('./config/discovery') as typeof import('./config/discovery');
   const found = discover(pkg, from, `discoverPostImportHooks(${JSON.stringify(pkg)})`);
   for (const problem of found.problems) report(registry.strict, problem.code, problem.message, problem.cause);
   if (found.patches.length === 0) return [];

@@ -1,24 +1,27 @@
 // What register.js, register.mjs and dist/index.js read first (dist/start.js, built apart from
-// the preload): which thread this is, and dist/preload.js compiled from a V8 code cache.
+// the preload): which thread this is, and the preload's two files compiled from a V8 code cache.
 //
-// dist/preload.js is one file that holds everything (the library, tracing, recipes, discovery),
-// each module evaluated on first use. V8 still reads and pre-parses every byte of a file it
-// compiles; a code cache made by the first start, once its main module has run, holds the parsed
-// file and the functions that start compiled, so later starts skip both (docs/performance.md).
-// The cache is only ever for this one file: the application's modules are compiled by Node as
-// always.
+// The preload is two files (scripts/split.mjs): dist/preload.js, what a start with a config of
+// patches runs (the bootstrap, the config, the module hooks, the wrappers, the library), and
+// dist/features.js, what only some starts use (traces, recipes, OpenTelemetry, attach, package
+// discovery, the exit summary), read at the first use of one of them. Each holds its modules,
+// each evaluated on first use. V8 still reads and pre-parses every byte of a file it compiles; a
+// code cache made by the first start, once its main module has run, holds the parsed file and
+// the functions that start compiled, so later starts skip both (docs/performance.md). The cache
+// is only ever for these two files: the application's modules are compiled by Node as always.
 //
-// Each entry says what the start that wrote it compiled (its level): a start that installed no
-// hooks (WRAPT_HOOKS_DISABLE=all, nothing to patch) writes one when there is none, so that such
-// starts do not compile the whole file every time; a start that installed hooks replaces an entry
-// of a lower level once, so that it holds the hooks' functions too. Levels only go up.
+// Each entry of dist/preload.js says what the start that wrote it compiled (its level): a start
+// that installed no hooks (WRAPT_HOOKS_DISABLE=all, nothing to patch) writes one when there is
+// none, so that such starts do not compile the whole file every time; a start that installed
+// hooks replaces an entry of a lower level once, so that it holds the hooks' functions too.
+// Levels only go up. dist/features.js gets an entry from the first start that reads it.
 //
 // The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
-// one file per build of dist/preload.js, Node version, architecture, installed copy and set of
-// flags (V8 rejects data made with other flags), and is checked against the file's size and
-// modification time too (an edited dist/preload.js gets a new entry); at most 64 entries, none
-// older than 30 days, the oldest removed first when a start writes one. A rejected, unreadable or
-// unwritable cache costs nothing but the compile Node would have done. The file is one function
+// one file per build of each file, Node version, architecture, installed copy and set of flags
+// (V8 rejects data made with other flags), and is checked against the file's size and
+// modification time too (an edited file gets a new entry); at most 64 entries, none older than
+// 30 days, the oldest removed first when a start writes one. A rejected, unreadable or
+// unwritable cache costs nothing but the compile Node would have done. Each file is one function
 // expression (the module wrapper is in it: scripts/build.mjs), compiled as it was read.
 // NODE_DISABLE_COMPILE_CACHE (Node's own switch for its compile cache) turns it off, and so does
 // --enable-source-maps.
@@ -31,13 +34,22 @@ import { ownershipProblem } from './ownership';
 
 export { isLoaderThread };
 
-/** sha256 of dist/preload.js as built (scripts/build.mjs defines it; a content hash costs no start a hash). */
+/** sha256 of each file as built (scripts/build.mjs defines them; a content hash costs no start a hash). */
 declare const PRELOAD_BUILD_HASH: string;
+declare const FEATURES_BUILD_HASH: string;
 
-type Preload = typeof import('./preload');
+/** dist/preload.js's exports: the preload's (src/preload.ts), and `internal(key)`, its modules that dist/features.js imports. */
+type Preload = typeof import('./preload') & { internal(key: string): unknown };
+
+/** One of the preload's two files. */
+interface Bundle {
+  file: string;
+  hash: string;
+}
 
 // __dirname is absolute and normalized: no path.join.
-const FILE = __dirname + path.sep + 'preload.js';
+const PRELOAD: Bundle = { file: __dirname + path.sep + 'preload.js', hash: PRELOAD_BUILD_HASH };
+const FEATURES: Bundle = { file: __dirname + path.sep + 'features.js', hash: FEATURES_BUILD_HASH };
 /** Entries older than this are removed when a new one is written (other builds, other Nodes). */
 const STALE_MS = 30 * 24 * 60 * 60 * 1000;
 /**
@@ -46,8 +58,8 @@ const STALE_MS = 30 * 24 * 60 * 60 * 1000;
  */
 const MAX_ENTRIES = 64;
 
-/** dist/preload.js: one function expression taking the arguments Node's module wrapper gives (scripts/build.mjs). */
-type PreloadFunction = (exports: object, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+/** Each file: one function expression taking the arguments Node's module wrapper gives (scripts/build.mjs). */
+type BundleFunction = (exports: object, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
 
 interface Pending {
   script: vm.Script;
@@ -59,26 +71,36 @@ interface Pending {
 /**
  * An entry is this header and V8's data. The header's 8 bytes keep the data 8-byte aligned (V8
  * copies data that is not), and name what the start that wrote it compiled: LEVEL_BOOT for a
- * start that installed no hooks, LEVEL_HOOKS for one that did.
+ * start that installed no hooks, LEVEL_HOOKS for one that did (and for every dist/features.js entry).
  */
 const MAGIC = 0x31636877; // 'whc1', little-endian
 const HEADER = 8;
 const LEVEL_BOOT = 0;
 const LEVEL_HOOKS = 1;
 
+/** dist/preload.js compiled by this thread, until start() knows the level of its entry. */
 let pending: Pending | undefined;
+/** start() ran in this thread: only a start writes entries (not the library of a process without the preload). */
+let started = false;
 
 /** Runs the preload once per thread (register.js, register.mjs); nothing in Node 20's loader thread. */
 export function start(entry: 'require' | 'import'): void {
   if (isLoaderThread()) return;
+  started = true;
   const level = load().bootstrap(entry).skipped === undefined ? LEVEL_HOOKS : LEVEL_BOOT;
   const job = pending;
   pending = undefined;
   if (job === undefined || job.level >= level) return;
-  // Written once the main module has run (at the event loop's first turn, or at exit if that comes
-  // first), so that the entry holds the functions the application's loading ran through the hooks
-  // as well as the bootstrap's: the real-package app compiled 8 M instructions' worth of them at
-  // every start when the entry was written right after the bootstrap (bench/FINDINGS.md).
+  saveLater(job, level);
+}
+
+/**
+ * Writes the entry once the main module has run (at the event loop's first turn, or at exit if
+ * that comes first), so that it holds the functions the application's loading ran through the
+ * hooks as well as the bootstrap's: the real-package app compiled 8 M instructions' worth of them
+ * at every start when the entry was written right after the bootstrap (bench/FINDINGS.md).
+ */
+function saveLater(job: Pending, level: number): void {
   const write = (): void => {
     process.removeListener('exit', write);
     clearImmediate(timer);
@@ -90,58 +112,90 @@ export function start(entry: 'require' | 'import'): void {
 
 /** dist/preload.js's exports: the module already loaded, else compiled with the code cache. */
 export function load(): Preload {
-  const loaded = require.cache[FILE];
-  if (loaded !== undefined) return loaded.exports as Preload;
-  const source = fs.readFileSync(FILE, 'utf8');
+  const loaded = loadBundle(PRELOAD);
+  if (loaded.compiled?.file !== undefined) pending = loaded.compiled;
+  return loaded.exports as Preload;
+}
+
+/**
+ * The module `key` of dist/features.js (its path in the repository, "src/trace/register.ts"):
+ * dist/preload.js asks where it requires one. The file is read at the first call.
+ */
+export function feature(key: string): unknown {
+  const loaded = loadBundle(FEATURES);
+  // Its entry is written by the first start that reads it, once, at the same moment as dist/preload.js's.
+  if (started && loaded.compiled?.file !== undefined && loaded.compiled.level < LEVEL_HOOKS) saveLater(loaded.compiled, LEVEL_HOOKS);
+  return (loaded.exports as { feature(key: string): unknown }).feature(key);
+}
+
+const getBuiltin = process.getBuiltinModule as ((id: string) => unknown) | undefined;
+
+/**
+ * The `require` the two files get: a builtin module from process.getBuiltinModule (as it was when
+ * this file loaded, like the require beneath the hooks: hooks/cjs.ts), anything else from this
+ * file's require. Each module of the files requires the builtins it uses when it is evaluated,
+ * about 40 times in a start, and Module.prototype.require resolves and traces each of them.
+ */
+const bundleRequire: NodeJS.Require = Object.assign(
+  function requireFromBundle(id: string): unknown {
+    return (getBuiltin === undefined ? undefined : getBuiltin(id)) ?? require(id);
+  },
+  { resolve: require.resolve, cache: require.cache, main: require.main, extensions: require.extensions },
+);
+
+/** A file's exports and, the first time, how it was compiled. */
+function loadBundle(bundle: Bundle): { exports: unknown; compiled?: Compiled | undefined } {
+  const cached = require.cache[bundle.file];
+  if (cached !== undefined) return { exports: cached.exports };
+  const source = fs.readFileSync(bundle.file, 'utf8');
   // What Node's loader would make of the file: a module in require.cache (so that a later
   // require('./preload.js') gets this one), a require, the wrapper's arguments. The lookup paths
   // and the require are this file's: the same directory resolves the same, and Node would
   // compute them again for the other.
-  const preload = new Module(FILE, module);
-  preload.filename = FILE;
-  preload.paths = module.paths.slice();
-  require.cache[FILE] = preload;
+  const loaded = new Module(bundle.file, module);
+  loaded.filename = bundle.file;
+  loaded.paths = module.paths.slice();
+  require.cache[bundle.file] = loaded;
   let compiled: Compiled | undefined;
   try {
     // Node maps stack traces through source maps only for the files its loader compiles: with
     // --enable-source-maps, the preload is one of them (readable traces over a faster start).
     // Node 20 runs functions from the cache without the dynamic-import callback given below: an
     // `import()` in the preload goes through control/loaded-esm.ts importLoaded() (docs/performance.md).
-    if (process.sourceMapsEnabled !== true) compiled = compile(source);
+    if (process.sourceMapsEnabled !== true) compiled = compile(source, bundle);
   } catch {
     // Anything odd about vm: Node's own loader, as without a cache.
   }
   try {
-    let run: PreloadFunction;
+    let run: BundleFunction;
     if (compiled === undefined) {
-      (preload as Module & { _compile(content: string, filename: string): void })._compile(`module.exports = ${source}`, FILE);
-      run = preload.exports as PreloadFunction;
-      preload.exports = {};
+      (loaded as Module & { _compile(content: string, filename: string): void })._compile(`module.exports = ${source}`, bundle.file);
+      run = loaded.exports as BundleFunction;
+      loaded.exports = {};
     } else {
-      run = compiled.script.runInThisContext() as PreloadFunction;
+      run = compiled.script.runInThisContext() as BundleFunction;
     }
-    run.call(preload.exports, preload.exports, require, preload, FILE, __dirname);
+    run.call(loaded.exports, loaded.exports, bundleRequire, loaded, bundle.file, __dirname);
   } catch (error) {
-    delete require.cache[FILE];
+    delete require.cache[bundle.file];
     throw error;
   }
-  preload.loaded = true;
-  if (compiled?.file !== undefined) pending = compiled;
-  return preload.exports as Preload;
+  loaded.loaded = true;
+  return { exports: loaded.exports, compiled };
 }
 
-/** dist/preload.js compiled; with a cache directory to trust, where its entry goes (a Pending). */
+/** A file compiled; with a cache directory to trust, where its entry goes (a Pending). */
 type Compiled = Pending | { script: vm.Script; file: undefined };
 
-function compile(source: string): Compiled {
+function compile(source: string, bundle: Bundle): Compiled {
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
   let level = -1;
   try {
     const dir = cacheDir();
     if (dir !== undefined) {
-      const stats = fs.statSync(FILE);
-      cacheFile = `${dir}${path.sep}${PRELOAD_BUILD_HASH}-${process.version}-${process.arch}-${placeAndFlags()}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`;
+      const stats = fs.statSync(bundle.file);
+      cacheFile = `${dir}${path.sep}${bundle.hash}-${process.version}-${process.arch}-${placeAndFlags(bundle.file)}-${stats.size}-${Math.trunc(stats.mtimeMs)}.v8`;
       const entry = fs.readFileSync(cacheFile);
       // Anything but a header of ours (an entry of an older build's format, a truncated file, a
       // level this build does not write) is no entry: the start writes one.
@@ -155,7 +209,7 @@ function compile(source: string): Compiled {
     // writes the entry.
   }
   const script = new vm.Script(source, {
-    filename: FILE,
+    filename: bundle.file,
     ...(cachedData === undefined ? {} : { cachedData }),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
@@ -178,9 +232,11 @@ const MODULE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--ex
  *   at every start. V8's own tag for this (v8.cachedDataVersionTag()) costs loading node:v8, more
  *   than the rest of the cache's bookkeeping.
  */
-function placeAndFlags(): string {
-  const args = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)];
-  let text = `${FILE}\0`;
+function placeAndFlags(file: string): string {
+  // NODE_OPTIONS split at spaces (tabs and quotes are rare there; an odd split names an entry no worse): a
+  // regular expression here would be compiled at every start.
+  const args = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(' ')];
+  let text = `${file}\0`;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const name = arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;

@@ -1,7 +1,8 @@
-// The preload's files (scripts/build.mjs, src/start.ts): a start reads dist/start.js and
-// dist/preload.js only, the latter from a V8 code cache in a per-user directory after the first
-// start; a patch that requires the library gets the same modules (dist/index.js re-exports the
-// preload's library()).
+// The preload's files (scripts/build.mjs, scripts/split.mjs, src/start.ts): a start reads
+// dist/start.js and dist/preload.js only, the latter from a V8 code cache in a per-user directory
+// after the first start; dist/features.js (traces, recipes, OpenTelemetry, attach...) is read by
+// the starts that use one of them, from a cache entry of its own; a patch that requires the
+// library gets the same modules (dist/index.js re-exports the preload's library()).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,42 @@ test('the first start writes a code cache of dist/preload.js (0700 directory, 06
   start({ XDG_CACHE_HOME: home });
   assert.deepEqual(entries(dir), [entry]);
   assert.ok(readFileSync(file).length > 1000);
+});
+
+test("a start that traces reads dist/features.js, with an entry of its own written once; its modules and the preload's are one copy", () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const dir = path.join(home, 'wrapt-hooks');
+  const traced = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' }, trace: ['os#hostname'] },
+      'patches/os.js': `
+        const { WraptHooksError } = require('wrapt-hooks');
+        module.exports = (os) => { os.seen = WraptHooksError; };
+      `,
+      'app.js': `
+        const path = require('node:path');
+        const dist = ${JSON.stringify(path.join(ROOT, 'dist'))};
+        const os = require('node:os');
+        os.hostname();
+        console.log('loaded', Object.keys(require.cache).filter((file) => file.startsWith(dist + path.sep)).map((file) => path.relative(dist, file)).sort().join(' '));
+        // A module of the features requires the preload's: one errors module, one class.
+        const output = require(path.join(dist, 'start.js')).feature('src/trace/output.ts');
+        const errors = require(path.join(dist, 'start.js')).load().internal('src/errors.ts');
+        console.log('one error class', os.seen === errors.WraptHooksError && typeof output.emit === 'function');
+      `,
+    },
+  });
+  const run = () => {
+    const result = runNode(traced, ['--require', 'wrapt-hooks/register', 'app.js'], { env: { XDG_CACHE_HOME: home } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(lines(result.stdout), ['loaded features.js index.js preload.js start.js', 'one error class true']);
+    assert.match(result.stderr, /trace os#hostname\(\) -> /, 'the trace line');
+    return new Map(entries(dir).map((name) => [name, statSync(path.join(dir, name)).ino]));
+  };
+  const first = run();
+  assert.equal(first.size, 2, [...first.keys()].join(' '));
+  // Accepted by V8, both: neither is written again.
+  assert.deepEqual(run(), first);
 });
 
 test('a start that installs no hooks writes an entry when there is none; one that installs hooks replaces it once; neither rewrites one of its level or above', () => {

@@ -62,6 +62,7 @@ test('the tarball holds what users run and nothing else; nothing runs at their i
   assert.deepEqual(stray, []);
   for (const file of [
     'dist/preload.js',
+    'dist/features.js',
     'dist/start.js',
     'dist/index.js',
     'dist/index.d.ts',
