@@ -80,14 +80,25 @@ const NODE_MODULES = `${sep}node_modules${sep}`;
 
 /** The package a file belongs to, by its path alone (the last node_modules segment): cheap, for turning away non-targets. */
 export function packageNameOf(filename: string): string | undefined {
-  const at = filename.lastIndexOf(NODE_MODULES);
-  if (at === -1) return undefined;
-  const start = at + NODE_MODULES.length;
-  let end = filename.indexOf(sep, start);
-  if (end !== -1 && filename.charCodeAt(start) === 64 /* @ */) end = filename.indexOf(sep, end + 1);
+  const end = packageEnd(filename);
   if (end === -1) return undefined;
-  const name = filename.slice(start, end);
+  const name = filename.slice(filename.lastIndexOf(NODE_MODULES) + NODE_MODULES.length, end);
   return sep === '/' ? name : name.split(sep).join('/');
+}
+
+/** The directory of the package a file belongs to (`…/node_modules/<name>`), by its path alone as above. */
+export function packageDirOf(filename: string): string | undefined {
+  const end = packageEnd(filename);
+  return end === -1 ? undefined : filename.slice(0, end);
+}
+
+/** Where the package name after the last node_modules segment of `filename` ends, or -1. */
+function packageEnd(filename: string): number {
+  const at = filename.lastIndexOf(NODE_MODULES);
+  if (at === -1) return -1;
+  const start = at + NODE_MODULES.length;
+  const end = filename.indexOf(sep, start);
+  return end !== -1 && filename.charCodeAt(start) === 64 /* @ */ ? filename.indexOf(sep, end + 1) : end;
 }
 
 /**

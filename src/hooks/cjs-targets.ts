@@ -4,10 +4,10 @@
 // number of targets, and targets registered after the Hook was made are seen at once.
 // require-in-the-middle is pinned (package.json) and test/unit/hooks-cjs-targets.test.mjs fails if it stops
 // reading the list this way.
-import { parse, sep } from 'node:path';
+import { parse, resolve, sep } from 'node:path';
 import type { Target } from '../core/targets';
 import { bareName, splitBare } from '../core/targets';
-import { packageNameOf } from '../core/match';
+import { packageDirOf, packageNameOf } from '../core/match';
 
 export class TargetList extends Array<string> {
   /** Methods that build new arrays (map, filter) build plain ones. */
@@ -53,17 +53,22 @@ export class TargetList extends Array<string> {
   /**
    * Can `require(id)` from `parent` skip require-in-the-middle? Yes when it cannot load a target,
    * which spares the second resolution require-in-the-middle makes of each request it sees. Most
-   * requires in an application are of one of two kinds:
-   * - a relative request that stays inside the requiring file's package (`./` and no `..`), in a
-   *   package that holds no target (a request that reaches another package through a directory
-   *   symlink inside a package is not told apart);
+   * requires in an application are of one of three kinds:
+   * - a relative request that stays inside the requiring file's package (`./`, or `../` that does
+   *   not climb out of it: a path's `..` segments are resolved as written), in a package that
+   *   holds no target (a request that reaches another package through a directory symlink inside
+   *   a package is not told apart);
    * - a bare request (`lodash`, `@scope/x/lib/y`, a builtin's plain name) whose package is no
    *   target, when no application file is a target either (a workspace package linked into
-   *   node_modules, or a package's self-reference, can lead to one).
+   *   node_modules, or a package's self-reference, can lead to one);
+   * - a `node:` request of a builtin that is no target (it can load nothing else).
    */
   skips(parent: string, id: string): boolean {
-    if (this.fileInPackages || id.includes('..') || id.includes('node_modules')) return false;
-    if (!id.startsWith('./')) {
+    if (this.fileInPackages || id.includes('node_modules')) return false;
+    if (id.startsWith('node:')) return !this.names.has(id) && !this.names.has(id.slice(5));
+    const relative = id.startsWith('./') || id.startsWith('../') || id === '.' || id === '..';
+    if (id.includes('..') && !(relative && staysInPackage(parent, id))) return false;
+    if (!relative) {
       const name = this.files.size === 0 ? requestedPackage(id) : undefined;
       return name !== undefined && !this.names.has(name);
     }
@@ -89,6 +94,15 @@ export class TargetList extends Array<string> {
     this.push(name);
     this.outside.clear();
   }
+}
+
+/** Does relative request `id` from `parent` name a path inside `parent`'s package (not in a package nested in it)? */
+function staysInPackage(parent: string, id: string): boolean {
+  const dir = packageDirOf(parent);
+  if (dir === undefined) return false;
+  const reached = resolve(parent, '..', id);
+  // No `node_modules` in `id` (skips() turned it away): a path below `dir` is in no nested package.
+  return reached === dir || reached.startsWith(dir + sep);
 }
 
 /**

@@ -41,15 +41,21 @@ test('TargetList: builtins and packages by name, deep targets by their package, 
   assert.ok(!(list.map((x) => x) instanceof cjsTargets.TargetList), 'map() builds a plain array');
 });
 
-test('skips(): only relative requests that stay inside a package holding no target pass beneath require-in-the-middle', () => {
+test('skips(): only relative requests that stay inside a package holding no target pass beneath require-in-the-middle (`..` resolved as written)', () => {
   const list = new cjsTargets.TargetList();
   for (const written of ['express', 'pkg/lib/file.js', '@scope/x', '/app/src/db.js']) list.addTarget(targets.parseTarget(written, '/app'));
   const inside = (name) => `/app/node_modules/${name}/lib/a.js`;
   assert.equal(list.skips(inside('lodash'), './b.js'), true);
   assert.equal(list.skips(inside('@scope/y'), './b'), true);
   for (const name of ['express', 'pkg', '@scope/x']) assert.equal(list.skips(inside(name), './b.js'), false, `${name} holds a target`);
-  assert.equal(list.skips(inside('lodash'), '../b.js'), false, 'may leave the package');
-  assert.equal(list.skips(inside('lodash'), './x/../../express'), false);
+  assert.equal(list.skips(inside('lodash'), '../b.js'), true, 'lodash/b.js: inside');
+  assert.equal(list.skips(inside('lodash'), '..'), true, "lodash's own main");
+  assert.equal(list.skips(inside('lodash'), './x/../../b'), true, 'lodash/b: inside');
+  assert.equal(list.skips(inside('lodash'), '../../express'), false, 'leaves the package');
+  assert.equal(list.skips(inside('lodash'), './x/../../../express'), false, 'leaves the package');
+  assert.equal(list.skips(inside('@scope/y'), '../../x/lib'), false, 'a sibling of the same scope');
+  assert.equal(list.skips(inside('express'), '../b.js'), false, 'inside a package that holds a target');
+  assert.equal(list.skips('/app/src/main.js', '../db.js'), false, 'an application file');
   assert.equal(list.skips(inside('lodash'), './node_modules/express'), false);
   assert.equal(list.skips(inside('lodash'), 'express'), false, 'a bare request');
   assert.equal(list.skips('/app/src/main.js', './db.js'), false, 'an application file');
@@ -64,6 +70,8 @@ test('skips(): a bare request of a package that is no target, when no applicatio
   for (const written of ['express', 'pkg/lib/file.js', '@scope/x', 'fs', 'node:test']) list.addTarget(targets.parseTarget(written, '/app'));
   const from = '/app/src/main.js';
   for (const id of ['lodash', 'lodash/fp', '@scope/y', '@scope/y/lib/z.js', '@scope', 'os', 'expressions']) assert.equal(list.skips(from, id), true, id);
+  // A node: request loads a builtin or nothing: skipped unless that builtin is a target, whatever else is.
+  for (const id of ['node:os', 'node:fs/promises', 'node:sqlite']) assert.equal(list.skips(from, id), true, id);
   for (const id of [
     'express',
     'express/lib/router',
@@ -73,7 +81,6 @@ test('skips(): a bare request of a package that is no target, when no applicatio
     '@scope/x/y',
     'fs',
     'node:fs',
-    'node:os',
     'node:test',
     'test/../express',
     '#internal',
