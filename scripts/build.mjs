@@ -33,6 +33,8 @@ const src = path.join(root, 'src');
 rmSync(dist, { recursive: true, force: true });
 
 const common = {
+  // Paths in the output's comments and in the metafile (scripts/split.mjs) are the repository's, wherever the build runs from.
+  absWorkingDir: root,
   bundle: true,
   platform: 'node',
   target: 'node20',

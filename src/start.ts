@@ -134,7 +134,7 @@ const getBuiltin = process.getBuiltinModule as ((id: string) => unknown) | undef
  * The `require` the two files get: a builtin module from process.getBuiltinModule (as it was when
  * this file loaded, like the require beneath the hooks: hooks/cjs.ts), anything else from this
  * file's require. Each module of the files requires the builtins it uses when it is evaluated,
- * about 40 times in a start, and Module.prototype.require resolves and traces each of them.
+ * and Module.prototype.require resolves and traces each of those requests (bench/FINDINGS.md).
  */
 const bundleRequire: NodeJS.Require = Object.assign(
   function requireFromBundle(id: string): unknown {
