@@ -1,6 +1,6 @@
-// The preload's two files (docs/development.md, "Two files: what every start runs, and the
-// features"). dist/preload.js holds what a start with a config of patches runs: the bootstrap,
-// the config, the registry, the module hooks, the wrappers and the library a patch requires.
+// The preload's two files (docs/development.md, "The build", "Two files"). dist/preload.js holds
+// what a start with a config of patches runs: the bootstrap, the config, the registry, the module
+// hooks, the wrappers and the library a patch requires.
 // dist/features.js holds what only some starts use (traces, recipes, OpenTelemetry, attach's
 // control socket, package discovery, the exit summary, configs other than JSON, near-miss
 // suggestions); dist/start.js reads it at the first use of one of them. A start reads, and keeps

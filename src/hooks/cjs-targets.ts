@@ -7,7 +7,7 @@
 import { parse, resolve, sep } from 'node:path';
 import type { Target } from '../core/targets';
 import { bareName, splitBare } from '../core/targets';
-import { packageDirOf, packageNameOf } from '../core/match';
+import { packageDirOf, packageNameOf, requireMain } from '../core/match';
 
 export class TargetList extends Array<string> {
   /** Methods that build new arrays (map, filter) build plain ones. */
@@ -18,8 +18,14 @@ export class TargetList extends Array<string> {
   private readonly names = new Set<string>();
   /** Is an application file target inside node_modules? Then no require inside a package can be skipped. */
   private fileInPackages = false;
-  /** Per requiring file: is it inside a package that is no target (see `skips`)? */
-  private readonly outside = new Map<string, boolean>();
+  /**
+   * Per requiring file, what its package holds (see `skips`): `true` no target, a path when its
+   * one target is the package itself (the path of its main file), `false` anything else (a deep
+   * target, or no package).
+   */
+  private readonly holds = new Map<string, boolean | string>();
+  /** Packages with a deep target: require-in-the-middle reports each of their files. */
+  private readonly deep = new Set<string>();
   /** Application files by what require-in-the-middle reports for them: directory + sep + base name without extension. */
   private readonly files = new Map<string, string[]>();
 
@@ -30,10 +36,14 @@ export class TargetList extends Array<string> {
       case 'package':
         this.addName(target.key);
         return;
-      case 'deep':
+      case 'deep': {
         // The package's files are then reported one by one, by path (`internals`).
-        this.addName(splitBare(target.key).name);
+        const { name } = splitBare(target.key);
+        this.deep.add(name);
+        this.holds.clear();
+        this.addName(name);
         return;
+      }
       case 'file': {
         this.addName(target.key);
         if (target.key.includes(`${sep}node_modules${sep}`)) this.fileInPackages = true;
@@ -56,8 +66,10 @@ export class TargetList extends Array<string> {
    * requires in an application are of one of three kinds:
    * - a relative request that stays inside the requiring file's package (`./`, or `../` that does
    *   not climb out of it: a path's `..` segments are resolved as written), in a package that
-   *   holds no target (a request that reaches another package through a directory symlink inside
-   *   a package is not told apart);
+   *   holds no target, or whose target is the package itself and the request cannot name its
+   *   main file (its path is no prefix of the main's: `./lib/route` in fastify, whose main is
+   *   fastify.js). A request that reaches another package through a directory symlink inside a
+   *   package, or a main file through a directory's own package.json, is not told apart;
    * - a bare request (`lodash`, `@scope/x/lib/y`, a builtin's plain name) whose package is no
    *   target, when no application file is a target either (a workspace package linked into
    *   node_modules, or a package's self-reference, can lead to one);
@@ -66,19 +78,33 @@ export class TargetList extends Array<string> {
   skips(parent: string, id: string): boolean {
     if (this.fileInPackages || id.includes('node_modules')) return false;
     if (id.startsWith('node:')) return !this.names.has(id) && !this.names.has(id.slice(5));
-    const relative = id.startsWith('./') || id.startsWith('../') || id === '.' || id === '..';
-    if (id.includes('..') && !(relative && staysInPackage(parent, id))) return false;
-    if (!relative) {
+    if (!(id.startsWith('./') || id.startsWith('../') || id === '.' || id === '..')) {
+      if (id.includes('..')) return false;
       const name = this.files.size === 0 ? requestedPackage(id) : undefined;
       return name !== undefined && !this.names.has(name);
     }
-    let outside = this.outside.get(parent);
-    if (outside === undefined) {
-      const name = packageNameOf(parent);
-      outside = name !== undefined && !this.names.has(name);
-      this.outside.set(parent, outside);
+    let holds = this.holds.get(parent);
+    if (holds === undefined) {
+      holds = this.heldBy(parent);
+      this.holds.set(parent, holds);
     }
-    return outside;
+    if (holds === false) return false;
+    if (holds === true && !id.includes('..')) return true;
+    // Where the request leads, its `..` resolved as written: inside the package, and not to its main.
+    const dir = packageDirOf(parent)!;
+    const reached = resolve(parent, '..', id);
+    // No `node_modules` in `id` (turned away above): a path below `dir` is in no nested package.
+    if (reached !== dir && !reached.startsWith(dir + sep)) return false;
+    return holds === true || !holds.startsWith(reached);
+  }
+
+  /** What the package of `parent` holds, for `holds`. */
+  private heldBy(parent: string): boolean | string {
+    const name = packageNameOf(parent);
+    if (name === undefined) return false;
+    if (!this.names.has(name)) return true;
+    if (this.deep.has(name)) return false;
+    return requireMain(name, packageDirOf(parent)!) ?? false;
   }
 
   /** The application file require-in-the-middle reported as (`name`, `dir`), when it is one. */
@@ -92,17 +118,8 @@ export class TargetList extends Array<string> {
     if (this.names.has(name)) return;
     this.names.add(name);
     this.push(name);
-    this.outside.clear();
+    this.holds.clear();
   }
-}
-
-/** Does relative request `id` from `parent` name a path inside `parent`'s package (not in a package nested in it)? */
-function staysInPackage(parent: string, id: string): boolean {
-  const dir = packageDirOf(parent);
-  if (dir === undefined) return false;
-  const reached = resolve(parent, '..', id);
-  // No `node_modules` in `id` (skips() turned it away): a path below `dir` is in no nested package.
-  return reached === dir || reached.startsWith(dir + sep);
 }
 
 /**

@@ -141,3 +141,21 @@ test("require-in-the-middle reads the live list: names added after the Hook fire
     hook.unhook();
   }
 });
+
+test("skips(): inside a package that is itself a target, a relative request passes beneath unless its path could name the package's main file", () => {
+  makePackage('whole', { 'package.json': JSON.stringify({ name: 'whole', version: '1.0.0', main: 'server.js' }), 'server.js': '', 'lib/route.js': '' });
+  const root = path.join(dir, 'node_modules', 'whole');
+  const list = new cjsTargets.TargetList();
+  list.addTarget(targets.parseTarget('whole', dir));
+  const from = (file) => path.join(root, file);
+  assert.equal(list.skips(from('server.js'), './lib/route'), true, 'another file of the package');
+  assert.equal(list.skips(from('lib/route.js'), './other.js'), true);
+  assert.equal(list.skips(from('lib/route.js'), '../lib/x'), true);
+  for (const id of ['..', '../server', '../server.js', '../serv', './../..'])
+    assert.equal(list.skips(from('lib/route.js'), id), false, `${id} may be the main file, or leave the package`);
+  assert.equal(list.skips(from('lib/route.js'), '../../other/x'), false, 'climbs out into another package');
+  assert.equal(list.skips(from('lib/route.js'), '../../whole/lib/x'), true, 'out and back in: the same path, as Node resolves it');
+  // A deep target in the package: require-in-the-middle reports every one of its files.
+  list.addTarget(targets.parseTarget('whole/lib/route.js', dir));
+  assert.equal(list.skips(from('server.js'), './lib/other'), false);
+});
