@@ -84,14 +84,12 @@ function pointLink(target) {
 
 function countWith(preload, cacheHome) {
   const root = preload === 'bare' ? undefined : path.dirname(path.resolve(preload));
-  if (linked === undefined || root === undefined || root === path.resolve(app, 'node_modules', linked)) {
-    return Array.from({ length: runs }, (_, run) => count(preload, run, cacheHome));
-  }
-  pointLink(root);
+  const elsewhere = linked !== undefined && root !== undefined && root !== path.resolve(app, 'node_modules', linked);
+  if (elsewhere) pointLink(root);
   try {
     return Array.from({ length: runs }, (_, run) => count(preload, run, cacheHome));
   } finally {
-    pointLink(linked);
+    if (elsewhere) pointLink(linked);
   }
 }
 

@@ -80,23 +80,28 @@ const NODE_MODULES = `${sep}node_modules${sep}`;
 
 /** The package a file belongs to, by its path alone (the last node_modules segment): cheap, for turning away non-targets. */
 export function packageNameOf(filename: string): string | undefined {
-  const end = packageEnd(filename);
+  const start = nameStart(filename);
+  const end = nameEnd(filename, start);
   if (end === -1) return undefined;
-  const name = filename.slice(filename.lastIndexOf(NODE_MODULES) + NODE_MODULES.length, end);
+  const name = filename.slice(start, end);
   return sep === '/' ? name : name.split(sep).join('/');
 }
 
 /** The directory of the package a file belongs to (`…/node_modules/<name>`), by its path alone as above. */
 export function packageDirOf(filename: string): string | undefined {
-  const end = packageEnd(filename);
+  const end = nameEnd(filename, nameStart(filename));
   return end === -1 ? undefined : filename.slice(0, end);
 }
 
-/** Where the package name after the last node_modules segment of `filename` ends, or -1. */
-function packageEnd(filename: string): number {
+/** Where the package name after the last node_modules segment of `filename` starts, or -1. */
+function nameStart(filename: string): number {
   const at = filename.lastIndexOf(NODE_MODULES);
-  if (at === -1) return -1;
-  const start = at + NODE_MODULES.length;
+  return at === -1 ? -1 : at + NODE_MODULES.length;
+}
+
+/** Where the package name starting at `start` ends (after its scope, if any), or -1. */
+function nameEnd(filename: string, start: number): number {
+  if (start === -1) return -1;
   const end = filename.indexOf(sep, start);
   return end !== -1 && filename.charCodeAt(start) === 64 /* @ */ ? filename.indexOf(sep, end + 1) : end;
 }
