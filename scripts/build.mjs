@@ -12,9 +12,11 @@
 //   sources (node --enable-source-maps).
 // - dist/index.js, the library entry, re-exports the preload's `library()`.
 // - tsc writes the declarations (--emitDeclarationOnly) that describe those entries.
-// import-in-the-middle stays a package (its generated wrappers import its lib/register.js by
-// URL: there must be one copy), and so do semver, cosmiconfig, typescript and the two lexers
-// (doctor's, shared with import-in-the-middle), which load lazily.
+// - import-in-the-middle's hook code (create-hook.mjs, what it imports and the two lexers) is
+//   bundled into dist/iitm.js, read with a code cache entry of its own when the first target is
+//   imported (see below). Its lib/register.js stays the package's: the generated wrappers import
+//   it by URL, and there must be one copy. semver, cosmiconfig, typescript and the two lexers
+//   (for doctor) stay packages, which load lazily.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,8 +57,20 @@ const common = {
     'es-module-lexer',
     'ws',
   ],
-  plugins: [noDebug(), bundledFromIitm()],
+  plugins: [noDebug(), bundledFromIitm(), startOutside()],
+  // Where hooks/esm-hooks.ts finds dist/start.js from the file it is bundled into (dist/hooks/loader.mjs: ../start.js).
+  define: { START_FILE: '"./start.js"' },
 };
+
+// dist/start.js is built apart (below), and a file bundled here requires it at run time.
+function startOutside() {
+  return {
+    name: 'start-outside',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\/start\.js$/ }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
 
 // import-in-the-middle's supports-sync-hooks.mjs, a version check with no imports, is bundled:
 // requiring it from the package costs every start on Node 22/24 a require() of an ES module.
@@ -109,9 +123,39 @@ const preloadFile = (file, keys, name, exportFrom, other, source) =>
     plugins: [...common.plugins, acrossTheSplit(root, other, source)],
   });
 
+// import-in-the-middle's hook code, as one CommonJS file compiled from a code cache like the
+// preload's: as the package's ES modules, each start that imports a target compiled ~140 KB of
+// source again, and Node built an ES module facade for each builtin they import (`util`'s and
+// `fs`'s read every lazy getter: streams, TextDecoder, the console's colours), about 10 ms of the
+// first target's import (bench/FINDINGS.md). The version is pinned (package.json), and
+// test/unit/hooks-esm-bridge.test.mjs fails when one of the files bundled changes.
+// `import.meta.url` (get-exports.mjs, for Node without process.getBuiltinModule) is this file's
+// URL. cjs-module-lexer is its JavaScript build (the package's `default` export), not the
+// WebAssembly one its `import` condition gives: V8 recompiled the WebAssembly lexer with its
+// optimizing tier in a background thread as soon as it read one target's main file (49 M
+// instructions and 2.5 MiB for fastify's), for 7 M instructions saved on the main thread.
+const IITM_META = 'var __iitmImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };';
+const iitmFile = () =>
+  esbuild.build({
+    ...common,
+    external: common.external.filter((name) => !/^(import-in-the-middle|cjs-module-lexer|es-module-lexer)/.test(name)),
+    stdin: {
+      contents: "export { createHook } from 'import-in-the-middle/create-hook.mjs';\n",
+      resolveDir: root,
+      sourcefile: 'iitm.js-entry.mjs',
+      loader: 'js',
+    },
+    outfile: path.join(dist, 'iitm.js'),
+    define: { 'import.meta': '__iitmImportMeta' },
+    alias: { 'cjs-module-lexer': require.resolve('cjs-module-lexer') }, // the `default` export: lexer.js
+    banner: { js: `${PRELOAD_WRAPPER.banner}\n${IITM_META}` },
+    footer: { js: PRELOAD_WRAPPER.footer },
+  });
+
 await Promise.all([
   preloadFile('preload.js', split.exposed, 'internal', 'src/preload.ts', split.features, (key) => `${START}.feature(${JSON.stringify(key)})`),
   preloadFile('features.js', split.entries, 'feature', undefined, split.preload, (key) => `${START}.load().internal(${JSON.stringify(key)})`),
+  iitmFile(),
   esbuild.build({ ...common, entryPoints: [path.join(src, 'cli', 'main.ts')], outfile: path.join(dist, 'cli.js') }),
   // `wrapt-hooks/esbuild`, the bundler plugin: build-time code, never loaded by the preload.
   esbuild.build({ ...common, entryPoints: [path.join(src, 'bundlers', 'esbuild.ts')], outfile: path.join(dist, 'esbuild.js') }),
@@ -123,6 +167,7 @@ await Promise.all([
     entryPoints: [path.join(src, 'hooks', 'loader.ts')],
     outfile: path.join(dist, 'hooks', 'loader.mjs'),
     format: 'esm',
+    define: { START_FILE: '"../start.js"' },
     banner: { js: "import { createRequire as __wraptHooksCreateRequire } from 'node:module';\nconst require = __wraptHooksCreateRequire(import.meta.url);" },
   }),
 ]);
@@ -146,7 +191,7 @@ await esbuild.build({
   ...common,
   entryPoints: [path.join(src, 'start.ts')],
   outfile: path.join(dist, 'start.js'),
-  define: { PRELOAD_BUILD_HASH: buildHash('preload.js'), FEATURES_BUILD_HASH: buildHash('features.js') },
+  define: { PRELOAD_BUILD_HASH: buildHash('preload.js'), FEATURES_BUILD_HASH: buildHash('features.js'), IITM_BUILD_HASH: buildHash('iitm.js') },
 });
 
 // The library entry (`require('wrapt-hooks')`, `import … from 'wrapt-hooks'`): the preload's
@@ -182,5 +227,30 @@ for (const entry of readdirSync(path.join(src, 'recipes'), { withFileTypes: true
     `'use strict';\n// Generated by scripts/build.mjs from src/recipes/${entry.name}/.\nconst recipe = require('../../start.js').load().recipe(${JSON.stringify(entry.name)});\nmodule.exports = recipe;\n0 && (module.exports = { ${names.map((name) => `${name}: 0`).join(', ')} });\n`,
   );
 }
+
+// The packages whose code the files above hold (require-in-the-middle, import-in-the-middle's
+// hook code, the lexers...), read from their source maps: each one's license, and its NOTICE
+// where it has one (Apache-2.0), in dist/THIRD-PARTY-LICENSES.txt.
+const bundled = new Map();
+for (const map of readdirSync(dist, { recursive: true }).filter((file) => file.endsWith('.js.map') || file.endsWith('.mjs.map'))) {
+  for (const source of JSON.parse(readFileSync(path.join(dist, map), 'utf8')).sources) {
+    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source);
+    if (match !== null) bundled.set(match[1], path.join(root, 'node_modules', match[1]));
+  }
+}
+const notices = [...bundled]
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([name, dir]) => {
+    const { version, license } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const texts = readdirSync(dir)
+      .filter((file) => /^(LICEN[CS]E|NOTICE)(\.(md|txt))?$/i.test(file))
+      .sort();
+    if (texts.length === 0) throw new Error(`scripts/build.mjs: ${name} is bundled into dist/ but has no LICENSE file to ship with it`);
+    return [`${name}@${version} (${license})`, ...texts.map((file) => readFileSync(path.join(dir, file), 'utf8').trim())].join('\n\n');
+  });
+writeFileSync(
+  path.join(dist, 'THIRD-PARTY-LICENSES.txt'),
+  `The files in this directory bundle code of these packages (scripts/build.mjs):\n\n${notices.join(`\n\n${'-'.repeat(78)}\n\n`)}\n`,
+);
 
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json'), '--emitDeclarationOnly'], { stdio: 'inherit' });

@@ -18,7 +18,7 @@ function newest(entry) {
 function builtAt() {
   try {
     return Math.min(
-      ...['preload.js', 'features.js', 'start.js', 'cli.js', 'index.js', 'index.d.ts', 'hooks/loader.mjs'].map(
+      ...['preload.js', 'features.js', 'iitm.js', 'start.js', 'cli.js', 'index.js', 'index.d.ts', 'hooks/loader.mjs'].map(
         (file) => statSync(path.join(root, 'dist', file)).mtimeMs,
       ),
     );

@@ -1,20 +1,23 @@
 // What register.js, register.mjs and dist/index.js read first (dist/start.js, built apart from
-// the preload): which thread this is, and the preload's two files compiled from a V8 code cache.
+// the preload): which thread this is, and the preload's files compiled from a V8 code cache.
 //
 // The preload is two files (scripts/split.mjs): dist/preload.js, what a start with a config of
 // patches runs (the bootstrap, the config, the module hooks, the wrappers, the library), and
 // dist/features.js, what only some starts use (traces, recipes, OpenTelemetry, attach, package
 // discovery, the exit summary), read at the first use of one of them. Each holds its modules,
-// each evaluated on first use. V8 still reads and pre-parses every byte of a file it compiles; a
-// code cache made by the first start, once its main module has run, holds the parsed file and
-// the functions that start compiled, so later starts skip both (docs/performance.md). The cache
-// is only ever for these two files: the application's modules are compiled by Node as always.
+// each evaluated on first use. A third, dist/iitm.js, holds import-in-the-middle's hook code,
+// read when the first target is imported. V8 still reads and pre-parses every byte of a file it
+// compiles; a code cache made by the first start, once its main module has run, holds the parsed
+// file and the functions that start compiled, so later starts skip both (docs/performance.md).
+// The cache is only ever for these three files: the application's modules are compiled by Node
+// as always.
 //
 // Each entry of dist/preload.js says what the start that wrote it compiled (its level): a start
 // that installed no hooks (WRAPT_HOOKS_DISABLE=all, nothing to patch) writes one when there is
 // none, so that such starts do not compile the whole file every time; a start that installed
 // hooks replaces an entry of a lower level once, so that it holds the hooks' functions too.
-// Levels only go up. dist/features.js gets an entry from the first start that reads it.
+// Levels only go up. dist/features.js and dist/iitm.js get an entry from the first start that
+// reads them (dist/iitm.js also from Node 20's loader thread, where it is read).
 //
 // The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
 // one file per build of each file, Node version, architecture, installed copy and set of flags
@@ -37,11 +40,12 @@ export { isLoaderThread };
 /** sha256 of each file as built (scripts/build.mjs defines them; a content hash costs no start a hash). */
 declare const PRELOAD_BUILD_HASH: string;
 declare const FEATURES_BUILD_HASH: string;
+declare const IITM_BUILD_HASH: string;
 
 /** dist/preload.js's exports: the preload's (src/preload.ts), and `internal(key)`, its modules that dist/features.js imports. */
 type Preload = typeof import('./preload') & { internal(key: string): unknown };
 
-/** One of the preload's two files. */
+/** One of the files compiled from the code cache: the preload's two, and import-in-the-middle's hook code. */
 interface Bundle {
   file: string;
   hash: string;
@@ -50,6 +54,7 @@ interface Bundle {
 // __dirname is absolute and normalized: no path.join.
 const PRELOAD: Bundle = { file: __dirname + path.sep + 'preload.js', hash: PRELOAD_BUILD_HASH };
 const FEATURES: Bundle = { file: __dirname + path.sep + 'features.js', hash: FEATURES_BUILD_HASH };
+const IITM: Bundle = { file: __dirname + path.sep + 'iitm.js', hash: IITM_BUILD_HASH };
 /** Entries older than this are removed when a new one is written (other builds, other Nodes). */
 const STALE_MS = 30 * 24 * 60 * 60 * 1000;
 /**
@@ -122,10 +127,26 @@ export function load(): Preload {
  * dist/preload.js asks where it requires one. The file is read at the first call.
  */
 export function feature(key: string): unknown {
-  const loaded = loadBundle(FEATURES);
-  // Its entry is written by the first start that reads it, once, at the same moment as dist/preload.js's.
-  if (started && loaded.compiled?.file !== undefined && loaded.compiled.level < LEVEL_HOOKS) saveLater(loaded.compiled, LEVEL_HOOKS);
-  return (loaded.exports as { feature(key: string): unknown }).feature(key);
+  return (onDemand(FEATURES) as { feature(key: string): unknown }).feature(key);
+}
+
+/**
+ * import-in-the-middle's hook code (dist/iitm.js: create-hook.mjs and the two lexers, bundled by
+ * scripts/build.mjs), which hooks/esm-hooks.ts asks for at the first import of a target: in the
+ * application's thread, or in Node 20's loader thread, which writes its entry too.
+ */
+export function iitm(): unknown {
+  return onDemand(IITM, started || isLoaderThread());
+}
+
+/**
+ * A file read at its first use: its exports. Its entry is written by the first start that reads
+ * it (or by the loader thread, when `writer`), once, at the same moment as dist/preload.js's.
+ */
+function onDemand(bundle: Bundle, writer = started): unknown {
+  const loaded = loadBundle(bundle);
+  if (writer && loaded.compiled?.file !== undefined && loaded.compiled.level < LEVEL_HOOKS) saveLater(loaded.compiled, LEVEL_HOOKS);
+  return loaded.exports;
 }
 
 const getBuiltin = process.getBuiltinModule as ((id: string) => unknown) | undefined;

@@ -1,12 +1,15 @@
 // The preload's files (scripts/build.mjs, scripts/split.mjs, src/start.ts): a start reads
 // dist/start.js and dist/preload.js only, the latter from a V8 code cache in a per-user directory
 // after the first start; dist/features.js (traces, recipes, OpenTelemetry, attach...) is read by
-// the starts that use one of them, from a cache entry of its own; a patch that requires the
+// the starts that use one of them, and dist/iitm.js (import-in-the-middle's hook code) by those
+// that import a target, each from a cache entry of its own; a patch that requires the
 // library gets the same modules (dist/index.js re-exports the preload's library()).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import { tmpdir } from 'node:os';
+import { supportsSyncHooks } from 'import-in-the-middle/supports-sync-hooks.mjs';
 import { makeApp, runNode, ROOT, path, lines } from './helpers.mjs';
 
 const app = makeApp({
@@ -98,6 +101,39 @@ test("a start that traces reads dist/features.js, with an entry of its own writt
   assert.equal(first.size, 2, [...first.keys()].join(' '));
   // Accepted by V8, both: neither is written again.
   assert.deepEqual(run(), first);
+});
+
+test("a start that imports a target reads import-in-the-middle's hook code from dist/iitm.js, with an entry of its own written once; one that imports none does not read it", () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const dir = path.join(home, 'wrapt-hooks');
+  const esm = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': { patches: { greeter: './patches/greeter.js' } },
+      'patches/greeter.js': "module.exports = (exports) => { exports.greet = () => 'patched'; };",
+      'node_modules/greeter/package.json': { name: 'greeter', version: '1.0.0', main: 'index.js' },
+      'node_modules/greeter/index.js': "exports.greet = () => 'original';",
+      'other.mjs': "import os from 'node:os'; console.log('imported', typeof os.hostname);",
+      'app.mjs': `
+        import { greet } from 'greeter';
+        import { createRequire } from 'node:module';
+        const cache = createRequire(import.meta.url).cache;
+        console.log(greet(), 'iitm.js in this thread', Object.keys(cache).includes(${JSON.stringify(path.join(ROOT, 'dist', 'iitm.js'))}));
+      `,
+    },
+  });
+  // Node 20 runs the ES module hooks in its loader thread, which reads the file and writes the entry there.
+  const inThread = typeof Module.registerHooks === 'function' && supportsSyncHooks();
+  const run = (main, expected) => {
+    const result = runNode(esm, ['--import', 'wrapt-hooks/register', main], { env: { XDG_CACHE_HOME: home } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.warnings, [], result.stderr);
+    assert.deepEqual(lines(result.stdout), [expected]);
+    return new Map(entries(dir).map((name) => [name, statSync(path.join(dir, name)).ino]));
+  };
+  assert.equal(run('other.mjs', 'imported function').size, 1, 'dist/preload.js only');
+  const first = run('app.mjs', `patched iitm.js in this thread ${inThread}`);
+  assert.equal(first.size, 2, [...first.keys()].join(' '));
+  assert.deepEqual(run('app.mjs', `patched iitm.js in this thread ${inThread}`), first);
 });
 
 test('a start that installs no hooks writes an entry when there is none; one that installs hooks replaces it once; neither rewrites one of its level or above', () => {

@@ -3,9 +3,9 @@
 //
 // import-in-the-middle's hooks are loaded lazily: until the first import of a target, these
 // hooks only ask `isTarget` of each resolved module and pass everything through. Its hook code
-// (create-hook.mjs with es-module-lexer and cjs-module-lexer: most of what loading it costs)
-// loads at the first import of a target, and never for an application that imports none (a
-// CommonJS application, or one whose targets are all required).
+// (create-hook.mjs with es-module-lexer and cjs-module-lexer, bundled into dist/iitm.js) loads at
+// the first import of a target, and never for an application that imports none (a CommonJS
+// application, or one whose targets are all required).
 import nodeModule = require('node:module');
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -107,34 +107,18 @@ function createIitm(isTarget: IsTarget, load: () => CreateHook): IitmHook | unde
   }
 }
 
-/** import-in-the-middle's create-hook.mjs by require(): in the application's thread. */
-function requiredCreateHook(): CreateHook {
-  return (require('import-in-the-middle/create-hook.mjs') as { createHook: CreateHook }).createHook;
-}
+/** dist/start.js, named from this file's place in dist/ (scripts/build.mjs defines it). */
+declare const START_FILE: string;
 
 /**
- * The same in Node 20's loader thread: by require(), else by import(). There a require() of an
- * ES module resolves its imports with Node's own resolver alone, past the loaders registered
- * before this one (Yarn Plug'n'Play's, without which files inside its zip archives are not
- * found); import() goes through them, and through this loader's own hooks too (the caller passes
- * those imports through while it waits).
+ * import-in-the-middle's `createHook`, from dist/iitm.js: its hook code and the two lexers,
+ * bundled by scripts/build.mjs and compiled from the code cache by dist/start.js, in the
+ * application's thread or in Node 20's loader thread alike. The package's own ES modules cost
+ * each start that imports a target their compile and an ES module facade for each builtin they
+ * import (bench/FINDINGS.md), and nothing of them needs resolving here.
  */
-async function loadedCreateHook(): Promise<() => CreateHook> {
-  try {
-    const createHook = requiredCreateHook();
-    return () => createHook;
-  } catch {
-    // Not found by Node's own resolver: import() below, whose error is the one reported.
-  }
-  const specifier = 'import-in-the-middle/create-hook.mjs';
-  try {
-    const { createHook } = (await import(specifier)) as { createHook: CreateHook };
-    return () => createHook;
-  } catch (error) {
-    return () => {
-      throw error;
-    };
-  }
+function bundledCreateHook(): CreateHook {
+  return ((require(START_FILE) as { iitm(): unknown }).iitm() as { createHook: CreateHook }).createHook;
 }
 
 /**
@@ -155,7 +139,7 @@ function builtinFormat<R extends ResolveResult>(result: R): R {
  */
 export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTarget: IsTarget, reached: PackageReached): void {
   let iitm: IitmHook | undefined;
-  let state: 'waiting' | 'activating' | 'active' | 'failed' = 'waiting';
+  let failed = false;
   const noted = (result: ResolveResult): ResolveResult => {
     noteResolved(result.url);
     return result;
@@ -170,8 +154,7 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
         return noted(iitm === undefined ? result : builtinFormat(result));
       }
       const result = next(specifier, context);
-      // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
-      if (state === 'activating' || state === 'failed') return noted(result);
+      if (failed) return noted(result);
       let as = matchedAs(result.url, specifier, context, reached);
       if (typeof as !== 'string') {
         let entry: string | null = null;
@@ -184,9 +167,8 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
       }
       if (iitm === undefined) {
         if (!isTarget(result.url, as)) return noted(result);
-        state = 'activating';
-        iitm = createIitm(isTarget, requiredCreateHook);
-        state = iitm === undefined ? 'failed' : 'active';
+        iitm = createIitm(isTarget, bundledCreateHook);
+        failed = iitm === undefined;
         if (iitm === undefined) return noted(result);
         // Before the first wrapper runs: the copy its code imports is joined to the bridge.
         joinOwnCopy();
@@ -211,12 +193,10 @@ export function asyncHooks(
 } {
   let iitm: IitmHook | undefined;
   let failed = false;
-  let activating = false;
   return {
     async resolve(specifier, context, next) {
       if (iitm !== undefined && isWrapping(specifier, context)) return builtinFormat(await iitm.resolve(specifier, context, next));
-      // While import-in-the-middle's own modules load (they import `fs`, `url`, ...), pass through.
-      if (failed || activating) return next(specifier, context);
+      if (failed) return next(specifier, context);
       const result = await next(specifier, context);
       let as = matchedAs(result.url, specifier, context, reached);
       if (typeof as !== 'string') {
@@ -230,9 +210,7 @@ export function asyncHooks(
       }
       if (iitm === undefined) {
         if (!isTarget(result.url, as)) return result;
-        activating = true;
-        iitm = createIitm(isTarget, await loadedCreateHook());
-        activating = false;
+        iitm = createIitm(isTarget, bundledCreateHook);
         failed = iitm === undefined;
         if (iitm === undefined) return result;
       }

@@ -63,6 +63,7 @@ test('the tarball holds what users run and nothing else; nothing runs at their i
   for (const file of [
     'dist/preload.js',
     'dist/features.js',
+    'dist/iitm.js',
     'dist/start.js',
     'dist/index.js',
     'dist/index.d.ts',

@@ -1,8 +1,10 @@
 // In-process: import-in-the-middle's private files that wrapt-hooks depends on (lib/register.js,
-// create-hook.mjs: the version is pinned, and these tests fail when their shape changes), and the
+// create-hook.mjs and the files it imports, bundled into dist/iitm.js: the version is pinned,
+// and these tests fail when one of them changes or their shape does), and the
 // bridge that joins every copy of lib/register.js in the thread (src/hooks/esm-bridge.ts), over
 // real copies of that file.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -35,10 +37,36 @@ function wrap(copy, url, source, specifier, format) {
 }
 
 describe('import-in-the-middle private files (pinned)', () => {
-  test('the dependency is pinned to 3.6.x and that is what is installed', () => {
+  test('the dependency is pinned to 3.6.0 and that is what is installed', () => {
     const own = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    assert.equal(own.dependencies['import-in-the-middle'], '~3.6.0');
-    assert.match(JSON.parse(readFileSync(path.join(IITM, 'package.json'), 'utf8')).version, /^3\.6\.\d+$/);
+    assert.equal(own.dependencies['import-in-the-middle'], '3.6.0');
+    assert.equal(JSON.parse(readFileSync(path.join(IITM, 'package.json'), 'utf8')).version, '3.6.0');
+  });
+
+  // dist/iitm.js holds these files as they were at the build, and the wrappers they generate
+  // import the installed lib/register.js: a new version must be read and tested before it is
+  // bundled (scripts/build.mjs). A changed hash is the signal, not an error to paper over.
+  test("dist/iitm.js bundles import-in-the-middle's files as pinned here, and no other of its files", () => {
+    const pinned = {
+      'create-hook.mjs': '1938e2a0a43969492c50d75368788163f677300caa2c9e324d27d21c5c606475',
+      'lib/get-exports.mjs': '6feefdd05f93cb202e8c9f92310e9e77971c81c6f4218982fb42471bfb306390',
+      'lib/get-esm-exports.mjs': 'edc26985027a3f0356e037fb4c214ce0b4537a1029ba96db46c10d74045e8530',
+      'lib/io.mjs': '42e01688e0e56646e747ec1464be8ac6f048dc6164eccfd5b22fe4812b81d7fd',
+      'supports-sync-hooks.mjs': '06dfc1f915e04f44f7cb29e266c5d12a4de4df771d46d5b629b1ef87c428a94c',
+    };
+    const { sources } = JSON.parse(readFileSync(path.join(ROOT, 'dist', 'iitm.js.map'), 'utf8'));
+    const prefix = '../node_modules/import-in-the-middle/';
+    const bundled = sources.filter((source) => source.startsWith(prefix)).map((source) => source.slice(prefix.length));
+    assert.deepEqual(bundled.sort(), Object.keys(pinned).sort());
+    for (const [file, hash] of Object.entries(pinned)) {
+      assert.equal(
+        createHash('sha256')
+          .update(readFileSync(path.join(IITM, file)))
+          .digest('hex'),
+        hash,
+        `import-in-the-middle/${file} changed`,
+      );
+    }
   });
 
   test('lib/register.js: the lists the bridge joins, and register() calls each hook with (url, namespace, specifier, format)', () => {
@@ -59,8 +87,8 @@ describe('import-in-the-middle private files (pinned)', () => {
     assert.equal(copy.specifiers.get('file:///shape.js'), 'shape');
   });
 
-  test('create-hook.mjs: createHook(meta) gives the hooks esm-hooks.ts calls, and its wrapper is the one esm-wrapper.ts completes', () => {
-    const { createHook } = require('import-in-the-middle/create-hook.mjs');
+  test('create-hook.mjs, as dist/iitm.js holds it: createHook(meta) gives the hooks esm-hooks.ts calls, and its wrapper is the one esm-wrapper.ts completes', () => {
+    const { createHook } = require(path.join(ROOT, 'dist', 'start.js')).iitm();
     const hook = createHook({ url: pathToFileURL(path.join(IITM, 'hook.mjs')).href });
     for (const name of ['resolve', 'load', 'resolveSync', 'loadSync', 'applyOptions', 'initialize']) assert.equal(typeof hook[name], 'function', name);
     const file = path.join(scratch, 'target.mjs');

@@ -27,7 +27,12 @@ if (Module._extensions['.ts']?.wraptHooksSources !== true) {
       platform: 'node',
       sourcefile: filename,
       sourcemap: 'inline',
-      define: { __dirname: JSON.stringify(dist), __filename: JSON.stringify(path.join(dist, 'preload.js')) },
+      define: {
+        __dirname: JSON.stringify(dist),
+        __filename: JSON.stringify(path.join(dist, 'preload.js')),
+        // hooks/esm-hooks.ts: the built dist/start.js, which gives import-in-the-middle's bundled hook code (dist/iitm.js).
+        START_FILE: JSON.stringify(path.join(dist, 'start.js')),
+      },
     });
     module._compile(code, filename);
   };
