@@ -76,7 +76,7 @@ interface Pending {
 /**
  * An entry is this header and V8's data. The header's 8 bytes keep the data 8-byte aligned (V8
  * copies data that is not), and name what the start that wrote it compiled: LEVEL_BOOT for a
- * start that installed no hooks, LEVEL_HOOKS for one that did (and for every dist/features.js entry).
+ * start that installed no hooks, LEVEL_HOOKS for one that did (and for every entry of dist/features.js and dist/iitm.js).
  */
 const MAGIC = 0x31636877; // 'whc1', little-endian
 const HEADER = 8;
@@ -85,7 +85,7 @@ const LEVEL_HOOKS = 1;
 
 /** dist/preload.js compiled by this thread, until start() knows the level of its entry. */
 let pending: Pending | undefined;
-/** start() ran in this thread: only a start writes entries (not the library of a process without the preload). */
+/** start() ran in this thread: only a start writes entries (not the library of a process without the preload), and Node 20's loader thread dist/iitm.js's. */
 let started = false;
 
 /** Runs the preload once per thread (register.js, register.mjs); nothing in Node 20's loader thread. */
@@ -152,7 +152,7 @@ function onDemand(bundle: Bundle, writer = started): unknown {
 const getBuiltin = process.getBuiltinModule as ((id: string) => unknown) | undefined;
 
 /**
- * The `require` the two files get: a builtin module from process.getBuiltinModule (as it was when
+ * The `require` the three files get: a builtin module from process.getBuiltinModule (as it was when
  * this file loaded, like the require beneath the hooks: hooks/cjs.ts), anything else from this
  * file's require. Each module of the files requires the builtins it uses when it is evaluated,
  * and Module.prototype.require resolves and traces each of those requests (bench/FINDINGS.md).

@@ -42,6 +42,8 @@ function start(env, flags = []) {
 }
 
 const entries = (dir) => readdirSync(dir).filter((name) => name.endsWith('.v8'));
+/** Each entry's inode: a rewritten entry (written to a temporary file, then renamed) gets a new one. */
+const inodes = (dir) => new Map(entries(dir).map((name) => [name, statSync(path.join(dir, name)).ino]));
 
 test('the first start writes a code cache of dist/preload.js (0700 directory, 0600 file); the next uses it; a bad entry is replaced', () => {
   const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
@@ -95,7 +97,7 @@ test("a start that traces reads dist/features.js, with an entry of its own writt
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(lines(result.stdout), ['loaded features.js index.js preload.js start.js', 'one error class true']);
     assert.match(result.stderr, /trace os#hostname\(\) -> /, 'the trace line');
-    return new Map(entries(dir).map((name) => [name, statSync(path.join(dir, name)).ino]));
+    return inodes(dir);
   };
   const first = run();
   assert.equal(first.size, 2, [...first.keys()].join(' '));
@@ -128,7 +130,7 @@ test("a start that imports a target reads import-in-the-middle's hook code from 
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(result.warnings, [], result.stderr);
     assert.deepEqual(lines(result.stdout), [expected]);
-    return new Map(entries(dir).map((name) => [name, statSync(path.join(dir, name)).ino]));
+    return inodes(dir);
   };
   assert.equal(run('other.mjs', 'imported function').size, 1, 'dist/preload.js only');
   const first = run('app.mjs', `patched iitm.js in this thread ${inThread}`);

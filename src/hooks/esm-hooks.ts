@@ -87,14 +87,22 @@ function resolvedAs<R>(specifier: string, context: ResolveContext, result: R, ne
 
 type CreateHook = (meta: { url: string }) => IitmHook;
 
+/** dist/start.js, named from this file's place in dist/ (scripts/build.mjs defines it). */
+declare const START_FILE: string;
+
 /**
  * import-in-the-middle's hooks, restricted to `isTarget` (the generated wrappers import its
  * lib/register.js); undefined, after one warning, when they cannot be loaded: ES module targets
- * then load unpatched, and nothing else changes. `load` gives its `createHook` (or throws).
+ * then load unpatched, and nothing else changes. Its `createHook` comes from dist/iitm.js: its
+ * hook code and the two lexers, bundled by scripts/build.mjs and compiled from the code cache by
+ * dist/start.js, in the application's thread or in Node 20's loader thread alike. The package's
+ * own ES modules cost each start that imports a target their compile and an ES module facade for
+ * each builtin they import (bench/FINDINGS.md), and nothing of them needs resolving here.
  */
-function createIitm(isTarget: IsTarget, load: () => CreateHook): IitmHook | undefined {
+function createIitm(isTarget: IsTarget): IitmHook | undefined {
   try {
-    const hook = load()({ url: pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href });
+    const { createHook } = (require(START_FILE) as { iitm(): unknown }).iitm() as { createHook: CreateHook };
+    const hook = createHook({ url: pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href });
     hook.applyOptions({ shouldInclude: isTarget });
     return hook;
   } catch (error) {
@@ -105,20 +113,6 @@ function createIitm(isTarget: IsTarget, load: () => CreateHook): IitmHook | unde
     );
     return undefined;
   }
-}
-
-/** dist/start.js, named from this file's place in dist/ (scripts/build.mjs defines it). */
-declare const START_FILE: string;
-
-/**
- * import-in-the-middle's `createHook`, from dist/iitm.js: its hook code and the two lexers,
- * bundled by scripts/build.mjs and compiled from the code cache by dist/start.js, in the
- * application's thread or in Node 20's loader thread alike. The package's own ES modules cost
- * each start that imports a target their compile and an ES module facade for each builtin they
- * import (bench/FINDINGS.md), and nothing of them needs resolving here.
- */
-function bundledCreateHook(): CreateHook {
-  return ((require(START_FILE) as { iitm(): unknown }).iitm() as { createHook: CreateHook }).createHook;
 }
 
 /**
@@ -167,7 +161,7 @@ export function installSyncHooks(registerHooks: (hooks: object) => unknown, isTa
       }
       if (iitm === undefined) {
         if (!isTarget(result.url, as)) return noted(result);
-        iitm = createIitm(isTarget, bundledCreateHook);
+        iitm = createIitm(isTarget);
         failed = iitm === undefined;
         if (iitm === undefined) return noted(result);
         // Before the first wrapper runs: the copy its code imports is joined to the bridge.
@@ -210,7 +204,7 @@ export function asyncHooks(
       }
       if (iitm === undefined) {
         if (!isTarget(result.url, as)) return result;
-        iitm = createIitm(isTarget, bundledCreateHook);
+        iitm = createIitm(isTarget);
         failed = iitm === undefined;
         if (iitm === undefined) return result;
       }
