@@ -134,6 +134,36 @@ const preloadFile = (file, keys, name, exportFrom, other, source) =>
 // WebAssembly one its `import` condition gives: V8 recompiled the WebAssembly lexer with its
 // optimizing tier in a background thread as soon as it read one target's main file (49 M
 // instructions and 2.5 MiB for fastify's), for 7 M instructions saved on the main thread.
+// Its imports of the two lexers get src/hooks/cjs-lexer.ts and src/hooks/esm-lexer.ts, which keep
+// each lexer's results between starts (hooks/lexer-cache.ts; fastify's main file cost 10 M
+// instructions to lex at every start) and alone import the lexers themselves.
+const cjsLexer = require.resolve('cjs-module-lexer');
+const lexerVersion = (file) => {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+  }
+};
+function lexersWithCache() {
+  return {
+    name: 'lexers-with-cache',
+    setup(build) {
+      const own = { 'cjs-module-lexer': path.join(src, 'hooks', 'cjs-lexer.ts'), 'es-module-lexer': path.join(src, 'hooks', 'esm-lexer.ts') };
+      build.onResolve({ filter: /^(cjs|es)-module-lexer$/ }, async (args) => {
+        if (args.pluginData === 'real') return undefined;
+        if (args.importer !== own[args.path]) return { path: own[args.path] };
+        if (args.path === 'cjs-module-lexer') return { path: cjsLexer }; // the `default` export: lexer.js
+        // es-module-lexer as esbuild resolves it for an import (its ES module build, WebAssembly); the plugin is not asked again.
+        const { path: file, errors } = await build.resolve(args.path, {
+          kind: 'import-statement',
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: 'real',
+        });
+        return errors.length > 0 ? { errors } : { path: file };
+      });
+    },
+  };
+}
 const IITM_META = 'var __iitmImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };';
 const iitmFile = () =>
   esbuild.build({
@@ -146,8 +176,13 @@ const iitmFile = () =>
       loader: 'js',
     },
     outfile: path.join(dist, 'iitm.js'),
-    define: { 'import.meta': '__iitmImportMeta' },
-    alias: { 'cjs-module-lexer': require.resolve('cjs-module-lexer') }, // the `default` export: lexer.js
+    define: {
+      ...common.define,
+      'import.meta': '__iitmImportMeta',
+      CJS_LEXER_VERSION: JSON.stringify(lexerVersion(cjsLexer)),
+      ES_LEXER_VERSION: JSON.stringify(lexerVersion(require.resolve('es-module-lexer'))),
+    },
+    plugins: [...common.plugins, lexersWithCache()],
     banner: { js: `${PRELOAD_WRAPPER.banner}\n${IITM_META}` },
     footer: { js: PRELOAD_WRAPPER.footer },
   });

@@ -306,20 +306,42 @@ function saveCache(job: Pending, level: number): void {
     header[4] = level;
     fs.writeFileSync(temporary, Buffer.concat([header, job.script.createCachedData()]), { mode: 0o600 });
     fs.renameSync(temporary, job.file);
-    const dir = path.dirname(job.file);
-    const now = Date.now();
-    const kept: { entry: string; mtimeMs: number }[] = [];
-    for (const name of fs.readdirSync(dir)) {
-      if (!name.endsWith('.v8') && !name.endsWith('.tmp')) continue;
-      const entry = dir + path.sep + name;
-      const mtimeMs = fs.statSync(entry, { throwIfNoEntry: false })?.mtimeMs;
-      if (mtimeMs === undefined) continue; // removed by another process meanwhile
-      if (now - mtimeMs > STALE_MS) fs.rmSync(entry, { force: true });
-      else if (name.endsWith('.v8') && entry !== job.file) kept.push({ entry, mtimeMs });
-    }
-    kept.sort((a, b) => a.mtimeMs - b.mtimeMs);
-    for (const { entry } of kept.slice(0, Math.max(0, kept.length + 1 - MAX_ENTRIES))) fs.rmSync(entry, { force: true });
+    sweep(job.file, '.v8', MAX_ENTRIES);
   } catch {
     // A read-only or full disk: the next start compiles again.
+  }
+}
+
+/**
+ * After `written` was written: removes the entries ending in `suffix` (and temporary files) older
+ * than STALE_MS, then the oldest of that suffix beyond `max`, `written` counted among them.
+ */
+export function sweep(written: string, suffix: string, max: number): void {
+  const dir = path.dirname(written);
+  const now = Date.now();
+  const kept: { entry: string; mtimeMs: number }[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.endsWith(suffix) && !name.endsWith('.tmp')) continue;
+    const entry = dir + path.sep + name;
+    const mtimeMs = fs.statSync(entry, { throwIfNoEntry: false })?.mtimeMs;
+    if (mtimeMs === undefined) continue; // removed by another process meanwhile
+    if (now - mtimeMs > STALE_MS) fs.rmSync(entry, { force: true });
+    else if (name.endsWith(suffix) && entry !== written) kept.push({ entry, mtimeMs });
+  }
+  kept.sort((a, b) => a.mtimeMs - b.mtimeMs);
+  for (const { entry } of kept.slice(0, Math.max(0, kept.length + 1 - max))) fs.rmSync(entry, { force: true });
+}
+
+/**
+ * The cache directory, for what dist/iitm.js keeps there between starts (hooks/cjs-lexer.ts):
+ * undefined in a process the preload did not start (the library alone keeps nothing, as for the
+ * code cache), and when there is no directory to trust.
+ */
+export function sideCacheDir(): string | undefined {
+  if (!started && !isLoaderThread()) return undefined;
+  try {
+    return cacheDir();
+  } catch {
+    return undefined;
   }
 }

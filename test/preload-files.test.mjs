@@ -45,6 +45,26 @@ const entries = (dir) => readdirSync(dir).filter((name) => name.endsWith('.v8'))
 /** Each entry's inode: a rewritten entry (written to a temporary file, then renamed) gets a new one. */
 const inodes = (dir) => new Map(entries(dir).map((name) => [name, statSync(path.join(dir, name)).ino]));
 
+/** An app with the target `greeter`, a CommonJS package unless `files` replace it, whose patch makes greet() say 'patched'. */
+const greeterApp = (files) =>
+  makeApp({
+    files: {
+      '.wrapt-hooksrc.json': { patches: { greeter: './patches/greeter.cjs' } },
+      'patches/greeter.cjs': "module.exports = (exports) => { exports.greet = () => 'patched'; };",
+      'node_modules/greeter/package.json': { name: 'greeter', version: '1.0.0', main: 'index.js' },
+      'node_modules/greeter/index.js': "exports.greet = () => 'original';\n",
+      ...files,
+    },
+  });
+
+/** Runs `main` of `dir` with `--import wrapt-hooks/register`: its lines of output, once it exited 0 with no warning. */
+function imported(dir, main, env) {
+  const result = runNode(dir, ['--import', 'wrapt-hooks/register', main], { env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  return lines(result.stdout);
+}
+
 test('the first start writes a code cache of dist/preload.js (0700 directory, 0600 file); the next uses it; a bad entry is replaced', () => {
   const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
   const dir = path.join(home, 'wrapt-hooks');
@@ -108,34 +128,114 @@ test("a start that traces reads dist/features.js, with an entry of its own writt
 test("a start that imports a target reads import-in-the-middle's hook code from dist/iitm.js, with an entry of its own written once; one that imports none does not read it", () => {
   const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
   const dir = path.join(home, 'wrapt-hooks');
-  const esm = makeApp({
-    files: {
-      '.wrapt-hooksrc.json': { patches: { greeter: './patches/greeter.js' } },
-      'patches/greeter.js': "module.exports = (exports) => { exports.greet = () => 'patched'; };",
-      'node_modules/greeter/package.json': { name: 'greeter', version: '1.0.0', main: 'index.js' },
-      'node_modules/greeter/index.js': "exports.greet = () => 'original';",
-      'other.mjs': "import os from 'node:os'; console.log('imported', typeof os.hostname);",
-      'app.mjs': `
-        import { greet } from 'greeter';
-        import { createRequire } from 'node:module';
-        const cache = createRequire(import.meta.url).cache;
-        console.log(greet(), 'iitm.js in this thread', Object.keys(cache).includes(${JSON.stringify(path.join(ROOT, 'dist', 'iitm.js'))}));
-      `,
-    },
+  const esm = greeterApp({
+    'other.mjs': "import os from 'node:os'; console.log('imported', typeof os.hostname);",
+    'app.mjs': `
+      import { greet } from 'greeter';
+      import { createRequire } from 'node:module';
+      const cache = createRequire(import.meta.url).cache;
+      console.log(greet(), 'iitm.js in this thread', Object.keys(cache).includes(${JSON.stringify(path.join(ROOT, 'dist', 'iitm.js'))}));
+    `,
   });
   // Node 20 runs the ES module hooks in its loader thread, which reads the file and writes the entry there.
   const inThread = typeof Module.registerHooks === 'function' && supportsSyncHooks();
   const run = (main, expected) => {
-    const result = runNode(esm, ['--import', 'wrapt-hooks/register', main], { env: { XDG_CACHE_HOME: home } });
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(result.warnings, [], result.stderr);
-    assert.deepEqual(lines(result.stdout), [expected]);
+    assert.deepEqual(imported(esm, main, { XDG_CACHE_HOME: home }), [expected]);
     return inodes(dir);
   };
   assert.equal(run('other.mjs', 'imported function').size, 1, 'dist/preload.js only');
   const first = run('app.mjs', `patched iitm.js in this thread ${inThread}`);
   assert.equal(first.size, 2, [...first.keys()].join(' '));
   assert.deepEqual(run('app.mjs', `patched iitm.js in this thread ${inThread}`), first);
+});
+
+test("import-in-the-middle's lexer results for an imported CommonJS target are kept with its source (0600), used for that exact source only", () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const dir = path.join(home, 'wrapt-hooks');
+  const esm = greeterApp({
+    'app.mjs': `
+      import * as greeter from 'greeter';
+      console.log(greeter.greet(), ['planted', 'added'].filter((name) => name in greeter).join(' ') || 'none');
+    `,
+  });
+  const target = path.join(esm, 'node_modules', 'greeter', 'index.js');
+  const lexed = () => readdirSync(dir).filter((name) => name.endsWith('.lex'));
+  const run = (expected, env = {}) => assert.deepEqual(imported(esm, 'app.mjs', { XDG_CACHE_HOME: home, ...env }), [expected]);
+  const entryOf = (name) => {
+    const text = readFileSync(path.join(dir, name), 'utf8');
+    const cut = text.indexOf('\n');
+    return { result: JSON.parse(text.slice(0, cut)), source: text.slice(cut + 1) };
+  };
+
+  run('patched none');
+  const [entry, ...more] = lexed();
+  assert.deepEqual(more, []);
+  assert.equal(statSync(path.join(dir, entry)).mode & 0o777, 0o600);
+  const kept = entryOf(entry);
+  assert.equal(kept.source, readFileSync(target, 'utf8'));
+  assert.deepEqual(kept.result, { exports: ['greet'], reexports: [] });
+
+  // The next start takes the names from the entry, not from lexing again: a name added there is exported.
+  writeFileSync(path.join(dir, entry), `${JSON.stringify({ exports: ['greet', 'planted'], reexports: [] })}\n${kept.source}`);
+  run('patched planted');
+
+  // Another source (the module edited) is lexed again; its entry is written beside, and the
+  // oldest entries beyond 256 go.
+  const now = Date.now() / 1000;
+  for (let i = 0; i < 260; i++) {
+    const name = path.join(dir, `old-${i}.lex`);
+    writeFileSync(name, 'x');
+    utimesSync(name, now - 3600 + i, now - 3600 + i);
+  }
+  writeFileSync(target, "exports.greet = () => 'original';\nexports.added = 1;\n");
+  run('patched added');
+  const after = lexed();
+  assert.equal(after.length, 256, 'at most 256 entries');
+  const edited = after.find((name) => !name.startsWith('old-') && name !== entry);
+  assert.deepEqual(entryOf(edited).result, { exports: ['greet', 'added'], reexports: [] });
+  assert.ok(!after.includes('old-0.lex') && after.includes('old-259.lex'), 'the oldest went');
+
+  // An entry that is not one (truncated, another format, names that are not strings) is no entry: lexed again, written again.
+  for (const bad of ['', 'garbage', `{"exports":[1],"reexports":[]}\n${readFileSync(target, 'utf8')}`]) {
+    writeFileSync(path.join(dir, edited), bad);
+    run('patched added');
+    assert.deepEqual(entryOf(edited).result, { exports: ['greet', 'added'], reexports: [] });
+  }
+
+  // NODE_DISABLE_COMPILE_CACHE turns it off with the code cache.
+  const off = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  run('patched added', { XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: '1' });
+  assert.deepEqual(readdirSync(off), []);
+});
+
+test("es-module-lexer's results for an imported ES module target are kept the same way: written once, then used", () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const dir = path.join(home, 'wrapt-hooks');
+  const source = "export const greet = () => 'original';\nexport * from './more.js';\n";
+  const esm = greeterApp({
+    'node_modules/greeter/package.json': { name: 'greeter', version: '1.0.0', type: 'module', exports: './index.js' },
+    'node_modules/greeter/index.js': source,
+    'node_modules/greeter/more.js': 'export const more = 1;\n',
+    'app.mjs': "import { greet, more } from 'greeter'; console.log(greet(), more);",
+  });
+  const run = () => {
+    assert.deepEqual(imported(esm, 'app.mjs', { XDG_CACHE_HOME: home }), ['patched 1']);
+    return new Map(
+      readdirSync(dir)
+        .filter((name) => name.endsWith('.lex'))
+        .map((name) => [name, statSync(path.join(dir, name)).ino]),
+    );
+  };
+  const first = run();
+  const main = [...first.keys()].find((name) => readFileSync(path.join(dir, name), 'utf8').endsWith(`\n${source}`));
+  assert.ok(main?.startsWith('esm-'), [...first.keys()].join(' '));
+  const [imports, exports] = JSON.parse(readFileSync(path.join(dir, main), 'utf8').split('\n')[0]);
+  assert.deepEqual(
+    [imports.map((each) => each.specifier), exports.map((each) => each.name ?? `* from ${each.from}`)],
+    [['./more.js'], ['greet', '* from ./more.js']],
+  );
+  // Accepted: not written again (a rejected entry is rewritten).
+  assert.deepEqual(run(), first);
 });
 
 test('a start that installs no hooks writes an entry when there is none; one that installs hooks replaces it once; neither rewrites one of its level or above', () => {
