@@ -10,7 +10,7 @@
 // compiles; a code cache made by the first start, once its main module has run, holds the parsed
 // file and the functions that start compiled, so later starts skip both (docs/performance.md).
 // The cache is only ever for these three files: the application's modules are compiled by Node
-// as always.
+// as always (dist/iitm.js keeps what the lexers found in them beside it: hooks/lexer-cache.ts).
 //
 // Each entry of dist/preload.js says what the start that wrote it compiled (its level): a start
 // that installed no hooks (WRAPT_HOOKS_DISABLE=all, nothing to patch) writes one when there is
@@ -333,7 +333,7 @@ export function sweep(written: string, suffix: string, max: number): void {
 }
 
 /**
- * The cache directory, for what dist/iitm.js keeps there between starts (hooks/cjs-lexer.ts):
+ * The cache directory, for what dist/iitm.js keeps there between starts (hooks/lexer-cache.ts):
  * undefined in a process the preload did not start (the library alone keeps nothing, as for the
  * code cache), and when there is no directory to trust.
  */

@@ -7,12 +7,13 @@
 // To write the wrapper of a module that an `import` reaches, import-in-the-middle lexes its
 // source (and each file it re-exports), cold at every start: fastify's 35 KB main file cost an
 // application that imports it 10 M instructions with cjs-module-lexer, the AWS SDK S3 client's
-// 270 KB one 78 M (30 ms), espree's ES module 3 M with es-module-lexer (bench/FINDINGS.md). An entry holds the result and the source it came from, and is used only
-// for that exact source: an edited, updated or other copy of a module is lexed again, and its
-// entry written once. The directory is the per-user one dist/start.js trusts (mode 0700, this
-// user's), with the same switch (NODE_DISABLE_COMPILE_CACHE), and only a process the preload
-// started uses it. An entry that is not one (unreadable, another format, another source, a
-// result of another shape) is no entry.
+// 270 KB one 78 M (30 ms), espree's ES module 3 M with es-module-lexer (bench/FINDINGS.md). An
+// entry holds the result and the source it came from, and is used only for that exact source:
+// an edited, updated or other copy of a module is lexed again, and its entry written once. The
+// directory is the per-user one dist/start.js trusts (mode 0700, this user's), with the same
+// switch (NODE_DISABLE_COMPILE_CACHE), and only a process the preload started uses it. An entry
+// that is not one (unreadable, another format, another source, a result of another shape) is no
+// entry.
 import fs = require('node:fs');
 import path = require('node:path');
 
