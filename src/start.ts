@@ -314,22 +314,34 @@ function saveCache(job: Pending, level: number): void {
 
 /**
  * After `written` was written: removes the entries ending in `suffix` (and temporary files) older
- * than STALE_MS, then the oldest of that suffix beyond `max`, `written` counted among them.
+ * than STALE_MS, then the oldest of that suffix while there are more than `max` or they hold more
+ * than `maxBytes`, `written` counted among them and kept.
  */
-export function sweep(written: string, suffix: string, max: number): void {
+export function sweep(written: string, suffix: string, max: number, maxBytes = Infinity): void {
   const dir = path.dirname(written);
   const now = Date.now();
-  const kept: { entry: string; mtimeMs: number }[] = [];
+  const kept: { entry: string; mtimeMs: number; size: number }[] = [];
+  let count = 1;
+  let bytes = fs.statSync(written, { throwIfNoEntry: false })?.size ?? 0;
   for (const name of fs.readdirSync(dir)) {
     if (!name.endsWith(suffix) && !name.endsWith('.tmp')) continue;
     const entry = dir + path.sep + name;
-    const mtimeMs = fs.statSync(entry, { throwIfNoEntry: false })?.mtimeMs;
-    if (mtimeMs === undefined) continue; // removed by another process meanwhile
-    if (now - mtimeMs > STALE_MS) fs.rmSync(entry, { force: true });
-    else if (name.endsWith(suffix) && entry !== written) kept.push({ entry, mtimeMs });
+    const stats = fs.statSync(entry, { throwIfNoEntry: false });
+    if (stats === undefined) continue; // removed by another process meanwhile
+    if (now - stats.mtimeMs > STALE_MS) fs.rmSync(entry, { force: true });
+    else if (name.endsWith(suffix) && entry !== written) {
+      kept.push({ entry, mtimeMs: stats.mtimeMs, size: stats.size });
+      count++;
+      bytes += stats.size;
+    }
   }
   kept.sort((a, b) => a.mtimeMs - b.mtimeMs);
-  for (const { entry } of kept.slice(0, Math.max(0, kept.length + 1 - max))) fs.rmSync(entry, { force: true });
+  for (const { entry, size } of kept) {
+    if (count <= max && bytes <= maxBytes) break;
+    fs.rmSync(entry, { force: true });
+    count--;
+    bytes -= size;
+  }
 }
 
 /**

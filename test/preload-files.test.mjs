@@ -6,7 +6,7 @@
 // library gets the same modules (dist/index.js re-exports the preload's library()).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { supportsSyncHooks } from 'import-in-the-middle/supports-sync-hooks.mjs';
@@ -201,6 +201,21 @@ test("import-in-the-middle's lexer results for an imported CommonJS target are k
     run('patched added');
     assert.deepEqual(entryOf(edited).result, { exports: ['greet', 'added'], reexports: [] });
   }
+
+  // At most 64 MiB of entries (sparse files of 30 MiB each, newer than the rest, a second apart):
+  // the oldest go until the entries fit, the one just written kept.
+  for (let i = 0; i < 3; i++) {
+    const big = path.join(dir, `big-${i}.lex`);
+    writeFileSync(big, '');
+    truncateSync(big, 30 * 1024 * 1024);
+    utimesSync(big, Date.now() / 1000 + i, Date.now() / 1000 + i);
+  }
+  writeFileSync(target, "exports.greet = () => 'original';\nexports.added = 2;\n");
+  run('patched added');
+  const fitted = lexed();
+  const written = fitted.find((name) => !name.startsWith('big-'));
+  assert.deepEqual(fitted.sort(), ['big-1.lex', 'big-2.lex', written].sort());
+  assert.equal(entryOf(written).source, readFileSync(target, 'utf8'));
 
   // NODE_DISABLE_COMPILE_CACHE turns it off with the code cache.
   const off = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));

@@ -21,13 +21,14 @@ import path = require('node:path');
 declare const START_FILE: string;
 interface Start {
   sideCacheDir(): string | undefined;
-  sweep(written: string, suffix: string, max: number): void;
+  sweep(written: string, suffix: string, max: number, maxBytes: number): void;
 }
 
 type Lex<R> = (source: string, name?: string) => R;
 
-/** At most this many entries are kept (one per module file lexed), the oldest removed first. */
+/** At most this many entries, of at most this many bytes in all, are kept (one per module file lexed), the oldest removed first. */
 const MAX_ENTRIES = 256;
+const MAX_BYTES = 64 * 1024 * 1024;
 /** A source larger than this is lexed at every start (an entry holds a copy of its source). */
 const MAX_SOURCE = 8 * 1024 * 1024;
 const SUFFIX = '.lex';
@@ -99,7 +100,7 @@ function write(file: string, source: string, lexed: unknown): void {
     // JSON.stringify writes no line break: the first one in the entry ends the result.
     fs.writeFileSync(temporary, `${JSON.stringify(lexed)}\n${source}`, { mode: 0o600 });
     fs.renameSync(temporary, file);
-    (require(START_FILE) as Start).sweep(file, SUFFIX, MAX_ENTRIES);
+    (require(START_FILE) as Start).sweep(file, SUFFIX, MAX_ENTRIES, MAX_BYTES);
   } catch {
     try {
       fs.rmSync(temporary, { force: true });
