@@ -221,6 +221,17 @@ test("import-in-the-middle's lexer results for an imported CommonJS target are k
   const off = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
   run('patched added', { XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: '1' });
   assert.deepEqual(readdirSync(off), []);
+
+  // A directory others can write is not used: an entry planted there is neither read nor replaced.
+  const open = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  mkdirSync(path.join(open, 'wrapt-hooks'), { mode: 0o777 });
+  chmodSync(path.join(open, 'wrapt-hooks'), 0o777);
+  const source = readFileSync(target, 'utf8');
+  const planted = path.join(open, 'wrapt-hooks', written);
+  writeFileSync(planted, `${JSON.stringify({ exports: ['greet', 'added', 'planted'], reexports: [] })}\n${source}`);
+  run('patched added', { XDG_CACHE_HOME: open });
+  assert.deepEqual(readdirSync(path.join(open, 'wrapt-hooks')), [written]);
+  assert.match(readFileSync(planted, 'utf8'), /planted/);
 });
 
 test("es-module-lexer's results for an imported ES module target are kept the same way: written once, then used", () => {
