@@ -271,7 +271,12 @@ function placeAndFlags(file: string): string {
 
 /**
  * The per-user cache directory, or undefined when there is none to trust: it must be a
- * directory of this user that no one else can write (created so when missing).
+ * directory of this user that no one else can write (created so when missing), and no one else
+ * may be able to replace it: each directory above it must be this user's or root's and writable
+ * by neither group nor others, unless its sticky bit keeps others from renaming what is not
+ * theirs (/tmp). Otherwise another user could put a directory of theirs in its place between
+ * this check and a read of an entry (a `sudo` that keeps HOME: the home's owner, and root runs
+ * their bytecode). The directory is returned as it is on disk, with no symlink on the way.
  */
 function cacheDir(): string | undefined {
   const env = process.env;
@@ -293,8 +298,14 @@ function cacheDir(): string | undefined {
     stats = fs.lstatSync(dir);
   }
   if (!stats.isDirectory()) return undefined;
-  if (process.platform !== 'win32' && ownershipProblem(stats, { forbiddenBits: 0o077 }) !== undefined) return undefined;
-  return dir;
+  if (process.platform === 'win32') return dir;
+  if (ownershipProblem(stats, { forbiddenBits: 0o077 }) !== undefined) return undefined;
+  const real = fs.realpathSync.native(dir);
+  for (let above = path.dirname(real); ; above = path.dirname(above)) {
+    const info = fs.lstatSync(above);
+    if (ownershipProblem(info, { allowRoot: true, forbiddenBits: (info.mode & 0o1000) === 0 ? 0o022 : 0 }) !== undefined) return undefined;
+    if (above === path.dirname(above)) return real;
+  }
 }
 
 /** Writes the code cache of this start, at `level` (start() decides when one is due). */

@@ -6,7 +6,20 @@
 // library gets the same modules (dist/index.js re-exports the preload's library()).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { supportsSyncHooks } from 'import-in-the-middle/supports-sync-hooks.mjs';
@@ -381,4 +394,38 @@ test('no code cache in a directory others can write, nor with NODE_DISABLE_COMPI
   const off = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
   start({ XDG_CACHE_HOME: off, NODE_DISABLE_COMPILE_CACHE: '1' });
   assert.deepEqual(readdirSync(off), []);
+});
+
+test("no code cache where another user could replace the directory: each directory above it is this user's or root's, writable by no one else unless sticky", () => {
+  const used = (home) => {
+    start({ XDG_CACHE_HOME: home });
+    return entries(path.join(home, 'wrapt-hooks')).length > 0;
+  };
+  // Under a directory anyone can write (no sticky bit): another user could rename ours away and put theirs in its place.
+  const open = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const openHome = path.join(open, 'home');
+  mkdirSync(openHome, { mode: 0o700 });
+  chmodSync(open, 0o777);
+  assert.equal(used(openHome), false);
+  // The sticky bit (as on /tmp) keeps others from renaming what is not theirs.
+  chmodSync(open, 0o1777);
+  assert.equal(used(openHome), true);
+  // Group-writable, two levels up.
+  const group = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  mkdirSync(path.join(group, 'a', 'home'), { recursive: true, mode: 0o700 });
+  chmodSync(group, 0o770);
+  assert.equal(used(path.join(group, 'a', 'home')), false);
+  // A symlink on the way is followed: the directories checked, and used, are the real ones.
+  const real = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+  const link = path.join(mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-')), 'link');
+  symlinkSync(real, link);
+  start({ XDG_CACHE_HOME: link });
+  assert.equal(entries(path.join(real, 'wrapt-hooks')).length, 1);
+  // Another user's directory above it (root's own HOME kept by sudo, say): that user could replace ours.
+  if (process.getuid?.() === 0) {
+    const theirs = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
+    mkdirSync(path.join(theirs, 'home'), { mode: 0o700 });
+    chownSync(theirs, 65534, 65534);
+    assert.equal(used(path.join(theirs, 'home')), false);
+  }
 });
