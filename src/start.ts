@@ -19,11 +19,11 @@
 // Levels only go up. dist/features.js and dist/iitm.js get an entry from the first start that
 // reads them (dist/iitm.js also from Node 20's loader thread, where it is read).
 //
-// The cache lives in a per-user directory (mode 0700, owned by this user, else it is not used),
-// one file per build of each file, Node version, architecture, installed copy and set of flags
-// (V8 rejects data made with other flags), and is checked against the file's size and
-// modification time too (an edited file gets a new entry); at most 64 entries, none older than
-// 30 days, the oldest removed first when a start writes one. A rejected, unreadable or
+// The cache lives in a per-user directory (mode 0700, owned by this user, in directories no one
+// else can replace it in, else it is not used), one file per build of each file, Node version,
+// architecture, installed copy and set of flags (V8 rejects data made with other flags), and is
+// checked against the file's size and modification time too (an edited file gets a new entry);
+// at most 64 entries, none older than 30 days, the oldest removed first when a start writes one. A rejected, unreadable or
 // unwritable cache costs nothing but the compile Node would have done. Each file is one function
 // expression (the module wrapper is in it: scripts/build.mjs), compiled as it was read.
 // NODE_DISABLE_COMPILE_CACHE (Node's own switch for its compile cache) turns it off, and so does
@@ -136,7 +136,12 @@ export function feature(key: string): unknown {
  * application's thread, or in Node 20's loader thread, which writes its entry too.
  */
 export function iitm(): unknown {
-  return onDemand(IITM, started || isLoaderThread());
+  return onDemand(IITM, keeps());
+}
+
+/** Does this thread keep entries: a start's thread (not the library's in a process without the preload), or Node 20's loader thread? */
+function keeps(): boolean {
+  return started || isLoaderThread();
 }
 
 /**
@@ -361,7 +366,7 @@ export function sweep(written: string, suffix: string, max: number, maxBytes = I
  * code cache), and when there is no directory to trust.
  */
 export function sideCacheDir(): string | undefined {
-  if (!started && !isLoaderThread()) return undefined;
+  if (!keeps()) return undefined;
   try {
     return cacheDir();
   } catch {
