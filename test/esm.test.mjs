@@ -634,6 +634,79 @@ describe('ES modules loaded by require() from a CommonJS app', () => {
   });
 });
 
+// Once registered, the in-thread hooks are deregistered while an outermost require() runs, and
+// registered again when it ends, or at once when the require() starts an ES module graph: by
+// requiring an ES module (by extension, or a typeless file Node parses as one) or by import().
+// Another registerHooks() caller after ours keeps its place before ours, and ours stay registered
+// from then on (src/hooks/esm-first.ts). `--expose-internals` lets the app count Node's resolve
+// hooks where it stands.
+describe('the in-thread ES module hooks while a require() runs', () => {
+  const OS = `import { hostname } from 'node:os';\nexport const seen = hostname();\n`;
+  const app = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
+      'patches/os.js': `
+        const { wrapFunctionWrapper } = require('wrapt-hooks');
+        module.exports = (os) => {
+          wrapFunctionWrapper(os, 'hostname', () => 'patched-host');
+        };
+      `,
+      'count.cjs': "const { resolveHooks } = require('internal/modules/customization_hooks');\nmodule.exports = () => resolveHooks.length;\n",
+      'inside.cjs': "module.exports = require('./count.cjs')();\n",
+      'inside-again.cjs': "module.exports = require('./count.cjs')();\n",
+      // The app's package.json gives no "type": Node parses this .js file to find out.
+      'typeless.js': `/* An ES module without a "type" */\n${OS}`,
+      'module.mjs': OS,
+      'dynamic.mjs': OS,
+      'dynamic.cjs': "module.exports = { imported: import('./dynamic.mjs') };\n",
+      'later.mjs': OS,
+      'theirs.cjs': `
+        const seen = [];
+        require('node:module').registerHooks({
+          resolve(specifier, context, next) {
+            const result = next(specifier, context);
+            if (specifier === 'node:os') seen.push(result.url);
+            return result;
+          },
+        });
+        module.exports = seen;
+      `,
+      'app.mjs': `
+        import { createRequire } from 'node:module';
+        const require = createRequire(import.meta.url);
+        const count = require('./count.cjs');
+        console.log('outside', count());
+        console.log('inside a require()', require('./inside.cjs'));
+        console.log('require() of a typeless ES module', require('./typeless.js').seen);
+        console.log('require() of an .mjs', require('./module.mjs').seen);
+        console.log('import() inside a require()', (await require('./dynamic.cjs').imported).seen);
+        console.log('outside, after them', count());
+        const theirs = require('./theirs.cjs');
+        console.log('theirs, then an import', (await import('./later.mjs')).seen, theirs.map((url) => (url.includes('iitm') ? 'ours first' : 'theirs alone')).join(' '));
+        console.log('inside a require(), after theirs', require('./inside-again.cjs'));
+      `,
+    },
+  });
+
+  const skip = supportsSyncHooks() ? false : 'this Node runs the ES module hooks off-thread';
+
+  test('step aside for it, come back for an ES module graph it starts, and keep the order of hooks registered after them', { skip }, async () => {
+    const result = await run(app, ['--expose-internals', '--import', 'wrapt-hooks/register', 'app.mjs'], { env: { WRAPT_HOOKS_DEBUG: '1' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(lines(result.stdout), [
+      'outside 1',
+      'inside a require() 0',
+      'require() of a typeless ES module patched-host',
+      'require() of an .mjs patched-host',
+      'import() inside a require() patched-host',
+      'outside, after them 1',
+      'theirs, then an import patched-host ours first',
+      'inside a require(), after theirs 2',
+    ]);
+    assert.match(result.stderr, /another module\.registerHooks\(\) call after ours: the ES module hooks stay registered during require\(\) from now on/);
+  });
+});
+
 describe('patch modules written as ES modules', () => {
   const app = makeApp({
     packages: ['esm-cjs-counter', 'esm-greeter'],

@@ -14,8 +14,9 @@
 //   package is reported by its path, which deep targets match exactly.
 //
 // Added around it: wrapt-hooks' own `require()` calls go beneath it, so they never count as the
-// application importing a target; and exports that a hook registered later replaced are what
-// `require` returns (require-in-the-middle still holds what the first patches returned).
+// application importing a target; exports that a hook registered later replaced are what
+// `require` returns (require-in-the-middle still holds what the first patches returned); and the
+// in-thread ES module hooks are deregistered while an outermost `require()` runs (esm-first.ts).
 import Module = require('node:module');
 import { isBuiltin } from 'node:module';
 import { join, sep } from 'node:path';
@@ -25,6 +26,7 @@ import { debug, debugEnabled } from '../debug';
 import { matchRequired, requireMain } from '../core/match';
 import type { Registry } from '../core/registry';
 import { TargetList } from './cjs-targets';
+import { outermostRequire } from './require-gate';
 
 interface CjsModule {
   filename?: string;
@@ -83,18 +85,29 @@ export function installCjs(registry: Registry): void {
   // The Hook installs itself on Module.prototype.require and process.getBuiltinModule.
   new Hook(targets, { internals: true }, onRequire as OnRequireFn);
   const hooked = proto.require;
+  // Outermost require()s (none running beneath them) let the in-thread ES hooks step aside for
+  // their duration (require-gate.ts, esm-first.ts).
+  let depth = 0;
   proto.require = function require(this: CjsModule, id: string): unknown {
-    if (isOwn(this)) {
-      if (!debugEnabled) return Reflect.apply(beneath, this, arguments);
-      const filename = resolveQuietly(this, id);
-      const fresh = filename !== undefined && cache[filename] === undefined;
-      const exports = Reflect.apply(beneath, this, arguments);
-      if (fresh && filename !== undefined) noteEarly(registry, filename);
-      return exports;
+    const gate = depth === 0 ? outermostRequire.gate : undefined;
+    const aside = gate !== undefined && gate.stepAside();
+    depth++;
+    try {
+      if (isOwn(this)) {
+        if (!debugEnabled) return Reflect.apply(beneath, this, arguments);
+        const filename = resolveQuietly(this, id);
+        const fresh = filename !== undefined && cache[filename] === undefined;
+        const exports = Reflect.apply(beneath, this, arguments);
+        if (fresh && filename !== undefined) noteEarly(registry, filename);
+        return exports;
+      }
+      if (typeof id === 'string' && typeof this?.filename === 'string' && targets.skips(this.filename, id)) return Reflect.apply(beneath, this, arguments);
+      const exports = Reflect.apply(hooked, this, arguments);
+      return anyReplaced ? current(exports) : exports;
+    } finally {
+      depth--;
+      if (aside) gate.stepBack();
     }
-    if (typeof id === 'string' && typeof this?.filename === 'string' && targets.skips(this.filename, id)) return Reflect.apply(beneath, this, arguments);
-    const exports = Reflect.apply(hooked, this, arguments);
-    return anyReplaced ? current(exports) : exports;
   };
 
   const getBuiltinModule = (process as { getBuiltinModule?: GetBuiltin }).getBuiltinModule;

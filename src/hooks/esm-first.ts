@@ -1,7 +1,8 @@
-// When the in-thread ES module hooks are registered: before the first ES module graph is linked,
-// not at start-up. Any `module.registerHooks` resolve hook takes every `require()` off Node's
-// fast path (77,000 instructions more per module in the 1,000-module benchmark, bench/FINDINGS.md),
-// so a CommonJS application that never loads an ES module should never have one.
+// When the in-thread ES module hooks are registered: before an ES module graph links, and not
+// while a require() runs. Any `module.registerHooks` resolve hook takes every `require()` off
+// Node's fast path (77,000 instructions more per module in the 1,000-module benchmark, about 88 M
+// in the real-package one, bench/FINDINGS.md), so a CommonJS application that never loads an ES
+// module should never have one, and an ES one should have it only while it links ES modules.
 //
 // An ES module graph starts in one of two ways, and each is seen before its imports resolve:
 // - an import: `import()`, `--import`, an ES main module, `--input-type=module`. Node publishes
@@ -12,29 +13,106 @@
 //   CommonJS first, parsed as an ES module only when that fails, within the same call: its
 //   source triggers the registration when it has an `import` or `export` statement that can load
 //   a module (`mayLoadModules`). A false positive costs what every start cost before this.
+//
+// Once registered, the hooks step aside for each outermost require() (hooks/cjs.ts asks through
+// require-gate.ts): they are deregistered when it starts and registered again when it ends. A
+// require() is synchronous, so no import's linking goes on while it runs except one it starts
+// itself, and that starts with one of the two signals above, which register the hooks again at
+// once; a chain of hooks Node is running keeps the hooks it started with. Deregistering and
+// registering again puts ours back where they were only while they are the last registered: when
+// anyone else calls `module.registerHooks` after us, ours are registered again first (theirs then
+// run before ours, as they would have) and stay registered from then on. (`registerHooks` taken
+// as a named import from an ES module facade made before ours was installed is not seen.)
 import dc = require('node:diagnostics_channel');
 import Module = require('node:module');
 import { describeCause, warn } from '../errors';
 import { debug } from '../debug';
+import { outermostRequire } from './require-gate';
 
 const IMPORT_START = 'tracing:module.import:start';
 
 type Compile = (this: Module, ...args: unknown[]) => unknown;
+type RegisterHooks = (hooks: object) => unknown;
+/** Registers hooks with `module.registerHooks`: now, or when the require() they stepped aside for ends. */
+export type Register = (hooks: object) => void;
 
-/** Runs `install` once, before the first ES module graph links (see above); never throws into the application. */
-export function beforeFirstEsModule(install: () => void): void {
+interface Registration {
+  hooks: object;
+  handle: { deregister(): void } | undefined;
+}
+
+/**
+ * Runs `install` once, before the first ES module graph links (see above), handing it the
+ * `register` its hooks go through; never throws into the application. From then on the hooks
+ * step aside for each outermost require().
+ */
+export function beforeFirstEsModule(install: (register: Register) => void): void {
+  const nodeModule = Module as unknown as { registerHooks?: RegisterHooks };
+  const nodeRegisterHooks = nodeModule.registerHooks;
   const prototype = Module.prototype as unknown as { _compile: Compile };
   const original = prototype._compile;
+  const registrations: Registration[] = [];
   let done = false;
+  // Ours are deregistered for the require() running now.
+  let aside = false;
+  // Ours stay registered: someone registered hooks after them, or Node gave no way to deregister.
+  let pinned = nodeRegisterHooks === undefined;
+
+  // Runs in a require()'s `finally` too: whatever Node does, nothing is thrown from here.
+  const registerNow = (entry: Registration): void => {
+    let handle: { deregister?: unknown } | undefined;
+    try {
+      handle = Reflect.apply(nodeRegisterHooks!, Module, [entry.hooks]) as typeof handle;
+    } catch (error) {
+      pinned = true;
+      warn(
+        'WRAPT_HOOKS_ESM_UNAVAILABLE',
+        `could not register the ES module hooks again after a require() (${describeCause(error)}); ES module targets imported from now on may not be patched, CommonJS ones still are.`,
+        error,
+      );
+      return;
+    }
+    if (typeof handle?.deregister === 'function') entry.handle = handle as Registration['handle'];
+    else pinned = true;
+  };
+  const register: Register = (hooks) => {
+    const entry: Registration = { hooks, handle: undefined };
+    registrations.push(entry);
+    if (!aside) registerNow(entry);
+  };
+  const stepBack = (): void => {
+    if (!aside) return;
+    aside = false;
+    for (const entry of registrations) registerNow(entry);
+  };
+  const gate = {
+    stepAside(): boolean {
+      if (aside || pinned || registrations.length === 0) return false;
+      for (let i = registrations.length - 1; i >= 0; i--) {
+        registrations[i]!.handle?.deregister();
+        registrations[i]!.handle = undefined;
+      }
+      aside = true;
+      return true;
+    },
+    stepBack,
+  };
+  /** Another `module.registerHooks` caller: ours go back first, so that theirs run before ours, and stay. */
+  const registerHooksAfterUs = function registerHooks(this: unknown): unknown {
+    if (!pinned) {
+      stepBack();
+      pinned = true;
+      debug('another module.registerHooks() call after ours: the ES module hooks stay registered during require() from now on');
+    }
+    if (nodeModule.registerHooks === registerHooksAfterUs) nodeModule.registerHooks = nodeRegisterHooks!;
+    return Reflect.apply(nodeRegisterHooks!, this, arguments) as unknown;
+  };
+
   const now = (why: string): void => {
-    if (done) return;
     done = true;
-    dc.unsubscribe(IMPORT_START, onImport);
-    // Another tool may have wrapped it since: then ours stays in its chain, passing through.
-    if (prototype._compile === compile) prototype._compile = original;
     debug(`ES module hooks registered: ${why}`);
     try {
-      install();
+      install(register);
     } catch (error) {
       warn(
         'WRAPT_HOOKS_ESM_UNAVAILABLE',
@@ -42,15 +120,29 @@ export function beforeFirstEsModule(install: () => void): void {
         error,
       );
     }
+    if (registrations.length === 0 || pinned) {
+      // Nothing to step aside: the signals are not needed again.
+      dc.unsubscribe(IMPORT_START, onImport);
+      // Another tool may have wrapped it since: then ours stays in its chain, passing through.
+      if (prototype._compile === compile) prototype._compile = original;
+      return;
+    }
+    nodeModule.registerHooks = registerHooksAfterUs;
+    outermostRequire.gate = gate;
   };
   function onImport(message: unknown): void {
+    if (done) {
+      stepBack();
+      return;
+    }
     // The specifier imported, or the URL object of an entry point.
     const url = (message as { url?: unknown } | null)?.url;
     now(`the first import (${typeof url === 'string' || url instanceof URL ? String(url) : 'an ES module'})`);
   }
   const compile = function compile(this: Module, ...args: unknown[]): unknown {
-    if (!done && esModuleSource(args[0], args[2])) {
-      now(`require() of ${String(args[1])}, ${args[2] === undefined ? 'a file without a "type" whose source has an import' : 'an ES module'}`);
+    if ((!done || aside) && esModuleSource(args[0], args[2])) {
+      if (done) stepBack();
+      else now(`require() of ${String(args[1])}, ${args[2] === undefined ? 'a file without a "type" whose source has an import' : 'an ES module'}`);
     }
     return Reflect.apply(original, this, args) as unknown;
   };

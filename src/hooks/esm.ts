@@ -48,12 +48,12 @@ export function installEsm(registry: Registry): EsmMode {
     { baseDir: __dirname, origin: 'wrapt-hooks (import-in-the-middle copies)', immediate: true, planned: false, internal: true },
   );
   if (channel === undefined) {
-    // Registered before the first ES module graph links (esm-first.ts), not now: a resolve hook
-    // slows every require() of an application that may never load an ES module.
-    (require('./esm-first') as typeof import('./esm-first')).beforeFirstEsModule(() => {
+    // Registered before the first ES module graph links (esm-first.ts), not now, and deregistered
+    // while a require() runs: a resolve hook slows every require().
+    (require('./esm-first') as typeof import('./esm-first')).beforeFirstEsModule((register) => {
       const { installSyncHooks } = require('./esm-hooks') as typeof import('./esm-hooks');
       installSyncHooks(
-        moduleApi.registerHooks!,
+        register,
         (url, specifier) => isTargetUrl(registry, url, specifier),
         (url, specifier) => packageReached(registry, url, specifier),
       );

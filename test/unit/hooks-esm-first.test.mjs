@@ -1,8 +1,9 @@
 // In-process: when the in-thread ES module hooks are registered (src/hooks/esm-first.ts). The
 // source check that decides it for a file whose package.json gives no "type", and the trigger
 // itself: once, at the first require() of an ES module or the first import, leaving
-// Module.prototype._compile as it found it. The spawned side (the imports of such a module reach
-// their targets patched) is test/esm.test.mjs.
+// Module.prototype._compile as it found it when nothing was registered; and the hooks stepping
+// aside (what an outermost require() asks through require-gate.ts). The spawned side (the imports
+// of such a module reach their targets patched, a require() sees no hooks) is test/esm.test.mjs.
 import assert from 'node:assert/strict';
 import Module, { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { test, after } from 'node:test';
 import { supportsSyncHooks } from 'import-in-the-middle/supports-sync-hooks.mjs';
 import { internals } from './internals.mjs';
 
-const { esmFirst } = internals();
+const { esmFirst, requireGate } = internals();
 const require = createRequire(import.meta.url);
 const dir = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-esm-first-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -110,3 +111,47 @@ test('beforeFirstEsModule: the first import() triggers it; an install that throw
   assert.deepEqual(calls, ['installed']);
   assert.match(warnings.map((warning) => `${warning.code} ${warning.message}`).join('\n'), /WRAPT_HOOKS_ESM_UNAVAILABLE .*no hooks today/);
 });
+
+test(
+  'stepping aside: deregistered and registered again in their order; one registered meanwhile waits; another caller of registerHooks keeps its place and pins ours',
+  inThread,
+  async () => {
+    const seen = [];
+    const hook = (name) => ({
+      resolve(specifier, context, next) {
+        if (specifier.startsWith('./probe-')) seen.push(`${name} ${specifier.slice('./probe-'.length)}`);
+        return next(specifier, context);
+      },
+    });
+    let register;
+    esmFirst.beforeFirstEsModule((given) => {
+      register = given;
+      given(hook('first'));
+    });
+    writeFileSync(path.join(dir, 'trigger.mjs'), 'export const value = 4;\n');
+    assert.equal((await import(pathToFileURL(path.join(dir, 'trigger.mjs')).href)).value, 4);
+    const probe = (name) => {
+      seen.length = 0;
+      import.meta.resolve(`./probe-${name}`);
+      return seen.join(', ');
+    };
+    const { gate } = requireGate.outermostRequire;
+    assert.equal(probe('a'), 'first a');
+    assert.equal(gate.stepAside(), true);
+    assert.equal(gate.stepAside(), false, 'already aside');
+    assert.equal(probe('b'), '');
+    register(hook('second'));
+    assert.equal(probe('c'), '', 'registered while aside: waits for stepBack');
+    gate.stepBack();
+    assert.equal(probe('d'), 'second d, first d', 'the later registered runs first, as before');
+    assert.equal(gate.stepAside(), true);
+    const theirs = Module.registerHooks(hook('theirs'));
+    try {
+      assert.equal(probe('e'), 'theirs e, second e, first e', 'ours went back before theirs was registered');
+      assert.equal(gate.stepAside(), false, 'pinned once another caller registered hooks');
+      assert.equal(probe('f'), 'theirs f, second f, first f');
+    } finally {
+      theirs.deregister();
+    }
+  },
+);

@@ -101,6 +101,7 @@ const ROOMS = {
   bundleRuntime: 'bundlers/runtime',
   esmBridge: 'hooks/esm-bridge',
   esmFirst: 'hooks/esm-first',
+  requireGate: 'hooks/require-gate',
   node: 'hooks/node',
   nearMiss: 'near-miss',
   targetChecks: 'config/target-checks',
