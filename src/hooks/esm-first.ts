@@ -48,7 +48,8 @@ interface Registration {
  */
 export function beforeFirstEsModule(install: (register: Register) => void): void {
   const nodeModule = Module as unknown as { registerHooks?: RegisterHooks };
-  const nodeRegisterHooks = nodeModule.registerHooks;
+  // `module.registerHooks` as it is at the install (another tool's wrapper of it stays in the chain).
+  let nodeRegisterHooks: RegisterHooks | undefined;
   const prototype = Module.prototype as unknown as { _compile: Compile };
   const original = prototype._compile;
   const registrations: Registration[] = [];
@@ -56,7 +57,7 @@ export function beforeFirstEsModule(install: (register: Register) => void): void
   // Ours are deregistered for the require() running now.
   let aside = false;
   // Ours stay registered: someone registered hooks after them, or Node gave no way to deregister.
-  let pinned = nodeRegisterHooks === undefined;
+  let pinned = false;
 
   // Runs in a require()'s `finally` too: whatever Node does, nothing is thrown from here.
   const registerNow = (entry: Registration): void => {
@@ -67,7 +68,7 @@ export function beforeFirstEsModule(install: (register: Register) => void): void
       pinned = true;
       warn(
         'WRAPT_HOOKS_ESM_UNAVAILABLE',
-        `could not register the ES module hooks again after a require() (${describeCause(error)}); ES module targets imported from now on may not be patched, CommonJS ones still are.`,
+        `could not register the ES module hooks (${describeCause(error)}); ES module targets imported from now on may not be patched, CommonJS ones still are.`,
         error,
       );
       return;
@@ -110,6 +111,8 @@ export function beforeFirstEsModule(install: (register: Register) => void): void
 
   const now = (why: string): void => {
     done = true;
+    nodeRegisterHooks = nodeModule.registerHooks;
+    pinned = typeof nodeRegisterHooks !== 'function';
     debug(`ES module hooks registered: ${why}`);
     try {
       install(register);

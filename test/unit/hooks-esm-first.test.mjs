@@ -128,8 +128,17 @@ test(
       register = given;
       given(hook('first'));
     });
+    // Another tool wraps registerHooks after the preload started, before the first ES module: ours go through its wrapper.
+    const nodeRegisterHooks = Module.registerHooks;
+    let throughTheirWrapper = 0;
+    const theirWrapper = function registerHooks(hooks) {
+      throughTheirWrapper++;
+      return nodeRegisterHooks.call(this, hooks);
+    };
+    Module.registerHooks = theirWrapper;
     writeFileSync(path.join(dir, 'trigger.mjs'), 'export const value = 4;\n');
     assert.equal((await import(pathToFileURL(path.join(dir, 'trigger.mjs')).href)).value, 4);
+    assert.equal(throughTheirWrapper, 1);
     const probe = (name) => {
       seen.length = 0;
       import.meta.resolve(`./probe-${name}`);
@@ -146,12 +155,14 @@ test(
     assert.equal(probe('d'), 'second d, first d', 'the later registered runs first, as before');
     assert.equal(gate.stepAside(), true);
     const theirs = Module.registerHooks(hook('theirs'));
+    assert.equal(Module.registerHooks, theirWrapper, 'ours took itself out of the chain');
     try {
       assert.equal(probe('e'), 'theirs e, second e, first e', 'ours went back before theirs was registered');
       assert.equal(gate.stepAside(), false, 'pinned once another caller registered hooks');
       assert.equal(probe('f'), 'theirs f, second f, first f');
     } finally {
       theirs.deregister();
+      Module.registerHooks = nodeRegisterHooks;
     }
   },
 );
