@@ -127,10 +127,11 @@ function builtinFormat<R extends ResolveResult>(result: R): R {
 /**
  * The in-thread hooks (`module.registerHooks`, through esm-first.ts's `register`, which
  * deregisters them while an outermost require() runs). Until the first target is imported only a
- * resolve hook is registered (a `require()` that still passes through it, within an ES module graph
- * that a require() started, gets one lookup); the load hook, which only import-in-the-middle's wrappers need, is
- * registered when the first target is imported. Each resolved URL is shown to the bridge (a copy
- * of import-in-the-middle's lib/register.js being loaded is joined before its wrappers run).
+ * resolve hook is registered (a `require()` that still passes through it, within an ES module
+ * graph that a require() started, gets one lookup); the load hook, which only
+ * import-in-the-middle's wrappers need, is registered when the first target is imported. Each
+ * resolved URL is shown to the bridge (a copy of import-in-the-middle's lib/register.js being
+ * loaded is joined before its wrappers run).
  */
 export function installSyncHooks(registerHooks: (hooks: object) => void, isTarget: IsTarget, reached: PackageReached): void {
   let iitm: IitmHook | undefined;
