@@ -31,6 +31,8 @@ const require = createRequire(import.meta.url);
 const esbuild = require('esbuild');
 const dist = path.join(root, 'dist');
 const src = path.join(root, 'src');
+/** The package.json in folder `dir` (an installed package's, under node_modules). */
+const packageJson = (dir) => JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
 
 rmSync(dist, { recursive: true, force: true });
 
@@ -138,11 +140,7 @@ const preloadFile = (file, keys, name, exportFrom, other, source) =>
 // each lexer's results between starts (hooks/lexer-cache.ts; fastify's main file cost 10 M
 // instructions to lex at every start) and alone import the lexers themselves.
 const cjsLexer = require.resolve('cjs-module-lexer');
-const lexerVersion = (file) => {
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
-  }
-};
+const lexerVersion = (name) => packageJson(path.join(root, 'node_modules', name)).version;
 function lexersWithCache() {
   return {
     name: 'lexers-with-cache',
@@ -179,8 +177,8 @@ const iitmFile = () =>
     define: {
       ...common.define,
       'import.meta': '__iitmImportMeta',
-      CJS_LEXER_VERSION: JSON.stringify(lexerVersion(cjsLexer)),
-      ES_LEXER_VERSION: JSON.stringify(lexerVersion(require.resolve('es-module-lexer'))),
+      CJS_LEXER_VERSION: JSON.stringify(lexerVersion('cjs-module-lexer')),
+      ES_LEXER_VERSION: JSON.stringify(lexerVersion('es-module-lexer')),
     },
     plugins: [...common.plugins, lexersWithCache()],
     banner: { js: `${PRELOAD_WRAPPER.banner}\n${IITM_META}` },
@@ -276,7 +274,7 @@ for (const map of readdirSync(dist, { recursive: true }).filter((file) => file.e
 const notices = [...bundled]
   .sort(([a], [b]) => a.localeCompare(b))
   .map(([name, dir]) => {
-    const { version, license } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const { version, license } = packageJson(dir);
     const texts = readdirSync(dir)
       .filter((file) => /^(LICEN[CS]E|NOTICE)(\.(md|txt))?$/i.test(file))
       .sort();
