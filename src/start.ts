@@ -31,7 +31,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import vm = require('node:vm');
-import Module = require('node:module');
+import type NodeModule = require('node:module');
 import { isLoaderThread } from './thread';
 import { ownershipProblem } from './ownership';
 
@@ -64,7 +64,7 @@ const STALE_MS = 30 * 24 * 60 * 60 * 1000;
 const MAX_ENTRIES = 64;
 
 /** Each file: one function expression taking the arguments Node's module wrapper gives (scripts/build.mjs). */
-type BundleFunction = (exports: object, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+type BundleFunction = (exports: object, require: NodeJS.Require, module: NodeModule, filename: string, dirname: string) => void;
 
 interface Pending {
   script: vm.Script;
@@ -157,6 +157,17 @@ function onDemand(bundle: Bundle, writer = started): unknown {
 const getBuiltin = process.getBuiltinModule as ((id: string) => unknown) | undefined;
 
 /**
+ * The class of CommonJS modules: what `require('node:module')` returns, the same object, but
+ * without loading node:module, which adds functions of its own to the class (`register`,
+ * `findSourceMap`, `SourceMap`, `constants`, ...) and loads Node's source-map modules: 0.5 M
+ * instructions and some 20 names in V8's string table at every start (bench/FINDINGS.md). What
+ * the three files use of it at start is the class's own (`isBuiltin`, `createRequire`,
+ * `syncBuiltinESMExports`, `registerHooks`, the prototype); hooks/node.ts loads node:module where
+ * it needs `register`.
+ */
+const Module = module.constructor as typeof NodeModule;
+
+/**
  * The `require` the three files get: a builtin module from process.getBuiltinModule (as it was when
  * this file loaded, like the require beneath the hooks: hooks/cjs.ts), anything else from this
  * file's require. Each module of the files requires the builtins it uses when it is evaluated,
@@ -164,6 +175,7 @@ const getBuiltin = process.getBuiltinModule as ((id: string) => unknown) | undef
  */
 const bundleRequire: NodeJS.Require = Object.assign(
   function requireFromBundle(id: string): unknown {
+    if (id === 'node:module' || id === 'module') return Module;
     return (getBuiltin === undefined ? undefined : getBuiltin(id)) ?? require(id);
   },
   { resolve: require.resolve, cache: require.cache, main: require.main, extensions: require.extensions },
@@ -195,7 +207,7 @@ function loadBundle(bundle: Bundle): { exports: unknown; compiled?: Compiled | u
   try {
     let run: BundleFunction;
     if (compiled === undefined) {
-      (loaded as Module & { _compile(content: string, filename: string): void })._compile(`module.exports = ${source}`, bundle.file);
+      (loaded as NodeModule & { _compile(content: string, filename: string): void })._compile(`module.exports = ${source}`, bundle.file);
       run = loaded.exports as BundleFunction;
       loaded.exports = {};
     } else {

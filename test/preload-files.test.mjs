@@ -138,6 +138,27 @@ test("a start that traces reads dist/features.js, with an entry of its own writt
   assert.deepEqual(run(), first);
 });
 
+test('node:module is loaded only where the off-thread loader is registered: the files get the class of CommonJS modules, the same object', () => {
+  const dir = makeApp({
+    files: {
+      '.wrapt-hooksrc.json': { patches: { os: './patches/os.js' } },
+      'patches/os.js': "module.exports = (os) => { os.patched = require('node:module').isBuiltin('node:os'); };",
+      'app.js': `
+        console.log('node:module at start', process.moduleLoadList.includes('NativeModule module'));
+        console.log('patched', require('node:os').patched);
+        const nodeModule = require('node:module');
+        console.log('the same object', nodeModule === module.constructor, typeof nodeModule.findSourceMap);
+      `,
+    },
+  });
+  const result = runNode(dir, ['--require', 'wrapt-hooks/register', 'app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.warnings, [], result.stderr);
+  // Off-thread (Node 20, and lines without module.registerHooks) module.register is node:module's.
+  const offThread = !(typeof Module.registerHooks === 'function' && supportsSyncHooks());
+  assert.deepEqual(lines(result.stdout), [`node:module at start ${offThread}`, 'patched true', 'the same object true function']);
+});
+
 test("a start that imports a target reads import-in-the-middle's hook code from dist/iitm.js, with an entry of its own written once; one that imports none does not read it", () => {
   const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
   const dir = path.join(home, 'wrapt-hooks');

@@ -68,7 +68,7 @@ export function installEsm(registry: Registry): EsmMode {
     );
     return 'none';
   }
-  moduleApi.register!(pathToFileURL(loaderFile()).href, pathToFileURL(__filename).href, {
+  moduleApi('register').register!(pathToFileURL(loaderFile()).href, pathToFileURL(__filename).href, {
     data: { targets: lists(registry.targets()), port: channel.port2 },
     transferList: [channel.port2],
   });

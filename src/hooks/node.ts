@@ -1,6 +1,6 @@
 // Every branch on the running Node's version or abilities, in one place. The rest of the code
 // asks these questions and never reads `process.versions` itself.
-import nodeModule = require('node:module');
+import Module = require('node:module');
 
 export type EsmMode = 'sync' | 'async' | 'none';
 
@@ -9,8 +9,20 @@ export interface ModuleApi {
   register?: (specifier: string, parentURL: string, options?: object) => void;
 }
 
-/** `node:module` with the hook registration functions this Node may have. */
-export const moduleApi = nodeModule as unknown as ModuleApi;
+const getBuiltin = process.getBuiltinModule as ((id: string) => unknown) | undefined;
+
+/**
+ * `node:module` with the hook registration functions this Node may have. The preload's files get
+ * the class of CommonJS modules for `require('node:module')` (the same object, without loading
+ * node:module: start.ts); `module.register` is one of the functions loading node:module adds to
+ * it, so where the class lacks one, node:module is loaded, once, and the class has it from then on.
+ */
+export function moduleApi(name: keyof ModuleApi): ModuleApi {
+  const api = Module as unknown as ModuleApi;
+  // Not require(): the files' require gives the class (Node 20.16+ has getBuiltinModule).
+  if (typeof api[name] !== 'function') getBuiltin?.('node:module');
+  return api;
+}
 
 /**
  * How ES modules are hooked on this Node: `sync` — in-thread `module.registerHooks`, where
@@ -21,11 +33,11 @@ export const moduleApi = nodeModule as unknown as ModuleApi;
  * module.
  */
 export function esmMode(): EsmMode {
-  if (typeof moduleApi.registerHooks === 'function') {
+  if (typeof moduleApi('registerHooks').registerHooks === 'function') {
     const { supportsSyncHooks } = require('import-in-the-middle/supports-sync-hooks.mjs') as { supportsSyncHooks(): boolean };
     if (supportsSyncHooks()) return 'sync';
   }
-  return typeof moduleApi.register === 'function' ? 'async' : 'none';
+  return typeof moduleApi('register').register === 'function' ? 'async' : 'none';
 }
 
 /**
