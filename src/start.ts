@@ -4,7 +4,7 @@
 // The preload is two files (scripts/split.mjs): dist/preload.js, what a start with a config of
 // patches runs (the bootstrap, the config, the module hooks, the wrappers, the library), and
 // dist/features.js, what only some starts use (traces, recipes, OpenTelemetry, attach, package
-// discovery, the exit summary), read at the first use of one of them. Each holds its modules,
+// discovery, the exit summary, the line writer), read at the first use of one of them. Each holds its modules,
 // each evaluated on first use. A third, dist/iitm.js, holds import-in-the-middle's hook code,
 // read when the first target is imported. V8 still reads and pre-parses every byte of a file it
 // compiles; a code cache made by the first start, once its main module has run, holds the parsed
