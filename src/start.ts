@@ -4,9 +4,9 @@
 // The preload is two files (scripts/split.mjs): dist/preload.js, what a start with a config of
 // patches runs (the bootstrap, the config, the module hooks, the wrappers, the library), and
 // dist/features.js, what only some starts use (traces, recipes, OpenTelemetry, attach, package
-// discovery, the exit summary, the line writer), read at the first use of one of them. Each holds its modules,
-// each evaluated on first use. A third, dist/iitm.js, holds import-in-the-middle's hook code,
-// read when the first target is imported. V8 still reads and pre-parses every byte of a file it
+// discovery, the exit summary, the line writer), read at the first use of one of them. Each
+// holds its modules, each evaluated on first use. A third, dist/iitm.js, holds
+// import-in-the-middle's hook code, read when the first target is imported. V8 still reads and pre-parses every byte of a file it
 // compiles; a code cache made by the first start, once its main module has run, holds the parsed
 // file and the functions that start compiled, so later starts skip both (docs/performance.md).
 // The cache is only ever for these three files: the application's modules are compiled by Node
@@ -163,9 +163,12 @@ const getBuiltin = process.getBuiltinModule as ((id: string) => unknown) | undef
  * instructions and some 20 names in V8's string table at every start (bench/FINDINGS.md). What
  * the three files use of it at start is the class's own (`isBuiltin`, `createRequire`,
  * `syncBuiltinESMExports`, `registerHooks`, the prototype); hooks/node.ts loads node:module where
- * it needs `register`.
+ * it needs `register`. Node's class names itself (`Module.Module`); where a module system of its
+ * own evaluated this file (jest's registry, for a test's `require('wrapt-hooks')`), `module` is
+ * another kind of object, and node:module is required.
  */
-const Module = module.constructor as typeof NodeModule;
+const ownClass = module.constructor as typeof NodeModule & { Module?: unknown };
+const Module = ownClass.Module === ownClass ? ownClass : (require('node:module') as typeof NodeModule);
 
 /**
  * The `require` the three files get: a builtin module from process.getBuiltinModule (as it was when

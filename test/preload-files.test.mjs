@@ -159,6 +159,30 @@ test('node:module is loaded only where the off-thread loader is registered: the 
   assert.deepEqual(lines(result.stdout), [`node:module at start ${offThread}`, 'patched true', 'the same object true function']);
 });
 
+test("dist/start.js evaluated by a module system of its own (jest's registry: `module` is a plain object) still makes Node modules for the files", () => {
+  const dir = makeApp({
+    files: {
+      'app.js': `
+        const fs = require('node:fs');
+        const path = require('node:path');
+        const vm = require('node:vm');
+        const file = ${JSON.stringify(path.join(ROOT, 'dist', 'start.js'))};
+        const own = { exports: {}, filename: file, id: file, loaded: false, children: [], paths: module.paths };
+        const run = vm.compileFunction(fs.readFileSync(file, 'utf8'), ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file });
+        run(own.exports, require, own, file, path.dirname(file));
+        const library = own.exports.load().library();
+        const o = { f: (a) => a + 1 };
+        library.wrapFunctionWrapper(o, 'f', (wrapped, instance, args) => wrapped(...args) * 10);
+        const entry = require.cache[path.join(path.dirname(file), 'preload.js')];
+        console.log(o.f(1), entry instanceof require('node:module'), entry.exports === own.exports.load());
+      `,
+    },
+  });
+  const result = runNode(dir, ['app.js']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(lines(result.stdout), ['20 true true']);
+});
+
 test("a start that imports a target reads import-in-the-middle's hook code from dist/iitm.js, with an entry of its own written once; one that imports none does not read it", () => {
   const home = mkdtempSync(path.join(tmpdir(), 'wrapt-hooks-cache-'));
   const dir = path.join(home, 'wrapt-hooks');
