@@ -6,9 +6,10 @@
 // dist/features.js, what only some starts use (traces, recipes, OpenTelemetry, attach, package
 // discovery, the exit summary, the line writer), read at the first use of one of them. Each
 // holds its modules, each evaluated on first use. A third, dist/iitm.js, holds
-// import-in-the-middle's hook code, read when the first target is imported. V8 still reads and pre-parses every byte of a file it
-// compiles; a code cache made by the first start, once its main module has run, holds the parsed
-// file and the functions that start compiled, so later starts skip both (docs/performance.md).
+// import-in-the-middle's hook code, read when the first target is imported. V8 still reads and
+// pre-parses every byte of a file it compiles; a code cache made by the first start, once its
+// main module has run, holds the parsed file and the functions that start compiled, so later
+// starts skip both (docs/performance.md).
 // The cache is only ever for these three files: the application's modules are compiled by Node
 // as always (dist/iitm.js keeps what the lexers found in them beside it: hooks/lexer-cache.ts).
 //

@@ -169,7 +169,7 @@ function esModuleSource(content: unknown, format: unknown): boolean {
  * each check looks only at the spaces around one match, so the whole is linear in the source's
  * length. The character after the match is read first: what may open an import may open a
  * re-export's braces too, and most matches in CommonJS sources (`exports`, `report`) end there
- * (7.7 M instructions fewer in the real-package benchmark: bench/FINDINGS.md).
+ * (6.5 M instructions fewer in the real-package benchmark: bench/FINDINGS.md).
  */
 export function mayLoadModules(source: string): boolean {
   for (let at = source.indexOf('port', 2); at !== -1; at = source.indexOf('port', at + 4)) {
